@@ -1,0 +1,102 @@
+// hello-service: the smallest service Ferry can deploy, verify and roll back.
+//
+// Its version comes from its own package: `ferry package` writes ferry-release.json into
+// the archive, and this server reads it from its own directory. It never trusts the
+// agent's environment (FERRY_VERSION) for that, so a passing version probe proves the new
+// code is what runs. Unpackaged, a VERSION file beside it is used instead.
+//
+// behaviour.json (optional, beside this file) makes a deliberately bad release:
+//   {"crash_on_start": true}   exit 1 right after starting
+//   {"never_ready": true}      /healthz answers 503 forever
+//   {"start_delay_ms": 3000}   wait before listening
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const FLOATING = ['latest', 'current', 'stable', 'head'];
+
+function fail(message) {
+  process.stderr.write(`hello-service: ${message}\n`);
+  process.exit(1);
+}
+
+function readJson(name) {
+  const path = join(here, name);
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    fail(`${path} is not valid JSON: ${error.message}`);
+  }
+}
+
+function readIdentity() {
+  const stamp = readJson('ferry-release.json');
+  if (stamp !== null) {
+    return {
+      service: stamp.service ?? process.env.FERRY_SERVICE ?? 'hello-service',
+      version: stamp.version,
+      build_time: stamp.build_time ?? null,
+      git_sha: stamp.git_sha ?? null,
+    };
+  }
+  const versionFile = join(here, 'VERSION');
+  if (existsSync(versionFile)) {
+    return {
+      service: process.env.FERRY_SERVICE ?? 'hello-service',
+      version: readFileSync(versionFile, 'utf8').trim(),
+      build_time: null,
+      git_sha: null,
+    };
+  }
+  fail(`no ferry-release.json or VERSION in ${here}: package it with "ferry package", or write a VERSION file`);
+}
+
+const identity = readIdentity();
+if (typeof identity.version !== 'string' || identity.version === '' || FLOATING.includes(identity.version.toLowerCase())) {
+  fail(`"${identity.version}" is not an immutable version`);
+}
+const behaviour = readJson('behaviour.json') ?? {};
+const instanceId = process.env.FERRY_INSTANCE_ID ?? 'local';
+const port = Number(process.env.PORT ?? 8080);
+const host = process.env.HOST ?? '127.0.0.1';
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT "${process.env.PORT}" is not a port number`);
+
+let ready = false;
+
+function send(res, status, body) {
+  const text = typeof body === 'string' ? `${body}\n` : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json' });
+  res.end(text);
+}
+
+const server = createServer((req, res) => {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
+  if (path === '/healthz') return ready ? send(res, 200, { status: 'ok' }) : send(res, 503, { status: 'starting' });
+  if (path === '/version') return send(res, 200, { ...identity, ready });
+  if (path === '/') return send(res, 200, `hello from ${identity.service} ${identity.version} (instance ${instanceId})`);
+  return send(res, 404, { error: 'not found' });
+});
+
+function stop() {
+  ready = false;
+  server.close(() => process.exit(0));
+  // Keep-alive connections would hold close() open; the process is leaving anyway.
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+
+if (behaviour.crash_on_start === true) fail('crash_on_start is set in behaviour.json: exiting');
+
+setTimeout(() => {
+  server.listen(port, host, () => {
+    ready = behaviour.never_ready !== true;
+    const address = server.address();
+    process.stdout.write(`hello-service ${identity.version} listening on http://${host}:${address.port} (instance ${instanceId})\n`);
+  });
+}, Number(behaviour.start_delay_ms ?? 0));

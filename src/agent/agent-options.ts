@@ -1,0 +1,19 @@
+import type { Timers } from '../config/timers.js';
+
+/** How `ferry agent` was asked to run (flags and env resolved by the CLI). */
+export interface AgentOptions {
+  serverUrl: string;
+  token: string;
+  hostId: string;
+  /** Where clients reach this host's instances (default 127.0.0.1). */
+  advertiseAddress: string;
+  /** On-host root (DESIGN.md, On-host layout). */
+  root: string;
+  timers: Timers;
+  logLevel?: string;
+}
+
+export interface RunningAgent {
+  /** Stops the agent's loops; instance processes keep running (they are adopted on the next start). */
+  stop(): Promise<void>;
+}

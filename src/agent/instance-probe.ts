@@ -1,0 +1,164 @@
+/**
+ * Asks an instance over loopback whether it is healthy and which version it runs. The
+ * version must come from the instance itself: only its own answer proves the new code
+ * runs (seed 000 R4). `probeStartup` gates a goal; `probeOnce` feeds periodic status.
+ */
+import { open } from 'node:fs/promises';
+import type { VerifyCheck } from '../core/types.js';
+import type { ExitInfo } from './instance-supervisor.js';
+
+/** Each request's own deadline, so one hung instance cannot stall the agent. */
+export const PROBE_REQUEST_TIMEOUT_MS = 2000;
+/** Pause between health polls while an instance is starting. */
+export const STARTUP_POLL_MS = 50;
+
+export interface ProbeTarget {
+  instanceId: string;
+  port: number;
+  healthPath: string;
+  versionPath: string;
+}
+
+export interface StartupProbe extends ProbeTarget {
+  expectedVersion: string;
+  timeoutS: number;
+  /** Resolves if the process exits; a process that dies while starting fails at once. */
+  exited: Promise<ExitInfo> | null;
+  /** Checked between polls: true once a newer goal makes this probe pointless. */
+  superseded: () => boolean;
+  verify: readonly VerifyCheck[];
+  logFile: string;
+}
+
+export type StartupProbeResult = { ok: true } | { ok: false; code: string; message: string };
+
+/** One health and version probe: the instance's own answers, or unhealthy and null. */
+export async function probeOnce(target: ProbeTarget): Promise<{ healthy: boolean; version: string | null }> {
+  const [health, version] = await Promise.all([requestStatus(target.port, target.healthPath), requestVersion(target.port, target.versionPath)]);
+  return { healthy: health !== null && health >= 200 && health < 300, version };
+}
+
+/**
+ * Polls health every 50 ms until any 2xx, then requires the version probe to answer
+ * exactly the expected version and every verify check to pass, all within `timeoutS`.
+ * Failure codes: `crashed_on_start`, `version_mismatch`, `health_timeout`, `verify_failed`,
+ * and `superseded` when a newer goal arrived meanwhile.
+ */
+export async function probeStartup(p: StartupProbe): Promise<StartupProbeResult> {
+  const deadline = Date.now() + p.timeoutS * 1000;
+  const seen: { exit: ExitInfo | null } = { exit: null };
+  void p.exited?.then((info) => (seen.exit = info));
+  let healthy = false;
+  for (;;) {
+    if (seen.exit !== null) return crashedOnStart(p, seen.exit);
+    if (p.superseded()) return { ok: false, code: 'superseded', message: `a newer goal for instance ${p.instanceId} arrived while probing` };
+    const status = await requestStatus(p.port, p.healthPath);
+    if (status !== null && status >= 200 && status < 300) {
+      healthy = true;
+      const answered = await requestVersion(p.port, p.versionPath);
+      if (answered !== null && answered !== p.expectedVersion) {
+        return { ok: false, code: 'version_mismatch', message: `instance ${p.instanceId} answered version ${answered}, expected ${p.expectedVersion}` };
+      }
+      if (answered === p.expectedVersion) return runVerifyChecks(p);
+    }
+    if (Date.now() >= deadline) return timedOut(p, healthy);
+    await Promise.race([sleep(STARTUP_POLL_MS), p.exited ?? sleep(STARTUP_POLL_MS)]);
+  }
+}
+
+function timedOut(p: StartupProbe, healthy: boolean): StartupProbeResult {
+  if (healthy) {
+    return {
+      ok: false,
+      code: 'version_mismatch',
+      message: `instance ${p.instanceId} is healthy but answered no version on ${p.versionPath} within ${p.timeoutS} s, expected ${p.expectedVersion}`,
+    };
+  }
+  return { ok: false, code: 'health_timeout', message: `instance ${p.instanceId} (version ${p.expectedVersion}) not healthy within ${p.timeoutS} s` };
+}
+
+async function crashedOnStart(p: StartupProbe, exit: ExitInfo): Promise<StartupProbeResult> {
+  const how = exit.signal !== null ? `was killed by ${exit.signal}` : exit.code !== null ? `exited with code ${exit.code}` : 'exited';
+  const tail = await logTail(p.logFile, 5);
+  return {
+    ok: false,
+    code: 'crashed_on_start',
+    message: `instance ${p.instanceId} (version ${p.expectedVersion}) ${how} while starting${tail ? `; last log lines: ${tail}` : ''}`,
+  };
+}
+
+async function runVerifyChecks(p: StartupProbe): Promise<StartupProbeResult> {
+  for (const check of p.verify) {
+    const failure = await verifyCheckFailure(p.port, check);
+    if (failure !== null) return { ok: false, code: 'verify_failed', message: `instance ${p.instanceId} failed check ${check.method ?? 'GET'} ${check.path}: ${failure}` };
+  }
+  return { ok: true };
+}
+
+/** Why a verify check failed, or null when it passed. Without `expect_status`, any 2xx passes. */
+async function verifyCheckFailure(port: number, check: VerifyCheck): Promise<string | null> {
+  try {
+    const res = await fetch(probeUrl(port, check.path), {
+      method: check.method ?? 'GET',
+      signal: AbortSignal.timeout(check.timeout_ms ?? PROBE_REQUEST_TIMEOUT_MS),
+    });
+    const body = await res.text();
+    const statusOk = check.expect_status !== undefined ? res.status === check.expect_status : res.status >= 200 && res.status < 300;
+    if (!statusOk) return `status ${res.status}, expected ${check.expect_status ?? '2xx'}`;
+    if (check.body_contains !== undefined && !body.includes(check.body_contains)) return `body does not contain ${JSON.stringify(check.body_contains)}`;
+    return null;
+  } catch (err) {
+    return `no answer (${(err as Error).message})`;
+  }
+}
+
+/** The HTTP status of GET path, or null when nothing answered in time. */
+async function requestStatus(port: number, path: string): Promise<number | null> {
+  try {
+    const res = await fetch(probeUrl(port, path), { signal: AbortSignal.timeout(PROBE_REQUEST_TIMEOUT_MS) });
+    await res.body?.cancel();
+    return res.status;
+  } catch {
+    return null;
+  }
+}
+
+/** The `version` string of the JSON the version path answers, or null. */
+async function requestVersion(port: number, path: string): Promise<string | null> {
+  try {
+    const res = await fetch(probeUrl(port, path), { signal: AbortSignal.timeout(PROBE_REQUEST_TIMEOUT_MS) });
+    if (!res.ok) {
+      await res.body?.cancel();
+      return null;
+    }
+    const body = (await res.json()) as { version?: unknown };
+    return typeof body.version === 'string' ? body.version : null;
+  } catch {
+    return null;
+  }
+}
+
+function probeUrl(port: number, path: string): string {
+  return `http://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+async function logTail(file: string, lines: number): Promise<string> {
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      const length = Math.min(size, 4096);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, size - length);
+      return buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join(' | ');
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return '';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

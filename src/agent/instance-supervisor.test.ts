@@ -1,0 +1,141 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { switchCurrentLink } from './current-link.js';
+import { buildPackage, FAKE_START, freePort, waitFor } from './fake-release-package.js';
+import { instanceDir, logFile, pidFile } from './host-layout.js';
+import { probeOnce, probeStartup } from './instance-probe.js';
+import { InstanceSupervisor } from './instance-supervisor.js';
+import type { LaunchSpec } from './process-launcher.js';
+import { isAlive, isGroupAlive, signalGroup } from './process-liveness.js';
+import { removeTree } from './read-only-tree.js';
+import { installRelease } from './release-installer.js';
+
+const log = pino({ level: 'silent' });
+const started = new Set<number>();
+const supervisors: InstanceSupervisor[] = [];
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'ferry-supervisor-'));
+  const pkg = await buildPackage(root, 'hello-1.0.0', '1.0.0');
+  const installed = await installRelease(root, 'hello', '1.0.0', { package_url: pkg.url, sha256: pkg.sha256 });
+  expect(installed.ok).toBe(true);
+});
+
+afterAll(async () => {
+  for (const s of supervisors) s.close();
+  for (const pid of started) signalGroup(pid, 'SIGKILL');
+  await removeTree(root);
+});
+
+function supervisor(): InstanceSupervisor {
+  const s = new InstanceSupervisor({ root, log, stopGraceMs: 2000, restartBackoffMs: 50, livenessPollMs: 50 });
+  supervisors.push(s);
+  return s;
+}
+
+async function instance(id: string): Promise<LaunchSpec> {
+  const dir = instanceDir(root, 'hello', id);
+  await switchCurrentLink(dir, '1.0.0');
+  return { instanceId: id, service: 'hello', instanceDir: dir, port: await freePort(), start: FAKE_START, env: {}, healthPath: '/healthz', versionPath: '/version' };
+}
+
+function pidOf(s: InstanceSupervisor, id: string): number | null {
+  const pid = s.snapshot(id).pid;
+  if (pid !== null) started.add(pid);
+  return pid;
+}
+
+describe('InstanceSupervisor', () => {
+  it('starts a process, is adopted by a new supervisor without a restart, and stops it', async () => {
+    const spec = await instance('hello-h1-a');
+    const first = supervisor();
+    const launched = await first.launch(spec);
+    const pid = pidOf(first, spec.instanceId)!;
+    const probed = await probeStartup({
+      ...spec,
+      expectedVersion: '1.0.0',
+      timeoutS: 10,
+      exited: launched.exited,
+      superseded: () => false,
+      verify: [{ path: '/version', body_contains: '1.0.0' }],
+      logFile: logFile(spec.instanceDir),
+    });
+    expect(probed).toEqual({ ok: true });
+    const record = JSON.parse(await readFile(pidFile(spec.instanceDir), 'utf8')) as { pid: number; start_time: number; version: string };
+    expect(record).toMatchObject({ pid, version: '1.0.0' });
+    expect(record.start_time).toBeGreaterThan(0);
+
+    // The agent goes away; its successor adopts the same process.
+    first.close();
+    const second = supervisor();
+    const found = await second.adoptAll();
+    expect(found).toContainEqual({ instanceId: spec.instanceId, service: 'hello', dir: spec.instanceDir, adopted: true });
+    expect(second.snapshot(spec.instanceId)).toMatchObject({ running: true, pid, version: '1.0.0' });
+    expect(await probeOnce(spec)).toEqual({ healthy: true, version: '1.0.0' });
+
+    await second.halt(spec.instanceId, spec.instanceDir);
+    expect(isAlive(record)).toBe(false);
+    expect(isGroupAlive(pid)).toBe(false);
+    expect(second.snapshot(spec.instanceId)).toMatchObject({ running: false, crashed: false, pid: null });
+    await expect(stat(pidFile(spec.instanceDir))).rejects.toThrow();
+  });
+
+  it('restarts a process killed behind its back, with a new pid', async () => {
+    const spec = await instance('hello-h1-b');
+    const s = supervisor();
+    await s.launch(spec);
+    const pid = pidOf(s, spec.instanceId)!;
+    await waitFor('first process healthy', async () => (await probeOnce(spec)).healthy);
+    process.kill(pid, 'SIGKILL');
+    const next = await waitFor('a new process', () => {
+      const now = pidOf(s, spec.instanceId);
+      return now !== null && now !== pid ? now : undefined;
+    });
+    expect(next).not.toBe(pid);
+    expect(await waitFor('restarted process healthy', async () => (await probeOnce(spec)).healthy)).toBe(true);
+    await s.halt(spec.instanceId, spec.instanceDir);
+    expect(s.snapshot(spec.instanceId).running).toBe(false);
+  });
+
+  it('restarts an adopted process that dies', async () => {
+    const spec = await instance('hello-h1-c');
+    const first = supervisor();
+    await first.launch(spec);
+    const pid = pidOf(first, spec.instanceId)!;
+    first.close();
+    const second = supervisor();
+    await second.adoptAll();
+    second.updateSpec(spec);
+    process.kill(pid, 'SIGKILL');
+    const next = await waitFor('a new process', () => {
+      const now = pidOf(second, spec.instanceId);
+      return now !== null && now !== pid ? now : undefined;
+    });
+    expect(next).not.toBe(pid);
+    await second.halt(spec.instanceId, spec.instanceDir);
+  });
+
+  it('reports a process that dies while starting as crashed_on_start', async () => {
+    const spec = { ...(await instance('hello-h1-d')), start: 'echo boom >&2; exit 3' };
+    const s = supervisor();
+    const launched = await s.launch(spec);
+    pidOf(s, spec.instanceId);
+    const probed = await probeStartup({
+      ...spec,
+      expectedVersion: '1.0.0',
+      timeoutS: 10,
+      exited: launched.exited,
+      superseded: () => false,
+      verify: [],
+      logFile: logFile(spec.instanceDir),
+    });
+    expect(probed).toMatchObject({ ok: false, code: 'crashed_on_start' });
+    expect(!probed.ok && probed.message).toContain('code 3');
+    expect(!probed.ok && probed.message).toContain('boom');
+    await s.halt(spec.instanceId, spec.instanceDir);
+  });
+});

@@ -1,0 +1,198 @@
+import { mkdtemp, readdir, readlink, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstanceAssignment } from '../core/agent-protocol.js';
+import { switchCurrentLink } from './current-link.js';
+import { buildPackage, FAKE_START, freePort, waitFor, type BuiltPackage } from './fake-release-package.js';
+import { instanceDir, releaseDir } from './host-layout.js';
+import { probeOnce } from './instance-probe.js';
+import { readInstanceState, writeInstanceState } from './instance-state-file.js';
+import { InstanceSupervisor } from './instance-supervisor.js';
+import { InstanceWorker, type WorkerContext } from './instance-worker.js';
+import { readLaunchRecord } from './launch-record.js';
+import { isAlive, signalGroup } from './process-liveness.js';
+import { removeTree } from './read-only-tree.js';
+import { installRelease } from './release-installer.js';
+import { ReleaseClaims } from './release-claims.js';
+
+const log = pino({ level: 'silent' });
+const pids = new Set<number>();
+const supervisors: InstanceSupervisor[] = [];
+let work: string;
+let packages: Record<string, BuiltPackage>;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'ferry-worker-'));
+  packages = {
+    v1: await buildPackage(work, 'v1', 'v1'),
+    v2: await buildPackage(work, 'v2', 'v2'),
+    // A broken build: registered as v3 but its code says it is v2.
+    v3: await buildPackage(work, 'v3', 'v2'),
+  };
+});
+
+afterAll(async () => {
+  for (const s of supervisors) s.close();
+  for (const pid of pids) signalGroup(pid, 'SIGKILL');
+  await removeTree(work);
+});
+
+interface Harness {
+  root: string;
+  ctx: WorkerContext;
+  worker: InstanceWorker;
+  dir: string;
+  goal(generation: number, version: string | null, over?: Partial<InstanceAssignment>): Promise<void>;
+  pid(): number | null;
+}
+
+async function harness(root?: string, port?: number): Promise<Harness> {
+  const hostRoot = root ?? (await mkdtemp(path.join(work, 'root-')));
+  const supervisor = new InstanceSupervisor({ root: hostRoot, log, stopGraceMs: 2000, restartBackoffMs: 50 });
+  supervisors.push(supervisor);
+  const ctx: WorkerContext = { root: hostRoot, supervisor, claims: new ReleaseClaims(), log, onChange: () => undefined };
+  const id = 'hello-h1-7001';
+  const dir = instanceDir(hostRoot, 'hello', id);
+  const worker = new InstanceWorker(ctx, id, 'hello', dir);
+  const instancePort = port ?? (await freePort());
+  const h: Harness = {
+    root: hostRoot,
+    ctx,
+    worker,
+    dir,
+    async goal(generation, version, over = {}) {
+      const pkg = version === null ? null : packages[version];
+      worker.offer({
+        instance_id: id,
+        service: 'hello',
+        port: instancePort,
+        version,
+        generation,
+        action: 'run',
+        timeout_s: 10,
+        release: pkg ? { package_url: pkg.url, sha256: pkg.sha256 } : null,
+        start: FAKE_START,
+        env: {},
+        health_path: '/healthz',
+        version_path: '/version',
+        verify: [],
+        keep_releases: 5,
+        protected_versions: [],
+        drain_s: 0,
+        ...over,
+      });
+      await worker.settled();
+      const pid = h.pid();
+      if (pid !== null) pids.add(pid);
+    },
+    pid: () => supervisor.snapshot(id).pid,
+  };
+  return h;
+}
+
+const linkTarget = (dir: string) => readlink(path.join(dir, 'current'));
+
+describe('InstanceWorker', () => {
+  it('switches v1 to a build answering the wrong version, then returns to v1', async () => {
+    const h = await harness();
+    await h.goal(1, 'v1');
+    expect(h.worker.report()).toMatchObject({ achieved_generation: 1, outcome: { ok: true, switched: true } });
+    const v1Pid = h.pid();
+
+    await h.goal(2, 'v3');
+    const report = h.worker.report();
+    expect(report.outcome).toMatchObject({ generation: 2, ok: false, code: 'version_mismatch', switched: true });
+    expect(report.outcome?.message).toContain('answered version v2, expected v3');
+    expect(await linkTarget(h.dir)).toBe('../../releases/v1');
+    expect(h.pid()).not.toBeNull();
+    expect(h.pid()).not.toBe(v1Pid);
+    // The restored process was started, not waited for; periodic probes see it come up.
+    await waitFor('restored v1 ready', async () => {
+      await h.worker.observe();
+      return h.worker.report().status === 'ready';
+    });
+    expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v1', achieved_generation: 2 });
+    expect(await readInstanceState(h.dir)).toMatchObject({ achieved_generation: 2, run: true, switching: null });
+  });
+
+  it('moves to a good version, restarts keeping it, and stops on a null version', async () => {
+    const h = await harness();
+    await h.goal(1, 'v1');
+    await h.goal(2, 'v2', { keep_releases: 1 });
+    expect(h.worker.report().outcome).toMatchObject({ ok: true, switched: true });
+    expect(await linkTarget(h.dir)).toBe('../../releases/v2');
+    // Garbage collection after the switch: only the newest release stays.
+    expect(await readdir(path.join(h.root, 'hello', 'releases'))).toEqual(['v2']);
+    const before = h.pid();
+
+    await h.goal(3, 'v2', { action: 'restart' });
+    expect(h.worker.report().outcome).toMatchObject({ generation: 3, ok: true });
+    expect(h.pid()).not.toBe(before);
+    expect(await linkTarget(h.dir)).toBe('../../releases/v2');
+
+    await h.goal(4, null);
+    expect(h.worker.report()).toMatchObject({ status: 'stopped', pid: null, achieved_generation: 4, outcome: { ok: true } });
+  });
+
+  it('leaves the running version alone when the new package fails its sha256', async () => {
+    const h = await harness();
+    await h.goal(1, 'v1');
+    const pid = h.pid();
+    await h.goal(2, 'v2', { release: { package_url: packages.v2!.url, sha256: 'b'.repeat(64) } });
+    expect(h.worker.report().outcome).toMatchObject({ ok: false, code: 'sha256_mismatch', switched: false });
+    expect(h.pid()).toBe(pid);
+    expect(await linkTarget(h.dir)).toBe('../../releases/v1');
+    await expect(stat(releaseDir(h.root, 'hello', 'v2'))).rejects.toThrow();
+  });
+
+  it('does not redo finished work after an agent restart, and keeps the process', async () => {
+    const first = await harness();
+    await first.goal(1, 'v1');
+    const pid = first.pid();
+    first.ctx.supervisor.close();
+    const record = await readLaunchRecord(first.dir);
+
+    const second = await harness(first.root, record!.port);
+    await second.ctx.supervisor.adoptAll();
+    await second.goal(1, 'v1');
+    expect(second.pid()).toBe(pid);
+    expect(second.worker.report()).toMatchObject({ achieved_generation: 1, outcome: { ok: true } });
+    await second.worker.observe();
+    expect(second.worker.report()).toMatchObject({ status: 'ready', version: 'v1', pid });
+  });
+
+  it('redoes a switch interrupted by an agent crash and still returns to the release it left', async () => {
+    const first = await harness();
+    await first.goal(1, 'v1');
+    first.ctx.supervisor.close();
+    const record = await readLaunchRecord(first.dir);
+    // The agent died after stopping v1 and pointing `current` at v3, before v3 started.
+    signalGroup(record!.pid, 'SIGKILL');
+    await waitFor('v1 gone', () => !isAlive(record!));
+    await installRelease(first.root, 'hello', 'v3', { package_url: packages.v3!.url, sha256: packages.v3!.sha256 });
+    await writeInstanceState(first.dir, { achieved_generation: 1, outcome: null, run: true, switching: { generation: 2, from: 'v1' } });
+    await switchCurrentLink(first.dir, 'v3');
+
+    const second = await harness(first.root, record!.port);
+    await second.ctx.supervisor.adoptAll();
+    await second.goal(2, 'v3');
+    expect(second.worker.report().outcome).toMatchObject({ generation: 2, ok: false, code: 'version_mismatch', switched: true });
+    expect(await linkTarget(second.dir)).toBe('../../releases/v1');
+    expect(second.pid()).not.toBeNull();
+  });
+
+  it('stops and removes an instance that is no longer assigned', async () => {
+    const h = await harness();
+    await h.goal(1, 'v1');
+    const port = (await readLaunchRecord(h.dir))!.port;
+    h.worker.unassign();
+    await h.worker.settled();
+    expect(h.worker.removed).toBe(true);
+    await expect(stat(h.dir)).rejects.toThrow();
+    expect(h.worker.report()).toMatchObject({ status: 'stopped', pid: null, achieved_generation: 1 });
+    expect(h.pid()).toBeNull();
+    expect(await probeOnce({ instanceId: 'gone', port, healthPath: '/healthz', versionPath: '/version' })).toEqual({ healthy: false, version: null });
+  });
+});

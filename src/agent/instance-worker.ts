@@ -1,0 +1,227 @@
+/**
+ * One instance's worker: it carries out the goals the server assigns, one at a time and
+ * always the newest, keeps `state.json`, probes the instance between goals and says what
+ * it sees in `report()`. Different instances have different workers and run in parallel.
+ *
+ * A goal's outcome is written to disk before it is reported, so an agent restarted after
+ * finishing a goal does not redo it (and a goal interrupted midway is redone safely: see
+ * `planGoalStep` and `release-switch.ts`).
+ */
+import type { Logger } from 'pino';
+import type { InstanceAssignment, InstanceReport } from '../core/agent-protocol.js';
+import type { ObservedStatus } from '../core/types.js';
+import { currentVersion } from './current-link.js';
+import { planGoalStep } from './goal-step.js';
+import { probeOnce } from './instance-probe.js';
+import { EMPTY_INSTANCE_STATE, readInstanceState, writeInstanceState, type InstanceState } from './instance-state-file.js';
+import type { InstanceSupervisor } from './instance-supervisor.js';
+import { removeTree } from './read-only-tree.js';
+import type { ReleaseClaims } from './release-claims.js';
+import { launchSpecFor, probeInstance, switchRelease, type GoalResult } from './release-switch.js';
+
+export interface WorkerContext {
+  root: string;
+  supervisor: InstanceSupervisor;
+  claims: ReleaseClaims;
+  log: Logger;
+  /** Something worth reporting changed: a goal outcome, a status, a version. */
+  onChange(): void;
+}
+
+type Goal = InstanceAssignment & { version: string };
+
+export class InstanceWorker {
+  private state: InstanceState = { ...EMPTY_INSTANCE_STATE };
+  private latest: InstanceAssignment | null = null;
+  /** False once the instance left the server's assignments: its directory is to go. */
+  private assigned = true;
+  private gone = false;
+  private busy = false;
+  private loop: Promise<void> | null = null;
+  private loaded: Promise<void>;
+  private observed: { pid: number; status: ObservedStatus; version: string | null } | null = null;
+  private final: Pick<InstanceState, 'achieved_generation' | 'outcome'> | null = null;
+
+  constructor(
+    private readonly ctx: WorkerContext,
+    readonly instanceId: string,
+    readonly service: string,
+    private readonly dir: string,
+  ) {
+    this.loaded = readInstanceState(dir).then((s) => void (this.state = s));
+  }
+
+  /** Hands over the newest assignment; work starts at once unless a goal is in progress. */
+  offer(assignment: InstanceAssignment): void {
+    this.latest = assignment;
+    this.assigned = true;
+    this.gone = false;
+    this.kick();
+  }
+
+  /** The instance is no longer assigned to this host: stop it and delete its directory. */
+  unassign(): void {
+    this.assigned = false;
+    this.kick();
+  }
+
+  /** True once the directory is deleted; the worker may then be dropped after a final report. */
+  get removed(): boolean {
+    return this.gone && !this.assigned && this.loop === null;
+  }
+
+  /** Resolves when no work is queued or running. */
+  async settled(): Promise<void> {
+    await this.loaded;
+    while (this.loop !== null) await this.loop;
+  }
+
+  /** Runs the queued work now, e.g. on the reconcile tick. */
+  kick(): void {
+    if (this.loop !== null) return;
+    this.loop = this.drain()
+      .catch((err: Error) => this.ctx.log.error({ instance: this.instanceId, err: err.message }, 'instance worker failed'))
+      .finally(() => (this.loop = null));
+  }
+
+  private async drain(): Promise<void> {
+    await this.loaded;
+    for (;;) {
+      if (!this.assigned) return this.gone ? undefined : this.removeFromHost();
+      const goal = this.latest;
+      if (goal === null) return;
+      if (goal.generation <= this.state.achieved_generation) return this.keepAlive(goal);
+      await this.achieve(goal);
+    }
+  }
+
+  private async achieve(a: InstanceAssignment): Promise<void> {
+    this.busy = true;
+    this.ctx.onChange();
+    let result: GoalResult;
+    try {
+      result = await this.execute(a);
+    } catch (err) {
+      const message = `agent error on instance ${this.instanceId}: ${(err as Error).message}`;
+      result = { outcome: { generation: a.generation, ok: false, code: 'agent_error', message, switched: false }, run: this.ctx.supervisor.snapshot(this.instanceId).running };
+    } finally {
+      this.busy = false;
+    }
+    const next: InstanceState = { achieved_generation: a.generation, outcome: result.outcome, run: result.run, switching: null };
+    await writeInstanceState(this.dir, next).catch((err: Error) => this.ctx.log.error({ instance: this.instanceId, err: err.message }, 'cannot write state.json'));
+    // The report that carries this outcome must also carry the new process's probed
+    // version: the periodic probe last saw the old pid (or none), so probe once before
+    // the outcome becomes visible to report().
+    if (result.run) await this.observe();
+    this.state = next;
+    const level = result.outcome.ok ? 'info' : 'warn';
+    this.ctx.log[level]({ instance: this.instanceId, version: a.version, generation: a.generation, outcome: result.outcome }, 'goal finished');
+    this.ctx.onChange();
+  }
+
+  private async execute(a: InstanceAssignment): Promise<GoalResult> {
+    const linkVersion = await currentVersion(this.dir);
+    const snapshot = this.ctx.supervisor.snapshot(this.instanceId);
+    const interrupted = this.state.switching?.generation === a.generation;
+    const step = planGoalStep(a, {
+      achievedGeneration: this.state.achieved_generation,
+      linkVersion,
+      runningVersion: snapshot.version,
+      interruptedSwitch: interrupted,
+    });
+    this.ctx.log.info({ instance: this.instanceId, version: a.version, generation: a.generation, step }, 'working on goal');
+    const ok = (switched: boolean, run: boolean): GoalResult => ({ outcome: { generation: a.generation, ok: true, code: null, message: null, switched }, run });
+    switch (step.kind) {
+      case 'none':
+        return ok(false, this.state.run);
+      case 'stop':
+        await this.ctx.supervisor.halt(this.instanceId, this.dir);
+        return ok(false, false);
+      case 'probe': {
+        const probed = await probeInstance(this.switchContext(a), a as Goal, snapshot.exited);
+        return probed.ok ? ok(false, true) : { outcome: { generation: a.generation, ok: false, code: probed.code, message: probed.message, switched: false }, run: true };
+      }
+      case 'switch': {
+        const from = interrupted ? (this.state.switching?.from ?? null) : linkVersion;
+        return switchRelease(this.switchContext(a), a as Goal, from, this.state.run);
+      }
+    }
+  }
+
+  private switchContext(a: InstanceAssignment): Parameters<typeof switchRelease>[0] {
+    return {
+      root: this.ctx.root,
+      instanceDir: this.dir,
+      supervisor: this.ctx.supervisor,
+      claims: this.ctx.claims,
+      log: this.ctx.log,
+      markSwitching: async (from) => {
+        this.state = { ...this.state, switching: { generation: a.generation, from } };
+        await writeInstanceState(this.dir, this.state);
+      },
+      superseded: () => !this.assigned || (this.latest?.generation ?? 0) > a.generation,
+    };
+  }
+
+  /** Between goals: a process that should run but does not (e.g. it died while no agent ran) is started. */
+  private keepAlive(a: InstanceAssignment): void {
+    const spec = launchSpecFor(a, this.dir);
+    if (this.state.run && a.version !== null) this.ctx.supervisor.keepRunning(spec);
+    else this.ctx.supervisor.updateSpec(spec);
+  }
+
+  private async removeFromHost(): Promise<void> {
+    this.ctx.log.info({ instance: this.instanceId }, 'instance no longer assigned to this host; stopping it and removing its directory');
+    await this.ctx.supervisor.halt(this.instanceId, this.dir);
+    this.ctx.supervisor.forget(this.instanceId);
+    await removeTree(this.dir);
+    this.gone = true;
+    this.latest = null;
+    // A re-added instance starts from nothing; the final report still names the last goal.
+    this.final = { achieved_generation: this.state.achieved_generation, outcome: this.state.outcome };
+    this.state = { ...EMPTY_INSTANCE_STATE };
+    this.ctx.onChange();
+  }
+
+  /**
+   * Probes the running process once, between goals, and notes its status and version.
+   * Uses the assignment's paths when there is one, else those recorded at launch.
+   */
+  async observe(): Promise<void> {
+    await this.loaded;
+    const record = this.ctx.supervisor.snapshot(this.instanceId).record;
+    if (this.busy || record === null) return;
+    const probed = await probeOnce({
+      instanceId: this.instanceId,
+      port: record.port,
+      healthPath: this.latest?.health_path ?? record.health_path,
+      versionPath: this.latest?.version_path ?? record.version_path,
+    });
+    const next = { pid: record.pid, status: (probed.healthy ? 'ready' : 'unhealthy') as ObservedStatus, version: probed.version };
+    const before = this.observed;
+    this.observed = next;
+    if (before?.pid !== next.pid || before.status !== next.status || before.version !== next.version) this.ctx.onChange();
+  }
+
+  /** What the heartbeat says about this instance. */
+  report(): InstanceReport {
+    const snapshot = this.ctx.supervisor.snapshot(this.instanceId);
+    const probed = this.observed !== null && this.observed.pid === snapshot.pid ? this.observed : null;
+    return {
+      instance_id: this.instanceId,
+      service: this.service,
+      status: this.status(snapshot.running, snapshot.crashed, probed?.status),
+      version: snapshot.running ? (probed?.version ?? null) : null,
+      pid: snapshot.pid,
+      achieved_generation: (this.gone ? this.final : this.state)?.achieved_generation ?? 0,
+      outcome: (this.gone ? this.final : this.state)?.outcome ?? null,
+    };
+  }
+
+  private status(running: boolean, crashed: boolean, probed: ObservedStatus | undefined): ObservedStatus {
+    if (this.gone) return 'stopped';
+    if (this.busy) return 'starting';
+    if (running) return probed ?? 'starting';
+    return crashed || this.state.run ? 'crashed' : 'stopped';
+  }
+}

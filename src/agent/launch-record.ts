@@ -1,0 +1,42 @@
+/**
+ * `pid.json`: the process an instance runs, written right after it starts. It lets a
+ * restarted agent find and adopt the process instead of starting another one, and
+ * carries what is needed to probe it before the server's assignments arrive.
+ */
+import { rm } from 'node:fs/promises';
+import { pidFile } from './host-layout.js';
+import { readJsonFile, writeFileAtomic } from './atomic-write.js';
+import type { ProcessIdentity } from './process-liveness.js';
+
+export interface LaunchRecord extends ProcessIdentity {
+  /** The release the process was started from (the `current` target at that moment). */
+  version: string;
+  port: number;
+  health_path: string;
+  version_path: string;
+  /** Epoch ms. */
+  started_at: number;
+}
+
+export async function writeLaunchRecord(instanceDirPath: string, record: LaunchRecord): Promise<void> {
+  await writeFileAtomic(pidFile(instanceDirPath), `${JSON.stringify(record)}\n`);
+}
+
+/** The recorded launch, or null when there is none or it is not a launch record. */
+export async function readLaunchRecord(instanceDirPath: string): Promise<LaunchRecord | null> {
+  const raw = (await readJsonFile(pidFile(instanceDirPath))) as Partial<LaunchRecord> | null;
+  if (raw === null || typeof raw.pid !== 'number' || typeof raw.start_time !== 'number') return null;
+  return {
+    pid: raw.pid,
+    start_time: raw.start_time,
+    version: typeof raw.version === 'string' ? raw.version : '',
+    port: typeof raw.port === 'number' ? raw.port : 0,
+    health_path: typeof raw.health_path === 'string' ? raw.health_path : '/healthz',
+    version_path: typeof raw.version_path === 'string' ? raw.version_path : '/version',
+    started_at: typeof raw.started_at === 'number' ? raw.started_at : 0,
+  };
+}
+
+export async function removeLaunchRecord(instanceDirPath: string): Promise<void> {
+  await rm(pidFile(instanceDirPath), { force: true });
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { instanceEnv, type LaunchSpec } from './process-launcher.js';
+
+const spec: LaunchSpec = {
+  instanceId: 'hello-h1-7001',
+  service: 'hello',
+  instanceDir: '/nowhere',
+  port: 7001,
+  start: 'true',
+  env: { GREETING: 'hi', PORT: '1', FERRY_VERSION: 'latest', FERRY_SERVICE: 'x', FERRY_INSTANCE_ID: 'y', PATH: '/custom' },
+  healthPath: '/healthz',
+  versionPath: '/version',
+};
+
+describe('instanceEnv', () => {
+  it('passes the service env but never lets it override what Ferry sets', () => {
+    expect(instanceEnv(spec, '1.2.3', { PATH: '/usr/bin', HOME: '/root', SECRET: 'agent-only' })).toEqual({
+      PATH: '/custom',
+      HOME: '/root',
+      GREETING: 'hi',
+      PORT: '7001',
+      FERRY_SERVICE: 'hello',
+      FERRY_VERSION: '1.2.3',
+      FERRY_INSTANCE_ID: 'hello-h1-7001',
+    });
+  });
+});

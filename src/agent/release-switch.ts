@@ -1,0 +1,146 @@
+/**
+ * Moves one instance to a release: install it, stop the old process, swap `current`,
+ * start the new process and probe it. If the probe fails the instance goes back to the
+ * release it ran before, so a bad release costs one failed attempt, not an outage.
+ *
+ * Order matters for crash safety: the release is complete before the old process stops
+ * (a failed download leaves the instance untouched), and the release to return to is
+ * persisted before anything changes, so a redo after an agent crash can still return.
+ */
+import { stat } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { InstanceAssignment } from '../core/agent-protocol.js';
+import type { GoalOutcome } from '../core/types.js';
+import { switchCurrentLink } from './current-link.js';
+import { logFile, releaseDir } from './host-layout.js';
+import { probeStartup, type StartupProbeResult } from './instance-probe.js';
+import type { InstanceSupervisor } from './instance-supervisor.js';
+import type { LaunchSpec } from './process-launcher.js';
+import type { ReleaseClaims } from './release-claims.js';
+import { collectReleases } from './release-gc.js';
+import { installRelease } from './release-installer.js';
+
+export interface SwitchContext {
+  root: string;
+  instanceDir: string;
+  supervisor: InstanceSupervisor;
+  claims: ReleaseClaims;
+  log: Logger;
+  /** Persists the release to return to, before the old process stops. */
+  markSwitching(from: string | null): Promise<void>;
+  /** True once a newer goal makes finishing this one pointless. */
+  superseded(): boolean;
+}
+
+/** A goal's outcome plus whether a process should keep running from `current` afterwards. */
+export interface GoalResult {
+  outcome: GoalOutcome;
+  run: boolean;
+}
+
+/** The process settings of an assignment. */
+export function launchSpecFor(a: InstanceAssignment, instanceDir: string): LaunchSpec {
+  return {
+    instanceId: a.instance_id,
+    service: a.service,
+    instanceDir,
+    port: a.port,
+    start: a.start,
+    env: a.env,
+    healthPath: a.health_path,
+    versionPath: a.version_path,
+  };
+}
+
+/**
+ * Runs the switch to `a.version` (see the module comment). `from` is the release to return
+ * to on failure; `runBefore` whether a process was meant to run before, kept when the
+ * switch fails before touching anything.
+ */
+export async function switchRelease(ctx: SwitchContext, a: InstanceAssignment & { version: string }, from: string | null, runBefore: boolean): Promise<GoalResult> {
+  const release = ctx.claims.claim(a.service, a.version);
+  try {
+    const installed = await installRelease(ctx.root, a.service, a.version, a.release);
+    if (!installed.ok) return { outcome: failed(a, installed.code, installed.message, false), run: runBefore };
+    if (installed.downloaded) ctx.log.info({ instance: a.instance_id, version: a.version }, 'release installed');
+    await ctx.markSwitching(from);
+    await ctx.supervisor.halt(a.instance_id, ctx.instanceDir);
+    await switchCurrentLink(ctx.instanceDir, a.version);
+    const probed = await startAndProbe(ctx, a);
+    if (probed.ok) {
+      await collectGarbage(ctx, a);
+      return { outcome: { generation: a.generation, ok: true, code: null, message: null, switched: true }, run: true };
+    }
+    // A newer goal takes over from here; returning first would only be undone again.
+    if (probed.code === 'superseded') return { outcome: failed(a, probed.code, probed.message, true), run: true };
+    ctx.log.warn({ instance: a.instance_id, version: a.version, code: probed.code, from }, probed.message);
+    const restored = await restore(ctx, a, from);
+    const back = restored ? `; returned to ${from}` : from === null ? '; no earlier release to return to' : `; could not return to ${from}`;
+    return { outcome: failed(a, probed.code, `${probed.message}${back}`, true), run: restored };
+  } finally {
+    release();
+  }
+}
+
+async function startAndProbe(ctx: SwitchContext, a: InstanceAssignment & { version: string }): Promise<StartupProbeResult> {
+  let exited;
+  try {
+    exited = (await ctx.supervisor.launch(launchSpecFor(a, ctx.instanceDir))).exited;
+  } catch (err) {
+    return { ok: false, code: 'start_failed', message: `instance ${a.instance_id} could not start ${a.version}: ${(err as Error).message}` };
+  }
+  return probeInstance(ctx, a, exited);
+}
+
+/** Probes the instance's process against the goal version within the goal's deadline. */
+export function probeInstance(
+  ctx: Pick<SwitchContext, 'instanceDir' | 'superseded'>,
+  a: InstanceAssignment & { version: string },
+  exited: Parameters<typeof probeStartup>[0]['exited'],
+): Promise<StartupProbeResult> {
+  return probeStartup({
+    instanceId: a.instance_id,
+    port: a.port,
+    healthPath: a.health_path,
+    versionPath: a.version_path,
+    expectedVersion: a.version,
+    timeoutS: a.timeout_s,
+    exited,
+    superseded: ctx.superseded,
+    verify: a.verify,
+    logFile: logFile(ctx.instanceDir),
+  });
+}
+
+/** Stops the failed process and starts the previous release again; true when one runs. */
+async function restore(ctx: SwitchContext, a: InstanceAssignment, from: string | null): Promise<boolean> {
+  await ctx.supervisor.halt(a.instance_id, ctx.instanceDir);
+  if (from === null || !(await isDirectory(releaseDir(ctx.root, a.service, from)))) return false;
+  try {
+    await switchCurrentLink(ctx.instanceDir, from);
+    await ctx.supervisor.launch(launchSpecFor(a, ctx.instanceDir));
+    ctx.log.info({ instance: a.instance_id, version: from }, 'returned instance to its previous release');
+    return true;
+  } catch (err) {
+    ctx.log.error({ instance: a.instance_id, version: from, err: (err as Error).message }, 'could not return instance to its previous release');
+    return false;
+  }
+}
+
+async function collectGarbage(ctx: SwitchContext, a: InstanceAssignment & { version: string }): Promise<void> {
+  const retained = [...a.protected_versions, a.version, ...ctx.claims.claimed(a.service)];
+  try {
+    const removed = await collectReleases(ctx.root, a.service, a.keep_releases, retained);
+    if (removed.length > 0) ctx.log.info({ service: a.service, removed }, 'removed old releases');
+  } catch (err) {
+    ctx.log.warn({ service: a.service, err: (err as Error).message }, 'release garbage collection failed');
+  }
+}
+
+function failed(a: InstanceAssignment, code: string, message: string, switched: boolean): GoalOutcome {
+  return { generation: a.generation, ok: false, code, message, switched };
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  return stat(p).then((s) => s.isDirectory()).catch(() => false);
+}

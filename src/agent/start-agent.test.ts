@@ -1,0 +1,105 @@
+import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstanceAssignment } from '../core/agent-protocol.js';
+import type { Timers } from '../config/timers.js';
+import type { RunningAgent } from './agent-options.js';
+import { FakeControlPlane } from './fake-control-plane.js';
+import { buildPackage, FAKE_START, freePort, waitFor, type BuiltPackage } from './fake-release-package.js';
+import { instanceDir, tmpDir } from './host-layout.js';
+import { signalGroup } from './process-liveness.js';
+import { removeTree } from './read-only-tree.js';
+import { startAgent } from './start-agent.js';
+
+const timers: Timers = { heartbeatS: 0.5, longPollS: 1, probeIntervalMs: 100, stopGraceS: 2, reconcileMs: 100 };
+const pids = new Set<number>();
+const agents: RunningAgent[] = [];
+let work: string;
+let root: string;
+let plane: FakeControlPlane;
+let v1: BuiltPackage;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'ferry-agent-'));
+  root = path.join(work, 'root');
+  v1 = await buildPackage(work, 'v1', '1.0.0');
+  plane = new FakeControlPlane('h1', 'agent-secret');
+  await plane.listen();
+});
+
+afterAll(async () => {
+  for (const agent of agents) await agent.stop();
+  for (const pid of pids) signalGroup(pid, 'SIGKILL');
+  await plane.close();
+  await removeTree(work);
+});
+
+async function agent(token = 'agent-secret'): Promise<RunningAgent> {
+  const running = await startAgent({ serverUrl: plane.url, token, hostId: 'h1', advertiseAddress: '127.0.0.1', root, timers, logLevel: 'silent' });
+  agents.push(running);
+  return running;
+}
+
+function assignment(port: number, generation: number): InstanceAssignment {
+  return {
+    instance_id: 'hello-h1-1',
+    service: 'hello',
+    port,
+    version: '1.0.0',
+    generation,
+    action: 'run',
+    timeout_s: 10,
+    release: { package_url: v1.url, sha256: v1.sha256 },
+    start: FAKE_START,
+    env: { GREETING: 'hi' },
+    health_path: '/healthz',
+    version_path: '/version',
+    verify: [],
+    keep_releases: 5,
+    protected_versions: [],
+    drain_s: 0,
+  };
+}
+
+const readyReport = (pid?: number) => () => {
+  const r = plane.lastReport('hello-h1-1');
+  if (r?.pid) pids.add(r.pid);
+  return r?.status === 'ready' && r.version === '1.0.0' && (pid === undefined || r.pid === pid) ? r : undefined;
+};
+
+describe('startAgent', () => {
+  it('registers, runs its assignment, survives its own restart without restarting the instance, and removes it', async () => {
+    await mkdir(tmpDir(root), { recursive: true });
+    await writeFile(path.join(tmpDir(root), 'leftover.tar.gz'), 'half a download');
+    const first = await agent();
+    expect(await readdir(tmpDir(root))).toEqual([]);
+    await waitFor('the registering heartbeat', () => plane.heartbeats.length > 0);
+    expect(plane.heartbeats[0]).toMatchObject({ address: '127.0.0.1', instances: [] });
+
+    const port = await freePort();
+    plane.assign([assignment(port, 1)]);
+    const report = await waitFor('instance ready on 1.0.0', readyReport());
+    expect(report).toMatchObject({ achieved_generation: 1, outcome: { generation: 1, ok: true, switched: true } });
+
+    // A new agent adopts the process: same pid, and its very first heartbeat says ready.
+    await first.stop();
+    const seen = plane.heartbeats.length;
+    await agent();
+    await waitFor('a heartbeat of the new agent', () => plane.heartbeats.length > seen);
+    expect(plane.heartbeats[seen]!.instances).toEqual([expect.objectContaining({ status: 'ready', pid: report.pid, version: '1.0.0' })]);
+    await waitFor('still the same process', readyReport(report.pid!));
+
+    plane.assign([]);
+    await waitFor('instance reported stopped', () => plane.lastReport('hello-h1-1')?.status === 'stopped');
+    await expect(stat(instanceDir(root, 'hello', 'hello-h1-1'))).rejects.toThrow();
+    expect(() => process.kill(report.pid!, 0)).toThrow();
+  });
+
+  it('keeps running and retrying when the server rejects its token', async () => {
+    const before = plane.rejectedCalls;
+    const rejected = await agent('wrong-token');
+    await waitFor('rejected calls', () => plane.rejectedCalls >= before + 2);
+    await rejected.stop();
+  });
+});

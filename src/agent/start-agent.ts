@@ -1,0 +1,107 @@
+/**
+ * `ferry agent`: the node agent of one host. It pulls its host's assignments from the
+ * server, brings each instance to its goal (install, switch, start, probe), keeps the
+ * processes alive, and reports what it sees in heartbeats.
+ *
+ * Start-up order: empty `.tmp/` (leftovers of an interrupted install), adopt the instance
+ * processes a previous agent left running (none is restarted), probe them once so the
+ * first heartbeat tells the truth, then heartbeat and long-poll.
+ */
+import { mkdir } from 'node:fs/promises';
+import pino, { type Logger } from 'pino';
+import type { AgentOptions, RunningAgent } from './agent-options.js';
+import { agentVersion } from './agent-version.js';
+import { pollAssignments } from './assignment-poller.js';
+import { restartBackoffBase } from './crash-backoff.js';
+import { HeartbeatScheduler } from './heartbeat-scheduler.js';
+import { tmpDir } from './host-layout.js';
+import { InstanceSupervisor } from './instance-supervisor.js';
+import { removeTree } from './read-only-tree.js';
+import { ReleaseClaims } from './release-claims.js';
+import { ServerClient } from './server-client.js';
+import { WorkerRegistry } from './worker-registry.js';
+
+export type { AgentOptions, RunningAgent } from './agent-options.js';
+
+/** Longest `stop()` waits for goals in progress; an interrupted goal is redone safely on the next start. */
+const STOP_SETTLE_MS = 5000;
+
+/** Starts the agent's loops and resolves once it has adopted what runs and sent its first heartbeat. */
+export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
+  const log = createLogger(opts.logLevel);
+  await removeTree(tmpDir(opts.root));
+  await mkdir(tmpDir(opts.root), { recursive: true });
+
+  const abort = new AbortController();
+  let heartbeat: HeartbeatScheduler | null = null;
+  const onChange = (): void => heartbeat?.poke();
+  const supervisor = new InstanceSupervisor({
+    root: opts.root,
+    log,
+    stopGraceMs: opts.timers.stopGraceS * 1000,
+    restartBackoffMs: restartBackoffBase(),
+    livenessPollMs: Math.min(200, opts.timers.probeIntervalMs),
+    onChange,
+  });
+  const registry = new WorkerRegistry({ root: opts.root, supervisor, claims: new ReleaseClaims(), log, onChange }, log);
+  for (const found of await supervisor.adoptAll()) registry.addFromDisk(found.instanceId, found.service);
+  await registry.settled();
+  await registry.observeAll();
+
+  const client = new ServerClient({ serverUrl: opts.serverUrl, token: opts.token, hostId: opts.hostId });
+  heartbeat = new HeartbeatScheduler(() => sendHeartbeat(client, registry, opts, log, abort.signal), opts.timers.heartbeatS * 1000);
+  // The first heartbeat registers the host; polling waits for it, not startAgent's caller.
+  const polling = heartbeat.start().then(() =>
+    pollAssignments({
+      client,
+      longPollS: opts.timers.longPollS,
+      log,
+      signal: abort.signal,
+      onAssignments: (assignments) => registry.apply(assignments),
+    }),
+  );
+  const timers = [
+    repeat(() => registry.observeAll(), opts.timers.probeIntervalMs),
+    repeat(async () => registry.kickAll(), opts.timers.reconcileMs),
+  ];
+  log.info({ host: opts.hostId, server: opts.serverUrl, root: opts.root, version: agentVersion() }, 'ferry agent started');
+
+  return {
+    async stop() {
+      abort.abort();
+      for (const stopTimer of timers) stopTimer();
+      await heartbeat?.close();
+      await polling;
+      await Promise.race([registry.settled(), new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_MS).unref())]);
+      supervisor.close();
+      log.info({ host: opts.hostId }, 'ferry agent stopped; instance processes keep running');
+    },
+  };
+}
+
+async function sendHeartbeat(client: ServerClient, registry: WorkerRegistry, opts: AgentOptions, log: Logger, signal: AbortSignal): Promise<void> {
+  const { instances, removed } = registry.reports();
+  const result = await client.sendHeartbeat({ address: opts.advertiseAddress, agent_version: agentVersion(), instances }, signal);
+  if (result.ok) {
+    registry.forgetRemoved(removed);
+    return;
+  }
+  if (signal.aborted) return;
+  const level = result.kind === 'auth' ? 'error' : 'warn';
+  log[level](`heartbeat failed: ${result.message}`);
+}
+
+/** Runs `task` every `ms`, never two at once; returns the function that stops it. */
+function repeat(task: () => Promise<void>, ms: number): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    task().finally(() => (running = false));
+  }, ms);
+  return () => clearInterval(timer);
+}
+
+function createLogger(level: string | undefined): Logger {
+  return pino({ name: 'ferry-agent', level: level ?? 'info' }, pino.destination({ fd: 2, sync: true }));
+}

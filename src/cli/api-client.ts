@@ -1,0 +1,129 @@
+/**
+ * The CLI's only way to the server: fetch with the bearer token, JSON in and out, and
+ * every non-2xx answer or network failure turned into a `CliFailure` whose exit code
+ * follows CONTRACT §1 (see exit-codes.ts). Commands never look at raw responses.
+ */
+import { CliFailure, EXIT_UNREACHABLE, exitCodeForStatus, usageFailure } from './exit-codes.js';
+
+/** One API call can take this long before the CLI gives up on the server. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export type QueryValue = string | number | undefined;
+
+export class ApiClient {
+  private readonly base: URL;
+
+  constructor(
+    server: string,
+    private readonly token: string | null,
+  ) {
+    this.base = parseServerUrl(server);
+  }
+
+  get serverUrl(): string {
+    return this.base.href.replace(/\/$/, '');
+  }
+
+  async get<T>(path: string, query: Record<string, QueryValue> = {}): Promise<T> {
+    return (await this.send<T>('GET', withQuery(path, query))).body;
+  }
+
+  async post<T>(path: string, body: unknown = {}): Promise<T> {
+    return (await this.send<T>('POST', path, body)).body;
+  }
+
+  async put<T>(path: string, body: unknown): Promise<T> {
+    return (await this.send<T>('PUT', path, body)).body;
+  }
+
+  /** The full answer, for commands that tell 200 from 201. */
+  async send<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+    const url = new URL(path.replace(/^\//, ''), this.base);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token !== null) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw unreachable(this.serverUrl, error);
+    }
+    const text = await response.text();
+    if (!response.ok) throw this.apiFailure(response.status, text);
+    return { status: response.status, body: (text === '' ? null : parseJson(text, response.status)) as T };
+  }
+
+  private apiFailure(status: number, text: string): CliFailure {
+    const error = readErrorBody(text);
+    let message = error?.message ?? `the server answered HTTP ${status}`;
+    if (status === 401 && this.token === null) {
+      message += ' (no token given: pass --token, set FERRY_TOKEN, or run where ./.ferry/admin.token exists)';
+    }
+    return new CliFailure(message, exitCodeForStatus(status), {
+      status,
+      retryable: status === 503 || status === 502 || status === 504,
+      ...(error?.code !== undefined ? { code: error.code } : {}),
+    });
+  }
+}
+
+function parseServerUrl(server: string): URL {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw usageFailure(`--server "${server}" is not a URL (expected e.g. http://127.0.0.1:7400)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageFailure(`--server must be http or https, not ${url.protocol}`);
+  // A base with a trailing slash keeps any path prefix (a server behind a proxy) when joining.
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url;
+}
+
+function withQuery(path: string, query: Record<string, QueryValue>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text === '' ? path : `${path}?${text}`;
+}
+
+function readErrorBody(text: string): { code?: string; message?: string } | null {
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    const error = parsed.error;
+    if (error === undefined || error === null || typeof error !== 'object') return null;
+    return {
+      ...(typeof error.code === 'string' ? { code: error.code } : {}),
+      ...(typeof error.message === 'string' ? { message: error.message } : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
+function parseJson(text: string, status: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CliFailure(`the server answered HTTP ${status} with a body that is not JSON`, EXIT_UNREACHABLE);
+  }
+}
+
+function unreachable(server: string, error: unknown): CliFailure {
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const name = (error as { name?: string } | undefined)?.name;
+  const why = name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? String(error));
+  return new CliFailure(`cannot reach the ferry server at ${server}: ${why}`, EXIT_UNREACHABLE, { retryable: true });
+}

@@ -1,0 +1,96 @@
+/**
+ * `ferry deploy S V`: start a deployment (POST /api/v1/deployments) and, with --wait,
+ * follow it to the end; exit 1 unless it succeeded. Also the controls of a running
+ * deployment: `ferry promote|pause|resume|abort ID`.
+ */
+import type { Command } from 'commander';
+import { writeJson, writeLine, writeNote } from '../cli-output.js';
+import { addClientOptions, clientContext, type ClientFlags, type ClientContext } from '../client-options.js';
+import { usageFailure } from '../exit-codes.js';
+import { commaList, integerAtLeast } from '../option-values.js';
+import { resolvePackageReference } from '../package-reference.js';
+import { parseStrategy } from '../strategy-shorthand.js';
+import { requireSucceeded, waitForOperation } from '../wait-for-operation.js';
+
+interface DeployFlags extends ClientFlags {
+  instances?: string[];
+  strategy?: string;
+  timeout?: number;
+  retryCount?: number;
+  deployId?: string;
+  packageUrl?: string;
+  sha256?: string;
+  wait?: boolean;
+}
+
+export function registerDeployCommands(program: Command): void {
+  addClientOptions(
+    program
+      .command('deploy')
+      .description('deploy a registered release to a service, or to some of its instances')
+      .argument('<service>')
+      .argument('<version>')
+      .option('--instances <ids>', 'comma-separated instance ids (default: every instance, which also sets the desired version)', commaList)
+      .option('--strategy <strategy>', 'all_at_once, rolling:N, canary:N, or the JSON strategy object')
+      .option('--timeout <seconds>', 'per-instance deadline to become healthy', integerAtLeast(1))
+      .option('--retry-count <n>', 'retries of a failed install or start per instance', integerAtLeast(0))
+      .option('--deploy-id <id>', 'idempotency key: re-posting it returns the existing deployment')
+      .option('--package-url <url>', 'package URL or local path, to register the release on the fly (with --sha256)')
+      .option('--sha256 <hex>', "the package's sha256, when registering on the fly")
+      .option('--wait', 'follow the deployment live; exit 1 unless it succeeds'),
+  ).action(async (service: string, version: string, flags: DeployFlags) => {
+    const context = clientContext(flags);
+    const strategy = flags.strategy === undefined ? undefined : parseStrategy(flags.strategy);
+    if (strategy !== undefined && !strategy.ok) throw usageFailure(strategy.message);
+    const reference = flags.packageUrl === undefined ? undefined : resolvePackageReference(flags.packageUrl, flags.sha256, false);
+    const body = {
+      service,
+      version,
+      ...(flags.instances !== undefined ? { instances: flags.instances } : {}),
+      ...(strategy?.ok ? { strategy: strategy.strategy } : {}),
+      ...(flags.timeout !== undefined ? { timeout: flags.timeout } : {}),
+      ...(flags.retryCount !== undefined ? { retry_count: flags.retryCount } : {}),
+      ...(flags.deployId !== undefined ? { deploy_id: flags.deployId } : {}),
+      ...(reference !== undefined ? { package_url: reference.package_url } : {}),
+      ...(reference?.sha256 !== undefined ? { sha256: reference.sha256 } : flags.sha256 !== undefined ? { sha256: flags.sha256 } : {}),
+    };
+    const started = await context.client.post<{ deploy_id: string; status: string }>('/api/v1/deployments', body);
+    await reportDeployment(context, started, flags.wait === true);
+  });
+
+  for (const action of ['promote', 'pause', 'resume', 'abort'] as const) {
+    addClientOptions(
+      program.command(action).description(CONTROL_DESCRIPTIONS[action]).argument('<deploy_id>'),
+    ).action(async (id: string, flags: ClientFlags) => {
+      const { client, json } = clientContext(flags);
+      const answer = await client.post<{ status?: string }>(`/api/v1/deployments/${encodeURIComponent(id)}/${action}`);
+      if (json) return writeJson(answer);
+      writeLine(`deployment ${id} ${answer?.status ?? action}`);
+    });
+  }
+}
+
+const CONTROL_DESCRIPTIONS = {
+  promote: 'end the pause of a canary step so the deployment continues',
+  pause: 'pause a running deployment after its current batch',
+  resume: 'resume a deployment paused with "ferry pause"',
+  abort: 'abort a deployment and return the instances it changed',
+};
+
+/**
+ * Without --wait: the deploy_id alone on stdout (or the API's body with --json), so a
+ * script can capture it. With --wait: live progress, then exit 1 unless it succeeded;
+ * with --json the progress goes to stderr and the final deployment to stdout.
+ * Shared by `deploy` and `restart`, since a restart is a deployment (CONTRACT §2).
+ */
+export async function reportDeployment(context: ClientContext, started: { deploy_id: string }, wait: boolean): Promise<void> {
+  if (!wait) {
+    if (context.json) writeJson(started);
+    else writeLine(started.deploy_id);
+    return;
+  }
+  const op = { kind: 'deployment' as const, id: started.deploy_id };
+  const { snapshot } = await waitForOperation(context.client, op, context.json ? writeNote : writeLine);
+  if (context.json) writeJson(snapshot);
+  requireSucceeded(snapshot);
+}

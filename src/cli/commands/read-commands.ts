@@ -1,0 +1,138 @@
+/**
+ * Read-only views of the fleet: `ferry status`, `versions`, `instances`, `audit` and
+ * `hosts`. Human-readable tables by default, the API's body with --json.
+ */
+import type { Command } from 'commander';
+import type { ApiClient } from '../api-client.js';
+import { writeJson, writeLine, writeTable } from '../cli-output.js';
+import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
+import { CliFailure } from '../exit-codes.js';
+import { integerAtLeast, isoTimestamp } from '../option-values.js';
+import type { InstanceSnapshot } from '../progress-lines.js';
+
+interface OperationView {
+  deploy_id?: string;
+  rollback_id?: string;
+  kind?: string;
+  service: string;
+  version?: string | null;
+  target_version?: string | null;
+  status: string;
+  reason: { code?: string; message?: string } | null;
+  progress?: { total: number; completed: number; failed: number; pending: number };
+  instances: Array<InstanceSnapshot & { updated_at?: string }>;
+  started_at?: string;
+  updated_at?: string;
+  completed_at?: string | null;
+}
+
+interface AuditFlags extends ClientFlags {
+  service?: string;
+  type?: string;
+  deployId?: string;
+  since?: string;
+  limit?: number;
+}
+
+export function registerReadCommands(program: Command): void {
+  addClientOptions(program.command('status').description('show a deployment, restart or rollback').argument('<id>')).action(async (id: string, flags: ClientFlags) => {
+    const { client, json } = clientContext(flags);
+    const view = await fetchOperation(client, id);
+    if (json) return writeJson(view);
+    printOperation(id, view);
+  });
+
+  addClientOptions(program.command('versions').description('which version each instance of a service runs').argument('<service>')).action(
+    async (service: string, flags: ClientFlags) => {
+      const { client, json } = clientContext(flags);
+      const view = await client.get<{
+        desired_version: string | null;
+        instances: Array<{ instance_id: string; version: string | null; status: string; last_updated?: string }>;
+        version_summary: Record<string, number>;
+        drift_count: number;
+      }>(`/api/v1/services/${encodeURIComponent(service)}/versions`);
+      if (json) return writeJson(view);
+      writeLine(`desired version: ${view.desired_version ?? '-'}   drifted: ${view.drift_count}`);
+      writeLine(`running: ${Object.entries(view.version_summary).map(([version, count]) => `${version} ×${count}`).join(', ') || 'nothing'}`);
+      writeLine();
+      writeTable(['INSTANCE', 'VERSION', 'STATUS', 'UPDATED'], view.instances.map((i) => [i.instance_id, i.version, i.status, i.last_updated]));
+    },
+  );
+
+  addClientOptions(program.command('instances').description("a service's instances and their status").argument('<service>')).action(
+    async (service: string, flags: ClientFlags) => {
+      const { client, json } = clientContext(flags);
+      const view = await client.get<{
+        instances: Array<{ instance_id: string; host: string; address: string; port: number; status: string; version: string | null; pinned_version: string | null }>;
+      }>(`/api/v1/services/${encodeURIComponent(service)}/instances`);
+      if (json) return writeJson(view);
+      writeTable(
+        ['INSTANCE', 'HOST', 'ADDRESS', 'PORT', 'STATUS', 'VERSION', 'PINNED'],
+        view.instances.map((i) => [i.instance_id, i.host, i.address, i.port, i.status, i.version, i.pinned_version]),
+      );
+    },
+  );
+
+  addClientOptions(
+    program
+      .command('audit')
+      .description('the audit log, oldest first')
+      .option('--service <name>', 'only this service')
+      .option('--type <type>', 'only this event type, e.g. deploy_started')
+      .option('--deploy-id <id>', 'only events of this deployment or rollback')
+      .option('--since <iso>', 'only events at or after this time', isoTimestamp)
+      .option('--limit <n>', 'at most this many events', integerAtLeast(1)),
+  ).action(async (flags: AuditFlags) => {
+    const { client, json } = clientContext(flags);
+    const view = await client.get<{
+      events: Array<{ at: string; type: string; service: string | null; version: string | null; instance_id: string | null; deploy_id: string | null; actor: string | null }>;
+    }>('/api/v1/audit', { service: flags.service, type: flags.type, deploy_id: flags.deployId, since: flags.since, limit: flags.limit });
+    if (json) return writeJson(view);
+    writeTable(
+      ['AT', 'TYPE', 'SERVICE', 'VERSION', 'INSTANCE', 'DEPLOY', 'ACTOR'],
+      view.events.map((e) => [e.at, e.type, e.service, e.version, e.instance_id, e.deploy_id, e.actor]),
+    );
+  });
+
+  addClientOptions(program.command('hosts').description('agents and their last heartbeat')).action(async (flags: ClientFlags) => {
+    const { client, json } = clientContext(flags);
+    const view = await client.get<{ hosts: Array<{ host: string; address: string; last_heartbeat_at?: string; last_heartbeat?: string; instances?: unknown[] }> }>('/api/v1/hosts');
+    if (json) return writeJson(view);
+    writeTable(
+      ['HOST', 'ADDRESS', 'LAST HEARTBEAT', 'INSTANCES'],
+      view.hosts.map((h) => [h.host, h.address, h.last_heartbeat_at ?? h.last_heartbeat, h.instances?.length]),
+    );
+  });
+}
+
+/**
+ * Deployments and restarts live under /deployments, rollbacks under /rollbacks; an id
+ * the first does not know is tried as a rollback before reporting it unknown.
+ */
+async function fetchOperation(client: ApiClient, id: string): Promise<OperationView> {
+  const path = encodeURIComponent(id);
+  try {
+    return await client.get<OperationView>(`/api/v1/deployments/${path}`);
+  } catch (error) {
+    if (!(error instanceof CliFailure) || error.status !== 404) throw error;
+    try {
+      return await client.get<OperationView>(`/api/v1/rollbacks/${path}`);
+    } catch (second) {
+      if (second instanceof CliFailure && second.status === 404) throw error;
+      throw second;
+    }
+  }
+}
+
+function printOperation(id: string, view: OperationView): void {
+  const kind = view.rollback_id !== undefined ? 'rollback' : view.kind === 'restart' ? 'restart' : 'deployment';
+  writeLine(`${kind} ${id}  ${view.service} ${view.version ?? view.target_version ?? ''}  ${view.status}`.replace(/ {3,}/g, '  '));
+  writeLine(`  started ${view.started_at ?? '-'}   updated ${view.updated_at ?? '-'}${view.completed_at ? `   completed ${view.completed_at}` : ''}`);
+  if (view.progress !== undefined) {
+    const p = view.progress;
+    writeLine(`  progress ${p.completed}/${p.total} completed, ${p.failed} failed, ${p.pending} pending`);
+  }
+  if (view.reason) writeLine(`  reason ${view.reason.message ?? view.reason.code ?? ''}${view.reason.code && view.reason.message ? ` (${view.reason.code})` : ''}`);
+  writeLine();
+  writeTable(['INSTANCE', 'STATUS', 'VERSION', 'UPDATED'], view.instances.map((i) => [i.instance_id, i.status, i.version, i.updated_at]));
+}

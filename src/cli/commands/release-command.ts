@@ -1,0 +1,67 @@
+/**
+ * `ferry release add S V --package-url URL --sha256 HEX [--git-sha SHA]`: register an
+ * immutable release (POST /api/v1/releases). `ferry releases S` lists a service's
+ * releases, newest first.
+ */
+import type { Command } from 'commander';
+import { writeJson, writeLine, writeTable } from '../cli-output.js';
+import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
+import { resolvePackageReference } from '../package-reference.js';
+
+interface ReleaseAddFlags extends ClientFlags {
+  packageUrl: string;
+  sha256?: string;
+  gitSha?: string;
+  buildTime?: string;
+}
+
+interface ReleaseBody {
+  service: string;
+  version: string;
+  sha256: string;
+  package_url: string;
+  git_sha: string | null;
+  build_time: string | null;
+  registered_at?: string;
+}
+
+export function registerReleaseCommands(program: Command): void {
+  const release = program.command('release').description('manage releases (immutable versions)');
+  addClientOptions(
+    release
+      .command('add')
+      .description('register an immutable release of a service')
+      .argument('<service>')
+      .argument('<version>')
+      .requiredOption('--package-url <url>', 'http(s):// or file:// URL of the package, or a local path (made a file:// URL)')
+      .option('--sha256 <hex>', "the package's sha256 (may be left out for a local package with a sibling .sha256 file)")
+      .option('--git-sha <sha>', 'git commit the release was built from')
+      .option('--build-time <iso>', 'when the package was built'),
+  ).action(async (service: string, version: string, flags: ReleaseAddFlags) => {
+    const { client, json } = clientContext(flags);
+    const reference = resolvePackageReference(flags.packageUrl, flags.sha256, true);
+    const body = {
+      service,
+      version,
+      ...reference,
+      ...(flags.gitSha !== undefined ? { git_sha: flags.gitSha } : {}),
+      ...(flags.buildTime !== undefined ? { build_time: flags.buildTime } : {}),
+    };
+    const answer = await client.send<ReleaseBody>('POST', '/api/v1/releases', body);
+    if (json) return writeJson(answer.body);
+    const verb = answer.status === 201 ? 'registered' : 'already registered';
+    writeLine(`${verb} ${answer.body.service} ${answer.body.version} sha256 ${answer.body.sha256}`);
+  });
+
+  addClientOptions(
+    program.command('releases').description("list a service's registered releases, newest first").argument('<service>'),
+  ).action(async (service: string, flags: ClientFlags) => {
+    const { client, json } = clientContext(flags);
+    const answer = await client.get<{ releases: ReleaseBody[] }>(`/api/v1/services/${encodeURIComponent(service)}/releases`);
+    if (json) return writeJson(answer);
+    writeTable(
+      ['VERSION', 'SHA256', 'GIT SHA', 'BUILT', 'REGISTERED'],
+      answer.releases.map((r) => [r.version, r.sha256.slice(0, 12), r.git_sha?.slice(0, 12), r.build_time, r.registered_at]),
+    );
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * `ferry service put|get` and `ferry services`: declare a service (how to start it,
+ * where its instances run) and read back what the server holds, desired and previous
+ * version and the lock included.
+ */
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { writeJson, writeLine, writeTable } from '../cli-output.js';
+import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
+import { usageFailure } from '../exit-codes.js';
+import { collect, integerAtLeast } from '../option-values.js';
+import { buildServiceSpec, type ServiceSpecFlags } from '../service-spec.js';
+import { parseStrategy } from '../strategy-shorthand.js';
+
+interface ServicePutFlags extends ClientFlags, Omit<ServiceSpecFlags, 'strategy'> {
+  spec?: string;
+  strategy?: string;
+}
+
+interface ServiceLock {
+  deploy_id?: string;
+  rollback_id?: string;
+  kind?: string;
+  status?: string;
+  since?: string;
+}
+
+interface ServiceView {
+  service: string;
+  start?: string;
+  desired_version: string | null;
+  previous_version: string | null;
+  lock: ServiceLock | null;
+  instances?: Array<{ instance_id: string; host: string; port: number }>;
+  instance_counts?: Record<string, number>;
+  drift_count?: number;
+}
+
+export function registerServiceCommands(program: Command): void {
+  const service = program.command('service').description('declare and inspect services');
+  addClientOptions(
+    service
+      .command('put')
+      .description('create or replace a service (PUT /api/v1/services/S)')
+      .argument('<service>')
+      .option('--spec <file>', 'JSON file with the PUT body; flags override its fields')
+      .option('--start <command>', 'command run inside the release directory (the agent sets PORT)')
+      .option('--instance <host:port>', 'an instance on an agent host, repeatable', collect)
+      .option('--health-path <path>', 'readiness path, any 2xx is ready (default /healthz)')
+      .option('--version-path <path>', 'version probe path (default /version)')
+      .option('--env <key=value>', 'environment for the instances, repeatable', collect)
+      .option('--keep-releases <n>', 'releases each agent keeps on disk (default 5)', integerAtLeast(1))
+      .option('--drain-s <seconds>', 'drain time before an instance is stopped', integerAtLeast(0))
+      .addOption(new Option('--drift-policy <policy>', 'what to do with a drifted instance').choices(['rebuild', 'quarantine', 'mark_unhealthy']))
+      .option('--strategy <strategy>', "the service's default rollout strategy (JSON or all_at_once, rolling:N, canary:N)"),
+  ).action(async (name: string, flags: ServicePutFlags) => {
+    const { client, json } = clientContext(flags);
+    const { strategy: strategyText, spec, ...specFlags } = flags;
+    const strategy = strategyText === undefined ? undefined : parseStrategy(strategyText);
+    if (strategy !== undefined && !strategy.ok) throw usageFailure(strategy.message);
+    const built = buildServiceSpec(
+      { ...specFlags, ...(strategy?.ok ? { strategy: strategy.strategy } : {}) },
+      spec === undefined ? {} : readSpecFile(spec),
+    );
+    if (!built.ok) throw usageFailure(built.message);
+    const answer = await client.put<ServiceView>(`/api/v1/services/${encodeURIComponent(name)}`, built.body);
+    if (json) return writeJson(answer);
+    writeLine(`service ${answer.service ?? name} saved with ${built.body.instances.length} instance(s)`);
+  });
+
+  addClientOptions(service.command('get').description('show one service').argument('<service>')).action(async (name: string, flags: ClientFlags) => {
+    const { client, json } = clientContext(flags);
+    const answer = await client.get<ServiceView>(`/api/v1/services/${encodeURIComponent(name)}`);
+    if (json) return writeJson(answer);
+    printService(answer);
+  });
+
+  addClientOptions(program.command('services').description('list services with their desired version and instance counts')).action(async (flags: ClientFlags) => {
+    const { client, json } = clientContext(flags);
+    const answer = await client.get<{ services: ServiceView[] }>('/api/v1/services');
+    if (json) return writeJson(answer);
+    writeTable(
+      ['SERVICE', 'DESIRED', 'PREVIOUS', 'INSTANCES', 'DRIFTED', 'LOCK'],
+      answer.services.map((s) => [s.service, s.desired_version, s.previous_version, s.instance_counts?.total, s.drift_count, lockText(s.lock)]),
+    );
+  });
+}
+
+function readSpecFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw usageFailure(`cannot read --spec ${path}: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw usageFailure(`--spec ${path} must hold a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+function printService(view: ServiceView): void {
+  const counts = Object.entries(view.instance_counts ?? {})
+    .filter(([key, count]) => key !== 'total' && count > 0)
+    .map(([key, count]) => `${key} ${count}`)
+    .join(', ');
+  writeLine(`service ${view.service}`);
+  writeLine(`  start             ${view.start ?? '-'}`);
+  writeLine(`  desired version   ${view.desired_version ?? '-'}`);
+  writeLine(`  previous version  ${view.previous_version ?? '-'}`);
+  writeLine(`  lock              ${lockText(view.lock) ?? 'none'}`);
+  writeLine(`  instances         ${view.instance_counts?.total ?? view.instances?.length ?? 0}${counts ? ` (${counts})` : ''}`);
+  if (view.drift_count) writeLine(`  drifted           ${view.drift_count}`);
+  if (view.instances?.length) {
+    writeLine();
+    writeTable(['INSTANCE', 'HOST', 'PORT'], view.instances.map((i) => [i.instance_id, i.host, i.port]));
+  }
+}
+
+function lockText(lock: ServiceLock | null): string | null {
+  if (lock === null) return null;
+  return `${lock.kind ?? 'operation'} ${lock.deploy_id ?? lock.rollback_id ?? '?'} ${lock.status ?? ''}`.trim();
+}

@@ -1,0 +1,58 @@
+/**
+ * The CLI's exit codes (CONTRACT §1). Scripts branch on them, so each failure the CLI
+ * expects is raised as a `CliFailure` carrying one of these codes and reported as a
+ * single `ferry: <message>` line, never a stack trace.
+ */
+
+export const EXIT_OK = 0;
+/** The operation ran and did not succeed (a deployment or rollback failed, the server was temporarily unable). */
+export const EXIT_FAILED = 1;
+/** Bad usage or bad input: unknown flag, invalid name, refused by the API with 400/404/409/422. */
+export const EXIT_USAGE = 2;
+/** The server could not be reached, or refused our credentials (401/403). */
+export const EXIT_UNREACHABLE = 3;
+
+export interface CliFailureOptions {
+  /** The API's snake_case error code, when the failure came from the API. */
+  code?: string;
+  /** The HTTP status, when the failure came from the API. */
+  status?: number;
+  /** True when trying again later may succeed (connection refused, 503): `--wait` loops ride these out. */
+  retryable?: boolean;
+}
+
+/** An expected failure; `message` is one sentence for a person ('' prints nothing). */
+export class CliFailure extends Error {
+  readonly code: string | undefined;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options: CliFailureOptions = {},
+  ) {
+    super(message);
+    this.name = 'CliFailure';
+    this.code = options.code;
+    this.status = options.status;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Bad usage or input found by the CLI itself. */
+export function usageFailure(message: string): CliFailure {
+  return new CliFailure(message, EXIT_USAGE);
+}
+
+/**
+ * Exit code for an API error status:
+ *   401, 403                → 3 (cannot authenticate)
+ *   503, other 5xx          → 1 (the server could not do it now)
+ *   400, 404, 409, 422, 4xx → 2 (the request itself was refused)
+ */
+export function exitCodeForStatus(status: number): number {
+  if (status === 401 || status === 403) return EXIT_UNREACHABLE;
+  if (status >= 500) return EXIT_FAILED;
+  return EXIT_USAGE;
+}

@@ -1,0 +1,43 @@
+/**
+ * Parsers for flag values, used as commander argParsers so a bad value is a usage error
+ * (exit 2) reported before any request is sent.
+ */
+import { InvalidArgumentError } from 'commander';
+
+export function integerAtLeast(min: number): (raw: string) => number {
+  return (raw) => {
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min) {
+      throw new InvalidArgumentError(`expected a whole number of at least ${min}, got "${raw}"`);
+    }
+    return value;
+  };
+}
+
+export function portNumber(raw: string): number {
+  const value = integerAtLeast(0)(raw);
+  if (value > 65_535) throw new InvalidArgumentError(`expected a port from 0 to 65535, got "${raw}"`);
+  return value;
+}
+
+/** `a,b, c` → ['a','b','c']; an empty list is refused because it would mean "no instances". */
+export function commaList(raw: string): string[] {
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  if (items.length === 0) throw new InvalidArgumentError('expected a comma-separated list, got nothing');
+  return items;
+}
+
+/** For repeatable flags (`--instance a:1 --instance b:2`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** An ISO-8601 timestamp, normalised so the server sees one format. */
+export function isoTimestamp(raw: string): string {
+  const time = Date.parse(raw);
+  if (Number.isNaN(time)) throw new InvalidArgumentError(`expected an ISO-8601 time such as 2025-01-31T12:00:00Z, got "${raw}"`);
+  return new Date(time).toISOString();
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { buildServiceSpec, parseHostPort, type ServiceSpecFlags } from './service-spec.js';
+
+describe('buildServiceSpec', () => {
+  it.each<[string, ServiceSpecFlags, Record<string, unknown>, Record<string, unknown>]>([
+    [
+      'flags alone',
+      { start: 'node server.js', instance: ['web1:7001', 'web2:7002'], healthPath: '/ready', keepReleases: 3 },
+      {},
+      { start: 'node server.js', instances: [{ host: 'web1', port: 7001 }, { host: 'web2', port: 7002 }], health_path: '/ready', keep_releases: 3 },
+    ],
+    [
+      'flags override the spec file; env merges; instances from flags replace the file',
+      { start: 'node v2.js', instance: ['web3:7003'], env: ['B=2', 'C=x=y'] },
+      { name: 'hello', start: 'node server.js', env: { A: '1', B: '1' }, instances: [{ host: 'web1', port: 7001 }], drift_policy: 'quarantine' },
+      { start: 'node v2.js', env: { A: '1', B: '2', C: 'x=y' }, instances: [{ host: 'web3', port: 7003 }], drift_policy: 'quarantine' },
+    ],
+    [
+      'the spec file alone, with an explicitly empty instance list',
+      {},
+      { start: 'node server.js', instances: [] },
+      { start: 'node server.js', instances: [] },
+    ],
+    [
+      'a strategy object from --strategy',
+      { start: 's', instance: ['h:1'], strategy: { type: 'rolling', batch_size: 2 } },
+      {},
+      { start: 's', instances: [{ host: 'h', port: 1 }], strategy: { type: 'rolling', batch_size: 2 } },
+    ],
+  ])('%s', (_name, flags, file, expected) => {
+    expect(buildServiceSpec(flags, file)).toEqual({ ok: true, body: expected });
+  });
+
+  it.each<[string, ServiceSpecFlags, Record<string, unknown>, RegExp]>([
+    ['no start command', { instance: ['h:1'] }, {}, /start command/],
+    ['no instances anywhere', { start: 's' }, {}, /instances/],
+    ['a bad env pair', { start: 's', instance: ['h:1'], env: ['NOEQUALS'] }, {}, /KEY=VALUE/],
+    ['a bad instance', { start: 's', instance: ['h'] }, {}, /HOST:PORT/],
+  ])('refuses %s', (_name, flags, file, message) => {
+    const built = buildServiceSpec(flags, file);
+    expect(built.ok).toBe(false);
+    if (!built.ok) expect(built.message).toMatch(message);
+  });
+});
+
+describe('parseHostPort', () => {
+  it.each([
+    ['web1:7001', { host: 'web1', port: 7001 }],
+    ['host.example:80', { host: 'host.example', port: 80 }],
+  ])('%s', (text, instance) => {
+    expect(parseHostPort(text)).toEqual({ ok: true, instance });
+  });
+  it.each(['web1', ':7001', 'web1:', 'web1:0', 'web1:70000', 'web1:70a'])('refuses %s', (text) => {
+    expect(parseHostPort(text).ok).toBe(false);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The wire contract between `ferry server` and `ferry agent`. The agent pulls: it
+ * long-polls its host's assignments and reports what it sees in heartbeats, so a host
+ * behind NAT works and a server restart loses nothing (DESIGN.md, Processes).
+ *
+ *   GET  /api/v1/agents/{host}/assignments?after=REVISION&wait_s=N  -> Assignments
+ *        answers at once when the revision differs from `after`, else when it changes,
+ *        else after wait_s seconds with the same revision.
+ *   POST /api/v1/agents/{host}/heartbeat  HeartbeatReport -> HeartbeatAck
+ *        registers the host on first call; sent every heartbeat_s and at once after
+ *        any goal outcome, so the server learns results without waiting a full interval.
+ */
+import type { GoalOutcome, ObservedStatus, VerifyCheck } from './types.js';
+
+/** Everything the agent needs to run one instance; level-triggered, whole state each time. */
+export interface InstanceAssignment {
+  instance_id: string;
+  service: string;
+  port: number;
+  /** Version to run; null means no process should run (instance not deployed yet or returned to nothing). */
+  version: string | null;
+  generation: number;
+  action: 'run' | 'restart';
+  timeout_s: number;
+  /** Where to fetch `version` when it is not kept on disk; null when version is null. */
+  release: { package_url: string; sha256: string } | null;
+  start: string;
+  env: Record<string, string>;
+  health_path: string;
+  version_path: string;
+  verify: VerifyCheck[];
+  keep_releases: number;
+  /** Releases never garbage-collected: the service's desired and previous desired versions. */
+  protected_versions: string[];
+  drain_s: number;
+}
+
+export interface Assignments {
+  host: string;
+  revision: string;
+  heartbeat_s: number;
+  instances: InstanceAssignment[];
+}
+
+export interface InstanceReport {
+  instance_id: string;
+  service: string;
+  status: ObservedStatus;
+  /** What the instance's version probe answered; null when it did not answer. */
+  version: string | null;
+  pid: number | null;
+  /** Latest goal generation the agent finished working on (success or failure). */
+  achieved_generation: number;
+  outcome: GoalOutcome | null;
+}
+
+export interface HeartbeatReport {
+  address: string;
+  agent_version: string;
+  instances: InstanceReport[];
+}
+
+export interface HeartbeatAck {
+  ok: true;
+  /** Current assignments revision, so an agent can notice it missed a change. */
+  revision: string;
+}

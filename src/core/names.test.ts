@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { checkPackageUrl, checkServiceName, checkSha256, checkVersion, instanceIdFor } from './names.js';
+
+describe('checkServiceName', () => {
+  it.each([
+    ['hello', true],
+    ['hello-web', true],
+    ['a', true],
+    ['0day', true],
+    ['a'.repeat(63), true],
+    ['a'.repeat(64), false],
+    ['', false],
+    ['-hello', false],
+    ['Hello', false],
+    ['hello_web', false],
+    ['hello.web', false],
+    ['hello/web', false],
+    ['hello\n', false],
+    [' hello', false],
+  ])('%j → ok %s', (name, ok) => {
+    const check = checkServiceName(name);
+    expect(check.ok).toBe(ok);
+    if (!check.ok) expect(check.reason).toBe('invalid_service_name');
+  });
+});
+
+describe('checkVersion', () => {
+  it.each([
+    ['1.2.3', true],
+    ['1.2.3+build.5', true],
+    ['1.2.3-rc.1', true],
+    ['v2', true],
+    ['2025_01_01', true],
+    ['latest-1', true],
+    ['stable2', true],
+    ['a'.repeat(128), true],
+    ['a'.repeat(129), false],
+    ['', false],
+    ['../x', false],
+    ['.hidden', false],
+    ['1.2/3', false],
+    ['-1', false],
+    ['+1', false],
+    ['1.2.3 ', false],
+    ['1.2.3\n', false],
+  ])('%j → ok %s', (version, ok) => {
+    const check = checkVersion(version);
+    expect(check.ok).toBe(ok);
+    if (!check.ok) expect(check.reason).toBe('invalid_version');
+  });
+
+  it.each(['latest', 'Current', 'STABLE', 'head', 'LaTeSt', 'current', 'HEAD'])('floating label %j is refused as not immutable', (label) => {
+    const check = checkVersion(label);
+    expect(check).toMatchObject({ ok: false, reason: 'invalid_version' });
+    if (!check.ok) expect(check.message).toContain('floating label');
+  });
+});
+
+describe('checkSha256', () => {
+  const hex = 'a3'.repeat(32);
+  it.each([
+    [hex, true],
+    ['0'.repeat(64), true],
+    [hex.slice(1), false],
+    [hex + '0', false],
+    [hex.toUpperCase(), false],
+    ['g'.repeat(64), false],
+    ['', false],
+    [`sha256:${hex}`, false],
+  ])('%j → ok %s', (sha, ok) => {
+    const check = checkSha256(sha);
+    expect(check.ok).toBe(ok);
+    if (!check.ok) expect(check.reason).toBe('invalid_sha256');
+  });
+});
+
+describe('checkPackageUrl', () => {
+  it.each([
+    ['http://pkg.example/hello-1.0.0.tar.gz', true],
+    ['https://pkg.example/hello-1.0.0.tar.gz', true],
+    ['HTTPS://pkg.example/a.tgz', true],
+    ['file:///srv/pkgs/hello-1.0.0.tar.gz', true],
+    ['ftp://pkg.example/hello-1.0.0.tar.gz', false],
+    ['s3://bucket/hello.tar.gz', false],
+    ['javascript:alert(1)', false],
+    ['garbage', false],
+    ['/srv/pkgs/hello.tar.gz', false],
+    ['', false],
+  ])('%j → ok %s', (url, ok) => {
+    const check = checkPackageUrl(url);
+    expect(check.ok).toBe(ok);
+    if (!check.ok) expect(check.reason).toBe('invalid_package_url');
+  });
+
+  it('names the refused scheme', () => {
+    expect(checkPackageUrl('ftp://x/y')).toMatchObject({ ok: false, message: expect.stringContaining('not ftp') });
+  });
+});
+
+describe('instanceIdFor', () => {
+  it('joins service, host and port: hello on web1:7001 → hello-web1-7001', () => {
+    expect(instanceIdFor('hello', 'web1', 7001)).toBe('hello-web1-7001');
+  });
+
+  it('differs per port on one host', () => {
+    expect(instanceIdFor('hello', 'web1', 7001)).not.toBe(instanceIdFor('hello', 'web1', 7002));
+  });
+
+  // BUG (core/names.ts): service names and host ids may both contain '-', so the plain
+  // `${service}-${host}-${port}` join is ambiguous: service "a-b" on host "c" and service
+  // "a" on host "b-c" (same port) both get "a-b-c-7001". Instance ids are global keys
+  // (GET /api/v1/instances/{instance_id}/history), so two instances would share one id.
+  it.fails('gives distinct ids to distinct (service, host, port) triples', () => {
+    expect(instanceIdFor('a-b', 'c', 7001)).not.toBe(instanceIdFor('a', 'b-c', 7001));
+  });
+});

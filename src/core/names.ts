@@ -1,0 +1,78 @@
+/**
+ * Name rules for everything that ends up in a URL, a directory name or a SQL key.
+ * A version becomes `releases/<version>` on every host, so its pattern forbids path
+ * separators and leading dots; floating labels are refused because a fleet must run
+ * immutable versions (seed 000 R1).
+ */
+import type { Check } from './result.js';
+
+export const SERVICE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+export const HOST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+/** Ids a caller may choose for a deployment (`deploy_id`). */
+export const OPERATION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Labels that name a moving target, never one build. */
+export const FLOATING_VERSION_LABELS = ['latest', 'current', 'stable', 'head'] as const;
+
+export function checkServiceName(name: string): Check {
+  if (SERVICE_NAME_PATTERN.test(name)) return { ok: true };
+  return {
+    ok: false,
+    reason: 'invalid_service_name',
+    message: `service name "${name}" must match ${SERVICE_NAME_PATTERN.source}`,
+  };
+}
+
+export function checkVersion(version: string): Check {
+  if (!VERSION_PATTERN.test(version)) {
+    return {
+      ok: false,
+      reason: 'invalid_version',
+      message: `version "${version}" must match ${VERSION_PATTERN.source}`,
+    };
+  }
+  if ((FLOATING_VERSION_LABELS as readonly string[]).includes(version.toLowerCase())) {
+    return {
+      ok: false,
+      reason: 'invalid_version',
+      message: `"${version}" is a floating label, not an immutable version`,
+    };
+  }
+  return { ok: true };
+}
+
+export function checkHostId(host: string): Check {
+  if (HOST_ID_PATTERN.test(host)) return { ok: true };
+  return { ok: false, reason: 'invalid_host', message: `host id "${host}" must match ${HOST_ID_PATTERN.source}` };
+}
+
+export function checkSha256(sha256: string): Check {
+  if (SHA256_PATTERN.test(sha256)) return { ok: true };
+  return { ok: false, reason: 'invalid_sha256', message: 'sha256 must be 64 lowercase hex digits' };
+}
+
+/** Agents can fetch http(s) and local files; anything else would fail only on the host, later. */
+export function checkPackageUrl(url: string): Check {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, reason: 'invalid_package_url', message: `package_url "${url}" is not a URL` };
+  }
+  if (['http:', 'https:', 'file:'].includes(parsed.protocol)) return { ok: true };
+  return {
+    ok: false,
+    reason: 'invalid_package_url',
+    message: `package_url must be http, https or file, not ${parsed.protocol.replace(':', '')}`,
+  };
+}
+
+/**
+ * Instance ids double as directory names on the host, so they are built only from
+ * already-validated parts: `hello-web1-7001`.
+ */
+export function instanceIdFor(service: string, host: string, port: number): string {
+  return `${service}-${host}-${port}`;
+}

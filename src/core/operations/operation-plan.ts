@@ -1,0 +1,42 @@
+/**
+ * A plan is what one reconcile pass decided for one operation: goals to hand to agents,
+ * target and operation status changes, desired-version moves and audit events. The
+ * reconciler applies a plan in one transaction; the planner never does I/O.
+ */
+import type { AuditEventDraft, InstanceGoal, OperationStatus, Reason, ServiceVersions, TargetStatus } from '../types.js';
+
+export interface TargetChange {
+  instance_id: string;
+  status?: TargetStatus;
+  attempts?: number;
+  generation?: number;
+  changed?: boolean;
+  started_at?: number;
+  reason?: Reason | null;
+}
+
+export interface OperationPlan {
+  goals: Array<{ instance_id: string; goal: InstanceGoal }>;
+  targets: TargetChange[];
+  operation: { status: OperationStatus; reason?: Reason | null; completed?: boolean } | null;
+  /** Set when a whole-service operation succeeded and moves the desired version. */
+  serviceVersions: ServiceVersions | null;
+  /** Pins to set (a version) or clear (null). */
+  pins: Array<{ instance_id: string; version: string | null }>;
+  events: AuditEventDraft[];
+}
+
+export function emptyPlan(): OperationPlan {
+  return { goals: [], targets: [], operation: null, serviceVersions: null, pins: [], events: [] };
+}
+
+export function isEmptyPlan(plan: OperationPlan): boolean {
+  return (
+    plan.goals.length === 0 &&
+    plan.targets.length === 0 &&
+    plan.operation === null &&
+    plan.serviceVersions === null &&
+    plan.pins.length === 0 &&
+    plan.events.length === 0
+  );
+}

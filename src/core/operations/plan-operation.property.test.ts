@@ -1,0 +1,223 @@
+/**
+ * Safety properties of the planner over random fleets, strategies and agent behaviours
+ * (Nomad's "failed deployments never result in new deployments", and friends). Each run
+ * drives one operation to its end with the fake clock and fake agents, keeping every
+ * pass (state before, plan, state after) so the properties can look at transitions.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Instance, OperationKind, OperationStatus, StrategySpec } from '../types.js';
+import {
+  fakeAgents,
+  HEALTHY_AGENT,
+  makeInstance,
+  makeService,
+  runToEnd,
+  startFleet,
+  TERMINAL_STATUSES,
+  type AgentBehaviour,
+  type FakeAgents,
+  type FleetState,
+  type Pass,
+} from './fake-fleet.js';
+import { batchSize } from './strategy.js';
+import { SERVER_DEADLINE_SLACK_MS } from './target-progress.js';
+
+interface Scenario {
+  versions: Array<string | null>;
+  pinned: boolean[];
+  behaviours: AgentBehaviour[];
+  kind: OperationKind;
+  /** Indexes of the instances named; null = whole service. */
+  subset: number[] | null;
+  strategy: StrategySpec;
+  retryCount: number;
+  timeoutS: number;
+  stepMs: number;
+  desired: string | null;
+}
+
+const behaviourArb: fc.Arbitrary<AgentBehaviour> = fc.record({
+  install: fc.constantFrom<AgentBehaviour['install']>('succeeds', 'succeeds', 'succeeds', 'sha256_mismatch', 'version_mismatch'),
+  failFirst: fc.constantFrom(0, 0, 0, 1, 2),
+  kept: fc.constantFrom<AgentBehaviour['kept']>('succeeds', 'succeeds', 'succeeds', 'fails'),
+  silent: fc.constantFrom(false, false, false, false, true),
+  latencyTicks: fc.integer({ min: 0, max: 3 }),
+  probedVersion: fc.constantFrom('bogus', '1.0.0'),
+});
+
+const strategyArb: fc.Arbitrary<StrategySpec> = fc.oneof(
+  fc.constant<StrategySpec>({ type: 'all_at_once' }),
+  fc.record({ type: fc.constant('rolling' as const), batch_size: fc.integer({ min: 1, max: 14 }) }),
+  fc.record({ type: fc.constant('rolling' as const), batch_percent: fc.integer({ min: 1, max: 100 }) }),
+  fc.record({ type: fc.constant('all_at_once' as const), auto_rollback: fc.boolean() }),
+);
+
+const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 12 }).chain((n) =>
+  fc.record({
+    versions: fc.array(fc.constantFrom<string | null>('1.0.0', '1.0.0', '1.0.0', '0.9.0', null), { minLength: n, maxLength: n }),
+    pinned: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+    behaviours: fc.array(fc.oneof({ weight: 2, arbitrary: fc.constant(HEALTHY_AGENT) }, { weight: 3, arbitrary: behaviourArb }), { minLength: n, maxLength: n }),
+    kind: fc.constantFrom<OperationKind>('deploy', 'deploy', 'deploy', 'restart', 'rollback'),
+    subset: fc.option(fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: n }), { nil: null }),
+    strategy: strategyArb,
+    retryCount: fc.integer({ min: 0, max: 2 }),
+    timeoutS: fc.integer({ min: 1, max: 10 }),
+    stepMs: fc.integer({ min: 500, max: 6000 }),
+    desired: fc.constantFrom<string | null>('1.0.0', null),
+  }),
+);
+
+interface Run {
+  scenario: Scenario;
+  state: FleetState;
+  initial: FleetState;
+  agents: FakeAgents;
+  passes: Pass[];
+  maxPasses: number;
+}
+
+function instancesFor(s: Scenario): Instance[] {
+  return s.versions.map((v, i) => makeInstance(`i${i + 1}`, v, { pinned_version: s.pinned[i] && v !== null ? v : null }));
+}
+
+function execute(s: Scenario): Run {
+  const instances = instancesFor(s);
+  let ids = s.subset?.map((i) => `i${i + 1}`);
+  // A restart needs a running version on every instance it names; choose those.
+  const running = (id: string) => instances.find((i) => i.instance_id === id)?.goal.version != null;
+  if (s.kind === 'restart' && (ids !== undefined || !instances.every((i) => running(i.instance_id)))) {
+    ids = (ids ?? instances.map((i) => i.instance_id)).filter(running);
+  }
+  const kind = s.kind === 'restart' && ids?.length === 0 ? 'deploy' : s.kind;
+  if (ids?.length === 0) ids = undefined;
+  const version = kind === 'restart' ? null : kind === 'rollback' ? '0.8.0' : '2.0.0';
+  const state = startFleet({
+    instances,
+    service: makeService({ desired_version: s.desired, previous_version: s.desired ? '0.8.0' : null }),
+    kind,
+    version,
+    ...(ids ? { instanceIds: ids } : {}),
+    strategy: s.strategy,
+    timeout_s: s.timeoutS,
+    retry_count: s.retryCount,
+  });
+  const initial = structuredClone(state);
+  const agents = fakeAgents(
+    state.instances.values(),
+    Object.fromEntries(s.behaviours.map((b, i) => [`i${i + 1}`, b])),
+  );
+  // Every attempt ends by the deadline at the latest; batches, retries and one revert bound the run.
+  const deadlinePasses = Math.ceil((s.timeoutS * 1000 + SERVER_DEADLINE_SLACK_MS) / s.stepMs) + 2;
+  const maxPasses = s.versions.length * (s.retryCount + 1) * (deadlinePasses + 4) + deadlinePasses + 10;
+  const passes = runToEnd(state, agents, { stepMs: s.stepMs, maxPasses });
+  return { scenario: s, state, initial, agents, passes, maxPasses };
+}
+
+const runArb = scenarioArb.map(execute);
+const NUM_RUNS = 300;
+
+function check(property: (run: Run) => void): void {
+  fc.assert(
+    fc.property(runArb, (run) => {
+      property(run);
+    }),
+    { numRuns: NUM_RUNS },
+  );
+}
+
+const anyFailed = (state: FleetState) => state.targets.some((t) => t.status === 'failed');
+
+describe('planOperation properties', () => {
+  it('(a) a deployment never has more than batchSize targets deploying at once', () => {
+    check(({ state, passes }) => {
+      if (state.operation.kind !== 'deploy') return;
+      const limit = batchSize(state.operation.strategy, state.targets.length);
+      for (const p of passes) expect(p.after.targets.filter((t) => t.status === 'deploying').length).toBeLessThanOrEqual(limit);
+    });
+  });
+
+  it('(b) once a target has failed, no target goes pending → deploying and no untouched instance gets a goal', () => {
+    check(({ passes }) => {
+      for (const p of passes) {
+        if (!anyFailed(p.before) && !anyFailed(p.after)) continue;
+        for (const change of p.plan.targets) {
+          const was = p.before.targets.find((t) => t.instance_id === change.instance_id)?.status;
+          expect(was === 'pending' && change.status === 'deploying').toBe(false);
+        }
+        for (const goal of p.plan.goals) {
+          const now = p.after.targets.find((t) => t.instance_id === goal.instance_id)?.status;
+          expect(['deploying', 'reverting']).toContain(now);
+        }
+      }
+    });
+  });
+
+  it('(c) a revert touches exactly the targets with changed=true, once, and they cover every instance the agent switched', () => {
+    check(({ state, passes, agents }) => {
+      const revertPasses = passes.filter((p) => p.plan.targets.some((t) => t.status === 'reverting'));
+      expect(revertPasses.length).toBeLessThanOrEqual(1);
+      const revert = revertPasses[0];
+      if (revert === undefined) {
+        expect(passes.some((p) => p.after.operation.status === 'rolling_back')).toBe(false);
+        return;
+      }
+      expect(revert.plan.operation?.status).toBe('rolling_back');
+      const reverting = revert.after.targets.filter((t) => t.status === 'reverting').map((t) => t.instance_id);
+      const changed = revert.after.targets.filter((t) => t.changed).map((t) => t.instance_id);
+      expect(reverting).toEqual(changed);
+      for (const t of state.targets) if (agents.switchedTo(t.instance_id).length > 0) expect(t.changed).toBe(true);
+      if (state.operation.status === 'rolled_back') {
+        for (const t of state.targets.filter((t) => t.changed)) {
+          expect(state.instances.get(t.instance_id)?.observed?.version ?? null).toBe(t.from_version);
+        }
+      }
+    });
+  });
+
+  it('(d) the desired version moves only when a whole-service, non-restart operation succeeds', () => {
+    check(({ state, initial, passes }) => {
+      const op = state.operation;
+      const moves = op.status === 'succeeded' && op.whole_service && op.kind !== 'restart';
+      for (const p of passes) {
+        if (p.plan.serviceVersions === null) continue;
+        expect(moves).toBe(true);
+        expect(p.plan.operation?.status).toBe('succeeded');
+      }
+      if (!moves) {
+        expect(state.service).toEqual(initial.service);
+        return;
+      }
+      expect(state.service.desired_version).toBe(op.version);
+      const replaced = initial.service.desired_version;
+      expect(state.service.previous_version).toBe(replaced === op.version ? initial.service.previous_version : (replaced ?? initial.service.previous_version));
+      expect([...state.instances.values()].every((i) => i.pinned_version === null)).toBe(true);
+    });
+  });
+
+  it('(e) every run ends succeeded, failed or rolled_back within a bounded number of passes', () => {
+    check(({ state, passes, maxPasses }) => {
+      expect(passes.length).toBeLessThanOrEqual(maxPasses);
+      expect(TERMINAL_STATUSES).toContain(state.operation.status);
+      expect(['succeeded', 'failed', 'rolled_back']).toContain(state.operation.status);
+      expect(state.operation.completed_at).not.toBeNull();
+      const ends: OperationStatus[] = ['succeeded', 'failed', 'rolled_back'];
+      // Exactly one pass ends it, and it is the last one.
+      expect(passes.filter((p) => p.plan.operation && ends.includes(p.plan.operation.status))).toHaveLength(1);
+      expect(ends).toContain(passes.at(-1)?.plan.operation?.status);
+      if (state.operation.status === 'succeeded') expect(state.targets.every((t) => t.status === 'succeeded')).toBe(true);
+      else expect(state.operation.reason?.code).toEqual(expect.any(String));
+    });
+  });
+
+  it('(f) every audit event belongs to the operation: deploy_id, actor and correlation id', () => {
+    check(({ state }) => {
+      expect(state.events.length).toBeGreaterThan(0);
+      for (const e of state.events) {
+        expect(e.deploy_id).toBe(state.operation.id);
+        expect(e.actor).toBe(state.operation.actor);
+        expect(e.correlation_id).toBe(state.operation.correlation_id);
+      }
+    });
+  });
+});

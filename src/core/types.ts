@@ -1,0 +1,240 @@
+/**
+ * Ferry's domain model as plain data. Timestamps are epoch milliseconds inside Ferry
+ * and ISO-8601 only at the API edge, so the core can compare them without parsing.
+ */
+
+/** An immutable build of a service (seed 000 R1). Identity: service + version. */
+export interface Release {
+  service: string;
+  version: string;
+  package_url: string;
+  sha256: string;
+  git_sha: string | null;
+  build_time: string | null;
+  registered_at: number;
+}
+
+/** A post-deploy check run against each new instance once it is healthy. */
+export interface VerifyCheck {
+  path: string;
+  method?: string;
+  expect_status?: number;
+  body_contains?: string;
+  timeout_ms?: number;
+}
+
+export type StrategySpec =
+  | { type: 'all_at_once'; min_healthy_time_s?: number; healthy_deadline_s?: number; progress_deadline_s?: number; auto_rollback?: boolean }
+  | {
+      type: 'rolling';
+      batch_size?: number;
+      batch_percent?: number;
+      min_healthy_time_s?: number;
+      healthy_deadline_s?: number;
+      progress_deadline_s?: number;
+      auto_rollback?: boolean;
+    }
+  | {
+      type: 'canary';
+      steps?: Array<{ instances?: number; percent?: number; pause?: 'until_promoted'; pause_s?: number }>;
+      batch_size?: number;
+      min_healthy_time_s?: number;
+      healthy_deadline_s?: number;
+      progress_deadline_s?: number;
+      auto_rollback?: boolean;
+    };
+
+export type DriftPolicy = 'rebuild' | 'quarantine' | 'mark_unhealthy';
+
+/** What an operator declared about a service, plus the fleet-wide desired version. */
+export interface Service {
+  name: string;
+  start: string;
+  health_path: string;
+  version_path: string;
+  env: Record<string, string>;
+  verify: VerifyCheck[];
+  strategy: StrategySpec | null;
+  drift_policy: DriftPolicy;
+  keep_releases: number;
+  drain_s: number;
+  /** Set only by a successful whole-service deployment or rollback. */
+  desired_version: string | null;
+  /** The desired version that the last such operation replaced. */
+  previous_version: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * What the agent should run on an instance. `generation` increases with every new
+ * request, so the agent can tell a fresh request from one it already answered.
+ * `action: 'restart'` asks for a new process even when the version is unchanged.
+ */
+export interface InstanceGoal {
+  version: string | null;
+  generation: number;
+  action: 'run' | 'restart';
+  /** Per-instance deadline (seconds) to become healthy on this goal. */
+  timeout_s: number;
+}
+
+/** The agent's account of what it did for one goal generation. */
+export interface GoalOutcome {
+  generation: number;
+  ok: boolean;
+  /** Reason code when not ok, e.g. `sha256_mismatch`, `version_mismatch`, `health_timeout`. */
+  code: string | null;
+  message: string | null;
+  /** True when the instance's `current` link was switched to the goal version at some point. */
+  switched: boolean;
+}
+
+/** Status the agent observed for one instance process. */
+export type ObservedStatus = 'starting' | 'ready' | 'unhealthy' | 'stopped' | 'crashed';
+
+export interface InstanceObservation {
+  status: ObservedStatus;
+  /** What the instance's own version probe answered; null when it did not answer. */
+  version: string | null;
+  pid: number | null;
+  /** Latest goal generation the agent has finished working on. */
+  achieved_generation: number;
+  outcome: GoalOutcome | null;
+  at: number;
+}
+
+export interface Instance {
+  instance_id: string;
+  service: string;
+  host: string;
+  port: number;
+  pinned_version: string | null;
+  goal: InstanceGoal;
+  observed: InstanceObservation | null;
+  /** Set when the instance left the service spec; the agent stops it, then the row goes. */
+  removed_at: number | null;
+  created_at: number;
+}
+
+/** Public instance status (CONTRACT §2). */
+export type InstanceStatus =
+  | 'pending'
+  | 'deploying'
+  | 'ready'
+  | 'unhealthy'
+  | 'draining'
+  | 'quarantined'
+  | 'stopped'
+  | 'unknown';
+
+export interface Host {
+  host: string;
+  address: string;
+  agent_version: string | null;
+  last_heartbeat_at: number;
+}
+
+export type OperationKind = 'deploy' | 'restart' | 'rollback';
+
+export type OperationStatus =
+  | 'pending'
+  | 'running'
+  | 'paused'
+  | 'verifying'
+  | 'succeeded'
+  | 'failed'
+  | 'rolling_back'
+  | 'rolled_back'
+  | 'aborted';
+
+export const ACTIVE_OPERATION_STATUSES: readonly OperationStatus[] = ['pending', 'running', 'paused', 'verifying', 'rolling_back'];
+
+/** The pair of versions only whole-service operations move. */
+export interface ServiceVersions {
+  desired_version: string | null;
+  previous_version: string | null;
+}
+
+export interface Reason {
+  code: string;
+  message: string;
+}
+
+/**
+ * One attempt to bring instances to a version: a deployment, a restart (a deployment of
+ * each instance's own version) or a rollback. They share one lifecycle and one planner;
+ * the API shows rollbacks as their own resource.
+ */
+export interface Operation {
+  id: string;
+  kind: OperationKind;
+  service: string;
+  /** Target version; null for a restart, where each instance keeps its own. */
+  version: string | null;
+  /** True when the operation covers every instance, so success moves the desired version. */
+  whole_service: boolean;
+  status: OperationStatus;
+  reason: Reason | null;
+  strategy: StrategySpec;
+  timeout_s: number;
+  retry_count: number;
+  auto_rollback: boolean;
+  actor: string;
+  correlation_id: string;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+export type TargetStatus =
+  | 'pending'
+  | 'deploying'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'reverting'
+  | 'reverted'
+  | 'revert_failed';
+
+/** One instance inside an operation. */
+export interface OperationTarget {
+  operation_id: string;
+  instance_id: string;
+  /** The version the instance was meant to run before; where a revert returns it. */
+  from_version: string | null;
+  to_version: string | null;
+  status: TargetStatus;
+  attempts: number;
+  /** Goal generation this target is waiting on. */
+  generation: number | null;
+  /** True once the instance may have left its old release (a revert is then owed). */
+  changed: boolean;
+  started_at: number | null;
+  updated_at: number;
+  reason: Reason | null;
+}
+
+/** Append-only record of a state change (invariant 7). */
+export interface AuditEvent {
+  id: number;
+  at: number;
+  type: string;
+  service: string | null;
+  version: string | null;
+  instance_id: string | null;
+  deploy_id: string | null;
+  actor: string;
+  correlation_id: string;
+  details: Record<string, unknown>;
+}
+
+export type AuditEventDraft = Omit<AuditEvent, 'id'>;
+
+/** A version an instance ran, from first sight until another version was seen. */
+export interface VersionInterval {
+  instance_id: string;
+  version: string;
+  from: number;
+  to: number | null;
+}

@@ -1,0 +1,68 @@
+/**
+ * A small client of Ferry's HTTP API for programs that drive Ferry (demo, tests,
+ * benchmarks). Non-2xx answers become `FerryApiError` carrying the contract's error body.
+ */
+export class FerryApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+    readonly headers: Headers,
+  ) {
+    super(`${status} ${code}: ${message}`);
+  }
+}
+
+export class FerryApi {
+  constructor(
+    readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  get<T = any>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  post<T = any>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  put<T = any>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    const parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new FerryApiError(response.status, error?.code ?? 'unknown', error?.message ?? text, parsed, response.headers);
+    }
+    return parsed as T;
+  }
+
+  /** Polls a deployment until it reaches a terminal status. */
+  waitForDeployment(id: string, timeoutMs = 60_000): Promise<any> {
+    return this.waitForTerminal(`/api/v1/deployments/${id}`, ['succeeded', 'failed', 'rolled_back', 'aborted'], timeoutMs);
+  }
+
+  waitForRollback(id: string, timeoutMs = 60_000): Promise<any> {
+    return this.waitForTerminal(`/api/v1/rollbacks/${id}`, ['succeeded', 'failed'], timeoutMs);
+  }
+
+  private async waitForTerminal(path: string, terminal: string[], timeoutMs: number): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await this.get(path);
+      if (terminal.includes(state.status)) return state;
+      if (Date.now() > deadline) throw new Error(`${path} still ${state.status} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Packages of the example hello-service, built with the same code as `ferry package`.
+ * A test can ask for a package that misbehaves in a way real releases do: one that
+ * crashes on start, never becomes ready, or was built under another version's label.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildPackage } from '../packaging/build-package.js';
+
+export const HELLO_SERVICE_DIR = fileURLToPath(new URL('../../examples/hello-service', import.meta.url));
+
+export interface HelloPackage {
+  version: string;
+  tarball: string;
+  package_url: string;
+  sha256: string;
+}
+
+export interface HelloPackageOptions {
+  /** The version the package stamps into itself, when it differs from the registered one. */
+  stampedVersion?: string;
+  /** Written as behaviour.json inside the package (crash_on_start, never_ready, start_delay_ms). */
+  behaviour?: Record<string, unknown>;
+}
+
+export async function packageHello(outDir: string, service: string, version: string, opts: HelloPackageOptions = {}): Promise<HelloPackage> {
+  const source = mkdtempSync(join(outDir, 'src-'));
+  try {
+    cpSync(HELLO_SERVICE_DIR, source, { recursive: true });
+    if (opts.behaviour) writeFileSync(join(source, 'behaviour.json'), JSON.stringify(opts.behaviour));
+    const built = await buildPackage({ dir: source, service, version: opts.stampedVersion ?? version, gitSha: null, outDir, now: new Date() });
+    if (!built.ok) throw new Error(`cannot package hello-service ${version}: ${built.message}`);
+    return { version, tarball: built.tarball, package_url: pathToFileURL(built.tarball).href, sha256: built.sha256 };
+  } finally {
+    rmSync(source, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The example service as Ferry runs it: a real node process in a release directory
+ * holding ferry-release.json, probed over loopback, stopped with SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { extract as extractTar } from 'tar';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildPackage } from './build-package.js';
+
+const exampleDir = fileURLToPath(new URL('../../examples/hello-service/', import.meta.url));
+const source = join(exampleDir, 'server.js');
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function releaseDir(files: Record<string, unknown>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'hello-release-'));
+  dirs.push(dir);
+  await copyFile(source, join(dir, 'server.js'));
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  return dir;
+}
+
+function start(dir: string, port: number): ChildProcess & { output: () => string } {
+  let output = '';
+  const child = spawn(process.execPath, ['server.js'], {
+    cwd: dir,
+    // FERRY_VERSION is what the agent hopes for; the service must ignore it.
+    env: { ...process.env, PORT: String(port), FERRY_INSTANCE_ID: 'hello-h1-7001', FERRY_VERSION: 'wrong-version' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  children.push(child);
+  return Object.assign(child, { output: () => output });
+}
+
+/** Polls `check` until it returns a value, or fails after the deadline. */
+async function eventually<T>(check: () => Promise<T | undefined>, what: string, deadlineMs = 10_000): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function exited(child: ChildProcess, deadlineMs = 10_000): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('process did not exit')), deadlineMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+const stamp = { service: 'hello', version: '2.0.0', git_sha: 'abc1234', build_time: '2025-03-01T12:00:00.000Z' };
+
+describe('hello-service', () => {
+  it('answers its version from its own ferry-release.json, is healthy, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const child = start(await releaseDir({ 'ferry-release.json': stamp }), port);
+    const base = `http://127.0.0.1:${port}`;
+    const health = await eventually(async () => {
+      const res = await fetch(`${base}/healthz`);
+      return res.status === 200 ? res.json() : undefined;
+    }, 'healthz 200');
+    expect(health).toEqual({ status: 'ok' });
+    const version = await (await fetch(`${base}/version`)).json();
+    expect(version).toEqual({ service: 'hello', version: '2.0.0', build_time: '2025-03-01T12:00:00.000Z', git_sha: 'abc1234', ready: true });
+    expect(await (await fetch(`${base}/`)).text()).toBe('hello from hello 2.0.0 (instance hello-h1-7001)\n');
+
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+
+  it('packaged by ferry package and unpacked like an agent does, reports the packaged identity', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'hello-packaged-'));
+    dirs.push(work);
+    const built = await buildPackage({ dir: exampleDir, service: 'hello', version: '3.1.0', gitSha: 'def5678', outDir: join(work, 'out'), now: new Date('2025-04-01T00:00:00.000Z') });
+    if (!built.ok) throw new Error(built.message);
+    const release = join(work, 'release');
+    await mkdir(release);
+    await extractTar({ file: built.tarball, cwd: release });
+    const port = await freePort();
+    start(release, port);
+    const version = await eventually(async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/version`);
+      return res.ok ? res.json() : undefined;
+    }, 'version');
+    expect(version).toEqual({ service: 'hello', version: '3.1.0', build_time: '2025-04-01T00:00:00.000Z', git_sha: 'def5678', ready: true });
+  });
+
+  it('with never_ready answers 503 on /healthz and ready:false on /version', async () => {
+    const port = await freePort();
+    start(await releaseDir({ 'ferry-release.json': stamp, 'behaviour.json': { never_ready: true } }), port);
+    const base = `http://127.0.0.1:${port}`;
+    const status = await eventually(async () => (await fetch(`${base}/healthz`)).status, 'an answer');
+    expect(status).toBe(503);
+    expect(await (await fetch(`${base}/version`)).json()).toMatchObject({ version: '2.0.0', ready: false });
+  });
+
+  it('with crash_on_start exits 1', async () => {
+    const child = start(await releaseDir({ 'ferry-release.json': stamp, 'behaviour.json': { crash_on_start: true } }), await freePort());
+    expect(await exited(child)).toBe(1);
+  });
+
+  it('unpackaged, uses a VERSION file', async () => {
+    const port = await freePort();
+    start(await releaseDir({ VERSION: '1.0.0\n' }), port);
+    const version = await eventually(async () => (await fetch(`http://127.0.0.1:${port}/version`)).json() as Promise<{ version: string }>, 'version');
+    expect(version.version).toBe('1.0.0');
+  });
+
+  it('refuses to start with neither ferry-release.json nor VERSION, saying why', async () => {
+    const child = start(await releaseDir({}), await freePort());
+    expect(await exited(child)).toBe(1);
+    expect(child.output()).toMatch(/no ferry-release.json or VERSION/);
+  });
+
+  it('refuses a floating version label', async () => {
+    const child = start(await releaseDir({ VERSION: 'latest' }), await freePort());
+    expect(await exited(child)).toBe(1);
+    expect(child.output()).toMatch(/not an immutable version/);
+  });
+});

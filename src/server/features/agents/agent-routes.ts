@@ -1,0 +1,67 @@
+/**
+ * The agent side of the API (core/agent-protocol.ts): long-polled assignments and
+ * heartbeats. The only routes the agent token may call.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { InputError } from '../../../core/errors.js';
+import type { HeartbeatReport } from '../../../core/agent-protocol.js';
+import { checkHostId } from '../../../core/names.js';
+import type { ServerContext } from '../../server-context.js';
+import { buildAssignments } from './build-assignments.js';
+import { recordHeartbeat } from './record-heartbeat.js';
+
+const HostParams = Type.Object({ host: Type.String() });
+const AssignmentsQuery = Type.Object({ after: Type.Optional(Type.String({ maxLength: 128 })), wait_s: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}(\\.[0-9]+)?$' })) });
+const GoalOutcomeSchema = Type.Object({
+  generation: Type.Integer({ minimum: 0 }),
+  ok: Type.Boolean(),
+  code: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+  message: Type.Union([Type.String({ maxLength: 8192 }), Type.Null()]),
+  switched: Type.Boolean(),
+});
+const HeartbeatBody = Type.Object({
+  address: Type.String({ minLength: 1, maxLength: 255 }),
+  agent_version: Type.String({ maxLength: 128 }),
+  instances: Type.Array(
+    Type.Object({
+      instance_id: Type.String({ maxLength: 200 }),
+      service: Type.String({ maxLength: 63 }),
+      status: Type.Union(['starting', 'ready', 'unhealthy', 'stopped', 'crashed'].map((s) => Type.Literal(s))),
+      version: Type.Union([Type.String({ maxLength: 128 }), Type.Null()]),
+      pid: Type.Union([Type.Integer(), Type.Null()]),
+      achieved_generation: Type.Integer({ minimum: 0 }),
+      outcome: Type.Union([GoalOutcomeSchema, Type.Null()]),
+    }),
+    { maxItems: 10_000 },
+  ),
+});
+
+function hostParam(params: unknown): string {
+  const { host } = params as Static<typeof HostParams>;
+  const check = checkHostId(host);
+  if (!check.ok) throw new InputError(check.reason, check.message);
+  return host;
+}
+
+export function registerAgentRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/api/v1/agents/:host/assignments', { schema: { params: HostParams, querystring: AssignmentsQuery, tags: ['agents'] } }, async (request) => {
+    const host = hostParam(request.params);
+    const query = request.query as Static<typeof AssignmentsQuery>;
+    const waitMs = Math.min(Number(query.wait_s ?? 0), ctx.timers.longPollS) * 1000;
+    const deadline = ctx.now() + waitMs;
+    const closed = new AbortController();
+    request.raw.once('close', () => closed.abort());
+    for (;;) {
+      const assignments = await buildAssignments(ctx, host);
+      if (assignments.revision !== query.after || ctx.now() >= deadline || closed.signal.aborted) return assignments;
+      // Re-read at least every second: another replica's write sends no in-process nudge.
+      await ctx.wake.waitForHost(host, Math.min(1000, deadline - ctx.now()), closed.signal);
+    }
+  });
+
+  app.post('/api/v1/agents/:host/heartbeat', { schema: { params: HostParams, body: HeartbeatBody, tags: ['agents'] } }, async (request) => {
+    const host = hostParam(request.params);
+    return recordHeartbeat(ctx, host, request.body as HeartbeatReport, { actor: `agent:${host}`, correlationId: request.correlationId });
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * A heartbeat is the agent's account of its host: it registers the host, stores what
+ * each instance's own probes answered (never what the control plane hoped), extends
+ * each instance's version history, and lets go of removed instances the agent no
+ * longer runs. Then the reconciler runs, so outcomes count at once.
+ */
+import type { HeartbeatAck, HeartbeatReport, InstanceReport } from '../../../core/agent-protocol.js';
+import type { Instance } from '../../../core/types.js';
+import type { Store } from '../../../store/store.js';
+import type { Caller } from '../releases/release-service.js';
+import type { ServerContext } from '../../server-context.js';
+import { buildAssignments } from './build-assignments.js';
+
+export async function recordHeartbeat(ctx: ServerContext, host: string, report: HeartbeatReport, caller: Caller): Promise<HeartbeatAck> {
+  const now = ctx.now();
+  await ctx.store.transaction(async (tx) => {
+    await tx.upsertHost({ host, address: report.address, agent_version: report.agent_version, last_heartbeat_at: now });
+    const known = new Map((await tx.listInstances({ host })).map((i) => [i.instance_id, i]));
+    const reported = new Set<string>();
+    for (const item of report.instances) {
+      const instance = known.get(item.instance_id);
+      if (instance === undefined) continue;
+      reported.add(item.instance_id);
+      await recordInstance(tx, instance, item, now, caller);
+    }
+    for (const instance of known.values()) {
+      if (instance.removed_at !== null && !reported.has(instance.instance_id)) await tx.deleteInstance(instance.instance_id);
+    }
+  });
+  ctx.wake.reconcile();
+  return { ok: true, revision: (await buildAssignments(ctx, host)).revision };
+}
+
+async function recordInstance(tx: Store, instance: Instance, item: InstanceReport, now: number, caller: Caller): Promise<void> {
+  await tx.recordObservation(instance.instance_id, {
+    status: item.status,
+    version: item.version,
+    pid: item.pid,
+    achieved_generation: item.achieved_generation,
+    outcome: item.outcome,
+    at: now,
+  });
+  if (item.version !== null) await tx.recordInstanceVersion(instance.instance_id, item.version, now);
+  const before = instance.observed;
+  if (before !== null && before.status !== item.status && (item.status === 'crashed' || before.status === 'crashed')) {
+    await tx.appendAudit({
+      at: now,
+      type: item.status === 'crashed' ? 'instance_crashed' : 'instance_recovered',
+      service: instance.service,
+      version: item.version ?? before.version,
+      instance_id: instance.instance_id,
+      deploy_id: null,
+      actor: caller.actor,
+      correlation_id: caller.correlationId,
+      details: { pid: item.pid, status: item.status },
+    });
+  }
+}

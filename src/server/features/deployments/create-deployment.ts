@@ -1,0 +1,58 @@
+/**
+ * POST /api/v1/deployments: idempotent on `deploy_id`, registers the release on the fly
+ * when the caller supplied its sha256 and package, otherwise requires it registered.
+ */
+import type { Static } from '@sinclair/typebox';
+import { ConflictError, InputError, UnprocessableError } from '../../../core/errors.js';
+import { checkServiceName, checkVersion } from '../../../core/names.js';
+import { firstFailure } from '../../../core/result.js';
+import type { Operation } from '../../../core/types.js';
+import type { Store } from '../../../store/store.js';
+import type { ServerContext } from '../../server-context.js';
+import { startOperation } from '../operations/start-operation.js';
+import { registerRelease, type Caller } from '../releases/release-service.js';
+import type { DeploymentBody } from './deployment-routes.js';
+
+export async function createDeployment(ctx: ServerContext, body: Static<typeof DeploymentBody>, caller: Caller, startEvents = ['deploy_started']): Promise<Operation> {
+  const check = firstFailure(checkServiceName(body.service), checkVersion(body.version));
+  if (!check.ok) throw new InputError(check.reason, check.message);
+  if (body.deploy_id !== undefined) {
+    const existing = await ctx.store.getOperation(body.deploy_id);
+    if (existing !== undefined) return sameDeploymentOrConflict(existing, body);
+  }
+  const { operation } = await startOperation(
+    ctx,
+    {
+      ...(body.deploy_id !== undefined ? { id: body.deploy_id } : {}),
+      kind: 'deploy',
+      service: body.service,
+      version: body.version,
+      ...(body.instances !== undefined ? { instanceIds: body.instances } : {}),
+      ...(body.strategy !== undefined ? { strategy: body.strategy } : {}),
+      ...(body.timeout !== undefined ? { timeout_s: body.timeout } : {}),
+      ...(body.retry_count !== undefined ? { retry_count: body.retry_count } : {}),
+      startEvents,
+      before: (tx) => ensureRelease(ctx, tx, body, caller),
+    },
+    caller,
+  );
+  return operation;
+}
+
+function sameDeploymentOrConflict(existing: Operation, body: Static<typeof DeploymentBody>): Operation {
+  if (existing.kind === 'deploy' && existing.service === body.service && existing.version === body.version) return existing;
+  throw new ConflictError('deploy_id_conflict', `deploy_id ${existing.id} is already used by another operation (${existing.kind} of ${existing.service} ${existing.version ?? ''})`.trim());
+}
+
+async function ensureRelease(ctx: ServerContext, tx: Store, body: Static<typeof DeploymentBody>, caller: Caller): Promise<void> {
+  const release = await tx.getRelease(body.service, body.version);
+  if (body.sha256 === undefined) {
+    if (release !== undefined) return;
+    throw new UnprocessableError('release_not_registered', `release ${body.service} ${body.version} is not registered; register it first (POST /api/v1/releases) or pass sha256 and package_url`, { service: body.service, version: body.version });
+  }
+  if (release === undefined && body.package_url === undefined) {
+    throw new InputError('package_url_required', `release ${body.service} ${body.version} is not registered, so package_url is needed along with sha256`);
+  }
+  // Registers it, or returns the identical one, or refuses a different package (409 release_immutable).
+  await registerRelease(ctx, { service: body.service, version: body.version, sha256: body.sha256, package_url: body.package_url ?? release!.package_url }, caller, tx);
+}

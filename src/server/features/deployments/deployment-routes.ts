@@ -1,0 +1,54 @@
+/** Deployments (CONTRACT §2 Deployments, seed 001 §3.1). */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { NotFoundError } from '../../../core/errors.js';
+import { checkedName } from '../../http/checked-name.js';
+import type { ServerContext } from '../../server-context.js';
+import { loadOperationDetail, presentDeployment } from '../operations/operation-presenter.js';
+import { IdParams, StrategySchema } from '../shared/schemas.js';
+import { createDeployment } from './create-deployment.js';
+
+export const DeploymentBody = Type.Object(
+  {
+    service: Type.String(),
+    version: Type.String(),
+    instances: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10_000 })),
+    package_url: Type.Optional(Type.String()),
+    sha256: Type.Optional(Type.String()),
+    deploy_id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' })),
+    timeout: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400 })),
+    retry_count: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+    strategy: Type.Optional(StrategySchema),
+  },
+  { additionalProperties: false },
+);
+
+const ListQuery = Type.Object({ service: Type.Optional(Type.String()), limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })) });
+
+export function registerDeploymentRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/api/v1/deployments', { schema: { body: DeploymentBody, tags: ['deployments'] } }, async (request, reply) => {
+    const operation = await createDeployment(ctx, request.body as Static<typeof DeploymentBody>, { actor: request.actor, correlationId: request.correlationId });
+    return reply.status(202).send({ deploy_id: operation.id, status: operation.status, started_at: new Date(operation.created_at).toISOString() });
+  });
+
+  app.get('/api/v1/deployments/:id', { schema: { params: IdParams, tags: ['deployments'] } }, async (request) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    const operation = await ctx.store.getOperation(id);
+    if (operation === undefined || operation.kind === 'rollback') {
+      throw new NotFoundError('deployment_not_found', `deployment ${id} does not exist`, { deploy_id: id });
+    }
+    return presentDeployment(await loadOperationDetail(ctx, operation));
+  });
+
+  app.get('/api/v1/deployments', { schema: { querystring: ListQuery, tags: ['deployments'] } }, async (request) => {
+    const query = request.query as Static<typeof ListQuery>;
+    const service = query.service === undefined ? undefined : checkedName(query.service, 'service');
+    const operations = await ctx.store.listOperations({
+      ...(service ? { service } : {}),
+      kinds: ['deploy', 'restart'],
+      limit: query.limit ? Number(query.limit) : 100,
+    });
+    const deployments = await Promise.all(operations.map(async (op) => presentDeployment(await loadOperationDetail(ctx, op))));
+    return { deployments };
+  });
+}

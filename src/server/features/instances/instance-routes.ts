@@ -1,0 +1,78 @@
+/** Instances, versions and per-instance version history (CONTRACT §2, seed 000 R4 and R7). */
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { InputError, NotFoundError, UnprocessableError } from '../../../core/errors.js';
+import type { VersionInterval } from '../../../core/types.js';
+import { checkedName } from '../../http/checked-name.js';
+import { iso, parseIso } from '../../http/time-format.js';
+import type { ServerContext } from '../../server-context.js';
+import { IdParams, ServiceParams } from '../shared/schemas.js';
+import { requireInstance, requireService } from '../services/service-lookup.js';
+import { loadFleetView } from './fleet-view.js';
+
+const HistoryQuery = Type.Object({ at: Type.Optional(Type.String()) });
+
+export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/api/v1/services/:service/instances', { schema: { params: ServiceParams, tags: ['instances'] } }, async (request) => {
+    const service = await requireService(ctx.store, checkedName((request.params as Static<typeof ServiceParams>).service, 'service'));
+    const fleet = await loadFleetView(ctx, service);
+    const instances = fleet.instances.map((v) => ({
+      instance_id: v.instance.instance_id,
+      host: v.instance.host,
+      address: v.address,
+      port: v.instance.port,
+      status: v.status,
+      version: v.version,
+      pinned_version: v.instance.pinned_version,
+      pid: v.instance.observed?.pid ?? null,
+      last_updated: iso(v.lastUpdated),
+    }));
+    return { service: service.name, instances, total: instances.length };
+  });
+
+  app.get('/api/v1/services/:service/versions', { schema: { params: ServiceParams, tags: ['instances'] } }, async (request) => {
+    const service = await requireService(ctx.store, checkedName((request.params as Static<typeof ServiceParams>).service, 'service'));
+    const fleet = await loadFleetView(ctx, service);
+    const summary: Record<string, number> = {};
+    for (const v of fleet.instances) if (v.version !== null) summary[v.version] = (summary[v.version] ?? 0) + 1;
+    return {
+      service: service.name,
+      desired_version: service.desired_version,
+      previous_version: service.previous_version,
+      instances: fleet.instances.map((v) => ({
+        instance_id: v.instance.instance_id,
+        version: v.version,
+        status: v.status,
+        pinned_version: v.instance.pinned_version,
+        drifted: v.drifted,
+        last_updated: iso(v.lastUpdated),
+      })),
+      version_summary: summary,
+      drift_count: fleet.instances.filter((v) => v.drifted).length,
+    };
+  });
+
+  app.get('/api/v1/instances/:id/history', { schema: { params: IdParams, querystring: HistoryQuery, tags: ['instances'] } }, async (request) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    const at = parseIso((request.query as Static<typeof HistoryQuery>).at);
+    if (at === null) throw new InputError('invalid_time', 'at must be an ISO-8601 time, e.g. 2026-01-31T12:00:00Z');
+    const instance = await ctx.store.getInstance(id);
+    if (instance === undefined) throw new NotFoundError('instance_not_found', `instance ${id} does not exist`, { instance_id: id });
+    const history = await ctx.store.listInstanceHistory(id);
+    if (at === undefined) return { instance_id: id, service: instance.service, history: history.map(presentInterval) };
+    const interval = history.find((h) => h.from <= at && (h.to === null || at < h.to));
+    if (interval === undefined) {
+      throw new NotFoundError('version_not_known', `instance ${id} reported no version at ${iso(at)}`, { instance_id: id, at: iso(at) });
+    }
+    return { instance_id: id, service: instance.service, at: iso(at), version: interval.version, interval: presentInterval(interval) };
+  });
+
+  app.post('/api/v1/instances/:id/release', { schema: { params: IdParams, tags: ['instances'] } }, async (request) => {
+    const instance = await requireInstance(ctx.store, (request.params as Static<typeof IdParams>).id);
+    throw new UnprocessableError('instance_not_isolated', `instance ${instance.instance_id} is not quarantined or marked unhealthy, so there is nothing to release`);
+  });
+}
+
+function presentInterval(interval: VersionInterval) {
+  return { version: interval.version, from: iso(interval.from), to: iso(interval.to) };
+}

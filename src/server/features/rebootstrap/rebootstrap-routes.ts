@@ -1,0 +1,62 @@
+/**
+ * Restart versus rollout (seed 000 R2): one endpoint, an explicit mode, so "restart"
+ * can never be mistaken for an upgrade. A restart is a deployment of each instance's
+ * own version; a rollout is an ordinary deployment.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { InputError } from '../../../core/errors.js';
+import { checkServiceName, checkVersion } from '../../../core/names.js';
+import type { ServerContext } from '../../server-context.js';
+import { createDeployment } from '../deployments/create-deployment.js';
+import { startOperation } from '../operations/start-operation.js';
+
+const RebootstrapBody = Type.Object(
+  {
+    service: Type.String(),
+    mode: Type.Optional(Type.String()),
+    instances: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10_000 })),
+    target_version: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export function registerRebootstrapRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/api/v1/vm/rebootstrap', { schema: { body: RebootstrapBody, tags: ['deployments'] } }, async (request, reply) => {
+    const body = request.body as Static<typeof RebootstrapBody>;
+    const caller = { actor: request.actor, correlationId: request.correlationId };
+    if (body.mode !== 'restart' && body.mode !== 'rollout') {
+      throw new InputError('mode_required', 'mode is required and must be "restart" (same version, new processes) or "rollout" (deploy target_version)');
+    }
+    const serviceCheck = checkServiceName(body.service);
+    if (!serviceCheck.ok) throw new InputError(serviceCheck.reason, serviceCheck.message);
+    if (body.mode === 'rollout') {
+      if (body.target_version === undefined) throw new InputError('target_version_required', 'mode rollout needs target_version');
+      const op = await createDeployment(ctx, { service: body.service, version: body.target_version, ...(body.instances ? { instances: body.instances } : {}) }, caller, ['deploy_started', 'rollout']);
+      return reply.status(202).send({ operation_id: op.id, mode: 'rollout', service: op.service, target_version: op.version, deploy_id: op.id });
+    }
+    if (body.target_version !== undefined) {
+      const versionCheck = checkVersion(body.target_version);
+      if (!versionCheck.ok) throw new InputError(versionCheck.reason, versionCheck.message);
+    }
+    const { operation, targets } = await startOperation(
+      ctx,
+      {
+        kind: 'restart',
+        service: body.service,
+        version: null,
+        ...(body.instances ? { instanceIds: body.instances } : {}),
+        startEvents: ['restart'],
+        validate: (built) => {
+          const off = built.targets.find((t) => body.target_version !== undefined && t.to_version !== body.target_version);
+          if (off) {
+            throw new InputError('restart_changes_version', `restart keeps each instance's version, but ${off.instance_id} runs ${off.to_version ?? 'nothing'}, not ${body.target_version}; use mode rollout to change versions`);
+          }
+        },
+      },
+      caller,
+    );
+    const versions = [...new Set(targets.map((t) => t.to_version))];
+    return reply.status(202).send({ operation_id: operation.id, mode: 'restart', service: operation.service, target_version: versions.length === 1 ? versions[0] : null, deploy_id: operation.id });
+  });
+}

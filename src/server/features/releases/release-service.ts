@@ -1,0 +1,63 @@
+/**
+ * Registering a release: validate, refuse any change to an existing service+version
+ * (409 `release_immutable`), and record the event in the same transaction. Ferry stores
+ * the declared sha256 without fetching the package; agents verify it on download.
+ */
+import { ConflictError } from '../../../core/errors.js';
+import { checkPackageUrl, checkServiceName, checkSha256, checkVersion } from '../../../core/names.js';
+import { firstFailure } from '../../../core/result.js';
+import type { Release } from '../../../core/types.js';
+import { InputError } from '../../../core/errors.js';
+import type { Store } from '../../../store/store.js';
+import type { ServerContext } from '../../server-context.js';
+
+export interface ReleaseInput {
+  service: string;
+  version: string;
+  package_url: string;
+  sha256: string;
+  git_sha?: string | null;
+  build_time?: string | null;
+}
+
+export interface Caller {
+  actor: string;
+  correlationId: string;
+}
+
+export async function registerRelease(ctx: ServerContext, input: ReleaseInput, caller: Caller, store: Store = ctx.store): Promise<{ release: Release; created: boolean }> {
+  const sha256 = input.sha256.toLowerCase();
+  const check = firstFailure(checkServiceName(input.service), checkVersion(input.version), checkSha256(sha256), checkPackageUrl(input.package_url));
+  if (!check.ok) throw new InputError(check.reason, check.message);
+  const release: Release = {
+    service: input.service,
+    version: input.version,
+    package_url: input.package_url,
+    sha256,
+    git_sha: input.git_sha ?? null,
+    build_time: input.build_time ?? null,
+    registered_at: ctx.now(),
+  };
+  return store.transaction(async (tx) => {
+    const existing = await tx.getRelease(release.service, release.version);
+    if (existing !== undefined) {
+      if (existing.sha256 === release.sha256 && existing.package_url === release.package_url) return { release: existing, created: false };
+      throw new ConflictError('release_immutable', `release ${release.service} ${release.version} is already registered with another sha256 or package; versions are immutable, register a new version`, {
+        registered: { sha256: existing.sha256, package_url: existing.package_url },
+      });
+    }
+    await tx.insertRelease(release);
+    await tx.appendAudit({
+      at: release.registered_at,
+      type: 'release_registered',
+      service: release.service,
+      version: release.version,
+      instance_id: null,
+      deploy_id: null,
+      actor: caller.actor,
+      correlation_id: caller.correlationId,
+      details: { sha256: release.sha256, package_url: release.package_url, git_sha: release.git_sha },
+    });
+    return { release, created: true };
+  });
+}

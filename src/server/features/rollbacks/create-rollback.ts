@@ -1,0 +1,71 @@
+/**
+ * Rollbacks reuse the operation lifecycle with kind `rollback`: every target at once,
+ * no canary steps or pauses, no automatic revert of the rollback itself. The one-click
+ * service rollback may preempt an active deployment: it aborts it and takes the lock.
+ */
+import { InputError, UnprocessableError } from '../../../core/errors.js';
+import { checkPackageUrl, checkServiceName, checkVersion } from '../../../core/names.js';
+import { firstFailure } from '../../../core/result.js';
+import type { Operation } from '../../../core/types.js';
+import type { Store } from '../../../store/store.js';
+import type { ServerContext } from '../../server-context.js';
+import { startOperation } from '../operations/start-operation.js';
+import type { Caller } from '../releases/release-service.js';
+import { requireService } from '../services/service-lookup.js';
+
+export interface RollbackInput {
+  service: string;
+  target_version: string;
+  instances?: string[] | undefined;
+  package_url?: string | undefined;
+}
+
+export async function rollBack(ctx: ServerContext, input: RollbackInput, caller: Caller, preempt = false, details: Record<string, unknown> = {}): Promise<Operation> {
+  const check = firstFailure(checkServiceName(input.service), checkVersion(input.target_version), input.package_url ? checkPackageUrl(input.package_url) : { ok: true });
+  if (!check.ok) throw new InputError(check.reason, check.message);
+  const { operation } = await startOperation(
+    ctx,
+    {
+      kind: 'rollback',
+      service: input.service,
+      version: input.target_version,
+      ...(input.instances !== undefined ? { instanceIds: input.instances } : {}),
+      startEvents: ['rollback'],
+      details,
+      before: async (tx) => {
+        await requireRelease(tx, input.service, input.target_version);
+        if (preempt) await abortActiveDeployment(tx, input.service, caller, ctx.now());
+      },
+    },
+    caller,
+  );
+  return operation;
+}
+
+export async function rollBackService(ctx: ServerContext, name: string, body: { to_version?: string | undefined; reason?: string | undefined }, caller: Caller): Promise<Operation> {
+  const service = await requireService(ctx.store, name);
+  const target = body.to_version ?? service.previous_version;
+  if (target === null) {
+    throw new UnprocessableError('no_previous_version', `service ${name} has no previous version to roll back to; pass to_version`);
+  }
+  return rollBack(ctx, { service: name, target_version: target }, caller, true, body.reason ? { reason: body.reason } : {});
+}
+
+async function requireRelease(tx: Store, service: string, version: string): Promise<void> {
+  if ((await tx.getRelease(service, version)) !== undefined) return;
+  throw new UnprocessableError('release_not_registered', `release ${service} ${version} is not registered, so there is nothing verified to roll back to`, { service, version });
+}
+
+/** Ends the service's active deployment as `aborted`; the rollback's goals supersede its in-flight work. */
+async function abortActiveDeployment(tx: Store, service: string, caller: Caller, now: number): Promise<void> {
+  const [active] = await tx.listOperations({ service, activeOnly: true, limit: 1 });
+  if (active === undefined || active.kind === 'rollback') return;
+  const reason = { code: 'preempted_by_rollback', message: `aborted by a one-click rollback of ${service} requested by ${caller.actor}` };
+  await tx.updateOperation(active.id, { status: 'aborted', reason, updated_at: now, completed_at: now });
+  for (const target of await tx.listTargets(active.id)) {
+    if (target.status === 'pending' || target.status === 'deploying' || target.status === 'reverting') {
+      await tx.updateTarget(active.id, target.instance_id, { status: 'skipped', updated_at: now });
+    }
+  }
+  await tx.appendAudit({ at: now, type: 'deploy_aborted', service, version: active.version, instance_id: null, deploy_id: active.id, actor: caller.actor, correlation_id: caller.correlationId, details: { reason } });
+}

@@ -1,0 +1,23 @@
+/** Loads what a route names, or answers the contract's 404. */
+import { NotFoundError } from '../../../core/errors.js';
+import type { Instance, Service } from '../../../core/types.js';
+import type { Store } from '../../../store/store.js';
+
+export async function requireService(store: Store, name: string): Promise<Service> {
+  const service = await store.getService(name);
+  if (service === undefined) throw new NotFoundError('service_not_found', `service ${name} is not declared; declare it with PUT /api/v1/services/${name}`, { service: name });
+  return service;
+}
+
+export async function requireInstance(store: Store, instanceId: string): Promise<Instance> {
+  const instance = await store.getInstance(instanceId);
+  if (instance === undefined || instance.removed_at !== null) {
+    throw new NotFoundError('instance_not_found', `instance ${instanceId} does not exist`, { instance_id: instanceId });
+  }
+  return instance;
+}
+
+/** Live instances of a service (not removed), by instance id. */
+export async function liveInstances(store: Store, service: string): Promise<Instance[]> {
+  return (await store.listInstances({ service })).filter((i) => i.removed_at === null);
+}

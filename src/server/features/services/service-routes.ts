@@ -1,0 +1,45 @@
+/** Services and hosts (CONTRACT §2 Services, hosts and instances). */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { checkedName } from '../../http/checked-name.js';
+import type { ServerContext } from '../../server-context.js';
+import { ServiceParams, StrategySchema, VerifyCheckSchema } from '../shared/schemas.js';
+import { applyServiceSpec } from './apply-service-spec.js';
+import { describeHosts, describeService, describeServices } from './service-presenter.js';
+
+export const ServiceBody = Type.Object(
+  {
+    start: Type.String({ minLength: 1, maxLength: 4096 }),
+    health_path: Type.Optional(Type.String({ pattern: '^/', maxLength: 2048 })),
+    version_path: Type.Optional(Type.String({ pattern: '^/', maxLength: 2048 })),
+    env: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String({ maxLength: 65_536 }))),
+    instances: Type.Array(
+      Type.Object({ host: Type.String(), port: Type.Integer({ minimum: 1, maximum: 65_535 }) }, { additionalProperties: false }),
+      { maxItems: 10_000 },
+    ),
+    verify: Type.Optional(Type.Array(VerifyCheckSchema, { maxItems: 50 })),
+    strategy: Type.Optional(Type.Union([StrategySchema, Type.Null()])),
+    drift_policy: Type.Optional(Type.Union([Type.Literal('rebuild'), Type.Literal('quarantine'), Type.Literal('mark_unhealthy')])),
+    keep_releases: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    drain_s: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
+  },
+  { additionalProperties: false },
+);
+export type ServiceSpec = Static<typeof ServiceBody>;
+
+export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.put('/api/v1/services/:service', { schema: { params: ServiceParams, body: ServiceBody, tags: ['services'] } }, async (request) => {
+    const name = checkedName((request.params as Static<typeof ServiceParams>).service, 'service');
+    await applyServiceSpec(ctx, name, request.body as ServiceSpec, { actor: request.actor, correlationId: request.correlationId });
+    return describeService(ctx, name);
+  });
+
+  app.get('/api/v1/services', { schema: { tags: ['services'] } }, async () => describeServices(ctx));
+
+  app.get('/api/v1/services/:service', { schema: { params: ServiceParams, tags: ['services'] } }, async (request) => {
+    const name = checkedName((request.params as Static<typeof ServiceParams>).service, 'service');
+    return describeService(ctx, name);
+  });
+
+  app.get('/api/v1/hosts', { schema: { tags: ['hosts'] } }, async () => describeHosts(ctx));
+}

@@ -1,0 +1,58 @@
+/** Request-body pieces several routes share, as JSON Schema (TypeBox) for validation and OpenAPI. */
+import { Type } from '@sinclair/typebox';
+
+const Deadlines = {
+  min_healthy_time_s: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
+  healthy_deadline_s: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400 })),
+  progress_deadline_s: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 604_800 })),
+  auto_rollback: Type.Optional(Type.Boolean()),
+};
+
+export const StrategySchema = Type.Union([
+  Type.Object({ type: Type.Literal('all_at_once'), ...Deadlines }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('rolling'),
+      batch_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+      batch_percent: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+      ...Deadlines,
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('canary'),
+      steps: Type.Optional(
+        Type.Array(
+          Type.Object(
+            {
+              instances: Type.Optional(Type.Integer({ minimum: 1 })),
+              percent: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+              pause: Type.Optional(Type.Literal('until_promoted')),
+              pause_s: Type.Optional(Type.Number({ minimum: 0 })),
+            },
+            { additionalProperties: false },
+          ),
+          { minItems: 1, maxItems: 20 },
+        ),
+      ),
+      batch_size: Type.Optional(Type.Integer({ minimum: 1 })),
+      ...Deadlines,
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+export const VerifyCheckSchema = Type.Object(
+  {
+    path: Type.String({ pattern: '^/', maxLength: 2048 }),
+    method: Type.Optional(Type.String({ pattern: '^[A-Z]{3,7}$' })),
+    expect_status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+    body_contains: Type.Optional(Type.String({ maxLength: 4096 })),
+    timeout_ms: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ServiceParams = Type.Object({ service: Type.String() });
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 200 }) });

@@ -1,0 +1,57 @@
+/**
+ * The one place that turns failures into HTTP: domain error kinds and refusal kinds map
+ * to status codes, everything is rendered as the contract's error body, and anything
+ * unexpected becomes a 500 without a stack trace in the body.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { FerryError, InputError, NotFoundError, ConflictError, UnprocessableError, UnavailableError } from '../../core/errors.js';
+import type { Refusal } from '../../core/result.js';
+
+const STATUS_BY_KIND: Record<FerryError['kind'], number> = {
+  input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+  unavailable: 503,
+};
+
+export function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
+  return { error: { code, message, details } };
+}
+
+/** A refusal from the core, as the matching domain error (thrown to the error handler). */
+export function refusalError(refusal: Refusal): FerryError {
+  const details = refusal.details ?? {};
+  switch (refusal.kind) {
+    case 'input':
+      return new InputError(refusal.code, refusal.message, details);
+    case 'not_found':
+      return new NotFoundError(refusal.code, refusal.message, details);
+    case 'conflict':
+      return new ConflictError(refusal.code, refusal.message, details);
+    case 'unprocessable':
+      return new UnprocessableError(refusal.code, refusal.message, details);
+  }
+}
+
+export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof FerryError) {
+    if (error instanceof UnavailableError) void reply.header('retry-after', String(error.retryAfterS));
+    return reply.status(STATUS_BY_KIND[error.kind]).send(errorBody(error.code, error.message, error.details));
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const where = fastifyError.validationContext ?? 'request';
+    const message = `invalid ${where}: ${fastifyError.message.replace(/^(body|querystring|params|headers)\/?/, '')}`;
+    return reply.status(400).send(errorBody('invalid_request', message, { validation: fastifyError.validation }));
+  }
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    const code = status === 415 ? 'unsupported_media_type' : status === 413 ? 'body_too_large' : 'invalid_request';
+    return reply.status(status).send(errorBody(code, fastifyError.message));
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return reply.status(500).send(errorBody('internal_error', 'an unexpected error occurred; see the server log', { correlation_id: request.id }));
+}

@@ -1,0 +1,82 @@
+/**
+ * The one loop that moves operations forward. Level-triggered like a Kubernetes
+ * controller: each pass reads every active operation, its targets and instances from
+ * the store, asks the pure planner what to do, and applies the plan in one
+ * transaction. Nothing lives only in memory, so a restarted server resumes every
+ * operation where the store says it stood.
+ */
+import { isEmptyPlan } from '../../core/operations/operation-plan.js';
+import { planOperation } from '../../core/operations/plan-operation.js';
+import type { Operation } from '../../core/types.js';
+import type { ServerContext } from '../server-context.js';
+import { applyOperationPlan } from './apply-operation-plan.js';
+
+export class OperationReconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  start(): void {
+    this.unsubscribe = this.ctx.wake.onReconcile(() => this.kick());
+    this.timer = setInterval(() => this.kick(), this.ctx.timers.reconcileMs);
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.running;
+  }
+
+  /** Runs a pass now, or right after the one in progress. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.passesUntilQuiet().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async passesUntilQuiet(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.reconcileOnce();
+      } catch (err) {
+        this.ctx.log.error({ err }, 'reconcile pass failed; retrying on the next tick');
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  /** One pass over every active operation. Exposed for tests. */
+  async reconcileOnce(): Promise<void> {
+    const active = await this.ctx.store.listOperations({ activeOnly: true });
+    for (const operation of active) await this.reconcileOperation(operation.id);
+  }
+
+  private async reconcileOperation(id: string): Promise<void> {
+    const hosts = await this.ctx.store.transaction(async (tx) => {
+      const operation: Operation | undefined = await tx.getOperation(id);
+      if (operation === undefined) return [];
+      const service = await tx.getService(operation.service);
+      if (service === undefined) return [];
+      const [targets, instances] = await Promise.all([tx.listTargets(id), tx.listInstances({ service: operation.service })]);
+      const instancesById = new Map(instances.map((i) => [i.instance_id, i]));
+      const now = this.ctx.now();
+      const plan = planOperation({ operation, targets, instances: instancesById, service, now });
+      if (isEmptyPlan(plan)) return [];
+      await applyOperationPlan(tx, operation, plan, now);
+      if (plan.operation !== null) this.again = true; // a status change may unlock the next step at once
+      return plan.goals.map((g) => instancesById.get(g.instance_id)?.host).filter((h): h is string => h !== undefined);
+    });
+    if (hosts.length > 0) this.ctx.wake.hosts(hosts);
+  }
+}

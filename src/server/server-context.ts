@@ -1,0 +1,17 @@
+/**
+ * What every route and loop of the control plane shares: the store, the timers, the
+ * signal that wakes waiting agents and the reconciler, and the clock. Passing `now`
+ * as a function keeps time a parameter all the way down to the pure core.
+ */
+import type { Logger } from 'pino';
+import type { Timers } from '../config/timers.js';
+import type { Store } from '../store/store.js';
+import type { WakeSignal } from './wake-signal.js';
+
+export interface ServerContext {
+  store: Store;
+  timers: Timers;
+  wake: WakeSignal;
+  now: () => number;
+  log: Logger;
+}

@@ -1,0 +1,42 @@
+/**
+ * `ferry server`: opens the store (migrating it), starts the HTTP interface and the
+ * reconcile loop. Closing stops accepting requests, lets the loop finish its pass and
+ * closes the store.
+ */
+import pino from 'pino';
+import { openStore } from '../store/open-store.js';
+import { resolveAdminToken } from './admin-token.js';
+import { buildApp } from './http/build-app.js';
+import { OperationReconciler } from './reconciler/operation-reconciler.js';
+import type { ServerContext } from './server-context.js';
+import type { RunningServer, ServerOptions } from './server-options.js';
+import { WakeSignal } from './wake-signal.js';
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const log = pino({ level: opts.logLevel ?? process.env.FERRY_LOG_LEVEL ?? 'info', base: { component: 'ferry-server' } }, pino.destination(2));
+  const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
+  const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
+  const ctx: ServerContext = { store, timers: opts.timers, wake: new WakeSignal(), now: Date.now, log };
+  const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null });
+  const reconciler = new OperationReconciler(ctx);
+  try {
+    await app.listen({ host: opts.host, port: opts.port });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  reconciler.start();
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : opts.port;
+  const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    url: `http://${host}:${port}`,
+    adminToken: admin.token,
+    adminTokenFile: admin.file,
+    async close() {
+      await reconciler.stop();
+      await app.close();
+      await store.close();
+    },
+  };
+}

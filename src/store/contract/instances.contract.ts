@@ -1,0 +1,120 @@
+/** Store contract: instances (goal and observation kept apart) and per-instance version history. */
+import { describe, expect, it } from 'vitest';
+import type { ContractContext } from '../store.contract.js';
+import { sampleInstance, sampleObservation, sampleService } from './sample-entities.js';
+
+export function instancesContract(ctx: ContractContext): void {
+  const withServices = async (...names: string[]): Promise<void> => {
+    for (const name of names) await ctx.store().putService(sampleService({ name }));
+  };
+
+  describe('instances', () => {
+    it('round-trips an instance that was never observed', async () => {
+      await withServices('web');
+      const instance = sampleInstance({ pinned_version: '1.0.0', removed_at: null });
+      await ctx.store().insertInstance(instance);
+      expect(await ctx.store().getInstance(instance.instance_id)).toEqual(instance);
+      expect(await ctx.store().getInstance('nothing')).toBeUndefined();
+    });
+
+    it('records observations with and without an outcome, leaving the goal alone', async () => {
+      await withServices('web');
+      const instance = sampleInstance();
+      await ctx.store().insertInstance(instance);
+      const observed = sampleObservation();
+      await ctx.store().recordObservation(instance.instance_id, observed);
+      expect(await ctx.store().getInstance(instance.instance_id)).toEqual({ ...instance, observed });
+      const crashed = sampleObservation({ status: 'crashed', version: null, pid: null, achieved_generation: 0, outcome: null, at: 5 });
+      await ctx.store().recordObservation(instance.instance_id, crashed);
+      expect(await ctx.store().getInstance(instance.instance_id)).toEqual({ ...instance, observed: crashed });
+    });
+
+    it('sets the goal, the pin and the removal mark without touching the observation', async () => {
+      await withServices('web');
+      const instance = sampleInstance({ observed: sampleObservation() });
+      await ctx.store().insertInstance(instance);
+      const goal = { version: null, generation: 4, action: 'restart' as const, timeout_s: 120 };
+      await ctx.store().setInstanceGoal(instance.instance_id, goal);
+      await ctx.store().setInstancePin(instance.instance_id, '0.9.0');
+      await ctx.store().markInstanceRemoved(instance.instance_id, 1234);
+      expect(await ctx.store().getInstance(instance.instance_id)).toEqual({ ...instance, goal, pinned_version: '0.9.0', removed_at: 1234 });
+      await ctx.store().setInstancePin(instance.instance_id, null);
+      expect((await ctx.store().getInstance(instance.instance_id))?.pinned_version).toBeNull();
+    });
+
+    it('deletes an instance', async () => {
+      await withServices('web');
+      await ctx.store().insertInstance(sampleInstance());
+      await ctx.store().deleteInstance('web-host-a-8080');
+      expect(await ctx.store().getInstance('web-host-a-8080')).toBeUndefined();
+      expect(await ctx.store().listInstances({})).toEqual([]);
+    });
+
+    it('lists by instance_id, filtered by service, host or both, removed ones included', async () => {
+      await withServices('web', 'api');
+      await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-2', host: 'host-b', port: 1 }));
+      await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-1', host: 'host-a', port: 1, removed_at: 5 }));
+      await ctx.store().insertInstance(sampleInstance({ instance_id: 'api-1', service: 'api', host: 'host-a', port: 2 }));
+      const ids = async (filter: { service?: string; host?: string }) => (await ctx.store().listInstances(filter)).map((i) => i.instance_id);
+      expect(await ids({})).toEqual(['api-1', 'web-1', 'web-2']);
+      expect(await ids({ service: 'web' })).toEqual(['web-1', 'web-2']);
+      expect(await ids({ host: 'host-a' })).toEqual(['api-1', 'web-1']);
+      expect(await ids({ service: 'web', host: 'host-a' })).toEqual(['web-1']);
+      expect(await ids({ service: 'nothing' })).toEqual([]);
+    });
+
+    it('refuses a second instance on the same host and port, and a duplicate id', async () => {
+      await withServices('web', 'api');
+      await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-1', host: 'host-a', port: 8080 }));
+      await expect(ctx.store().insertInstance(sampleInstance({ instance_id: 'api-1', service: 'api', host: 'host-a', port: 8080 }))).rejects.toThrow();
+      await expect(ctx.store().insertInstance(sampleInstance({ instance_id: 'web-1', host: 'host-b', port: 9090 }))).rejects.toThrow();
+      await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-2', host: 'host-b', port: 8080 }));
+      expect((await ctx.store().listInstances({})).map((i) => i.instance_id)).toEqual(['web-1', 'web-2']);
+    });
+
+    it('refuses an instance of an unknown service', async () => {
+      await expect(ctx.store().insertInstance(sampleInstance({ service: 'ghost' }))).rejects.toThrow();
+    });
+  });
+
+  describe('version history', () => {
+    it('opens one interval for a version seen repeatedly', async () => {
+      await ctx.store().recordInstanceVersion('web-1', '1.0.0', 100);
+      await ctx.store().recordInstanceVersion('web-1', '1.0.0', 200);
+      await ctx.store().recordInstanceVersion('web-1', '1.0.0', 300);
+      expect(await ctx.store().listInstanceHistory('web-1')).toEqual([{ instance_id: 'web-1', version: '1.0.0', from: 100, to: null }]);
+    });
+
+    it('closes the open interval when another version is seen, oldest first', async () => {
+      await ctx.store().recordInstanceVersion('web-1', '1.0.0', 100);
+      await ctx.store().recordInstanceVersion('web-1', '2.0.0', 200);
+      await ctx.store().recordInstanceVersion('web-1', '2.0.0', 250);
+      await ctx.store().recordInstanceVersion('web-1', '1.0.0', 300);
+      expect(await ctx.store().listInstanceHistory('web-1')).toEqual([
+        { instance_id: 'web-1', version: '1.0.0', from: 100, to: 200 },
+        { instance_id: 'web-1', version: '2.0.0', from: 200, to: 300 },
+        { instance_id: 'web-1', version: '1.0.0', from: 300, to: null },
+      ]);
+    });
+
+    it('keeps instances apart, and keeps history after the instance is deleted', async () => {
+      await withServices('web');
+      await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-1' }));
+      await ctx.store().recordInstanceVersion('web-1', '1.0.0', 100);
+      await ctx.store().recordInstanceVersion('web-2', '2.0.0', 150);
+      await ctx.store().deleteInstance('web-1');
+      expect(await ctx.store().listInstanceHistory('web-1')).toEqual([{ instance_id: 'web-1', version: '1.0.0', from: 100, to: null }]);
+      expect(await ctx.store().listInstanceHistory('web-2')).toEqual([{ instance_id: 'web-2', version: '2.0.0', from: 150, to: null }]);
+      expect(await ctx.store().listInstanceHistory('web-3')).toEqual([]);
+    });
+
+    it('changes versions twice within one millisecond without losing an interval', async () => {
+      await ctx.store().recordInstanceVersion('web-1', '1.0.0', 100);
+      await ctx.store().recordInstanceVersion('web-1', '2.0.0', 100);
+      expect(await ctx.store().listInstanceHistory('web-1')).toEqual([
+        { instance_id: 'web-1', version: '1.0.0', from: 100, to: 100 },
+        { instance_id: 'web-1', version: '2.0.0', from: 100, to: null },
+      ]);
+    });
+  });
+}

@@ -1,0 +1,137 @@
+/**
+ * Builders of fully populated domain values for the store contract. Every optional field
+ * is filled with a non-default value, so a round-trip that drops or mangles a column shows.
+ */
+import type {
+  AuditEventDraft,
+  Host,
+  Instance,
+  InstanceObservation,
+  Operation,
+  OperationTarget,
+  Release,
+  Service,
+} from '../../core/types.js';
+
+export function sampleRelease(overrides: Partial<Release> = {}): Release {
+  return {
+    service: 'web',
+    version: '1.0.0',
+    package_url: 'https://packages.example/web-1.0.0.tar.gz',
+    sha256: 'a'.repeat(64),
+    git_sha: '0123456789abcdef0123456789abcdef01234567',
+    build_time: '2024-05-01T10:00:00Z',
+    registered_at: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+export function sampleService(overrides: Partial<Service> = {}): Service {
+  return {
+    name: 'web',
+    start: 'node server.js --port $PORT',
+    health_path: '/healthz',
+    version_path: '/version',
+    env: { NODE_ENV: 'production', GREETING: 'hello "world"' },
+    verify: [{ path: '/ping', method: 'GET', expect_status: 200, body_contains: 'pong', timeout_ms: 1500 }],
+    strategy: {
+      type: 'canary',
+      steps: [{ instances: 1, pause: 'until_promoted' }, { percent: 50, pause_s: 30 }],
+      batch_size: 2,
+      auto_rollback: false,
+    },
+    drift_policy: 'quarantine',
+    keep_releases: 3,
+    drain_s: 2.5,
+    desired_version: null,
+    previous_version: null,
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+export function sampleInstance(overrides: Partial<Instance> = {}): Instance {
+  return {
+    instance_id: 'web-host-a-8080',
+    service: 'web',
+    host: 'host-a',
+    port: 8080,
+    pinned_version: null,
+    goal: { version: '1.0.0', generation: 3, action: 'run', timeout_s: 0.5 },
+    observed: null,
+    removed_at: null,
+    created_at: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+export function sampleObservation(overrides: Partial<InstanceObservation> = {}): InstanceObservation {
+  return {
+    status: 'ready',
+    version: '1.0.0',
+    pid: 4242,
+    achieved_generation: 3,
+    outcome: { generation: 3, ok: false, code: 'health_timeout', message: 'no 2xx within 0.5s', switched: true },
+    at: 1_700_000_005_000,
+    ...overrides,
+  };
+}
+
+export function sampleHost(overrides: Partial<Host> = {}): Host {
+  return { host: 'host-a', address: '10.0.0.1', agent_version: '0.1.0+abc', last_heartbeat_at: 1_700_000_000_000, ...overrides };
+}
+
+export function sampleOperation(overrides: Partial<Operation> = {}): Operation {
+  return {
+    id: 'dep-1',
+    kind: 'deploy',
+    service: 'web',
+    version: '2.0.0',
+    whole_service: true,
+    status: 'running',
+    reason: { code: 'health_timeout', message: 'instance web-1 did not become healthy' },
+    strategy: { type: 'rolling', batch_size: 2, min_healthy_time_s: 5, auto_rollback: true },
+    timeout_s: 1.5,
+    retry_count: 2,
+    auto_rollback: false,
+    actor: 'alice',
+    correlation_id: 'corr-1',
+    created_at: 1_700_000_000_000,
+    updated_at: 1_700_000_001_000,
+    completed_at: 1_700_000_002_000,
+    ...overrides,
+  };
+}
+
+export function sampleTarget(overrides: Partial<OperationTarget> = {}): OperationTarget {
+  return {
+    operation_id: 'dep-1',
+    instance_id: 'web-host-a-8080',
+    from_version: '1.0.0',
+    to_version: '2.0.0',
+    status: 'deploying',
+    attempts: 1,
+    generation: 4,
+    changed: true,
+    started_at: 1_700_000_000_500,
+    updated_at: 1_700_000_001_000,
+    reason: { code: 'version_mismatch', message: 'answered 1.0.0' },
+    ...overrides,
+  };
+}
+
+export function sampleAudit(overrides: Partial<AuditEventDraft> = {}): AuditEventDraft {
+  return {
+    at: 1_700_000_000_000,
+    type: 'deploy_started',
+    service: 'web',
+    version: '2.0.0',
+    instance_id: 'web-host-a-8080',
+    deploy_id: 'dep-1',
+    actor: 'alice',
+    correlation_id: 'corr-1',
+    details: { strategy: 'rolling', batches: [1, 2], nested: { ok: true, note: null } },
+    ...overrides,
+  };
+}

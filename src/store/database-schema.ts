@@ -1,0 +1,151 @@
+/**
+ * The tables behind the Store, as kysely sees them. Columns are snake_case and portable
+ * between SQLite and PostgreSQL: timestamps are epoch-ms `bigint` (read back as numbers on
+ * both engines), booleans are integers 0/1, and structured values are JSON text that the
+ * row mappers serialise. Migrations in `migrations/` create exactly these shapes.
+ */
+import type { Generated } from 'kysely';
+
+/** SQLite has no boolean type; both engines store 0 or 1. */
+export type BooleanColumn = 0 | 1;
+
+/** One row per release; never updated once inserted. Primary key (service, version). */
+export interface ReleaseTable {
+  service: string;
+  version: string;
+  package_url: string;
+  sha256: string;
+  git_sha: string | null;
+  build_time: string | null;
+  registered_at: number;
+}
+
+/** Declared service fields plus the fleet-wide desired and previous versions. */
+export interface ServiceTable {
+  name: string;
+  start: string;
+  health_path: string;
+  version_path: string;
+  /** JSON object of environment variables. */
+  env_json: string;
+  /** JSON array of post-deploy checks. */
+  verify_json: string;
+  /** JSON strategy, or null for "all at once unless the request says otherwise". */
+  strategy_json: string | null;
+  drift_policy: string;
+  keep_releases: number;
+  drain_s: number;
+  desired_version: string | null;
+  previous_version: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * An instance, its goal flattened into `goal_*` columns and its latest observation into
+ * nullable `observed_*` columns (all null until the agent first reports).
+ */
+export interface InstanceTable {
+  instance_id: string;
+  service: string;
+  host: string;
+  port: number;
+  pinned_version: string | null;
+  goal_version: string | null;
+  goal_generation: number;
+  goal_action: string;
+  goal_timeout_s: number;
+  observed_status: string | null;
+  observed_version: string | null;
+  observed_pid: number | null;
+  achieved_generation: number | null;
+  /** JSON GoalOutcome or null. */
+  outcome_json: string | null;
+  observed_at: number | null;
+  removed_at: number | null;
+  created_at: number;
+}
+
+export interface HostTable {
+  host: string;
+  address: string;
+  agent_version: string | null;
+  last_heartbeat_at: number;
+}
+
+/** Deployments, restarts and rollbacks; ids are chosen by the caller. */
+export interface OperationTable {
+  id: string;
+  kind: string;
+  service: string;
+  version: string | null;
+  whole_service: BooleanColumn;
+  status: string;
+  /** JSON Reason or null. */
+  reason_json: string | null;
+  /** JSON StrategySpec. */
+  strategy_json: string;
+  timeout_s: number;
+  retry_count: number;
+  auto_rollback: BooleanColumn;
+  actor: string;
+  correlation_id: string;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+/** One instance inside an operation. Primary key (operation_id, instance_id). */
+export interface OperationTargetTable {
+  operation_id: string;
+  instance_id: string;
+  from_version: string | null;
+  to_version: string | null;
+  status: string;
+  attempts: number;
+  generation: number | null;
+  changed: BooleanColumn;
+  started_at: number | null;
+  updated_at: number;
+  /** JSON Reason or null. */
+  reason_json: string | null;
+}
+
+/**
+ * Version history per instance. At most one open interval (`to_at` null) per instance,
+ * enforced by a partial unique index.
+ */
+export interface InstanceVersionTable {
+  id: Generated<number>;
+  instance_id: string;
+  version: string;
+  from_at: number;
+  to_at: number | null;
+}
+
+/** Append-only audit log; `id` is assigned by the database and only grows. */
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: number;
+  type: string;
+  service: string | null;
+  version: string | null;
+  instance_id: string | null;
+  deploy_id: string | null;
+  actor: string;
+  correlation_id: string;
+  /** JSON object. */
+  details_json: string;
+}
+
+/** Every table the store owns, keyed by table name. */
+export interface Database {
+  releases: ReleaseTable;
+  services: ServiceTable;
+  instances: InstanceTable;
+  hosts: HostTable;
+  operations: OperationTable;
+  operation_targets: OperationTargetTable;
+  instance_versions: InstanceVersionTable;
+  audit_events: AuditEventTable;
+}

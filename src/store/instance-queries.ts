@@ -1,0 +1,49 @@
+/**
+ * Instances: the goal the server sets and the observation the agent reports live on one
+ * row, written by separate calls so neither side overwrites the other's fields.
+ * Updates of an unknown instance change nothing; callers check existence when it matters.
+ */
+import type { Kysely } from 'kysely';
+import type { Instance, InstanceGoal, InstanceObservation } from '../core/types.js';
+import type { Database } from './database-schema.js';
+import { goalToColumns, instanceFromRow, instanceToRow, observationToColumns } from './instance-rows.js';
+
+/** Throws on a duplicate instance id or on a (host, port) another instance already holds. */
+export async function insertInstance(db: Kysely<Database>, instance: Instance): Promise<void> {
+  await db.insertInto('instances').values(instanceToRow(instance)).execute();
+}
+
+export async function getInstance(db: Kysely<Database>, instanceId: string): Promise<Instance | undefined> {
+  const row = await db.selectFrom('instances').selectAll().where('instance_id', '=', instanceId).executeTakeFirst();
+  return row === undefined ? undefined : instanceFromRow(row);
+}
+
+/** Ordered by instance_id; includes instances marked removed. */
+export async function listInstances(db: Kysely<Database>, filter: { service?: string; host?: string }): Promise<Instance[]> {
+  let query = db.selectFrom('instances').selectAll();
+  if (filter.service !== undefined) query = query.where('service', '=', filter.service);
+  if (filter.host !== undefined) query = query.where('host', '=', filter.host);
+  const rows = await query.orderBy('instance_id').execute();
+  return rows.map(instanceFromRow);
+}
+
+export async function setInstanceGoal(db: Kysely<Database>, instanceId: string, goal: InstanceGoal): Promise<void> {
+  await db.updateTable('instances').set(goalToColumns(goal)).where('instance_id', '=', instanceId).execute();
+}
+
+export async function setInstancePin(db: Kysely<Database>, instanceId: string, pinnedVersion: string | null): Promise<void> {
+  await db.updateTable('instances').set({ pinned_version: pinnedVersion }).where('instance_id', '=', instanceId).execute();
+}
+
+export async function markInstanceRemoved(db: Kysely<Database>, instanceId: string, at: number): Promise<void> {
+  await db.updateTable('instances').set({ removed_at: at }).where('instance_id', '=', instanceId).execute();
+}
+
+/** Deletes the row only; its version history and operation targets stay as a record. */
+export async function deleteInstance(db: Kysely<Database>, instanceId: string): Promise<void> {
+  await db.deleteFrom('instances').where('instance_id', '=', instanceId).execute();
+}
+
+export async function recordObservation(db: Kysely<Database>, instanceId: string, observation: InstanceObservation): Promise<void> {
+  await db.updateTable('instances').set(observationToColumns(observation)).where('instance_id', '=', instanceId).execute();
+}

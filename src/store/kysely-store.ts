@@ -1,0 +1,146 @@
+/**
+ * The Store on kysely, one class for SQLite and PostgreSQL. Each method delegates to the
+ * query module of its feature; this class owns only the transaction boundaries and the
+ * lifetime of the connection. A KyselyStore wraps either the root Kysely instance or one
+ * transaction; the transaction-bound one reuses its transaction for nested `transaction`
+ * calls, so no nested BEGIN is ever sent.
+ */
+import type { Kysely } from 'kysely';
+import type {
+  AuditEvent,
+  AuditEventDraft,
+  Host,
+  Instance,
+  InstanceGoal,
+  InstanceObservation,
+  Operation,
+  OperationTarget,
+  Release,
+  Service,
+  VersionInterval,
+} from '../core/types.js';
+import * as audit from './audit-queries.js';
+import type { Database } from './database-schema.js';
+import * as history from './history-queries.js';
+import * as hosts from './host-queries.js';
+import * as instances from './instance-queries.js';
+import * as operations from './operation-queries.js';
+import * as releases from './release-queries.js';
+import * as services from './service-queries.js';
+import type { AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from './store.js';
+
+export class KyselyStore implements Store {
+  #closed = false;
+
+  /** `db` is the root Kysely instance, or a transaction for a store bound to it. */
+  constructor(private readonly db: Kysely<Database>) {}
+
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    return this.#inTransaction((trx) => fn(trx === this.db ? this : new KyselyStore(trx)));
+  }
+
+  /** Runs `fn` on this store's transaction, or on a new one when the store is not bound to one. */
+  #inTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this.db);
+    return this.db.transaction().execute(fn);
+  }
+
+  /** Destroys the connection (pool); safe to call twice. Calling it on a transaction-bound store is a bug. */
+  async close(): Promise<void> {
+    if (this.db.isTransaction) throw new Error('close() called on a transaction-bound store; close the store that opened it');
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.db.destroy();
+  }
+
+  insertRelease(release: Release): Promise<void> {
+    return releases.insertRelease(this.db, release);
+  }
+  getRelease(service: string, version: string): Promise<Release | undefined> {
+    return releases.getRelease(this.db, service, version);
+  }
+  listReleases(service: string): Promise<Release[]> {
+    return releases.listReleases(this.db, service);
+  }
+
+  putService(service: Service): Promise<void> {
+    return services.putService(this.db, service);
+  }
+  getService(name: string): Promise<Service | undefined> {
+    return services.getService(this.db, name);
+  }
+  listServices(): Promise<Service[]> {
+    return services.listServices(this.db);
+  }
+  setServiceVersions(name: string, patch: ServiceVersionPatch): Promise<void> {
+    return services.setServiceVersions(this.db, name, patch);
+  }
+
+  insertInstance(instance: Instance): Promise<void> {
+    return instances.insertInstance(this.db, instance);
+  }
+  getInstance(instanceId: string): Promise<Instance | undefined> {
+    return instances.getInstance(this.db, instanceId);
+  }
+  listInstances(filter: { service?: string; host?: string }): Promise<Instance[]> {
+    return instances.listInstances(this.db, filter);
+  }
+  setInstanceGoal(instanceId: string, goal: InstanceGoal): Promise<void> {
+    return instances.setInstanceGoal(this.db, instanceId, goal);
+  }
+  setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void> {
+    return instances.setInstancePin(this.db, instanceId, pinnedVersion);
+  }
+  markInstanceRemoved(instanceId: string, at: number): Promise<void> {
+    return instances.markInstanceRemoved(this.db, instanceId, at);
+  }
+  deleteInstance(instanceId: string): Promise<void> {
+    return instances.deleteInstance(this.db, instanceId);
+  }
+  recordObservation(instanceId: string, observation: InstanceObservation): Promise<void> {
+    return instances.recordObservation(this.db, instanceId, observation);
+  }
+
+  upsertHost(host: Host): Promise<void> {
+    return hosts.upsertHost(this.db, host);
+  }
+  getHost(host: string): Promise<Host | undefined> {
+    return hosts.getHost(this.db, host);
+  }
+  listHosts(): Promise<Host[]> {
+    return hosts.listHosts(this.db);
+  }
+
+  insertOperation(operation: Operation, targets: OperationTarget[]): Promise<void> {
+    return this.#inTransaction((trx) => operations.insertOperation(trx, operation, targets));
+  }
+  getOperation(id: string): Promise<Operation | undefined> {
+    return operations.getOperation(this.db, id);
+  }
+  listOperations(filter: OperationFilter): Promise<Operation[]> {
+    return operations.listOperations(this.db, filter);
+  }
+  updateOperation(id: string, patch: OperationPatch): Promise<void> {
+    return operations.updateOperation(this.db, id, patch);
+  }
+  listTargets(operationId: string): Promise<OperationTarget[]> {
+    return operations.listTargets(this.db, operationId);
+  }
+  updateTarget(operationId: string, instanceId: string, patch: TargetPatch): Promise<void> {
+    return operations.updateTarget(this.db, operationId, instanceId, patch);
+  }
+
+  recordInstanceVersion(instanceId: string, version: string, at: number): Promise<void> {
+    return this.#inTransaction((trx) => history.recordInstanceVersion(trx, instanceId, version, at));
+  }
+  listInstanceHistory(instanceId: string): Promise<VersionInterval[]> {
+    return history.listInstanceHistory(this.db, instanceId);
+  }
+
+  appendAudit(event: AuditEventDraft): Promise<AuditEvent> {
+    return audit.appendAudit(this.db, event);
+  }
+  listAudit(filter: AuditFilter): Promise<AuditEvent[]> {
+    return audit.listAudit(this.db, filter);
+  }
+}

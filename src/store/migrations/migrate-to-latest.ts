@@ -1,0 +1,43 @@
+/**
+ * Applies the store's versioned migrations at open. The list is static (no directory scan),
+ * so a bundled or compiled build carries its migrations with it. Kysely's Migrator records
+ * applied names in `kysely_migration` and takes a lock (an advisory lock on PostgreSQL), so
+ * several server replicas opening at once apply each migration exactly once.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { SqlEngine } from '../sql-engine.js';
+import { initialMigration } from './001-initial.js';
+import { oneActiveOperationMigration } from './002-one-active-operation.js';
+
+/** Every migration by name; names sort in the order they must run. */
+function storeMigrations(engine: SqlEngine): Record<string, Migration> {
+  return {
+    '001-initial': initialMigration(engine),
+    '002-one-active-operation': oneActiveOperationMigration,
+  };
+}
+
+class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly engine: SqlEngine) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return storeMigrations(this.engine);
+  }
+}
+
+/**
+ * Brings the database to the newest schema; a no-op when it is already there.
+ * `schema` (PostgreSQL) names where the migration bookkeeping tables live: it must be the
+ * schema the store's tables go to, or kysely may mistake another schema's bookkeeping for ours.
+ */
+export async function migrateToLatest(db: Kysely<any>, engine: SqlEngine, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(engine),
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,43 @@
+/** Service <-> `services` row: env, verify and strategy are JSON text. */
+import type { Insertable, Selectable } from 'kysely';
+import type { DriftPolicy, Service, StrategySpec, VerifyCheck } from '../core/types.js';
+import { fromJsonOrNull, toJsonOrNull } from './column-codecs.js';
+import type { ServiceTable } from './database-schema.js';
+
+export function serviceToRow(service: Service): Insertable<ServiceTable> {
+  return {
+    name: service.name,
+    start: service.start,
+    health_path: service.health_path,
+    version_path: service.version_path,
+    env_json: JSON.stringify(service.env),
+    verify_json: JSON.stringify(service.verify),
+    strategy_json: toJsonOrNull(service.strategy),
+    drift_policy: service.drift_policy,
+    keep_releases: service.keep_releases,
+    drain_s: service.drain_s,
+    desired_version: service.desired_version,
+    previous_version: service.previous_version,
+    created_at: service.created_at,
+    updated_at: service.updated_at,
+  };
+}
+
+export function serviceFromRow(row: Selectable<ServiceTable>): Service {
+  return {
+    name: row.name,
+    start: row.start,
+    health_path: row.health_path,
+    version_path: row.version_path,
+    env: JSON.parse(row.env_json) as Record<string, string>,
+    verify: JSON.parse(row.verify_json) as VerifyCheck[],
+    strategy: fromJsonOrNull<StrategySpec>(row.strategy_json),
+    drift_policy: row.drift_policy as DriftPolicy,
+    keep_releases: row.keep_releases,
+    drain_s: row.drain_s,
+    desired_version: row.desired_version,
+    previous_version: row.previous_version,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}

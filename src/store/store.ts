@@ -1,0 +1,98 @@
+/**
+ * The one persistence interface of the control plane. Two implementations share it,
+ * SQLite (default, one file in the data dir) and PostgreSQL, and one contract suite
+ * (store.contract.ts) runs against both. Writes that belong together go through
+ * `transaction`, whose callback receives a Store bound to that transaction.
+ */
+import type {
+  AuditEvent,
+  AuditEventDraft,
+  Host,
+  Instance,
+  InstanceGoal,
+  InstanceObservation,
+  Operation,
+  OperationKind,
+  OperationTarget,
+  Release,
+  Service,
+  VersionInterval,
+} from '../core/types.js';
+
+export interface AuditFilter {
+  service?: string;
+  type?: string;
+  deploy_id?: string;
+  /** Epoch ms; events at or after. */
+  since?: number;
+  limit?: number;
+}
+
+export interface OperationFilter {
+  service?: string;
+  kinds?: OperationKind[];
+  /** Only operations whose status is one of ACTIVE_OPERATION_STATUSES. */
+  activeOnly?: boolean;
+  limit?: number;
+}
+
+export type OperationPatch = Partial<Pick<Operation, 'status' | 'reason' | 'updated_at' | 'completed_at'>>;
+export type TargetPatch = Partial<
+  Pick<OperationTarget, 'status' | 'attempts' | 'generation' | 'changed' | 'started_at' | 'updated_at' | 'reason' | 'from_version'>
+>;
+export type ServiceVersionPatch = Pick<Service, 'desired_version' | 'previous_version' | 'updated_at'>;
+
+export interface Store {
+  /** Runs `fn` in one transaction; nested calls reuse the outer one. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+
+  // Releases: insert only, never updated (immutability is enforced by the caller's check and the primary key).
+  insertRelease(release: Release): Promise<void>;
+  getRelease(service: string, version: string): Promise<Release | undefined>;
+  /** Newest registration first. */
+  listReleases(service: string): Promise<Release[]>;
+
+  // Services.
+  /** Inserts or replaces the declared fields; desired/previous versions are kept on replace. */
+  putService(service: Service): Promise<void>;
+  getService(name: string): Promise<Service | undefined>;
+  listServices(): Promise<Service[]>;
+  setServiceVersions(name: string, patch: ServiceVersionPatch): Promise<void>;
+
+  // Instances.
+  insertInstance(instance: Instance): Promise<void>;
+  getInstance(instanceId: string): Promise<Instance | undefined>;
+  /** Includes instances marked removed; callers filter. Ordered by instance_id. */
+  listInstances(filter: { service?: string; host?: string }): Promise<Instance[]>;
+  setInstanceGoal(instanceId: string, goal: InstanceGoal): Promise<void>;
+  setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void>;
+  markInstanceRemoved(instanceId: string, at: number): Promise<void>;
+  deleteInstance(instanceId: string): Promise<void>;
+  recordObservation(instanceId: string, observation: InstanceObservation): Promise<void>;
+
+  // Hosts.
+  upsertHost(host: Host): Promise<void>;
+  getHost(host: string): Promise<Host | undefined>;
+  listHosts(): Promise<Host[]>;
+
+  // Operations (deployments, restarts, rollbacks) and their per-instance targets.
+  insertOperation(operation: Operation, targets: OperationTarget[]): Promise<void>;
+  getOperation(id: string): Promise<Operation | undefined>;
+  /** Newest first. */
+  listOperations(filter: OperationFilter): Promise<Operation[]>;
+  updateOperation(id: string, patch: OperationPatch): Promise<void>;
+  listTargets(operationId: string): Promise<OperationTarget[]>;
+  updateTarget(operationId: string, instanceId: string, patch: TargetPatch): Promise<void>;
+
+  // Version history per instance (seed 000 R7).
+  /** Closes the open interval (to = at) and opens one for `version`, unless it is already the open one. */
+  recordInstanceVersion(instanceId: string, version: string, at: number): Promise<void>;
+  /** Oldest first. */
+  listInstanceHistory(instanceId: string): Promise<VersionInterval[]>;
+
+  // Audit, append-only.
+  appendAudit(event: AuditEventDraft): Promise<AuditEvent>;
+  /** Oldest first. */
+  listAudit(filter: AuditFilter): Promise<AuditEvent[]>;
+}
