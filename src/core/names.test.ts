@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkPackageUrl, checkServiceName, checkSha256, checkVersion, instanceIdFor } from './names.js';
 
@@ -106,11 +107,22 @@ describe('instanceIdFor', () => {
     expect(instanceIdFor('hello', 'web1', 7001)).not.toBe(instanceIdFor('hello', 'web1', 7002));
   });
 
-  // BUG (core/names.ts): service names and host ids may both contain '-', so the plain
-  // `${service}-${host}-${port}` join is ambiguous: service "a-b" on host "c" and service
-  // "a" on host "b-c" (same port) both get "a-b-c-7001". Instance ids are global keys
-  // (GET /api/v1/instances/{instance_id}/history), so two instances would share one id.
-  it.fails('gives distinct ids to distinct (service, host, port) triples', () => {
-    expect(instanceIdFor('a-b', 'c', 7001)).not.toBe(instanceIdFor('a', 'b-c', 7001));
+  it('uses the other form when the host holds a dash: a on b-c:7001 → a.b-c-7001', () => {
+    expect(instanceIdFor('a', 'b-c', 7001)).toBe('a.b-c-7001');
+    expect(instanceIdFor('a-b', 'c', 7001)).toBe('a-b-c-7001');
+  });
+
+  it('gives distinct ids to distinct (service, host, port) triples (property)', () => {
+    const service = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,6}$/);
+    const host = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,6}$/);
+    const port = fc.integer({ min: 1, max: 65535 });
+    const triple = fc.tuple(service, host, port);
+    fc.assert(
+      fc.property(triple, triple, (x, y) => {
+        fc.pre(x.join('\u0000') !== y.join('\u0000'));
+        expect(instanceIdFor(...x)).not.toBe(instanceIdFor(...y));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

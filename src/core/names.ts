@@ -70,9 +70,14 @@ export function checkPackageUrl(url: string): Check {
 }
 
 /**
- * Instance ids double as directory names on the host, so they are built only from
- * already-validated parts: `hello-web1-7001`.
+ * Instance ids double as directory names on the host and as global API keys, so they are
+ * built only from already-validated parts and never collide. Service names hold no '.',
+ * so the plain join is used while the host id holds no '-' (then the last two '-' split
+ * the id); otherwise a '.' after the service marks the other form:
+ *   hello on web1:7001        → hello-web1-7001
+ *   a-b on c:7001             → a-b-c-7001
+ *   a on b-c:7001             → a.b-c-7001   (the plain join would collide with the line above)
  */
 export function instanceIdFor(service: string, host: string, port: number): string {
-  return `${service}-${host}-${port}`;
+  return host.includes('-') ? `${service}.${host}-${port}` : `${service}-${host}-${port}`;
 }

@@ -235,11 +235,7 @@ describe('planOperation', () => {
     expect(retries[0]?.details.reason).toMatchObject({ code: 'download_failed' });
   });
 
-  // BUG (plan-operation.ts, handleAttemptFailure): `change()` has already raised
-  // target.attempts when the event reads `target.attempts + 1`, so instance_retry events
-  // say attempt 3 and 4 for what are attempts 2 and 3 (the target itself ends with
-  // attempts 3). The audit trail claims one attempt more than happened.
-  it.fails('planOperation: instance_retry events number the attempt being started (2, then 3)', () => {
+  it('planOperation: instance_retry events number the attempt being started (2, then 3)', () => {
     const state = fleetOf(makeInstances(1, '1.0.0'), { retry_count: 2 });
     run(state, { i1: { failFirst: 2 } });
     expect(targetOf(state, 'i1').attempts).toBe(3);
@@ -379,17 +375,8 @@ describe('planOperation', () => {
   });
 });
 
-/**
- * Contract behaviours the planner does not implement yet. Each is a failing test kept as
- * `it.fails` so the suite stays green; when the planner grows the feature, vitest reports
- * the test as unexpectedly passing and the marker should go.
- */
-describe('planOperation: known gaps', () => {
-  // BUG: a target whose instance is gone is failed by startNextTargets, and the same
-  // loop then starts the next pending target, so a failed deployment changes another
-  // instance (and later owes it a revert). CONTRACT/README: "A failure stops new targets
-  // from starting".
-  it.fails('a target whose instance is gone stops the batch instead of starting the next target', () => {
+describe('planOperation: batches', () => {
+  it('a target whose instance is gone stops the batch instead of starting the next target', () => {
     const operation = makeOperation({ strategy: { type: 'rolling', batch_size: 2 } });
     const targets = [makeTarget('gone', '1.0.0', '2.0.0'), makeTarget('i1', '1.0.0', '2.0.0')];
     const plan = planOperation({ operation, targets, instances: new Map([['i1', makeInstance('i1', '1.0.0')]]), service: { desired_version: '1.0.0', previous_version: null }, now: T0 });
@@ -397,6 +384,19 @@ describe('planOperation: known gaps', () => {
     expect(plan.goals).toEqual([]);
   });
 
+  it('restart of a rolling batch_size 1 service restarts one instance at a time', () => {
+    const service = makeService({ desired_version: '1.0.0', strategy: { type: 'rolling', batch_size: 1 } });
+    const state = fleetOf(makeInstances(3, '1.0.0'), { service, kind: 'restart', version: null });
+    expect(planFor(state).goals).toHaveLength(1);
+  });
+});
+
+/**
+ * Contract behaviours the planner does not implement yet. Each is a failing test kept as
+ * `it.fails` so the suite stays green; when the planner grows the feature, vitest reports
+ * the test as unexpectedly passing and the marker should go.
+ */
+describe('planOperation: known gaps', () => {
   // BUG: canary steps and pauses are ignored: batchSize() treats a canary with no
   // batch_size as all at once, and the planner never pauses. CONTRACT §2: `canary:1` is
   // "one step of 1 instance, paused until promoted".
@@ -415,15 +415,5 @@ describe('planOperation: known gaps', () => {
     const started = (id: string) => passes.find((p) => p.plan.targets.some((t) => t.instance_id === id && t.status === 'deploying'))?.before.now ?? NaN;
     const healthy = passes.find((p) => p.plan.targets.some((t) => t.instance_id === 'i1' && t.status === 'succeeded'))?.before.now ?? NaN;
     expect(started('i2') - healthy).toBeGreaterThanOrEqual(5000);
-  });
-
-  // LIKELY BUG: a restart ignores the strategy and restarts every instance at once
-  // (startNextTargets limits only kind 'deploy'), so `ferry restart` of a rolling service
-  // takes all of it down together. CONTRACT §2: a restart "is a deployment of each
-  // instance's own version".
-  it.fails('restart of a rolling batch_size 1 service restarts one instance at a time', () => {
-    const service = makeService({ desired_version: '1.0.0', strategy: { type: 'rolling', batch_size: 1 } });
-    const state = fleetOf(makeInstances(3, '1.0.0'), { service, kind: 'restart', version: null });
-    expect(planFor(state).goals).toHaveLength(1);
   });
 });

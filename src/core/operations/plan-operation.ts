@@ -83,9 +83,10 @@ class PassPlanner {
     const changed = target.changed || switched;
     if (instance !== undefined && instance.removed_at === null && target.attempts <= this.op.retry_count) {
       const generation = this.nextGeneration(instance);
+      const attempt = target.attempts + 1;
       this.setGoal(instance, target.to_version, generation);
-      this.change(target, { attempts: target.attempts + 1, generation, changed, started_at: this.snapshot.now, reason });
-      this.event('instance_retry', target.instance_id, target.to_version, { attempt: target.attempts + 1, reason });
+      this.change(target, { attempts: attempt, generation, changed, started_at: this.snapshot.now, reason });
+      this.event('instance_retry', target.instance_id, target.to_version, { attempt, reason });
       return;
     }
     this.change(target, { status: 'failed', changed, reason });
@@ -110,14 +111,18 @@ class PassPlanner {
 
   private startNextTargets(all: OperationTarget[]): void {
     const inFlight = all.filter((t) => t.status === 'deploying').length;
-    const limit = this.op.kind === 'deploy' ? batchSize(this.op.strategy, all.length) : all.length;
+    // A restart follows the strategy like a deployment; a rollback changes every target at once (seed 000 R6).
+    const limit = this.op.kind === 'rollback' ? all.length : batchSize(this.op.strategy, all.length);
     const room = limit - inFlight;
-    for (const target of all.filter((t) => t.status === 'pending').slice(0, Math.max(0, room))) {
-      const instance = this.snapshot.instances.get(target.instance_id);
-      if (instance === undefined) {
-        this.change(target, { status: 'failed', reason: { code: 'instance_removed', message: `instance ${target.instance_id} was removed from the service` } });
-        continue;
-      }
+    const next = all.filter((t) => t.status === 'pending').slice(0, Math.max(0, room));
+    const gone = next.filter((t) => this.snapshot.instances.get(t.instance_id) === undefined);
+    for (const target of gone) {
+      this.change(target, { status: 'failed', reason: { code: 'instance_removed', message: `instance ${target.instance_id} was removed from the service` } });
+    }
+    // A failure stops new targets from starting, including one found in this very batch.
+    if (gone.length > 0) return;
+    for (const target of next) {
+      const instance = this.snapshot.instances.get(target.instance_id)!;
       const generation = this.nextGeneration(instance);
       this.setGoal(instance, target.to_version, generation);
       this.change(target, { status: 'deploying', attempts: 1, generation, started_at: this.snapshot.now });
