@@ -161,6 +161,33 @@ export interface Reason {
   message: string;
 }
 
+/** Why a running operation stopped starting targets for now. */
+export interface OperationPause {
+  /** `until_promoted` and `timed` end a canary step; `user` is a pause an operator asked for. */
+  kind: 'until_promoted' | 'timed' | 'user';
+  /** Epoch ms a `timed` pause ends; null otherwise. */
+  until: number | null;
+  since: number;
+}
+
+/**
+ * Where an operation stands inside its strategy. Kept in the store with the operation,
+ * so a restarted server resumes every rollout at the same step and pause.
+ */
+export interface RolloutState {
+  /** Canary steps finished (promoted, or their pause elapsed). */
+  steps_done: number;
+  pause: OperationPause | null;
+  /** Last time the operation made progress (its start, a healthy target, a resume). */
+  progress_at: number;
+  /** Set by an abort: the operation returns the instances it changed and ends `aborted`. */
+  abort: { actor: string; at: number } | null;
+}
+
+export function initialRollout(now: number): RolloutState {
+  return { steps_done: 0, pause: null, progress_at: now, abort: null };
+}
+
 /**
  * One attempt to bring instances to a version: a deployment, a restart (a deployment of
  * each instance's own version) or a rollback. They share one lifecycle and one planner;
@@ -180,6 +207,7 @@ export interface Operation {
   timeout_s: number;
   retry_count: number;
   auto_rollback: boolean;
+  rollout: RolloutState;
   actor: string;
   correlation_id: string;
   created_at: number;
@@ -187,9 +215,16 @@ export interface Operation {
   completed_at: number | null;
 }
 
+/**
+ * pending → deploying → healthy (up on the version, waiting out min_healthy_time_s) →
+ * succeeded → verifying (the fleet-wide check at the end) → succeeded; a revert takes a
+ * changed target through reverting to reverted or revert_failed.
+ */
 export type TargetStatus =
   | 'pending'
   | 'deploying'
+  | 'healthy'
+  | 'verifying'
   | 'succeeded'
   | 'failed'
   | 'skipped'
@@ -211,6 +246,8 @@ export interface OperationTarget {
   /** True once the instance may have left its old release (a revert is then owed). */
   changed: boolean;
   started_at: number | null;
+  /** When the target was first seen ready on its version; min_healthy_time_s counts from here. */
+  healthy_at: number | null;
   updated_at: number;
   reason: Reason | null;
 }

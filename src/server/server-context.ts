@@ -5,12 +5,15 @@
  */
 import type { Logger } from 'pino';
 import type { Timers } from '../config/timers.js';
+import type { CanaryDefaults } from '../core/operations/strategy.js';
 import type { Store } from '../store/store.js';
 import type { WakeSignal } from './wake-signal.js';
 
 export interface ServerContext {
   store: Store;
   timers: Timers;
+  /** What a canary strategy without steps means (RELEASE_CANARY_RATIO, RELEASE_CANARY_DURATION_MIN). */
+  canary: CanaryDefaults;
   wake: WakeSignal;
   now: () => number;
   log: Logger;

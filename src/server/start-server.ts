@@ -4,6 +4,7 @@
  * closes the store.
  */
 import pino from 'pino';
+import { readCanaryDefaults } from '../config/canary-defaults.js';
 import { openStore } from '../store/open-store.js';
 import { resolveAdminToken } from './admin-token.js';
 import { buildApp } from './http/build-app.js';
@@ -16,7 +17,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = pino({ level: opts.logLevel ?? process.env.FERRY_LOG_LEVEL ?? 'info', base: { component: 'ferry-server' } }, pino.destination(2));
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
   const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
-  const ctx: ServerContext = { store, timers: opts.timers, wake: new WakeSignal(), now: Date.now, log };
+  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake: new WakeSignal(), now: Date.now, log };
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null });
   const reconciler = new OperationReconciler(ctx);
   try {

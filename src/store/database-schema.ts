@@ -88,6 +88,8 @@ export interface OperationTable {
   timeout_s: number;
   retry_count: number;
   auto_rollback: BooleanColumn;
+  /** JSON RolloutState; null on rows written before migration 003. */
+  rollout_json: string | null;
   actor: string;
   correlation_id: string;
   created_at: number;
@@ -106,6 +108,7 @@ export interface OperationTargetTable {
   generation: number | null;
   changed: BooleanColumn;
   started_at: number | null;
+  healthy_at: number | null;
   updated_at: number;
   /** JSON Reason or null. */
   reason_json: string | null;

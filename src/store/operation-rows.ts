@@ -1,6 +1,6 @@
 /** Operation and target <-> rows: booleans as 0/1, reason and strategy as JSON text. */
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { Operation, OperationKind, OperationStatus, OperationTarget, Reason, StrategySpec, TargetStatus } from '../core/types.js';
+import { initialRollout, type Operation, type OperationKind, type OperationStatus, type OperationTarget, type Reason, type RolloutState, type StrategySpec, type TargetStatus } from '../core/types.js';
 import { fromFlag, fromJsonOrNull, toFlag, toJsonOrNull } from './column-codecs.js';
 import type { OperationTable, OperationTargetTable } from './database-schema.js';
 import type { OperationPatch, TargetPatch } from './store.js';
@@ -18,6 +18,7 @@ export function operationToRow(operation: Operation): Insertable<OperationTable>
     timeout_s: operation.timeout_s,
     retry_count: operation.retry_count,
     auto_rollback: toFlag(operation.auto_rollback),
+    rollout_json: JSON.stringify(operation.rollout),
     actor: operation.actor,
     correlation_id: operation.correlation_id,
     created_at: operation.created_at,
@@ -39,6 +40,8 @@ export function operationFromRow(row: Selectable<OperationTable>): Operation {
     timeout_s: row.timeout_s,
     retry_count: row.retry_count,
     auto_rollback: fromFlag(row.auto_rollback),
+    // Operations stored before migration 003 have no rollout state: the initial one is theirs.
+    rollout: fromJsonOrNull<RolloutState>(row.rollout_json) ?? initialRollout(row.created_at),
     actor: row.actor,
     correlation_id: row.correlation_id,
     created_at: row.created_at,
@@ -54,6 +57,7 @@ export function operationPatchToColumns(patch: OperationPatch): Updateable<Opera
   if (patch.reason !== undefined) columns.reason_json = toJsonOrNull(patch.reason);
   if (patch.updated_at !== undefined) columns.updated_at = patch.updated_at;
   if (patch.completed_at !== undefined) columns.completed_at = patch.completed_at;
+  if (patch.rollout !== undefined) columns.rollout_json = JSON.stringify(patch.rollout);
   return columns;
 }
 
@@ -68,6 +72,7 @@ export function targetToRow(target: OperationTarget): Insertable<OperationTarget
     generation: target.generation,
     changed: toFlag(target.changed),
     started_at: target.started_at,
+    healthy_at: target.healthy_at,
     updated_at: target.updated_at,
     reason_json: toJsonOrNull(target.reason),
   };
@@ -84,6 +89,7 @@ export function targetFromRow(row: Selectable<OperationTargetTable>): OperationT
     generation: row.generation,
     changed: fromFlag(row.changed),
     started_at: row.started_at,
+    healthy_at: row.healthy_at,
     updated_at: row.updated_at,
     reason: fromJsonOrNull<Reason>(row.reason_json),
   };
@@ -97,6 +103,7 @@ export function targetPatchToColumns(patch: TargetPatch): Updateable<OperationTa
   if (patch.generation !== undefined) columns.generation = patch.generation;
   if (patch.changed !== undefined) columns.changed = toFlag(patch.changed);
   if (patch.started_at !== undefined) columns.started_at = patch.started_at;
+  if (patch.healthy_at !== undefined) columns.healthy_at = patch.healthy_at;
   if (patch.updated_at !== undefined) columns.updated_at = patch.updated_at;
   if (patch.reason !== undefined) columns.reason_json = toJsonOrNull(patch.reason);
   if (patch.from_version !== undefined) columns.from_version = patch.from_version;

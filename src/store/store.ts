@@ -36,9 +36,9 @@ export interface OperationFilter {
   limit?: number;
 }
 
-export type OperationPatch = Partial<Pick<Operation, 'status' | 'reason' | 'updated_at' | 'completed_at'>>;
+export type OperationPatch = Partial<Pick<Operation, 'status' | 'reason' | 'rollout' | 'updated_at' | 'completed_at'>>;
 export type TargetPatch = Partial<
-  Pick<OperationTarget, 'status' | 'attempts' | 'generation' | 'changed' | 'started_at' | 'updated_at' | 'reason' | 'from_version'>
+  Pick<OperationTarget, 'status' | 'attempts' | 'generation' | 'changed' | 'started_at' | 'healthy_at' | 'updated_at' | 'reason' | 'from_version'>
 >;
 export type ServiceVersionPatch = Pick<Service, 'desired_version' | 'previous_version' | 'updated_at'>;
 

@@ -4,9 +4,9 @@
  * instances and the active operation, and supplies the id and `now`.
  */
 import { refuse, type Decision } from '../result.js';
-import type { Instance, Operation, OperationKind, OperationTarget, Service, StrategySpec } from '../types.js';
+import { initialRollout, type Instance, type Operation, type OperationKind, type OperationTarget, type Service, type StrategySpec } from '../types.js';
 import { expectedVersion } from '../instances/instance-status.js';
-import { healthyDeadlineS } from './strategy.js';
+import { DEFAULT_CANARY, healthyDeadlineS, resolveCanaryDefaults, type CanaryDefaults } from './strategy.js';
 
 export interface OperationRequest {
   id: string;
@@ -21,6 +21,8 @@ export interface OperationRequest {
   /** The service's active operation, if any: the holder of its lock. */
   activeOperation: Operation | undefined;
   strategy?: StrategySpec;
+  /** What a canary without steps means (RELEASE_CANARY_RATIO, RELEASE_CANARY_DURATION_MIN). */
+  canaryDefaults?: CanaryDefaults;
   timeout_s?: number;
   retry_count?: number;
   actor: string;
@@ -32,7 +34,7 @@ export function buildOperation(req: OperationRequest): Decision<{ operation: Ope
   if (req.activeOperation !== undefined) return lockRefusal(req.activeOperation);
   const chosen = chooseInstances(req);
   if (!chosen.ok) return chosen;
-  const strategy = req.strategy ?? req.service.strategy ?? { type: 'all_at_once' };
+  const strategy = resolveCanaryDefaults(req.strategy ?? req.service.strategy ?? { type: 'all_at_once' }, req.canaryDefaults ?? DEFAULT_CANARY);
   const targets: OperationTarget[] = [];
   for (const instance of chosen.instances) {
     const from = returnVersion(instance, req.service.desired_version);
@@ -50,6 +52,7 @@ export function buildOperation(req: OperationRequest): Decision<{ operation: Ope
       generation: null,
       changed: false,
       started_at: null,
+      healthy_at: null,
       updated_at: req.now,
       reason: null,
     });
@@ -67,6 +70,7 @@ export function buildOperation(req: OperationRequest): Decision<{ operation: Ope
     retry_count: req.retry_count ?? 0,
     // A restart keeps each version and a rollback is itself the way back: neither reverts.
     auto_rollback: req.kind === 'deploy' && (strategy.auto_rollback ?? true),
+    rollout: initialRollout(req.now),
     actor: req.actor,
     correlation_id: req.correlation_id,
     created_at: req.now,

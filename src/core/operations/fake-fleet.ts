@@ -8,6 +8,7 @@
 import { buildOperation, type OperationRequest } from './build-operation.js';
 import type { OperationPlan } from './operation-plan.js';
 import { planOperation } from './plan-operation.js';
+import { initialRollout } from '../types.js';
 import type {
   AuditEvent,
   Instance,
@@ -81,6 +82,7 @@ export function makeOperation(overrides: Partial<Operation> = {}): Operation {
     timeout_s: 30,
     retry_count: 0,
     auto_rollback: true,
+    rollout: initialRollout(T0),
     actor: 'alice',
     correlation_id: 'corr-1',
     created_at: T0,
@@ -101,6 +103,7 @@ export function makeTarget(instanceId: string, from: string | null, to: string |
     generation: null,
     changed: false,
     started_at: null,
+    healthy_at: null,
     updated_at: T0,
     reason: null,
     ...overrides,
@@ -121,9 +124,14 @@ export interface AgentBehaviour {
   latencyTicks: number;
   /** What the new package's version probe answers when `install` is `version_mismatch`. */
   probedVersion: string;
+  /**
+   * The service's verify checks on a version other than the one the instance first ran:
+   * `always` fails them at install, `at_final_check` only when probed again in place.
+   */
+  verify: 'passes' | 'always' | 'at_final_check';
 }
 
-export const HEALTHY_AGENT: AgentBehaviour = { install: 'succeeds', failFirst: 0, kept: 'succeeds', silent: false, latencyTicks: 0, probedVersion: 'bogus' };
+export const HEALTHY_AGENT: AgentBehaviour = { install: 'succeeds', failFirst: 0, kept: 'succeeds', silent: false, latencyTicks: 0, probedVersion: 'bogus', verify: 'passes' };
 
 /** Agents for `instances`, healthy unless `overrides` says otherwise for an instance id. */
 export function fakeAgents(instances: Iterable<Instance>, overrides: Record<string, Partial<AgentBehaviour>> = {}): FakeAgents {
@@ -142,6 +150,8 @@ interface AgentMemory {
   current: string | null;
   /** Versions whose `current` link this agent actually switched to, in order. */
   switchedTo: string[];
+  /** The version the instance ran before any goal. */
+  first: string | null;
 }
 
 /**
@@ -158,7 +168,7 @@ export class FakeAgents {
   ) {
     for (const i of instances) {
       const kept = new Map<string, string>(i.observed?.version ? [[i.observed.version, i.observed.version]] : []);
-      this.memory.set(i.instance_id, { kept, failures: 0, working: null, current: i.observed?.version ?? null, switchedTo: [] });
+      this.memory.set(i.instance_id, { kept, failures: 0, working: null, current: i.observed?.version ?? null, switchedTo: [], first: i.observed?.version ?? null });
     }
   }
 
@@ -203,6 +213,9 @@ export class FakeAgents {
     if (probed !== undefined) {
       const switched = this.switchTo(memory, version);
       if (behaviour.kept === 'fails') return report({ status: 'crashed', version: null, pid: null, outcome: outcome(false, 'start_failed', switched) });
+      if (!switched && version !== memory.first && behaviour.verify === 'at_final_check') {
+        return report({ ...unchanged, outcome: outcome(false, 'verify_failed', false) });
+      }
       const ok = probed === version;
       return report({ status: 'ready', version: probed, pid: (previous?.pid ?? 1000) + 1, outcome: outcome(ok, ok ? null : 'version_mismatch', switched) });
     }
@@ -219,6 +232,7 @@ export class FakeAgents {
     if (behaviour.install === 'version_mismatch') {
       return report({ status: 'ready', version: behaviour.probedVersion, pid, outcome: outcome(false, 'version_mismatch', true) });
     }
+    if (behaviour.verify === 'always') return report({ status: 'ready', version, pid, outcome: outcome(false, 'verify_failed', true) });
     return report({ status: 'ready', version, pid, outcome: outcome(true, null, true) });
   }
 
@@ -237,6 +251,8 @@ export interface FleetState {
   targets: OperationTarget[];
   instances: Map<string, Instance>;
   service: ServiceVersions;
+  /** The service's verify checks; the planner only asks whether there are any. */
+  verify: Service['verify'];
   events: AuditEvent[];
   now: number;
 }
@@ -278,13 +294,14 @@ export function startFleet(opts: {
     targets: built.targets,
     instances: new Map(opts.instances.map((i) => [i.instance_id, i])),
     service: { desired_version: service.desired_version, previous_version: service.previous_version },
+    verify: service.verify,
     events: [],
     now: T0,
   };
 }
 
 export function planFor(state: FleetState): OperationPlan {
-  return planOperation({ operation: state.operation, targets: state.targets, instances: state.instances, service: state.service, now: state.now });
+  return planOperation({ operation: state.operation, targets: state.targets, instances: state.instances, service: { ...state.service, verify: state.verify }, now: state.now });
 }
 
 /** Writes a plan into the state as the server's reconciler writes it into the store. */
@@ -304,10 +321,11 @@ export function applyPlan(state: FleetState, plan: OperationPlan): void {
   }
   if (plan.serviceVersions !== null) state.service = { ...plan.serviceVersions };
   if (plan.operation !== null) {
-    const { status, reason, completed } = plan.operation;
+    const { status, reason, completed, rollout } = plan.operation;
     state.operation = {
       ...state.operation,
       status,
+      rollout,
       ...(reason !== undefined ? { reason } : {}),
       ...(completed ? { completed_at: now } : {}),
       updated_at: now,
@@ -331,7 +349,7 @@ export function cloneState(state: FleetState): FleetState {
  * Drives an operation to the end: plan, apply, advance the clock by `stepMs`, let the
  * agents react, plan again; stops at a terminal status or after `maxPasses`.
  */
-export function runToEnd(state: FleetState, agents: FakeAgents, opts: { stepMs?: number; maxPasses?: number } = {}): Pass[] {
+export function runToEnd(state: FleetState, agents: FakeAgents, opts: { stepMs?: number; maxPasses?: number; until?: (state: FleetState) => boolean } = {}): Pass[] {
   const stepMs = opts.stepMs ?? 1000;
   const maxPasses = opts.maxPasses ?? 500;
   const passes: Pass[] = [];
@@ -340,7 +358,7 @@ export function runToEnd(state: FleetState, agents: FakeAgents, opts: { stepMs?:
     const plan = planFor(state);
     applyPlan(state, plan);
     passes.push({ before, plan, after: cloneState(state) });
-    if (TERMINAL_STATUSES.includes(state.operation.status)) break;
+    if (TERMINAL_STATUSES.includes(state.operation.status) || opts.until?.(state)) break;
     state.now += stepMs;
     agents.tick(state.instances, state.now);
   }

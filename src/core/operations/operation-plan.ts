@@ -3,7 +3,7 @@
  * target and operation status changes, desired-version moves and audit events. The
  * reconciler applies a plan in one transaction; the planner never does I/O.
  */
-import type { AuditEventDraft, InstanceGoal, OperationStatus, Reason, ServiceVersions, TargetStatus } from '../types.js';
+import type { AuditEventDraft, InstanceGoal, OperationStatus, Reason, RolloutState, ServiceVersions, TargetStatus } from '../types.js';
 
 export interface TargetChange {
   instance_id: string;
@@ -12,13 +12,14 @@ export interface TargetChange {
   generation?: number;
   changed?: boolean;
   started_at?: number;
+  healthy_at?: number;
   reason?: Reason | null;
 }
 
 export interface OperationPlan {
   goals: Array<{ instance_id: string; goal: InstanceGoal }>;
   targets: TargetChange[];
-  operation: { status: OperationStatus; reason?: Reason | null; completed?: boolean } | null;
+  operation: { status: OperationStatus; rollout: RolloutState; reason?: Reason | null; completed?: boolean } | null;
   /** Set when a whole-service operation succeeded and moves the desired version. */
   serviceVersions: ServiceVersions | null;
   /** Pins to set (a version) or clear (null). */

@@ -20,7 +20,7 @@ import {
   type FleetState,
   type Pass,
 } from './fake-fleet.js';
-import { batchSize } from './strategy.js';
+import { batchSize, canaryStepCounts } from './strategy.js';
 import { SERVER_DEADLINE_SLACK_MS } from './target-progress.js';
 
 interface Scenario {
@@ -35,6 +35,8 @@ interface Scenario {
   timeoutS: number;
   stepMs: number;
   desired: string | null;
+  /** Whether the service declares verify checks (a fleet-wide check ends each run). */
+  verifyChecks: boolean;
 }
 
 const behaviourArb: fc.Arbitrary<AgentBehaviour> = fc.record({
@@ -44,6 +46,7 @@ const behaviourArb: fc.Arbitrary<AgentBehaviour> = fc.record({
   silent: fc.constantFrom(false, false, false, false, true),
   latencyTicks: fc.integer({ min: 0, max: 3 }),
   probedVersion: fc.constantFrom('bogus', '1.0.0'),
+  verify: fc.constantFrom<AgentBehaviour['verify']>('passes', 'passes', 'always', 'at_final_check'),
 });
 
 const strategyArb: fc.Arbitrary<StrategySpec> = fc.oneof(
@@ -51,6 +54,13 @@ const strategyArb: fc.Arbitrary<StrategySpec> = fc.oneof(
   fc.record({ type: fc.constant('rolling' as const), batch_size: fc.integer({ min: 1, max: 14 }) }),
   fc.record({ type: fc.constant('rolling' as const), batch_percent: fc.integer({ min: 1, max: 100 }) }),
   fc.record({ type: fc.constant('all_at_once' as const), auto_rollback: fc.boolean() }),
+  fc.record({ type: fc.constant('rolling' as const), batch_size: fc.integer({ min: 1, max: 4 }), min_healthy_time_s: fc.integer({ min: 0, max: 8 }) }),
+  // Canary steps without promotion pauses, so a run ends by itself; promotion has its own scenarios.
+  fc.record({
+    type: fc.constant('canary' as const),
+    steps: fc.array(fc.oneof(fc.record({ instances: fc.integer({ min: 1, max: 6 }), pause_s: fc.integer({ min: 0, max: 5 }) }), fc.record({ percent: fc.integer({ min: 1, max: 100 }) })), { minLength: 1, maxLength: 3 }),
+    batch_size: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+  }),
 );
 
 const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 12 }).chain((n) =>
@@ -65,6 +75,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 12 }).chai
     timeoutS: fc.integer({ min: 1, max: 10 }),
     stepMs: fc.integer({ min: 500, max: 6000 }),
     desired: fc.constantFrom<string | null>('1.0.0', null),
+    verifyChecks: fc.boolean(),
   }),
 );
 
@@ -94,7 +105,7 @@ function execute(s: Scenario): Run {
   const version = kind === 'restart' ? null : kind === 'rollback' ? '0.8.0' : '2.0.0';
   const state = startFleet({
     instances,
-    service: makeService({ desired_version: s.desired, previous_version: s.desired ? '0.8.0' : null }),
+    service: makeService({ desired_version: s.desired, previous_version: s.desired ? '0.8.0' : null, verify: s.verifyChecks ? [{ path: '/check' }] : [] }),
     kind,
     version,
     ...(ids ? { instanceIds: ids } : {}),
@@ -109,7 +120,9 @@ function execute(s: Scenario): Run {
   );
   // Every attempt ends by the deadline at the latest; batches, retries and one revert bound the run.
   const deadlinePasses = Math.ceil((s.timeoutS * 1000 + SERVER_DEADLINE_SLACK_MS) / s.stepMs) + 2;
-  const maxPasses = s.versions.length * (s.retryCount + 1) * (deadlinePasses + 4) + deadlinePasses + 10;
+  // Health gates (≤ 8 s) and timed canary pauses (≤ 3 × 5 s) add waiting; the fleet-wide verify adds one more attempt.
+  const waitingPasses = Math.ceil(23_000 / s.stepMs) + 1;
+  const maxPasses = s.versions.length * (s.retryCount + 1) * (deadlinePasses + waitingPasses + 4) + 2 * deadlinePasses + 10;
   const passes = runToEnd(state, agents, { stepMs: s.stepMs, maxPasses });
   return { scenario: s, state, initial, agents, passes, maxPasses };
 }
@@ -129,11 +142,16 @@ function check(property: (run: Run) => void): void {
 const anyFailed = (state: FleetState) => state.targets.some((t) => t.status === 'failed');
 
 describe('planOperation properties', () => {
-  it('(a) a deployment never has more than batchSize targets deploying at once', () => {
+  it('(a) a deployment never has more than batchSize targets changing at once, nor more started than its canary step allows', () => {
     check(({ state, passes }) => {
-      if (state.operation.kind !== 'deploy') return;
+      if (state.operation.kind === 'rollback') return;
       const limit = batchSize(state.operation.strategy, state.targets.length);
-      for (const p of passes) expect(p.after.targets.filter((t) => t.status === 'deploying').length).toBeLessThanOrEqual(limit);
+      const steps = state.operation.kind === 'deploy' ? canaryStepCounts(state.operation.strategy, state.targets.length) : [];
+      for (const p of passes) {
+        expect(p.after.targets.filter((t) => t.status === 'deploying' || t.status === 'healthy').length).toBeLessThanOrEqual(limit);
+        const stepLimit = steps[p.after.operation.rollout.steps_done];
+        if (stepLimit !== undefined) expect(p.after.targets.filter((t) => t.status !== 'pending' && t.status !== 'skipped').length).toBeLessThanOrEqual(stepLimit);
+      }
     });
   });
 

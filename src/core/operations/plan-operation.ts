@@ -4,69 +4,116 @@
  * and throws nothing; one reconcile loop applies what it returns.
  *
  * Lifecycle of an operation:
- *   pending → running → succeeded
- *                     ↘ (a target failed; in-flight targets settle first)
- *                       rolling_back → rolled_back  (auto_rollback and something changed)
- *                       failed                      (nothing changed, no auto_rollback, or a rollback/restart)
- * A failure stops new targets from starting (the rest are `skipped`), and a revert
- * touches exactly the targets that changed.
+ *   pending → running ⇄ paused (a canary step waiting for promote or its timer; a user pause)
+ *           → verifying (the service's verify checks once more on every changed instance)
+ *           → succeeded
+ *   on a failure (in-flight targets settle first):
+ *           → rolling_back → rolled_back  (auto_rollback and something changed)
+ *           → failed                      (nothing changed, no auto_rollback, or a rollback/restart)
+ *   on an abort: → rolling_back → aborted (the changed targets returned)
+ * A failure stops new targets from starting (the rest are `skipped`), a revert touches
+ * exactly the targets that changed, and reverts skip steps and pauses.
  */
-import type { AuditEventDraft, Instance, Operation, OperationTarget, Reason, ServiceVersions } from '../types.js';
+import type { AuditEventDraft, Instance, Operation, OperationStatus, OperationTarget, Reason, RolloutState, ServiceVersions, VerifyCheck } from '../types.js';
 import { emptyPlan, type OperationPlan, type TargetChange } from './operation-plan.js';
-import { batchSize } from './strategy.js';
-import { targetProgress } from './target-progress.js';
+import { batchSize, canaryStepCounts, minHealthyTimeS, progressDeadlineS } from './strategy.js';
+import { stillHealthy, targetProgress } from './target-progress.js';
 
 export interface OperationSnapshot {
   operation: Operation;
   targets: OperationTarget[];
   /** Every instance of the operation's service, by id. */
   instances: ReadonlyMap<string, Instance>;
-  service: ServiceVersions;
+  /** `verify` is absent or empty when the service declares no post-deploy checks. */
+  service: ServiceVersions & { verify?: readonly VerifyCheck[] };
   now: number;
 }
 
+const ACTIVE: readonly OperationStatus[] = ['pending', 'running', 'paused', 'verifying', 'rolling_back'];
+/** Targets an agent is working on; a failure waits for them to settle before deciding. */
+const IN_FLIGHT: readonly OperationTarget['status'][] = ['deploying', 'verifying', 'reverting'];
+
 export function planOperation(snapshot: OperationSnapshot): OperationPlan {
-  const { operation } = snapshot;
   const plan = emptyPlan();
-  if (!['pending', 'running', 'rolling_back'].includes(operation.status)) return plan;
+  if (!ACTIVE.includes(snapshot.operation.status)) return plan;
   const planner = new PassPlanner(snapshot, plan);
-  if (operation.status === 'pending') plan.operation = { status: 'running' };
   planner.settleInFlightTargets();
-  if (operation.status === 'rolling_back') planner.finishRevertWhenSettled();
+  if (planner.status === 'rolling_back') planner.finishRevertWhenSettled();
   else planner.advance();
   return plan;
 }
 
-/** Working state of one pass: targets as this pass has updated them so far. */
+/** Working state of one pass: targets and operation as this pass has updated them so far. */
 class PassPlanner {
   private readonly targets: Map<string, OperationTarget>;
+  status: OperationStatus;
+  private rollout: RolloutState;
 
   constructor(
     private readonly snapshot: OperationSnapshot,
     private readonly plan: OperationPlan,
   ) {
     this.targets = new Map(snapshot.targets.map((t) => [t.instance_id, { ...t }]));
+    this.status = snapshot.operation.status;
+    this.rollout = snapshot.operation.rollout;
+    if (this.status === 'pending') this.setOperation('running');
   }
 
   private get op(): Operation {
     return this.snapshot.operation;
   }
 
+  private get now(): number {
+    return this.snapshot.now;
+  }
+
   settleInFlightTargets(): void {
     for (const target of this.targets.values()) {
-      if (target.status !== 'deploying' && target.status !== 'reverting') continue;
       const instance = this.snapshot.instances.get(target.instance_id);
-      const progress = targetProgress(target, instance, this.op.timeout_s, this.snapshot.now);
-      if (progress.state === 'in_progress') continue;
-      if (target.status === 'reverting') {
-        this.settleRevert(target, progress.state === 'succeeded' ? null : progress.reason);
-      } else if (progress.state === 'succeeded') {
-        this.change(target, { status: 'succeeded', changed: target.changed || target.from_version !== target.to_version || this.op.kind === 'restart' });
-        this.event('instance_deployed', target.instance_id, target.to_version, {});
-      } else {
-        this.handleAttemptFailure(target, instance, progress.reason, progress.switched);
+      if (target.status === 'healthy') {
+        this.settleHealthy(target, instance);
+        continue;
       }
+      if (!IN_FLIGHT.includes(target.status)) continue;
+      const progress = targetProgress(target, instance, this.op.timeout_s, this.now);
+      if (progress.state === 'in_progress') continue;
+      if (target.status === 'reverting') this.settleRevert(target, progress.state === 'succeeded' ? null : progress.reason);
+      else if (target.status === 'verifying') this.settleVerification(target, progress.state === 'succeeded' ? null : progress.reason);
+      else if (progress.state === 'succeeded') this.reachedVersion(target);
+      else this.handleAttemptFailure(target, instance, progress.reason, progress.switched);
     }
+  }
+
+  /** The agent reports the target up on its version: the health gate's clock starts. */
+  private reachedVersion(target: OperationTarget): void {
+    const changed = target.changed || target.from_version !== target.to_version || this.op.kind === 'restart';
+    this.change(target, { status: 'healthy', changed, healthy_at: this.now });
+    this.settleHealthy(target, this.snapshot.instances.get(target.instance_id));
+  }
+
+  /** Healthy for min_healthy_time_s in a row → succeeded; ready no longer → failed. */
+  private settleHealthy(target: OperationTarget, instance: Instance | undefined): void {
+    if (!stillHealthy(target, instance)) {
+      const reason = { code: 'unhealthy_after_start', message: `instance ${target.instance_id} stopped being ready on ${target.to_version ?? 'its version'} before min_healthy_time_s passed` };
+      this.change(target, { status: 'failed', reason });
+      this.event('instance_failed', target.instance_id, target.to_version, { reason });
+      return;
+    }
+    const minHealthyMs = minHealthyTimeS(this.op.strategy, this.op.kind) * 1000;
+    if (this.now - (target.healthy_at ?? this.now) < minHealthyMs) return;
+    this.change(target, { status: 'succeeded' });
+    this.madeProgress();
+    this.event('instance_deployed', target.instance_id, target.to_version, {});
+  }
+
+  private settleVerification(target: OperationTarget, failure: Reason | null): void {
+    if (failure === null) {
+      this.change(target, { status: 'succeeded' });
+      this.event('instance_verified', target.instance_id, target.to_version, {});
+      return;
+    }
+    this.change(target, { status: 'failed', reason: failure });
+    this.event('instance_failed', target.instance_id, target.to_version, { reason: failure, phase: 'verification' });
   }
 
   private settleRevert(target: OperationTarget, failure: Reason | null): void {
@@ -85,7 +132,7 @@ class PassPlanner {
       const generation = this.nextGeneration(instance);
       const attempt = target.attempts + 1;
       this.setGoal(instance, target.to_version, generation);
-      this.change(target, { attempts: attempt, generation, changed, started_at: this.snapshot.now, reason });
+      this.change(target, { attempts: attempt, generation, changed, started_at: this.now, reason });
       this.event('instance_retry', target.instance_id, target.to_version, { attempt, reason });
       return;
     }
@@ -95,25 +142,37 @@ class PassPlanner {
 
   advance(): void {
     const all = [...this.targets.values()];
-    const failure = all.find((t) => t.status === 'failed');
-    if (failure === undefined) {
-      this.startNextTargets(all);
-      if ([...this.targets.values()].every((t) => t.status === 'succeeded')) this.succeed();
+    if (this.rollout.abort !== null) return this.abortWhenSettled(all);
+    const missed = this.missedProgressDeadline(all);
+    if (missed !== undefined) this.giveUpInFlight(all, missed);
+    const failure = all.find((t) => t.status === 'failed')?.reason ?? missed;
+    if (failure !== undefined && failure !== null) return this.failWhenSettled(all, failure);
+    if (this.status === 'verifying') {
+      if (all.every((t) => t.status === 'succeeded')) this.succeed();
       return;
     }
-    for (const target of all) if (target.status === 'pending') this.change(target, { status: 'skipped' });
-    if (all.some((t) => t.status === 'deploying')) return; // let the batch in flight settle first
-    const reason = failure.reason ?? { code: 'instance_failed', message: `instance ${failure.instance_id} failed` };
-    const toRevert = all.filter((t) => t.changed && (t.status === 'succeeded' || t.status === 'failed'));
-    if (this.op.auto_rollback && this.op.kind === 'deploy' && toRevert.length > 0) this.startRevert(toRevert, reason);
-    else this.fail(reason);
+    if (this.status === 'paused') {
+      const pause = this.rollout.pause;
+      if (pause?.kind !== 'timed' || pause.until === null || this.now < pause.until) return;
+      this.endStepPause(true);
+    }
+    this.startNextTargets(all);
+    if (all.every((t) => t.status === 'succeeded')) this.finishOrVerify(all);
+    else this.pauseAtStepEnd(all);
   }
 
+  /**
+   * Starts pending targets while the strategy allows: no more than a batch in flight
+   * (a healthy target still counts until its health gate passes) and, during a canary,
+   * no more than the current step's share started in total.
+   */
   private startNextTargets(all: OperationTarget[]): void {
-    const inFlight = all.filter((t) => t.status === 'deploying').length;
-    // A restart follows the strategy like a deployment; a rollback changes every target at once (seed 000 R6).
-    const limit = this.op.kind === 'rollback' ? all.length : batchSize(this.op.strategy, all.length);
-    const room = limit - inFlight;
+    if (this.status !== 'running') return;
+    const started = all.filter((t) => t.status !== 'pending').length;
+    const inFlight = all.filter((t) => t.status === 'deploying' || t.status === 'healthy').length;
+    const stepLimit = this.currentStepLimit(all.length) ?? all.length;
+    const window = this.op.kind === 'rollback' ? all.length : batchSize(this.op.strategy, all.length);
+    const room = Math.min(stepLimit - started, window - inFlight);
     const next = all.filter((t) => t.status === 'pending').slice(0, Math.max(0, room));
     const gone = next.filter((t) => this.snapshot.instances.get(t.instance_id) === undefined);
     for (const target of gone) {
@@ -125,8 +184,96 @@ class PassPlanner {
       const instance = this.snapshot.instances.get(target.instance_id)!;
       const generation = this.nextGeneration(instance);
       this.setGoal(instance, target.to_version, generation);
-      this.change(target, { status: 'deploying', attempts: 1, generation, started_at: this.snapshot.now });
+      this.change(target, { status: 'deploying', attempts: 1, generation, started_at: this.now });
     }
+  }
+
+  /** Cumulative targets the current canary step allows; null once every step is done. */
+  private currentStepLimit(total: number): number | null {
+    if (this.op.kind !== 'deploy') return null;
+    return canaryStepCounts(this.op.strategy, total)[this.rollout.steps_done] ?? null;
+  }
+
+  /** A canary step whose share all succeeded pauses as the step says, or moves on. */
+  private pauseAtStepEnd(all: OperationTarget[]): void {
+    const limit = this.currentStepLimit(all.length);
+    if (this.status !== 'running' || limit === null) return;
+    const started = all.filter((t) => t.status !== 'pending');
+    if (started.length < limit || !started.every((t) => t.status === 'succeeded')) return;
+    const step = this.op.strategy.type === 'canary' ? this.op.strategy.steps?.[this.rollout.steps_done] : undefined;
+    const stepNumber = this.rollout.steps_done + 1;
+    if (step?.pause === 'until_promoted') {
+      this.setOperation('paused', { pause: { kind: 'until_promoted', until: null, since: this.now } });
+    } else if (step?.pause_s !== undefined && step.pause_s > 0) {
+      this.setOperation('paused', { pause: { kind: 'timed', until: this.now + step.pause_s * 1000, since: this.now } });
+    } else {
+      this.endStepPause(true);
+      this.startNextTargets([...this.targets.values()]);
+      return;
+    }
+    this.event('deploy_paused', null, this.op.version, { step: stepNumber, instances: started.length, pause: this.rollout.pause });
+  }
+
+  /** The step's pause ends (its timer ran out, or no pause): the next step may start. */
+  private endStepPause(automatic: boolean): void {
+    const stepNumber = this.rollout.steps_done + 1;
+    this.setOperation('running', { steps_done: this.rollout.steps_done + 1, pause: null, progress_at: this.now });
+    if (automatic && this.snapshot.operation.rollout.pause !== null) this.event('deploy_promoted', null, this.op.version, { step: stepNumber, automatic: true });
+  }
+
+  private missedProgressDeadline(all: OperationTarget[]): Reason | undefined {
+    if (this.status !== 'running' && this.status !== 'verifying') return undefined;
+    const deadlineS = progressDeadlineS(this.op.strategy);
+    if (this.now - this.rollout.progress_at <= deadlineS * 1000) return undefined;
+    const waiting = all.filter((t) => t.status !== 'succeeded').map((t) => `${t.instance_id} (${t.status})`);
+    return { code: 'progress_deadline_exceeded', message: `no instance became healthy within progress_deadline_s ${deadlineS} s; waiting on ${waiting.join(', ')}` };
+  }
+
+  /**
+   * Past the progress deadline nothing in flight is waited for any longer: each counts
+   * as failed (and as changed, since its agent may have switched it) so the revert starts now.
+   */
+  private giveUpInFlight(all: OperationTarget[], reason: Reason): void {
+    for (const target of all) {
+      if (target.status !== 'deploying' && target.status !== 'verifying') continue;
+      this.change(target, { status: 'failed', changed: true, reason });
+      this.event('instance_failed', target.instance_id, target.to_version, { reason });
+    }
+  }
+
+  /** Every target is up: verify the fleet once more when the service has checks, else succeed. */
+  private finishOrVerify(all: OperationTarget[]): void {
+    const toVerify = all.filter((t) => t.changed && t.to_version !== null && this.snapshot.instances.has(t.instance_id));
+    if ((this.snapshot.service.verify?.length ?? 0) === 0 || toVerify.length === 0) return this.succeed();
+    for (const target of toVerify) {
+      const instance = this.snapshot.instances.get(target.instance_id)!;
+      const generation = this.nextGeneration(instance);
+      this.setGoal(instance, target.to_version, generation, 'run');
+      this.change(target, { status: 'verifying', generation, started_at: this.now });
+    }
+    this.setOperation('verifying');
+  }
+
+  /** Nothing new starts; once in-flight targets settle, revert what changed or fail. */
+  private failWhenSettled(all: OperationTarget[], reason: Reason): void {
+    for (const target of all) if (target.status === 'pending') this.change(target, { status: 'skipped' });
+    if (all.some((t) => IN_FLIGHT.includes(t.status))) return;
+    const toRevert = this.changedTargets(all);
+    if (this.op.auto_rollback && this.op.kind === 'deploy' && toRevert.length > 0) this.startRevert(toRevert, reason);
+    else this.fail(reason);
+  }
+
+  private abortWhenSettled(all: OperationTarget[]): void {
+    for (const target of all) if (target.status === 'pending') this.change(target, { status: 'skipped' });
+    if (all.some((t) => IN_FLIGHT.includes(t.status))) return;
+    const reason = this.op.reason ?? { code: 'aborted', message: `deployment ${this.op.id} was aborted` };
+    const toRevert = this.op.kind === 'deploy' ? this.changedTargets(all) : [];
+    if (toRevert.length > 0) this.startRevert(toRevert, reason);
+    else this.endAborted(reason);
+  }
+
+  private changedTargets(all: OperationTarget[]): OperationTarget[] {
+    return all.filter((t) => t.changed && ['succeeded', 'failed', 'healthy'].includes(t.status));
   }
 
   private startRevert(toRevert: OperationTarget[], reason: Reason): void {
@@ -135,11 +282,11 @@ class PassPlanner {
       if (instance === undefined) continue;
       const generation = this.nextGeneration(instance);
       this.setGoal(instance, target.from_version, generation, 'run');
-      this.change(target, { status: 'reverting', generation, started_at: this.snapshot.now });
+      this.change(target, { status: 'reverting', generation, started_at: this.now });
     }
-    this.plan.operation = { status: 'rolling_back', reason };
+    this.setOperation('rolling_back', { pause: null }, reason);
     this.event('rollback', null, null, {
-      automatic: true,
+      automatic: this.rollout.abort === null,
       reason,
       instances: toRevert.map((t) => ({ instance_id: t.instance_id, to_version: t.from_version })),
     });
@@ -155,13 +302,19 @@ class PassPlanner {
       this.fail({ code: 'rollback_failed', message: `${reason.message}; returning ${names} to its previous version also failed` });
       return;
     }
-    this.plan.operation = { status: 'rolled_back', reason, completed: true };
+    if (this.rollout.abort !== null) return this.endAborted(reason);
+    this.setOperation('rolled_back', {}, reason, true);
     this.event('rollback_completed', null, null, { automatic: true, reason });
     this.event('deploy_failed', null, this.op.version, { reason, rolled_back: true });
   }
 
+  private endAborted(reason: Reason): void {
+    this.setOperation('aborted', { pause: null }, reason, true);
+    this.event('deploy_aborted', null, this.op.version, { reason, by: this.rollout.abort?.actor ?? null });
+  }
+
   private succeed(): void {
-    this.plan.operation = { status: 'succeeded', reason: null, completed: true };
+    this.setOperation('succeeded', { pause: null }, null, true);
     const op = this.op;
     if (op.kind !== 'restart' && op.version !== null) {
       if (op.whole_service) this.moveDesiredVersion(op.version);
@@ -182,9 +335,26 @@ class PassPlanner {
   }
 
   private fail(reason: Reason): void {
-    this.plan.operation = { status: 'failed', reason, completed: true };
+    this.setOperation('failed', { pause: null }, reason, true);
     const type = this.op.kind === 'rollback' ? 'rollback_failed' : 'deploy_failed';
     this.event(type, null, this.op.version, { kind: this.op.kind, reason, rolled_back: false });
+  }
+
+  private madeProgress(): void {
+    this.setOperation(this.status, { progress_at: this.now });
+  }
+
+  /** Records an operation change in the plan; later changes in the same pass win. */
+  private setOperation(status: OperationStatus, rollout: Partial<RolloutState> = {}, reason?: Reason | null, completed = false): void {
+    this.status = status;
+    this.rollout = { ...this.rollout, ...rollout };
+    const previous = this.plan.operation;
+    this.plan.operation = {
+      status,
+      rollout: this.rollout,
+      ...(reason !== undefined ? { reason } : previous?.reason !== undefined ? { reason: previous.reason } : {}),
+      ...(completed ? { completed: true } : {}),
+    };
   }
 
   private nextGeneration(instance: Instance): number {
@@ -207,7 +377,7 @@ class PassPlanner {
 
   private event(type: string, instanceId: string | null, version: string | null, details: Record<string, unknown>): void {
     const draft: AuditEventDraft = {
-      at: this.snapshot.now,
+      at: this.now,
       type,
       service: this.op.service,
       version,
@@ -220,4 +390,3 @@ class PassPlanner {
     this.plan.events.push(draft);
   }
 }
-

@@ -46,6 +46,17 @@ export function targetProgress(target: OperationTarget, instance: Instance | und
   return { state: 'in_progress' };
 }
 
+/**
+ * During its health gate a target must stay ready on its version: a crash, a failed
+ * health probe or another version answering fails it (Nomad's min_healthy_time).
+ */
+export function stillHealthy(target: OperationTarget, instance: Instance | undefined): boolean {
+  if (target.to_version === null) return true;
+  if (instance === undefined || instance.removed_at !== null || instance.observed === null) return false;
+  if (instance.observed.achieved_generation < (target.generation ?? 0)) return true; // a newer goal is being worked on
+  return instance.observed.status === 'ready' && instance.observed.version === target.to_version;
+}
+
 function failed(code: string, message: string, switched: boolean): TargetProgress {
   return { state: 'failed', reason: { code, message }, switched };
 }

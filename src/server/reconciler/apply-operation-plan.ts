@@ -16,6 +16,7 @@ export async function applyOperationPlan(tx: Store, operation: Operation, plan: 
   if (plan.operation !== null) {
     await tx.updateOperation(operation.id, {
       status: plan.operation.status,
+      rollout: plan.operation.rollout,
       ...(plan.operation.reason !== undefined ? { reason: plan.operation.reason } : {}),
       ...(plan.operation.completed ? { completed_at: now } : {}),
       updated_at: now,

@@ -8,12 +8,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { SqlEngine } from '../sql-engine.js';
 import { initialMigration } from './001-initial.js';
 import { oneActiveOperationMigration } from './002-one-active-operation.js';
+import { rolloutStateMigration } from './003-rollout-state.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
   return {
     '001-initial': initialMigration(engine),
     '002-one-active-operation': oneActiveOperationMigration,
+    '003-rollout-state': rolloutStateMigration,
   };
 }
 

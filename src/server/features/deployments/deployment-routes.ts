@@ -6,6 +6,7 @@ import { checkedName } from '../../http/checked-name.js';
 import type { ServerContext } from '../../server-context.js';
 import { loadOperationDetail, presentDeployment } from '../operations/operation-presenter.js';
 import { IdParams, StrategySchema } from '../shared/schemas.js';
+import { controlDeployment } from './control-deployment.js';
 import { createDeployment } from './create-deployment.js';
 
 export const DeploymentBody = Type.Object(
@@ -39,6 +40,14 @@ export function registerDeploymentRoutes(app: FastifyInstance, ctx: ServerContex
     }
     return presentDeployment(await loadOperationDetail(ctx, operation));
   });
+
+  for (const control of ['pause', 'resume', 'promote', 'abort'] as const) {
+    app.post(`/api/v1/deployments/:id/${control}`, { schema: { params: IdParams, tags: ['deployments'] } }, async (request) => {
+      const { id } = request.params as Static<typeof IdParams>;
+      const operation = await controlDeployment(ctx, id, control, { actor: request.actor, correlationId: request.correlationId });
+      return presentDeployment(await loadOperationDetail(ctx, operation));
+    });
+  }
 
   app.get('/api/v1/deployments', { schema: { querystring: ListQuery, tags: ['deployments'] } }, async (request) => {
     const query = request.query as Static<typeof ListQuery>;

@@ -1,10 +1,12 @@
 /** Deployments and rollbacks as the contract shows them, from one operation record. */
+import { batchSize, canaryStepCounts } from '../../../core/operations/strategy.js';
 import type { Instance, Operation, OperationTarget } from '../../../core/types.js';
 import { iso } from '../../http/time-format.js';
 import type { ServerContext } from '../../server-context.js';
 
 const DONE: OperationTarget['status'][] = ['succeeded', 'reverted'];
 const FAILED: OperationTarget['status'][] = ['failed', 'revert_failed'];
+const IN_FLIGHT: OperationTarget['status'][] = ['deploying', 'healthy', 'verifying', 'reverting'];
 
 export async function loadOperationDetail(ctx: ServerContext, operation: Operation) {
   const [targets, instances] = await Promise.all([ctx.store.listTargets(operation.id), ctx.store.listInstances({ service: operation.service })]);
@@ -45,6 +47,7 @@ export function presentDeployment(detail: Detail) {
       pending: targets.filter((t) => !DONE.includes(t.status) && !FAILED.includes(t.status)).length,
     },
     instances: presentTargets(detail),
+    rollout: presentRollout(op, targets),
     strategy: op.strategy,
     whole_service: op.whole_service,
     timeout: op.timeout_s,
@@ -55,6 +58,21 @@ export function presentDeployment(detail: Detail) {
     started_at: iso(op.created_at),
     updated_at: iso(op.updated_at),
     completed_at: iso(op.completed_at),
+  };
+}
+
+/** Where the deployment stands inside its strategy: canary step, pause, batch in flight. */
+function presentRollout(op: Operation, targets: OperationTarget[]) {
+  const steps = op.kind === 'deploy' ? canaryStepCounts(op.strategy, targets.length).length : 0;
+  const pause = op.rollout.pause;
+  return {
+    step: steps === 0 ? null : Math.min(op.rollout.steps_done + 1, steps),
+    steps,
+    steps_done: op.rollout.steps_done,
+    pause: pause === null ? null : { kind: pause.kind, since: iso(pause.since), until: iso(pause.until) },
+    batch_size: op.kind === 'rollback' ? targets.length : batchSize(op.strategy, targets.length),
+    in_flight: targets.filter((t) => IN_FLIGHT.includes(t.status)).length,
+    abort_requested: op.rollout.abort !== null,
   };
 }
 

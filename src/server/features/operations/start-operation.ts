@@ -52,6 +52,7 @@ export async function startOperation(ctx: ServerContext, input: StartOperationIn
       ...(input.strategy !== undefined ? { strategy: input.strategy } : {}),
       ...(input.timeout_s !== undefined ? { timeout_s: input.timeout_s } : {}),
       ...(input.retry_count !== undefined ? { retry_count: input.retry_count } : {}),
+      canaryDefaults: ctx.canary,
       actor: caller.actor,
       correlation_id: caller.correlationId,
       now,

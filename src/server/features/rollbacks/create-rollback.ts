@@ -63,7 +63,7 @@ async function abortActiveDeployment(tx: Store, service: string, caller: Caller,
   const reason = { code: 'preempted_by_rollback', message: `aborted by a one-click rollback of ${service} requested by ${caller.actor}` };
   await tx.updateOperation(active.id, { status: 'aborted', reason, updated_at: now, completed_at: now });
   for (const target of await tx.listTargets(active.id)) {
-    if (target.status === 'pending' || target.status === 'deploying' || target.status === 'reverting') {
+    if (['pending', 'deploying', 'healthy', 'verifying', 'reverting'].includes(target.status)) {
       await tx.updateTarget(active.id, target.instance_id, { status: 'skipped', updated_at: now });
     }
   }
