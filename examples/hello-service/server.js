@@ -5,10 +5,13 @@
 // agent's environment (FERRY_VERSION) for that, so a passing version probe proves the new
 // code is what runs. Unpackaged, a VERSION file beside it is used instead.
 //
+// GET /check answers 200 {"ok":true}: a path for a service's `verify` checks.
+//
 // behaviour.json (optional, beside this file) makes a deliberately bad release:
-//   {"crash_on_start": true}   exit 1 right after starting
-//   {"never_ready": true}      /healthz answers 503 forever
-//   {"start_delay_ms": 3000}   wait before listening
+//   {"crash_on_start": true}         exit 1 right after starting
+//   {"never_ready": true}            /healthz answers 503 forever
+//   {"start_delay_ms": 3000}         wait before listening
+//   {"failing_paths": ["/check"]}    those paths answer 500 (a release that fails its verify checks)
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -59,6 +62,7 @@ if (typeof identity.version !== 'string' || identity.version === '' || FLOATING.
   fail(`"${identity.version}" is not an immutable version`);
 }
 const behaviour = readJson('behaviour.json') ?? {};
+const failingPaths = new Set(Array.isArray(behaviour.failing_paths) ? behaviour.failing_paths : []);
 const instanceId = process.env.FERRY_INSTANCE_ID ?? 'local';
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -75,8 +79,10 @@ function send(res, status, body) {
 const server = createServer((req, res) => {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
+  if (failingPaths.has(path)) return send(res, 500, { error: `${path} fails on purpose (failing_paths in behaviour.json)` });
   if (path === '/healthz') return ready ? send(res, 200, { status: 'ok' }) : send(res, 503, { status: 'starting' });
   if (path === '/version') return send(res, 200, { ...identity, ready });
+  if (path === '/check') return send(res, 200, { ok: true });
   if (path === '/') return send(res, 200, `hello from ${identity.service} ${identity.version} (instance ${instanceId})`);
   return send(res, 404, { error: 'not found' });
 });

@@ -1,7 +1,8 @@
 /**
  * Packages of the example hello-service, built with the same code as `ferry package`.
  * A test can ask for a package that misbehaves in a way real releases do: one that
- * crashes on start, never becomes ready, or was built under another version's label.
+ * crashes on start, never becomes ready, starts slowly, fails its verify checks, or was
+ * built under another version's label.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,10 @@ export interface HelloPackage {
 export interface HelloPackageOptions {
   /** The version the package stamps into itself, when it differs from the registered one. */
   stampedVersion?: string;
-  /** Written as behaviour.json inside the package (crash_on_start, never_ready, start_delay_ms). */
+  /**
+   * Written as behaviour.json inside the package: crash_on_start, never_ready,
+   * start_delay_ms, failing_paths (paths that answer 500, e.g. ["/check"]).
+   */
   behaviour?: Record<string, unknown>;
 }
 

@@ -125,6 +125,17 @@ describe('hello-service', () => {
     expect(await (await fetch(`${base}/version`)).json()).toMatchObject({ version: '2.0.0', ready: false });
   });
 
+  it('answers /check with 200 by default, and 500 on the paths failing_paths names', async () => {
+    const [good, bad] = [await freePort(), await freePort()];
+    start(await releaseDir({ 'ferry-release.json': stamp }), good);
+    start(await releaseDir({ 'ferry-release.json': stamp, 'behaviour.json': { failing_paths: ['/check'] } }), bad);
+    const check = (port: number) => eventually(async () => fetch(`http://127.0.0.1:${port}/check`), `/check on ${port}`);
+    const passing = await check(good);
+    expect([passing.status, await passing.json()]).toEqual([200, { ok: true }]);
+    expect((await check(bad)).status).toBe(500);
+    expect((await fetch(`http://127.0.0.1:${bad}/healthz`)).status).toBe(200);
+  });
+
   it('with crash_on_start exits 1', async () => {
     const child = start(await releaseDir({ 'ferry-release.json': stamp, 'behaviour.json': { crash_on_start: true } }), await freePort());
     expect(await exited(child)).toBe(1);
