@@ -53,6 +53,21 @@ export async function versionsInUse(root: string, service: string): Promise<Set<
   return inUse;
 }
 
+/**
+ * Every release kept on this host, by service, for the heartbeat: the server checks
+ * before a rollback whether each host has its target or must download it.
+ */
+export async function keptReleases(root: string): Promise<Record<string, string[]>> {
+  const kept: Record<string, string[]> = {};
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const versions = (await installedReleases(root, entry.name)).map((r) => r.version);
+    if (versions.length > 0) kept[entry.name] = versions.sort();
+  }
+  return kept;
+}
+
 async function installedReleases(root: string, service: string): Promise<InstalledRelease[]> {
   const dir = releasesDir(root, service);
   const found: InstalledRelease[] = [];

@@ -18,6 +18,7 @@ import { tmpDir } from './host-layout.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
 import { removeTree } from './read-only-tree.js';
 import { ReleaseClaims } from './release-claims.js';
+import { keptReleases } from './release-gc.js';
 import { ServerClient } from './server-client.js';
 import { WorkerRegistry } from './worker-registry.js';
 
@@ -81,7 +82,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
 async function sendHeartbeat(client: ServerClient, registry: WorkerRegistry, opts: AgentOptions, log: Logger, signal: AbortSignal): Promise<void> {
   const { instances, removed } = registry.reports();
-  const result = await client.sendHeartbeat({ address: opts.advertiseAddress, agent_version: agentVersion(), instances }, signal);
+  const kept_releases = await keptReleases(opts.root);
+  const result = await client.sendHeartbeat({ address: opts.advertiseAddress, agent_version: agentVersion(), instances, kept_releases }, signal);
   if (result.ok) {
     registry.forgetRemoved(removed);
     return;

@@ -58,6 +58,8 @@ export interface HeartbeatReport {
   address: string;
   agent_version: string;
   instances: InstanceReport[];
+  /** Releases unpacked under `<root>/<service>/releases/`, by service (absent from older agents). */
+  kept_releases?: Record<string, string[]>;
 }
 
 export interface HeartbeatAck {

@@ -133,6 +133,8 @@ export interface Host {
   address: string;
   agent_version: string | null;
   last_heartbeat_at: number;
+  /** Releases the agent keeps on disk, by service: a rollback to one of them needs no download. */
+  kept_releases: Record<string, string[]>;
 }
 
 export type OperationKind = 'deploy' | 'restart' | 'rollback';

@@ -71,6 +71,8 @@ export interface HostTable {
   address: string;
   agent_version: string | null;
   last_heartbeat_at: number;
+  /** JSON Record<service, versions[]>; null before the first heartbeat that reported it (migration 003). */
+  kept_releases_json: string | null;
 }
 
 /** Deployments, restarts and rollbacks; ids are chosen by the caller. */

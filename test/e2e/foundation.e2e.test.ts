@@ -6,6 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FerryApiError } from '../../src/local-fleet/ferry-api.js';
 import { freePorts } from '../../src/local-fleet/free-port.js';
 import { packageHello, type HelloPackage } from '../../src/local-fleet/hello-packages.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
@@ -122,6 +123,19 @@ describe('foundation end to end', () => {
     expect(existsSync(join(releasesDir(), 'v2'))).toBe(true);
     const { instances } = await fleet.api.get(`/api/v1/services/${SERVICE}/instances`);
     expect(instances.find((i: { instance_id: string }) => i.instance_id === instanceId).pinned_version).toBe('v2');
+  });
+
+  it('refuses a rollback whose release no host keeps and whose package is gone, touching nothing', async () => {
+    const gone = await packageHello(fleet.dir, SERVICE, 'v7');
+    await register(gone);
+    rmSync(gone.tarball);
+    const before = await answeredAll();
+    const refused = await fleet.api.post('/api/v1/rollbacks/batch', { service: SERVICE, target_version: 'v7' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(FerryApiError);
+    expect(refused).toMatchObject({ status: 422, code: 'rollback_target_unavailable' });
+    expect((refused as FerryApiError).message).toMatch(/do not keep it/);
+    expect(await answeredAll()).toEqual(before);
+    expect((await fleet.api.get(`/api/v1/services/${SERVICE}`)).lock).toBeNull();
   });
 
   it('answers which version an instance ran at a past moment', async () => {

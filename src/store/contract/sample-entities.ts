@@ -79,7 +79,7 @@ export function sampleObservation(overrides: Partial<InstanceObservation> = {}):
 }
 
 export function sampleHost(overrides: Partial<Host> = {}): Host {
-  return { host: 'host-a', address: '10.0.0.1', agent_version: '0.1.0+abc', last_heartbeat_at: 1_700_000_000_000, ...overrides };
+  return { host: 'host-a', address: '10.0.0.1', agent_version: '0.1.0+abc', last_heartbeat_at: 1_700_000_000_000, kept_releases: { web: ['1.0.0', '2.0.0'] }, ...overrides };
 }
 
 export function sampleOperation(overrides: Partial<Operation> = {}): Operation {

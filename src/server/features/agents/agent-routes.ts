@@ -35,6 +35,7 @@ const HeartbeatBody = Type.Object({
     }),
     { maxItems: 10_000 },
   ),
+  kept_releases: Type.Optional(Type.Record(Type.String({ maxLength: 63 }), Type.Array(Type.String({ maxLength: 128 }), { maxItems: 1000 }))),
 });
 
 function hostParam(params: unknown): string {

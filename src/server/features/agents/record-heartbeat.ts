@@ -14,7 +14,7 @@ import { buildAssignments } from './build-assignments.js';
 export async function recordHeartbeat(ctx: ServerContext, host: string, report: HeartbeatReport, caller: Caller): Promise<HeartbeatAck> {
   const now = ctx.now();
   await ctx.store.transaction(async (tx) => {
-    await tx.upsertHost({ host, address: report.address, agent_version: report.agent_version, last_heartbeat_at: now });
+    await tx.upsertHost({ host, address: report.address, agent_version: report.agent_version, last_heartbeat_at: now, kept_releases: report.kept_releases ?? {} });
     const known = new Map((await tx.listInstances({ host })).map((i) => [i.instance_id, i]));
     const reported = new Set<string>();
     for (const item of report.instances) {

@@ -11,7 +11,9 @@ import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
 import { startOperation } from '../operations/start-operation.js';
 import type { Caller } from '../releases/release-service.js';
-import { requireService } from '../services/service-lookup.js';
+import { hostsWithoutRelease } from '../../../core/rollbacks/rollback-source.js';
+import { liveInstances, requireService } from '../services/service-lookup.js';
+import { packageUnreachable } from './package-reachability.js';
 
 export interface RollbackInput {
   service: string;
@@ -23,6 +25,7 @@ export interface RollbackInput {
 export async function rollBack(ctx: ServerContext, input: RollbackInput, caller: Caller, preempt = false, details: Record<string, unknown> = {}): Promise<Operation> {
   const check = firstFailure(checkServiceName(input.service), checkVersion(input.target_version), input.package_url ? checkPackageUrl(input.package_url) : { ok: true });
   if (!check.ok) throw new InputError(check.reason, check.message);
+  await requireReachableTarget(ctx, input);
   const { operation } = await startOperation(
     ctx,
     {
@@ -49,6 +52,28 @@ export async function rollBackService(ctx: ServerContext, name: string, body: { 
     throw new UnprocessableError('no_previous_version', `service ${name} has no previous version to roll back to; pass to_version`);
   }
   return rollBack(ctx, { service: name, target_version: target }, caller, true, body.reason ? { reason: body.reason } : {});
+}
+
+/**
+ * Before touching anything: every host involved keeps the target release, or its package
+ * can still be downloaded (seed 000 R6). Checked outside the transaction, since it may
+ * ask the network; the agent verifies sha256 on whatever it downloads.
+ */
+async function requireReachableTarget(ctx: ServerContext, input: RollbackInput): Promise<void> {
+  const release = await ctx.store.getRelease(input.service, input.target_version);
+  if (release === undefined) return; // refused with release_not_registered inside the transaction
+  const [instances, hosts] = await Promise.all([liveInstances(ctx.store, input.service), ctx.store.listHosts()]);
+  const involved = input.instances === undefined ? instances : instances.filter((i) => input.instances!.includes(i.instance_id));
+  const missing = hostsWithoutRelease(involved, hosts, input.service, input.target_version);
+  if (missing.length === 0) return;
+  const packageUrl = input.package_url ?? release.package_url;
+  const unreachable = await packageUnreachable(packageUrl);
+  if (unreachable === null) return;
+  throw new UnprocessableError(
+    'rollback_target_unavailable',
+    `cannot roll ${input.service} back to ${input.target_version}: hosts ${missing.join(', ')} do not keep it and ${unreachable}`,
+    { service: input.service, version: input.target_version, hosts_without_release: missing, package_url: packageUrl },
+  );
 }
 
 async function requireRelease(tx: Store, service: string, version: string): Promise<void> {

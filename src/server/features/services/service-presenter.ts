@@ -72,6 +72,7 @@ export async function describeHosts(ctx: ServerContext) {
       last_heartbeat: iso(host.last_heartbeat_at),
       online: now - host.last_heartbeat_at <= 3 * ctx.timers.heartbeatS * 1000,
       instances: instances.filter((i) => i.host === host.host && i.removed_at === null).map((i) => i.instance_id),
+      kept_releases: host.kept_releases,
     })),
   };
 }
