@@ -6,16 +6,12 @@
  */
 import type { ApiClient } from './api-client.js';
 import { CliFailure, EXIT_FAILED } from './exit-codes.js';
-import { finalLine, progressLines, type OperationRef, type OperationSnapshot } from './progress-lines.js';
+import { TERMINAL_STATUSES, type OperationRef, type OperationSnapshot } from './operation-snapshot.js';
+import { finalLine, progressLines } from './progress-lines.js';
 
 const POLL_INTERVAL_MS = 200;
 /** How long the server may stay unreachable before the wait gives up. */
 const OUTAGE_LIMIT_MS = 60_000;
-
-const TERMINAL: Record<OperationRef['kind'], string[]> = {
-  deployment: ['succeeded', 'failed', 'rolled_back', 'aborted'],
-  rollback: ['succeeded', 'failed'],
-};
 
 export interface WaitResult<T extends OperationSnapshot> {
   snapshot: T;
@@ -50,7 +46,7 @@ export async function waitForOperation<T extends OperationSnapshot>(
     }
     for (const line of progressLines(op, previous, current)) print(line);
     previous = current;
-    if (TERMINAL[op.kind].includes(current.status)) {
+    if (TERMINAL_STATUSES[op.kind].includes(current.status)) {
       const elapsedMs = Date.now() - started;
       print(finalLine(op, current, elapsedMs));
       return { snapshot: current, elapsedMs };
