@@ -4,12 +4,13 @@
  * deployment: `ferry promote|pause|resume|abort ID`.
  */
 import type { Command } from 'commander';
-import { writeJson, writeLine, writeNote } from '../cli-output.js';
+import { writeJson, writeLine } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags, type ClientContext } from '../client-options.js';
 import { usageFailure } from '../exit-codes.js';
 import { commaList, integerAtLeast } from '../option-values.js';
 import { resolvePackageReference } from '../package-reference.js';
 import { parseStrategy } from '../strategy-shorthand.js';
+import { progressDisplayFor } from '../progress-display.js';
 import { requireSucceeded, waitForOperation } from '../wait-for-operation.js';
 
 interface DeployFlags extends ClientFlags {
@@ -90,7 +91,7 @@ export async function reportDeployment(context: ClientContext, started: { deploy
     return;
   }
   const op = { kind: 'deployment' as const, id: started.deploy_id };
-  const { snapshot } = await waitForOperation(context.client, op, context.json ? writeNote : writeLine);
+  const { snapshot } = await waitForOperation(context.client, op, progressDisplayFor(context.json));
   if (context.json) writeJson(snapshot);
   requireSucceeded(snapshot);
 }
