@@ -1,7 +1,8 @@
 /**
  * `ferry deploy S V`: start a deployment (POST /api/v1/deployments) and, with --wait,
- * follow it to the end; exit 1 unless it succeeded. Also the controls of a running
- * deployment: `ferry promote|pause|resume|abort ID`.
+ * follow it live (wait-for-operation.ts) to the end; exit 1 unless it succeeded. A
+ * canary step waiting for promotion does not end the wait: it prints how to continue.
+ * The controls of a running deployment are in deployment-control-command.ts.
  */
 import type { Command } from 'commander';
 import { writeJson, writeLine } from '../cli-output.js';
@@ -58,25 +59,7 @@ export function registerDeployCommands(program: Command): void {
     const started = await context.client.post<{ deploy_id: string; status: string }>('/api/v1/deployments', body);
     await reportDeployment(context, started, flags.wait === true);
   });
-
-  for (const action of ['promote', 'pause', 'resume', 'abort'] as const) {
-    addClientOptions(
-      program.command(action).description(CONTROL_DESCRIPTIONS[action]).argument('<deploy_id>'),
-    ).action(async (id: string, flags: ClientFlags) => {
-      const { client, json } = clientContext(flags);
-      const answer = await client.post<{ status?: string }>(`/api/v1/deployments/${encodeURIComponent(id)}/${action}`);
-      if (json) return writeJson(answer);
-      writeLine(`deployment ${id} ${answer?.status ?? action}`);
-    });
-  }
 }
-
-const CONTROL_DESCRIPTIONS = {
-  promote: 'end the pause of a canary step so the deployment continues',
-  pause: 'pause a running deployment after its current batch',
-  resume: 'resume a deployment paused with "ferry pause"',
-  abort: 'abort a deployment and return the instances it changed',
-};
 
 /**
  * Without --wait: the deploy_id alone on stdout (or the API's body with --json), so a
