@@ -9,6 +9,7 @@ import { writeNote } from './cli-output.js';
 import { registerAgentCommand } from './commands/agent-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerDeployCommands } from './commands/deploy-command.js';
+import { registerDeploymentControlCommands } from './commands/deployment-control-command.js';
 import { registerPackageCommand } from './commands/package-command.js';
 import { registerReadCommands } from './commands/read-commands.js';
 import { registerReleaseCommands } from './commands/release-command.js';
@@ -35,6 +36,7 @@ export function buildProgram(version: string): Command {
   registerReleaseCommands(program);
   registerServiceCommands(program);
   registerDeployCommands(program);
+  registerDeploymentControlCommands(program);
   registerRestartCommand(program);
   registerRollbackCommand(program);
   registerReadCommands(program);

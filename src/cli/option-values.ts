@@ -41,3 +41,10 @@ export function isoTimestamp(raw: string): string {
   if (Number.isNaN(time)) throw new InvalidArgumentError(`expected an ISO-8601 time such as 2025-01-31T12:00:00Z, got "${raw}"`);
   return new Date(time).toISOString();
 }
+
+/** An operation id (deployment, rollback) as typed: trimmed, and never empty, which would name no operation. */
+export function operationId(raw: string): string {
+  const id = raw.trim();
+  if (id === '') throw new InvalidArgumentError('expected a deployment id such as dep-3f9a1c2b7d4e, got nothing');
+  return id;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { finalLine, progressLines, type OperationSnapshot } from './progress-lines.js';
+import type { OperationSnapshot, RolloutSnapshot } from './operation-snapshot.js';
+import { finalLine, progressLines } from './progress-lines.js';
 
 const dep = { kind: 'deployment' as const, id: 'dep-1' };
 
@@ -61,6 +62,100 @@ describe('progressLines', () => {
       ],
     ],
     ['a snapshot without instances', null, { status: 'pending' }, ['deployment dep-1  pending']],
+  ])('%s', (_name, previous, current, expected) => {
+    expect(progressLines(dep, previous, current)).toEqual(expected);
+  });
+});
+
+function canary(status: string, rollout: Partial<RolloutSnapshot>, instances: Array<[string, string, string | null]>): OperationSnapshot {
+  return { ...snap(status, instances), rollout: { step: 1, steps: 2, pause: null, batch_size: 1, in_flight: 0, ...rollout } };
+}
+
+const untilPromoted = { kind: 'until_promoted' as const, until: null };
+
+describe('progressLines with a rollout', () => {
+  it.each<[string, OperationSnapshot | null, OperationSnapshot, string[]]>([
+    [
+      'the first snapshot of a canary names its step',
+      null,
+      canary('running', {}, [['a', 'pending', '1.0']]),
+      ['deployment dep-1  running', '  step 1/2 started', '  a  pending  1.0'],
+    ],
+    [
+      'a rolling deployment has no step',
+      null,
+      canary('running', { step: null, steps: 0 }, [['a', 'pending', '1.0']]),
+      ['deployment dep-1  running', '  a  pending  1.0'],
+    ],
+    [
+      'instances leaving pending start a batch, listed once',
+      canary('running', {}, [['a', 'pending', '1.0'], ['b', 'pending', '1.0'], ['c', 'pending', '1.0']]),
+      canary('running', { in_flight: 2 }, [['a', 'deploying', '1.0'], ['b', 'deploying', '1.0'], ['c', 'pending', '1.0']]),
+      ['  batch started: a, b', '  a  pending  →  deploying  1.0', '  b  pending  →  deploying  1.0'],
+    ],
+    [
+      'an instance skipped by an abort was never started',
+      canary('running', {}, [['a', 'pending', '1.0']]),
+      canary('aborted', {}, [['a', 'skipped', '1.0']]),
+      ['deployment dep-1  running  →  aborted', '  a  pending  →  skipped  1.0'],
+    ],
+    [
+      'a step waiting for promotion says so and how to continue',
+      canary('running', {}, [['a', 'healthy', '2.0']]),
+      canary('paused', { pause: untilPromoted }, [['a', 'succeeded', '2.0']]),
+      [
+        'deployment dep-1  running  →  paused',
+        '  a  healthy  →  succeeded  2.0',
+        '  step 1/2 paused until promoted',
+        '  paused: run "ferry promote dep-1" to continue',
+      ],
+    ],
+    [
+      'a pause that goes on prints nothing more',
+      canary('paused', { pause: untilPromoted }, [['a', 'succeeded', '2.0']]),
+      canary('paused', { pause: untilPromoted }, [['a', 'succeeded', '2.0']]),
+      [],
+    ],
+    [
+      'promotion ends the pause and starts the next step',
+      canary('paused', { pause: untilPromoted }, [['a', 'succeeded', '2.0'], ['b', 'pending', '1.0']]),
+      canary('running', { step: 2 }, [['a', 'succeeded', '2.0'], ['b', 'deploying', '1.0']]),
+      [
+        'deployment dep-1  paused  →  running',
+        '  step 1/2 pause ended',
+        '  step 2/2 started',
+        '  batch started: b',
+        '  b  pending  →  deploying  1.0',
+      ],
+    ],
+    [
+      'a timed pause names its end and that promote skips it',
+      canary('running', {}, []),
+      canary('paused', { pause: { kind: 'timed', until: '2030-01-01T00:00:30.000Z' } }, []),
+      [
+        'deployment dep-1  running  →  paused',
+        '  step 1/2 paused until 2030-01-01T00:00:30.000Z',
+        '  paused: continues on its own at 2030-01-01T00:00:30.000Z; run "ferry promote dep-1" to continue now',
+      ],
+    ],
+    [
+      'a pause asked for by a person, in a rolling deployment',
+      canary('running', { step: null, steps: 0 }, []),
+      canary('paused', { step: null, steps: 0, pause: { kind: 'user', until: null } }, []),
+      ['deployment dep-1  running  →  paused', '  paused by user', '  paused: run "ferry resume dep-1" to continue'],
+    ],
+    [
+      'a person pausing a step that waits for promotion changes what continues it',
+      canary('paused', { pause: untilPromoted }, []),
+      canary('paused', { pause: { kind: 'user', until: null } }, []),
+      ['  step 1/2 paused by user', '  paused: run "ferry resume dep-1" to continue'],
+    ],
+    [
+      'a rollout that disappears (older server) is tolerated',
+      canary('running', {}, []),
+      snap('running', []),
+      [],
+    ],
   ])('%s', (_name, previous, current, expected) => {
     expect(progressLines(dep, previous, current)).toEqual(expected);
   });

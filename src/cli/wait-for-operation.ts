@@ -1,21 +1,21 @@
 /**
  * `--wait` for deployments, restarts and rollbacks: poll the operation every 200 ms,
- * print what changed (progress-lines.ts), and return the final snapshot once it reaches
- * a terminal status. A server restart mid-operation is survivable (DESIGN invariant 6),
- * so a lost connection or a 503 is retried for a while instead of ending the wait.
+ * show what changed (progress-lines.ts, and on a terminal the bar of progress-bar.ts),
+ * and return the final snapshot once it reaches a terminal status. A pause is not an
+ * end: the wait goes on until someone promotes, resumes or aborts. A server restart
+ * mid-operation is survivable (DESIGN invariant 6), so a lost connection or a 503 is
+ * retried for a while instead of ending the wait.
  */
 import type { ApiClient } from './api-client.js';
 import { CliFailure, EXIT_FAILED } from './exit-codes.js';
-import { finalLine, progressLines, type OperationRef, type OperationSnapshot } from './progress-lines.js';
+import { TERMINAL_STATUSES, type OperationRef, type OperationSnapshot } from './operation-snapshot.js';
+import { progressBar } from './progress-bar.js';
+import type { ProgressDisplay } from './progress-display.js';
+import { finalLine, progressLines } from './progress-lines.js';
 
 const POLL_INTERVAL_MS = 200;
 /** How long the server may stay unreachable before the wait gives up. */
 const OUTAGE_LIMIT_MS = 60_000;
-
-const TERMINAL: Record<OperationRef['kind'], string[]> = {
-  deployment: ['succeeded', 'failed', 'rolled_back', 'aborted'],
-  rollback: ['succeeded', 'failed'],
-};
 
 export interface WaitResult<T extends OperationSnapshot> {
   snapshot: T;
@@ -25,37 +25,43 @@ export interface WaitResult<T extends OperationSnapshot> {
 export async function waitForOperation<T extends OperationSnapshot>(
   client: ApiClient,
   op: OperationRef,
-  print: (line: string) => void,
+  display: ProgressDisplay,
 ): Promise<WaitResult<T>> {
   const path = op.kind === 'deployment' ? `/api/v1/deployments/${encodeURIComponent(op.id)}` : `/api/v1/rollbacks/${encodeURIComponent(op.id)}`;
   const started = Date.now();
   let previous: T | null = null;
   let outageSince: number | null = null;
-  for (;;) {
-    let current: T;
-    try {
-      current = await client.get<T>(path);
-      if (outageSince !== null) print('  (server reachable again)');
-      outageSince = null;
-    } catch (error) {
-      if (!(error instanceof CliFailure) || !error.retryable) throw error;
-      if (outageSince === null) {
-        outageSince = Date.now();
-        print(`  (${error.message}; still waiting)`);
-      } else if (Date.now() - outageSince > OUTAGE_LIMIT_MS) {
-        throw new CliFailure(`gave up waiting for ${op.kind} ${op.id}: ${error.message}`, error.exitCode);
+  try {
+    for (;;) {
+      let current: T;
+      try {
+        current = await client.get<T>(path);
+        if (outageSince !== null) display.line('  (server reachable again)');
+        outageSince = null;
+      } catch (error) {
+        if (!(error instanceof CliFailure) || !error.retryable) throw error;
+        if (outageSince === null) {
+          outageSince = Date.now();
+          display.line(`  (${error.message}; still waiting)`);
+        } else if (Date.now() - outageSince > OUTAGE_LIMIT_MS) {
+          throw new CliFailure(`gave up waiting for ${op.kind} ${op.id}: ${error.message}`, error.exitCode);
+        }
+        await sleep(POLL_INTERVAL_MS);
+        continue;
       }
+      const lines = progressLines(op, previous, current);
+      previous = current;
+      if (TERMINAL_STATUSES[op.kind].includes(current.status)) {
+        const elapsedMs = Date.now() - started;
+        display.update([...lines, finalLine(op, current, elapsedMs)], null);
+        return { snapshot: current, elapsedMs };
+      }
+      display.update(lines, progressBar(current, Date.now()));
       await sleep(POLL_INTERVAL_MS);
-      continue;
     }
-    for (const line of progressLines(op, previous, current)) print(line);
-    previous = current;
-    if (TERMINAL[op.kind].includes(current.status)) {
-      const elapsedMs = Date.now() - started;
-      print(finalLine(op, current, elapsedMs));
-      return { snapshot: current, elapsedMs };
-    }
-    await sleep(POLL_INTERVAL_MS);
+  } finally {
+    // An error message or the --json result must not land on the bar's line.
+    display.close();
   }
 }
 
@@ -64,7 +70,12 @@ export async function waitForOperation<T extends OperationSnapshot>(
  * progress line (or the --json snapshot) already says how it ended and why.
  */
 export function requireSucceeded(snapshot: OperationSnapshot): void {
-  if (snapshot.status !== 'succeeded') throw new CliFailure('', EXIT_FAILED);
+  requireStatus(snapshot, 'succeeded');
+}
+
+/** Exit 1 unless the operation ended in `expected` (`ferry abort --wait` expects `aborted`). */
+export function requireStatus(snapshot: OperationSnapshot, expected: string): void {
+  if (snapshot.status !== expected) throw new CliFailure('', EXIT_FAILED);
 }
 
 function sleep(ms: number): Promise<void> {

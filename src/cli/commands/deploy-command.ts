@@ -1,15 +1,17 @@
 /**
  * `ferry deploy S V`: start a deployment (POST /api/v1/deployments) and, with --wait,
- * follow it to the end; exit 1 unless it succeeded. Also the controls of a running
- * deployment: `ferry promote|pause|resume|abort ID`.
+ * follow it live (wait-for-operation.ts) to the end; exit 1 unless it succeeded. A
+ * canary step waiting for promotion does not end the wait: it prints how to continue.
+ * The controls of a running deployment are in deployment-control-command.ts.
  */
 import type { Command } from 'commander';
-import { writeJson, writeLine, writeNote } from '../cli-output.js';
+import { writeJson, writeLine } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags, type ClientContext } from '../client-options.js';
 import { usageFailure } from '../exit-codes.js';
 import { commaList, integerAtLeast } from '../option-values.js';
 import { resolvePackageReference } from '../package-reference.js';
 import { parseStrategy } from '../strategy-shorthand.js';
+import { progressDisplayFor } from '../progress-display.js';
 import { requireSucceeded, waitForOperation } from '../wait-for-operation.js';
 
 interface DeployFlags extends ClientFlags {
@@ -57,25 +59,7 @@ export function registerDeployCommands(program: Command): void {
     const started = await context.client.post<{ deploy_id: string; status: string }>('/api/v1/deployments', body);
     await reportDeployment(context, started, flags.wait === true);
   });
-
-  for (const action of ['promote', 'pause', 'resume', 'abort'] as const) {
-    addClientOptions(
-      program.command(action).description(CONTROL_DESCRIPTIONS[action]).argument('<deploy_id>'),
-    ).action(async (id: string, flags: ClientFlags) => {
-      const { client, json } = clientContext(flags);
-      const answer = await client.post<{ status?: string }>(`/api/v1/deployments/${encodeURIComponent(id)}/${action}`);
-      if (json) return writeJson(answer);
-      writeLine(`deployment ${id} ${answer?.status ?? action}`);
-    });
-  }
 }
-
-const CONTROL_DESCRIPTIONS = {
-  promote: 'end the pause of a canary step so the deployment continues',
-  pause: 'pause a running deployment after its current batch',
-  resume: 'resume a deployment paused with "ferry pause"',
-  abort: 'abort a deployment and return the instances it changed',
-};
 
 /**
  * Without --wait: the deploy_id alone on stdout (or the API's body with --json), so a
@@ -90,7 +74,7 @@ export async function reportDeployment(context: ClientContext, started: { deploy
     return;
   }
   const op = { kind: 'deployment' as const, id: started.deploy_id };
-  const { snapshot } = await waitForOperation(context.client, op, context.json ? writeNote : writeLine);
+  const { snapshot } = await waitForOperation(context.client, op, progressDisplayFor(context.json));
   if (context.json) writeJson(snapshot);
   requireSucceeded(snapshot);
 }

@@ -8,7 +8,7 @@ import { writeJson, writeLine, writeTable } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
 import { CliFailure } from '../exit-codes.js';
 import { integerAtLeast, isoTimestamp } from '../option-values.js';
-import type { InstanceSnapshot } from '../progress-lines.js';
+import type { InstanceSnapshot } from '../operation-snapshot.js';
 
 interface OperationView {
   deploy_id?: string;

@@ -6,9 +6,10 @@
  */
 import type { Command } from 'commander';
 import type { ApiClient } from '../api-client.js';
-import { writeJson, writeLine, writeNote } from '../cli-output.js';
+import { writeJson, writeLine } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
 import { usageFailure } from '../exit-codes.js';
+import { progressDisplayFor } from '../progress-display.js';
 import { requireSucceeded, waitForOperation } from '../wait-for-operation.js';
 
 interface RollbackFlags extends ClientFlags {
@@ -51,7 +52,7 @@ export function registerRollbackCommand(program: Command): void {
     }
     const op = { kind: 'rollback' as const, id: started.rollback_id };
     if (!json) writeLine(`rolling ${flags.instance ?? service} back to ${started.target_version ?? '?'}`);
-    const { snapshot } = await waitForOperation(client, op, json ? writeNote : writeLine);
+    const { snapshot } = await waitForOperation(client, op, progressDisplayFor(json));
     if (json) writeJson(snapshot);
     requireSucceeded(snapshot);
   });

@@ -1,0 +1,31 @@
+/**
+ * Runs the `ferry` command line in-process as a user would from a shell, and returns
+ * its exit code and what it wrote to stdout and stderr. `tty` says whether stdout looks
+ * like a terminal, so tests control which --wait rendering they get whatever runs them.
+ */
+import { runCli } from './main.js';
+
+export interface FerryRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runFerry(args: string[], options: { tty?: boolean; columns?: number } = {}): Promise<FerryRun> {
+  const run: FerryRun = { code: null, stdout: '', stderr: '' };
+  const { stdout, stderr } = process;
+  const saved = { out: stdout.write, err: stderr.write, isTTY: stdout.isTTY, columns: stdout.columns };
+  stdout.write = ((chunk: string | Uint8Array) => ((run.stdout += String(chunk)), true)) as typeof stdout.write;
+  stderr.write = ((chunk: string | Uint8Array) => ((run.stderr += String(chunk)), true)) as typeof stderr.write;
+  stdout.isTTY = options.tty === true;
+  stdout.columns = options.columns ?? 120;
+  try {
+    run.code = await runCli(['node', 'ferry', ...args]);
+  } finally {
+    stdout.write = saved.out;
+    stderr.write = saved.err;
+    stdout.isTTY = saved.isTTY;
+    stdout.columns = saved.columns;
+  }
+  return run;
+}
