@@ -131,7 +131,13 @@ describe('deployments and rollbacks', () => {
   });
 
   it('lets the one-click service rollback preempt the active deployment', async () => {
-    await api.post('/api/v1/releases', { service: 'web', version: '0.9.0', package_url: 'https://e.test/p-0.9.tgz', sha256: SHA_B });
+    // No agent keeps 0.8.0 and its package cannot be fetched: refused before anything changes.
+    await api.post('/api/v1/releases', { service: 'web', version: '0.8.0', package_url: 'http://127.0.0.1:9/p-0.8.tgz', sha256: SHA_B });
+    const unavailable = await refusal(api.post('/api/v1/services/web/rollback', { to_version: '0.8.0' }));
+    expect([unavailable.status, unavailable.code]).toEqual([422, 'rollback_target_unavailable']);
+    expect((await api.get('/api/v1/deployments/dep-lock-test')).status).not.toBe('aborted');
+    // This test file stands in for a package that can still be downloaded.
+    await api.post('/api/v1/releases', { service: 'web', version: '0.9.0', package_url: import.meta.url, sha256: SHA_B });
     const rollback = await api.post('/api/v1/services/web/rollback', { to_version: '0.9.0' });
     expect(rollback.rollback_id).toMatch(/^rb-/);
     expect((await api.get('/api/v1/deployments/dep-lock-test')).status).toBe('aborted');
