@@ -14,6 +14,16 @@ export class FerryApiError extends Error {
   }
 }
 
+/** The refusal a call ends in; throws when it succeeded or failed otherwise. For tests. */
+export async function refusalOf(call: Promise<unknown>): Promise<FerryApiError> {
+  const error = await call.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  if (!(error instanceof FerryApiError)) throw new Error(`expected an API refusal, got ${String(error)}`);
+  return error;
+}
+
 export class FerryApi {
   constructor(
     readonly url: string,

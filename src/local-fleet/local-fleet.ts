@@ -135,7 +135,8 @@ function findPidFiles(root: string): string[] {
   return found;
 }
 
-function readPid(file: string): number | null {
+/** The pid an agent recorded in an instance's pid.json; null when there is none. */
+export function readPid(file: string): number | null {
   try {
     const pid = (JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown }).pid;
     return typeof pid === 'number' ? pid : null;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTimers } from '../../src/config/timers.js';
-import { FerryApi, FerryApiError } from '../../src/local-fleet/ferry-api.js';
+import { FerryApi, refusalOf } from '../../src/local-fleet/ferry-api.js';
 import { startServer } from '../../src/server/start-server.js';
 import type { RunningServer } from '../../src/server/server-options.js';
 
@@ -19,14 +19,7 @@ let server: RunningServer;
 let api: FerryApi;
 let dir: string;
 
-async function refusal(call: Promise<unknown>): Promise<FerryApiError> {
-  const error = await call.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(error instanceof FerryApiError)) throw new Error(`expected an API refusal, got ${String(error)}`);
-  return error;
-}
+const refusal = refusalOf;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ferry-api-'));

@@ -6,7 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FerryApiError } from '../../src/local-fleet/ferry-api.js';
+import { refusalOf } from '../../src/local-fleet/ferry-api.js';
 import { freePorts } from '../../src/local-fleet/free-port.js';
 import { packageHello, type HelloPackage } from '../../src/local-fleet/hello-packages.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
@@ -130,10 +130,9 @@ describe('foundation end to end', () => {
     await register(gone);
     rmSync(gone.tarball);
     const before = await answeredAll();
-    const refused = await fleet.api.post('/api/v1/rollbacks/batch', { service: SERVICE, target_version: 'v7' }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(FerryApiError);
+    const refused = await refusalOf(fleet.api.post('/api/v1/rollbacks/batch', { service: SERVICE, target_version: 'v7' }));
     expect(refused).toMatchObject({ status: 422, code: 'rollback_target_unavailable' });
-    expect((refused as FerryApiError).message).toMatch(/do not keep it/);
+    expect(refused.message).toMatch(/do not keep it/);
     expect(await answeredAll()).toEqual(before);
     expect((await fleet.api.get(`/api/v1/services/${SERVICE}`)).lock).toBeNull();
   });

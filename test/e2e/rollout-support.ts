@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { instanceIdFor } from '../../src/core/names.js';
 import { freePorts } from '../../src/local-fleet/free-port.js';
 import { packageHello } from '../../src/local-fleet/hello-packages.js';
-import type { LocalFleet } from '../../src/local-fleet/local-fleet.js';
+import { readPid, type LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { pollUntil } from '../../src/local-fleet/poll-until.js';
 
 const HOST = 'local';
@@ -164,15 +164,6 @@ async function answersHealthy(port: number): Promise<boolean> {
     return res.status >= 200 && res.status < 300;
   } catch {
     return false;
-  }
-}
-
-function readPid(file: string): number | null {
-  try {
-    const pid = (JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown }).pid;
-    return typeof pid === 'number' ? pid : null;
-  } catch {
-    return null;
   }
 }
 

@@ -6,7 +6,7 @@
  * instance runs is always asked of the instance itself (its own GET /version).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FerryApiError } from '../../src/local-fleet/ferry-api.js';
+import { refusalOf } from '../../src/local-fleet/ferry-api.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { pollUntil } from '../../src/local-fleet/poll-until.js';
 import { HelloService, TERMINAL_DEPLOYMENT_STATUSES, tally, versionsSeen, watchInstances } from './rollout-support.js';
@@ -36,14 +36,7 @@ async function serviceOn(name: string, count: number, releases: Record<string, R
   return service;
 }
 
-async function refusal(call: Promise<unknown>): Promise<FerryApiError> {
-  const error = await call.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(error instanceof FerryApiError)) throw new Error(`expected an API refusal, got ${String(error)}`);
-  return error;
-}
+const refusal = refusalOf;
 
 describe('rolling deployment, batch_size 2 over 6 instances', () => {
   let svc: HelloService;
