@@ -22,6 +22,12 @@ describe('buildServiceSpec', () => {
       { start: 'node server.js', instances: [] },
     ],
     [
+      '--no-instances empties the file\'s instances, so every instance is removed',
+      { start: 's', noInstances: true },
+      { instances: [{ host: 'web1', port: 7001 }] },
+      { start: 's', instances: [] },
+    ],
+    [
       'a strategy object from --strategy',
       { start: 's', instance: ['h:1'], strategy: { type: 'rolling', batch_size: 2 } },
       {},
@@ -36,6 +42,7 @@ describe('buildServiceSpec', () => {
     ['no instances anywhere', { start: 's' }, {}, /instances/],
     ['a bad env pair', { start: 's', instance: ['h:1'], env: ['NOEQUALS'] }, {}, /KEY=VALUE/],
     ['a bad instance', { start: 's', instance: ['h'] }, {}, /HOST:PORT/],
+    ['--no-instances with --instance', { start: 's', instance: ['h:1'], noInstances: true }, {}, /contradict/],
   ])('refuses %s', (_name, flags, file, message) => {
     const built = buildServiceSpec(flags, file);
     expect(built.ok).toBe(false);

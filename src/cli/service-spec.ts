@@ -16,6 +16,8 @@ export interface ServiceSpecFlags {
   drainS?: number;
   driftPolicy?: string;
   strategy?: StrategySpec;
+  /** `--no-instances`: declare the service with none, which stops and removes every instance. */
+  noInstances?: boolean;
 }
 
 export type ServiceSpecBody = Record<string, unknown> & { start: string; instances: Array<{ host: string; port: number }> };
@@ -47,6 +49,10 @@ export function buildServiceSpec(flags: ServiceSpecFlags, fromFile: Record<strin
     body.env = env;
   }
 
+  if (flags.noInstances === true) {
+    if (flags.instance !== undefined && flags.instance.length > 0) return { ok: false, message: '--no-instances and --instance contradict each other' };
+    body.instances = [];
+  }
   if (flags.instance !== undefined && flags.instance.length > 0) {
     const instances: Array<{ host: string; port: number }> = [];
     for (const text of flags.instance) {
@@ -62,7 +68,7 @@ export function buildServiceSpec(flags: ServiceSpecFlags, fromFile: Record<strin
   }
   // Replacing a spec without instances would drain the whole service; an empty list must be asked for explicitly.
   if (!Array.isArray(body.instances)) {
-    return { ok: false, message: 'the service needs its instances: --instance HOST:PORT, repeatable (or "instances" in --spec)' };
+    return { ok: false, message: 'the service needs its instances: --instance HOST:PORT, repeatable, or --no-instances to remove them all (or "instances" in --spec)' };
   }
   return { ok: true, body: body as ServiceSpecBody };
 }

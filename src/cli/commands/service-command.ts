@@ -12,9 +12,11 @@ import { collect, integerAtLeast } from '../option-values.js';
 import { buildServiceSpec, type ServiceSpecFlags } from '../service-spec.js';
 import { parseStrategy } from '../strategy-shorthand.js';
 
-interface ServicePutFlags extends ClientFlags, Omit<ServiceSpecFlags, 'strategy'> {
+interface ServicePutFlags extends ClientFlags, Omit<ServiceSpecFlags, 'strategy' | 'noInstances'> {
   spec?: string;
   strategy?: string;
+  /** False when `--no-instances` was given (commander's negated option). */
+  instances?: boolean;
 }
 
 interface ServiceLock {
@@ -46,6 +48,7 @@ export function registerServiceCommands(program: Command): void {
       .option('--spec <file>', 'JSON file with the PUT body; flags override its fields')
       .option('--start <command>', 'command run inside the release directory (the agent sets PORT)')
       .option('--instance <host:port>', 'an instance on an agent host, repeatable', collect)
+      .option('--no-instances', 'declare the service with no instances: stops and removes every instance')
       .option('--health-path <path>', 'readiness path, any 2xx is ready (default /healthz)')
       .option('--version-path <path>', 'version probe path (default /version)')
       .option('--env <key=value>', 'environment for the instances, repeatable', collect)
@@ -55,11 +58,11 @@ export function registerServiceCommands(program: Command): void {
       .option('--strategy <strategy>', "the service's default rollout strategy (JSON or all_at_once, rolling:N, canary:N)"),
   ).action(async (name: string, flags: ServicePutFlags) => {
     const { client, json } = clientContext(flags);
-    const { strategy: strategyText, spec, ...specFlags } = flags;
+    const { strategy: strategyText, spec, instances, ...specFlags } = flags;
     const strategy = strategyText === undefined ? undefined : parseStrategy(strategyText);
     if (strategy !== undefined && !strategy.ok) throw usageFailure(strategy.message);
     const built = buildServiceSpec(
-      { ...specFlags, ...(strategy?.ok ? { strategy: strategy.strategy } : {}) },
+      { ...specFlags, noInstances: instances === false, ...(strategy?.ok ? { strategy: strategy.strategy } : {}) },
       spec === undefined ? {} : readSpecFile(spec),
     );
     if (!built.ok) throw usageFailure(built.message);
