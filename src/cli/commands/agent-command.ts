@@ -3,6 +3,7 @@
  * this process. On SIGTERM/SIGINT the agent's loops stop; the instances it supervises
  * keep running by design and are adopted again on the next start (DESIGN, On-host layout).
  */
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -36,6 +37,7 @@ export function registerAgentCommand(program: Command): void {
     .addOption(new Option('--root <dir>', 'directory for releases, instance links and logs').env('FERRY_AGENT_ROOT').default('./.ferry/agent'))
     .addOption(new Option('--log-level <level>', 'pino log level').env('FERRY_LOG_LEVEL').default('info'))
     .action(async (flags: AgentFlags) => {
+      await awaitLocalAdminToken(flags, process.env);
       const options = agentOptions(flags, process.env);
       const agent = await startAgent(options).catch((error: unknown) => {
         throw startFailure('agent', error);
@@ -43,6 +45,21 @@ export function registerAgentCommand(program: Command): void {
       writeLine(`ferry agent ${options.hostId} working for ${options.serverUrl} (root ${options.root})`);
       stopOnSignals('agent', () => agent.stop());
     });
+}
+
+/** How long an agent started beside a fresh server waits for it to write its admin token. */
+const LOCAL_TOKEN_WAIT_MS = 15_000;
+
+/**
+ * An agent started together with a first-time server (the README's walkthrough starts
+ * both at once) may look for ./.ferry/admin.token before the server wrote it: with no
+ * token given any other way, wait a little for that file instead of failing the race.
+ */
+async function awaitLocalAdminToken(flags: AgentFlags, env: NodeJS.ProcessEnv): Promise<void> {
+  if (flags.token || env.FERRY_AGENT_TOKEN || env.FERRY_TOKEN) return;
+  const file = resolve(LOCAL_ADMIN_TOKEN_FILE);
+  const deadline = Date.now() + LOCAL_TOKEN_WAIT_MS;
+  while (!existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }
 
 /**
