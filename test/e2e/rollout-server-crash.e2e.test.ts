@@ -3,6 +3,8 @@
  * process dies here: the deployment must resume from the store on the same data dir and
  * finish exactly once, without redoing work an instance already finished.
  */
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { pollUntil } from '../../src/local-fleet/poll-until.js';
@@ -17,6 +19,7 @@ beforeAll(async () => {
   await svc.release('v1');
   // 1.5 s before it listens, so a switch is visibly in flight when the server dies.
   await svc.release('v2', { start_delay_ms: 1500 });
+  await svc.release('v3', { start_delay_ms: 1500 });
   expect((await svc.deployAndWait('v1')).status).toBe('succeeded');
 }, 60_000);
 
@@ -48,5 +51,34 @@ describe('kill -9 of the server mid-rollout', () => {
     expect(events).toHaveLength(1);
     const service = await svc.describe();
     expect([service.desired_version, service.previous_version, service.lock]).toEqual(['v2', 'v1', null]);
+  });
+});
+
+describe('kill -9 of the agent mid-rollout', () => {
+  it('a restarted agent finishes the interrupted switch; every instance is on a whole release', async () => {
+    const id = await svc.deploy('v3', { strategy: { type: 'rolling', batch_size: 1, min_healthy_time_s: 0 } });
+    await pollUntil('an instance switching to v3', async () => {
+      const counts = tally(await svc.versions());
+      return counts.none === 1 ? true : undefined;
+    }, { intervalMs: 20 });
+
+    await fleet.agents.get('local')!.kill9();
+    // Whatever the agent was doing, each instance's `current` names a complete release.
+    const root = join(fleet.agentRoot('local'), 'crash');
+    for (const id of readdirSync(join(root, 'instances'))) {
+      const target = readlinkSync(join(root, 'instances', id, 'current'));
+      expect(existsSync(join(root, 'instances', id, target, 'ferry-release.json')), `${id} -> ${target}`).toBe(true);
+    }
+    for (const version of readdirSync(join(root, 'releases'))) {
+      expect(existsSync(join(root, 'releases', version, 'ferry-release.json')), `release ${version} is whole`).toBe(true);
+    }
+    await fleet.startAgent('local');
+
+    const done = await fleet.api.waitForDeployment(id);
+    expect(done.status, JSON.stringify(done.reason)).toBe('succeeded');
+    expect(await svc.versions()).toEqual(['v3', 'v3', 'v3']);
+    const { events } = await fleet.api.get(`/api/v1/audit?type=deploy_completed&deploy_id=${id}`);
+    expect(events).toHaveLength(1);
+    expect((await svc.describe()).lock).toBeNull();
   });
 });
