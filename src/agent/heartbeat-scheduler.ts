@@ -3,8 +3,13 @@
  * reporting (a goal outcome, a status or version change), so the server learns results
  * without waiting a full interval. Bursts of changes collapse into one send, and sends
  * never overlap: a change during a send causes one more send right after it.
+ *
+ * The debounce is on the critical path of every rollout batch (a goal's outcome reaches
+ * the server only with the next heartbeat, and the next batch starts only then), so it
+ * is short: it only needs to gather changes made within the same few ms, e.g. several
+ * instances started together. Longer bursts are still bounded by the one-in-flight rule.
  */
-export const HEARTBEAT_DEBOUNCE_MS = 20;
+export const HEARTBEAT_DEBOUNCE_MS = 5;
 
 export class HeartbeatScheduler {
   private interval: NodeJS.Timeout | null = null;

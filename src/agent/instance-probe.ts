@@ -9,8 +9,13 @@ import type { ExitInfo } from './instance-supervisor.js';
 
 /** Each request's own deadline, so one hung instance cannot stall the agent. */
 export const PROBE_REQUEST_TIMEOUT_MS = 2000;
-/** Pause between health polls while an instance is starting. */
-export const STARTUP_POLL_MS = 50;
+/**
+ * Pause between health polls while an instance is starting. Readiness is noticed on
+ * average half of this late, once per instance and per rollout batch; each poll costs
+ * the agent ~0.3 ms of CPU, which adds up when many instances start at once (on 2 cores,
+ * 10 ms lengthened 8 simultaneous starts; 20 ms did not measurably).
+ */
+export const STARTUP_POLL_MS = 20;
 
 export interface ProbeTarget {
   instanceId: string;
@@ -39,7 +44,7 @@ export async function probeOnce(target: ProbeTarget): Promise<{ healthy: boolean
 }
 
 /**
- * Polls health every 50 ms until any 2xx, then requires the version probe to answer
+ * Polls health every STARTUP_POLL_MS until any 2xx, then requires the version probe to answer
  * exactly the expected version and every verify check to pass, all within `timeoutS`.
  * Failure codes: `crashed_on_start`, `version_mismatch`, `health_timeout`, `verify_failed`,
  * and `superseded` when a newer goal arrived meanwhile.

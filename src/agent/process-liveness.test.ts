@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { identify, isAlive, parseProcStat } from './process-liveness.js';
+import { spawn } from 'node:child_process';
+import { groupExists, identify, isAlive, isGroupAlive, isLiveMember, liveGroupMembers, parseProcStat } from './process-liveness.js';
 
 describe('parseProcStat', () => {
   it('counts fields from the last parenthesis, so odd command names do not shift them', () => {
@@ -20,5 +21,23 @@ describe('isAlive', () => {
     expect(me).not.toBeNull();
     expect(isAlive(me!)).toBe(true);
     expect(isAlive({ pid: process.pid, start_time: me!.start_time + 1 })).toBe(false);
+  });
+});
+
+describe('groupExists and liveGroupMembers', () => {
+  it('see a live group and none once it has exited and been reaped', async () => {
+    const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    const pgid = child.pid!;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    expect(groupExists(pgid)).toBe(true);
+    expect(isGroupAlive(pgid)).toBe(true);
+    expect(liveGroupMembers(pgid)).toEqual([pgid]);
+    expect(isLiveMember(pgid, pgid)).toBe(true);
+    expect(isLiveMember(process.pid, pgid)).toBe(false);
+    process.kill(-pgid, 'SIGKILL');
+    await exited;
+    expect(groupExists(pgid)).toBe(false);
+    expect(isGroupAlive(pgid)).toBe(false);
+    expect(liveGroupMembers(pgid)).toEqual([]);
   });
 });

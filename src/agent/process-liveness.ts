@@ -75,6 +75,37 @@ export function isGroupAlive(pgid: number): boolean {
   });
 }
 
+/**
+ * Whether any process, zombies included, is in the group: one kill(-pgid, 0) instead of
+ * reading every /proc/<pid>/stat. False means the group is certainly gone; true may be
+ * zombies only (an orphan waits for init to reap it, which can take a second).
+ */
+export function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** Pids of the group's live (not zombie) members, from one scan of /proc. */
+export function liveGroupMembers(pgid: number): number[] {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^[0-9]+$/.test(name));
+  } catch {
+    return [];
+  }
+  return pids.map(Number).filter((pid) => isLiveMember(pid, pgid));
+}
+
+/** True while `pid` runs, is not a zombie and is still in group `pgid`. */
+export function isLiveMember(pid: number, pgid: number): boolean {
+  const stat = readProcStat(pid);
+  return stat !== null && stat.pgrp === pgid && stat.state !== 'Z';
+}
+
 /** Sends a signal to a whole process group; a group already gone is not an error. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * Benchmark: a rolling deployment of 8 local instances in batches of 2
+ * (`{"type":"rolling","batch_size":2,"min_healthy_time_s":0}`) must take at most 1.25×
+ * its floor, median of BENCH_RUNS (default 3) deployments alternating v2/v1 after an
+ * untimed first deployment of v1. The first timed run also installs v2.
+ *
+ * Floor, measured in the same run: batches (8 / 2 = 4) × one instance's stop +
+ * spawn-to-ready, where that is a plain `node server.js` started from the unpacked v1
+ * package with PORT set, /healthz polled until 200, then SIGTERM and waiting for exit
+ * (median of samples taken before and between the deployments).
+ * A deployment is timed from POST /api/v1/deployments until GET /api/v1/deployments/{id}
+ * (polled every 20 ms) shows a terminal status. Prints one JSON object. Needs a build.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { extract } from 'tar';
+import { freePorts } from '../dist/local-fleet/free-port.js';
+import { packageHello } from '../dist/local-fleet/hello-packages.js';
+import { LocalFleet } from '../dist/local-fleet/local-fleet.js';
+import { median, round, stopOnSignal, stopPlusReadyOnce } from './lib/instance-floor.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const INSTANCES = 8;
+const BATCH_SIZE = 2;
+const BATCHES = Math.ceil(INSTANCES / BATCH_SIZE);
+const TARGET_RATIO = 1.25;
+const FLOOR_SAMPLES_PER_RUN = 2;
+
+const fleet = await LocalFleet.start({ hosts: ['bench'] });
+const stopFleet = stopOnSignal(() => fleet.stop(['hello']));
+try {
+  const [v1, v2] = [await packageHello(fleet.dir, 'hello', 'v1'), await packageHello(fleet.dir, 'hello', 'v2')];
+  const unpacked = join(fleet.dir, 'floor');
+  mkdirSync(unpacked);
+  await extract({ file: v1.tarball, cwd: unpacked });
+  for (const p of [v1, v2]) await fleet.api.post('/api/v1/releases', { service: 'hello', version: p.version, package_url: p.package_url, sha256: p.sha256 });
+  const ports = await freePorts(INSTANCES);
+  await fleet.api.put('/api/v1/services/hello', {
+    start: 'node server.js',
+    instances: ports.map((port) => ({ host: 'bench', port })),
+    strategy: { type: 'rolling', batch_size: BATCH_SIZE, min_healthy_time_s: 0 },
+  });
+
+  await deployOnce(v1.version); // not timed: brings all 8 up on v1
+  await stopPlusReadyOnce(unpacked); // not counted: warms the file cache for the floor
+  const floors = [];
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    for (let s = 0; s < FLOOR_SAMPLES_PER_RUN; s++) floors.push(await stopPlusReadyOnce(unpacked));
+    runs.push(await deployOnce(i % 2 === 0 ? v2.version : v1.version));
+  }
+  const one = median(floors.map((f) => f.total));
+  const floor = BATCHES * one;
+  const med = median(runs);
+  const ratio = med / floor;
+  console.log(JSON.stringify({
+    benchmark: 'rolling_8_instances_batch_2',
+    instances: INSTANCES,
+    batch_size: BATCH_SIZE,
+    batches: BATCHES,
+    runs_ms: runs.map(round),
+    median_ms: round(med),
+    floor_ms: round(floor),
+    floor_one_instance_stop_plus_ready_ms: round(one),
+    floor_one_instance_ready_ms_median: round(median(floors.map((f) => f.ready))),
+    floor_one_instance_stop_ms_median: round(median(floors.map((f) => f.stop))),
+    floor_samples: floors.length,
+    ratio: Math.round(ratio * 1000) / 1000,
+    target_ratio: TARGET_RATIO,
+    ok: ratio <= TARGET_RATIO,
+  }, null, 2));
+} finally {
+  await stopFleet();
+}
+
+async function deployOnce(version) {
+  const started = performance.now();
+  const { deploy_id } = await fleet.api.post('/api/v1/deployments', { service: 'hello', version });
+  const done = await fleet.api.waitForDeployment(deploy_id);
+  const ms = performance.now() - started;
+  if (done.status !== 'succeeded') throw new Error(`deployment ${deploy_id} of ${version} ended ${done.status}: ${JSON.stringify(done.reason)}`);
+  return ms;
+}

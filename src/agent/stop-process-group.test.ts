@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { identify, isGroupAlive, liveGroupMembers } from './process-liveness.js';
+import { stopProcessGroup } from './stop-process-group.js';
+
+function startGroup(script: string): { leader: NonNullable<ReturnType<typeof identify>>; exited: Promise<unknown> } {
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const leader = identify(child.pid!);
+  if (leader === null) throw new Error('cannot identify the test process');
+  return { leader, exited };
+}
+
+describe('stopProcessGroup', () => {
+  it('returns soon after a group that honours SIGTERM has gone', async () => {
+    const { leader } = startGroup('sleep 30 & wait');
+    const started = Date.now();
+    expect(await stopProcessGroup(leader, 5000)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+    // Zombies may remain until their parent (or init, for the orphaned sleep) reaps them.
+    expect(liveGroupMembers(leader.pid)).toEqual([]);
+  });
+
+  it('kills a member that ignores SIGTERM after its leader has exited, once the grace is over', async () => {
+    // The shell dies on SIGTERM; the subshell (and its sleep) ignore it.
+    const { leader, exited } = startGroup('(trap "" TERM; sleep 30) & wait');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    expect(await stopProcessGroup(leader, 300)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    await exited;
+    expect(isGroupAlive(leader.pid)).toBe(false);
+  });
+});
