@@ -13,6 +13,7 @@ import { extract } from 'tar';
 import { freePorts } from '../dist/local-fleet/free-port.js';
 import { packageHello } from '../dist/local-fleet/hello-packages.js';
 import { LocalFleet } from '../dist/local-fleet/local-fleet.js';
+import { instanceLikeEnv } from './lib/instance-floor.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const INSTANCES = 3;
@@ -31,7 +32,7 @@ async function waitReady(port) {
 async function floorOnce(dir) {
   const ports = await freePorts(INSTANCES);
   const started = performance.now();
-  const children = ports.map((port) => spawn(process.execPath, ['server.js'], { cwd: dir, env: { ...process.env, PORT: String(port) }, stdio: 'ignore' }));
+  const children = ports.map((port) => spawn(process.execPath, ['server.js'], { cwd: dir, env: instanceLikeEnv(port), stdio: 'ignore' }));
   await Promise.all(ports.map(waitReady));
   const ready = performance.now() - started;
   const stopStarted = performance.now();

@@ -110,9 +110,10 @@ export class InstanceWorker {
     const next: InstanceState = { achieved_generation: a.generation, outcome: result.outcome, run: result.run, switching: null };
     await writeInstanceState(this.dir, next).catch((err: Error) => this.ctx.log.error({ instance: this.instanceId, err: err.message }, 'cannot write state.json'));
     // The report that carries this outcome must also carry the new process's probed
-    // version: the periodic probe last saw the old pid (or none), so probe once before
-    // the outcome becomes visible to report().
-    if (result.run) await this.observe();
+    // version: the periodic probe last saw the old pid (or none). A successful goal's
+    // startup probe has just seen it ready on a.version; otherwise probe once now.
+    if (result.outcome.ok && result.run && a.version !== null) this.noteReady(a.version);
+    else if (result.run) await this.observe();
     this.state = next;
     const level = result.outcome.ok ? 'info' : 'warn';
     this.ctx.log[level]({ instance: this.instanceId, version: a.version, generation: a.generation, outcome: result.outcome }, 'goal finished');
@@ -201,6 +202,12 @@ export class InstanceWorker {
     const before = this.observed;
     this.observed = next;
     if (before?.pid !== next.pid || before.status !== next.status || before.version !== next.version) this.ctx.onChange();
+  }
+
+  /** Records what a passed startup probe saw, for the process running now. */
+  private noteReady(version: string): void {
+    const pid = this.ctx.supervisor.snapshot(this.instanceId).pid;
+    if (pid !== null) this.observed = { pid, status: 'ready', version };
   }
 
   /** What the heartbeat says about this instance. */
