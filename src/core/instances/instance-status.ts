@@ -51,16 +51,3 @@ export function isHostSilent(ctx: StatusContext): boolean {
 export function expectedVersion(instance: Instance, desiredVersion: string | null): string | null {
   return instance.pinned_version ?? desiredVersion;
 }
-
-/**
- * Drift: a reporting instance whose probed version is not the one it should run.
- * Instances an active operation is changing are not drifted, they are in flight.
- */
-export function isDrifted(instance: Instance, desiredVersion: string | null, inFlight: boolean): boolean {
-  if (inFlight || instance.removed_at !== null || instance.observed === null) return false;
-  const expected = expectedVersion(instance, desiredVersion);
-  if (expected === null) return false;
-  if (instance.observed.achieved_generation < instance.goal.generation) return false;
-  if (instance.observed.status === 'stopped' || instance.observed.version === null) return false;
-  return instance.observed.version !== expected;
-}
