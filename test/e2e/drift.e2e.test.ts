@@ -120,6 +120,7 @@ describe('drift end to end', () => {
     expect((stillWrong.body as any).error.details).toMatchObject({ expected: 'v2', observed: 'v1' });
     expect((await instanceView(quarantined, id)).status).toBe('quarantined');
     expect(await answeredVersion(port)).toBe('v1'); // left alone for a person: no rebuild
+    expect(await auditOf('driftq', 'instance_rebuild_started', id)).toEqual([]);
 
     // A person fixes it: a deployment of that one instance back to v2.
     expect((await quarantined.deployAndWait('v2', { instances: [id] })).status).toBe('succeeded');
@@ -129,5 +130,22 @@ describe('drift end to end', () => {
     expect(released).toMatchObject({ instance_id: id, released: true, status: 'ready', version: 'v2' });
     expect((await auditOf('driftq', 'instance_released', id)).length).toBe(1);
     expect((await fleet.api.get('/api/v1/services/driftq/versions')).drift_count).toBe(0);
+  });
+
+  it('mark_unhealthy: shows unhealthy, stays out of service and is released after the link is put back', async () => {
+    const spec = { start: 'node server.js', keep_releases: 5, drift_policy: 'mark_unhealthy', instances: quarantined.ports.map((port) => ({ host: 'local', port })) };
+    await fleet.api.put('/api/v1/services/driftq', spec);
+    const port = quarantined.ports[1]!;
+    const id = quarantined.instanceId(port);
+    await tamper(quarantined, port, 'v1');
+    await pollUntil(`${id} marked unhealthy`, async () => ((await auditOf('driftq', 'instance_marked_unhealthy', id)).length > 0 ? true : undefined), { timeoutMs: 10_000 });
+    const view = await instanceView(quarantined, id);
+    expect(view).toMatchObject({ status: 'unhealthy', version: 'v1', isolation: { status: 'unhealthy', policy: 'mark_unhealthy' } });
+    expect((await refusalOf(fleet.api.post(`/api/v1/instances/${id}/release`))).code).toBe('version_still_wrong');
+
+    await tamper(quarantined, port, 'v2'); // a person puts the link back; the agent restarts it on v2
+    await pollUntil(`${id} reported on v2`, async () => ((await instanceView(quarantined, id)).version === 'v2' ? true : undefined), { timeoutMs: 10_000 });
+    expect((await instanceView(quarantined, id)).status).toBe('unhealthy'); // still isolated until released
+    expect(await fleet.api.post(`/api/v1/instances/${id}/release`)).toMatchObject({ released: true, status: 'ready', version: 'v2' });
   });
 });
