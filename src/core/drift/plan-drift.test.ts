@@ -97,6 +97,22 @@ describe('planDrift: episodes', () => {
     expect(done.pins).toEqual([{ instance_id: 'i1', version: null }]); // the pin it had before the episode
   });
 
+  it('after a rebuild, a whole-service deployment that cleared pins is not undone by restoring the old pin', () => {
+    const isolation = {
+      status: 'quarantined' as const,
+      policy: 'rebuild' as const,
+      reason: { code: 'version_mismatch', message: 'x' },
+      expected_version: 'v1',
+      observed_version: 'v3',
+      since: NOW - 10,
+      pinned_version: 'v1',
+      rebuild: { operation_id: 'dep-old', version: 'v1', attempts: 1, gave_up: false },
+    };
+    const plan = planDrift(snapshot([{ ...makeInstance('i1', 'v2'), isolation }]));
+    expect(eventTypes(plan)).toEqual(['instance_rebuilt i1']);
+    expect(plan.pins).toEqual([]);
+  });
+
   it('retries a failed rebuild, then gives up after MAX_REBUILD_ATTEMPTS and stays quarantined', () => {
     let s = snapshot([answering('i1', 'v1', 'v2')]);
     for (let attempt = 1; attempt <= MAX_REBUILD_ATTEMPTS; attempt++) {

@@ -95,7 +95,8 @@ function followRebuild(plan: DriftPlan, instance: Instance, isolation: InstanceI
   if (rebuild !== null && s.activeOperation?.id === rebuild.operation_id) return null;
   if (answersExpected(instance, expectation)) {
     setIsolation(plan, instance.instance_id, null);
-    if (instance.pinned_version !== isolation.pinned_version) plan.pins.push({ instance_id: instance.instance_id, version: isolation.pinned_version });
+    const pin = pinToRestore(instance, isolation);
+    if (pin !== undefined) plan.pins.push({ instance_id: instance.instance_id, version: pin });
     const rebuilt = rebuild !== null && !rebuild.gave_up;
     const type = rebuilt ? 'instance_rebuilt' : 'instance_released';
     event(plan, s, instance, isolation, type, instance.observed?.version ?? null, rebuilt ? { deploy_id: rebuild.operation_id, attempts: rebuild.attempts } : { by: 'version_restored' });
@@ -138,6 +139,18 @@ function startRebuild(plan: DriftPlan, wanted: RebuildWanted[], s: DriftSnapshot
     setIsolation(plan, instance.instance_id, { ...isolation, rebuild: { operation_id: built.operation.id, version, attempts, gave_up: false } });
     event(plan, s, instance, isolation, 'instance_rebuild_started', version, { deploy_id: built.operation.id, attempt: attempts });
   }
+}
+
+/**
+ * The pin an instance had before its episode, when the episode's rebuild replaced it:
+ *   pin null, rebuilt on v2 (the deployment pinned v2)         → null
+ *   pin v1, rebuilt on v1                                       → unchanged (undefined)
+ *   rebuilt on v2, then a whole-service deployment cleared pins → unchanged (undefined)
+ */
+export function pinToRestore(instance: Instance, isolation: InstanceIsolation): string | null | undefined {
+  const rebuild = isolation.rebuild;
+  if (rebuild === null || instance.pinned_version !== rebuild.version || instance.pinned_version === isolation.pinned_version) return undefined;
+  return isolation.pinned_version;
 }
 
 function setIsolation(plan: DriftPlan, instanceId: string, isolation: InstanceIsolation | null): void {

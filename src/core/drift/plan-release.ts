@@ -10,6 +10,7 @@ import { refuse, type Decision } from '../result.js';
 import type { AuditEventDraft, Instance, OperationTarget } from '../types.js';
 import { versionExpectation } from './detect-drift.js';
 import { episodeCorrelationId } from './drift-plan.js';
+import { pinToRestore } from './plan-drift.js';
 
 export interface ReleaseRequest {
   instance: Instance;
@@ -41,7 +42,7 @@ export function planRelease(req: ReleaseRequest): Decision<ReleasePlan> {
     const message = `instance ${id} answers version ${observed ?? 'nothing'} but should run ${expected ?? 'a version the service has not chosen yet'}; fix it (e.g. deploy ${expected ?? 'a version'} to it) before releasing`;
     return refuse('unprocessable', 'version_still_wrong', message, { instance_id: id, expected, observed });
   }
-  const pin = isolation.rebuild !== null && instance.pinned_version !== isolation.pinned_version ? isolation.pinned_version : undefined;
+  const pin = pinToRestore(instance, isolation);
   const event: AuditEventDraft = {
     at: req.now,
     type: 'instance_released',
