@@ -13,6 +13,7 @@ import { registerDeploymentControlCommands } from './commands/deployment-control
 import { registerPackageCommand } from './commands/package-command.js';
 import { registerReadCommands } from './commands/read-commands.js';
 import { registerReleaseCommands } from './commands/release-command.js';
+import { registerReleaseInstanceCommand } from './commands/release-instance-command.js';
 import { registerRestartCommand } from './commands/restart-command.js';
 import { registerRollbackCommand } from './commands/rollback-command.js';
 import { registerServerCommand } from './commands/server-command.js';
@@ -40,6 +41,7 @@ export function buildProgram(version: string): Command {
   registerRestartCommand(program);
   registerRollbackCommand(program);
   registerReadCommands(program);
+  registerReleaseInstanceCommand(program);
   registerDemoCommand(program);
   return program;
 }

@@ -114,7 +114,29 @@ export interface Instance {
   observed: InstanceObservation | null;
   /** Set when the instance left the service spec; the agent stops it, then the row goes. */
   removed_at: number | null;
+  /** Set while drift handling keeps the instance out of service; null otherwise. */
+  isolation: InstanceIsolation | null;
   created_at: number;
+}
+
+/**
+ * Why and how a drifted instance is kept out of service (out of session allocation).
+ * Stored with the instance, so the episode survives a server restart and is reported once.
+ */
+export interface InstanceIsolation {
+  /** Public status while isolated: `quarantined`, or `unhealthy` under drift_policy mark_unhealthy. */
+  status: 'quarantined' | 'unhealthy';
+  /** The service's drift_policy when the episode began. */
+  policy: DriftPolicy;
+  /** `version_mismatch` or `unregistered_version`. */
+  reason: Reason;
+  expected_version: string | null;
+  observed_version: string;
+  since: number;
+  /** The pin before the episode: a rebuild's deployment pins, and clearing returns this one. */
+  pinned_version: string | null;
+  /** The drift rebuild (policy rebuild) under way or last tried; null before the first. */
+  rebuild: { operation_id: string; version: string; attempts: number; gave_up: boolean } | null;
 }
 
 /** Public instance status (CONTRACT §2). */

@@ -70,6 +70,8 @@ export class LocalFleet {
   async stop(services: string[] = []): Promise<void> {
     try {
       for (const service of services) await this.removeInstances(service);
+      // Every instance pid counts, so wait once all the services are emptied, not after each.
+      if (services.length > 0) await pollUntil(`instances of ${services.join(', ')} to stop`, async () => ((await this.instancePids()).length === 0 ? true : undefined), { timeoutMs: 30_000 });
     } finally {
       for (const agent of this.agents.values()) await agent.stop();
       await this.server.stop();
@@ -83,7 +85,6 @@ export class LocalFleet {
     if (spec === undefined) return;
     const { name: _n, service: _s, lock: _l, instances: _i, instance_counts: _c, drift_count: _d, desired_version: _dv, previous_version: _pv, created_at: _ca, updated_at: _ua, ...declared } = spec;
     await this.api.put(`/api/v1/services/${service}`, { ...declared, instances: [] });
-    await pollUntil(`instances of ${service} to stop`, async () => ((await this.instancePids()).length === 0 ? true : undefined), { timeoutMs: 30_000 });
   }
 
   /** Pids of instance processes still alive under every agent root. */

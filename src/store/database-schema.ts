@@ -63,6 +63,8 @@ export interface InstanceTable {
   outcome_json: string | null;
   observed_at: number | null;
   removed_at: number | null;
+  /** JSON InstanceIsolation while drift handling keeps the instance out of service; null otherwise (migration 005). */
+  isolation_json: string | null;
   created_at: number;
 }
 

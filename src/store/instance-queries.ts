@@ -4,7 +4,8 @@
  * Updates of an unknown instance change nothing; callers check existence when it matters.
  */
 import type { Kysely } from 'kysely';
-import type { Instance, InstanceGoal, InstanceObservation } from '../core/types.js';
+import type { Instance, InstanceGoal, InstanceIsolation, InstanceObservation } from '../core/types.js';
+import { toJsonOrNull } from './column-codecs.js';
 import type { Database } from './database-schema.js';
 import { goalToColumns, instanceFromRow, instanceToRow, observationToColumns } from './instance-rows.js';
 
@@ -33,6 +34,11 @@ export async function setInstanceGoal(db: Kysely<Database>, instanceId: string, 
 
 export async function setInstancePin(db: Kysely<Database>, instanceId: string, pinnedVersion: string | null): Promise<void> {
   await db.updateTable('instances').set({ pinned_version: pinnedVersion }).where('instance_id', '=', instanceId).execute();
+}
+
+/** Sets (or, with null, clears) the drift isolation of an instance. */
+export async function setInstanceIsolation(db: Kysely<Database>, instanceId: string, isolation: InstanceIsolation | null): Promise<void> {
+  await db.updateTable('instances').set({ isolation_json: toJsonOrNull(isolation) }).where('instance_id', '=', instanceId).execute();
 }
 
 export async function markInstanceRemoved(db: Kysely<Database>, instanceId: string, at: number): Promise<void> {

@@ -3,7 +3,7 @@
  * observation into nullable `observed_*` columns; and `instance_versions` rows to intervals.
  */
 import type { Insertable, Selectable } from 'kysely';
-import type { GoalOutcome, Instance, InstanceGoal, InstanceObservation, ObservedStatus, VersionInterval } from '../core/types.js';
+import type { GoalOutcome, Instance, InstanceGoal, InstanceIsolation, InstanceObservation, ObservedStatus, VersionInterval } from '../core/types.js';
 import { fromJsonOrNull, toJsonOrNull } from './column-codecs.js';
 import type { InstanceTable, InstanceVersionTable } from './database-schema.js';
 
@@ -39,6 +39,7 @@ export function instanceToRow(instance: Instance): Insertable<InstanceTable> {
     ...goalToColumns(instance.goal),
     ...observationToColumns(instance.observed),
     removed_at: instance.removed_at,
+    isolation_json: toJsonOrNull(instance.isolation),
     created_at: instance.created_at,
   };
 }
@@ -70,6 +71,7 @@ export function instanceFromRow(row: Selectable<InstanceTable>): Instance {
     },
     observed,
     removed_at: row.removed_at,
+    isolation: fromJsonOrNull<InstanceIsolation>(row.isolation_json),
     created_at: row.created_at,
   };
 }

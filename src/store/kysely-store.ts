@@ -12,6 +12,7 @@ import type {
   Host,
   Instance,
   InstanceGoal,
+  InstanceIsolation,
   InstanceObservation,
   Operation,
   OperationTarget,
@@ -97,6 +98,10 @@ export class KyselyStore implements Store {
   deleteInstance(instanceId: string): Promise<void> {
     return instances.deleteInstance(this.db, instanceId);
   }
+  setInstanceIsolation(instanceId: string, isolation: InstanceIsolation | null): Promise<void> {
+    return instances.setInstanceIsolation(this.db, instanceId, isolation);
+  }
+
   recordObservation(instanceId: string, observation: InstanceObservation): Promise<void> {
     return instances.recordObservation(this.db, instanceId, observation);
   }

@@ -10,6 +10,7 @@ import type {
   Host,
   Instance,
   InstanceGoal,
+  InstanceIsolation,
   InstanceObservation,
   Operation,
   OperationKind,
@@ -67,6 +68,8 @@ export interface Store {
   listInstances(filter: { service?: string; host?: string }): Promise<Instance[]>;
   setInstanceGoal(instanceId: string, goal: InstanceGoal): Promise<void>;
   setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void>;
+  /** Sets or (null) clears the drift isolation; the instance is out of service while set. */
+  setInstanceIsolation(instanceId: string, isolation: InstanceIsolation | null): Promise<void>;
   markInstanceRemoved(instanceId: string, at: number): Promise<void>;
   deleteInstance(instanceId: string): Promise<void>;
   recordObservation(instanceId: string, observation: InstanceObservation): Promise<void>;

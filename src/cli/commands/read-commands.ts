@@ -42,20 +42,12 @@ export function registerReadCommands(program: Command): void {
     printOperation(id, view);
   });
 
-  addClientOptions(program.command('versions').description('which version each instance of a service runs').argument('<service>')).action(
+  addClientOptions(program.command('versions').description('which version each instance of a service runs, and which drifted').argument('<service>')).action(
     async (service: string, flags: ClientFlags) => {
       const { client, json } = clientContext(flags);
-      const view = await client.get<{
-        desired_version: string | null;
-        instances: Array<{ instance_id: string; version: string | null; status: string; last_updated?: string }>;
-        version_summary: Record<string, number>;
-        drift_count: number;
-      }>(`/api/v1/services/${encodeURIComponent(service)}/versions`);
+      const view = await client.get<VersionsView>(`/api/v1/services/${encodeURIComponent(service)}/versions`);
       if (json) return writeJson(view);
-      writeLine(`desired version: ${view.desired_version ?? '-'}   drifted: ${view.drift_count}`);
-      writeLine(`running: ${Object.entries(view.version_summary).map(([version, count]) => `${version} ×${count}`).join(', ') || 'nothing'}`);
-      writeLine();
-      writeTable(['INSTANCE', 'VERSION', 'STATUS', 'UPDATED'], view.instances.map((i) => [i.instance_id, i.version, i.status, i.last_updated]));
+      printVersions(view);
     },
   );
 
@@ -103,6 +95,40 @@ export function registerReadCommands(program: Command): void {
       view.hosts.map((h) => [h.host, h.address, h.last_heartbeat_at ?? h.last_heartbeat, h.instances?.length]),
     );
   });
+}
+
+interface VersionsView {
+  desired_version: string | null;
+  instances: Array<{
+    instance_id: string;
+    version: string | null;
+    status: string;
+    pinned_version?: string | null;
+    drifted?: boolean;
+    drift_reason?: { code: string; message: string } | null;
+    isolation?: { status: string; policy: string; reason: { message: string }; since: string } | null;
+    last_updated?: string;
+  }>;
+  version_summary: Record<string, number>;
+  drift_count: number;
+}
+
+/** The distribution, the desired version, then each instance; drifted and isolated ones say why. */
+function printVersions(view: VersionsView): void {
+  writeLine(`desired version: ${view.desired_version ?? '-'}   drifted: ${view.drift_count}`);
+  writeLine(`running: ${Object.entries(view.version_summary).map(([version, count]) => `${version} ×${count}`).join(', ') || 'nothing'}`);
+  writeLine();
+  writeTable(
+    ['INSTANCE', 'VERSION', 'STATUS', 'PINNED', 'UPDATED', 'DRIFT'],
+    view.instances.map((i) => [i.instance_id, i.version, i.status, i.pinned_version, i.last_updated, driftNote(i)]),
+  );
+}
+
+function driftNote(i: VersionsView['instances'][number]): string {
+  const notes: string[] = [];
+  if (i.drifted && i.drift_reason) notes.push(`drifted: ${i.drift_reason.message}`);
+  if (i.isolation) notes.push(`${i.isolation.status} since ${i.isolation.since} (${i.isolation.policy}): ${i.isolation.reason.message}`);
+  return notes.join('; ');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeInstance, T0 } from '../operations/fake-fleet.js';
 import type { Instance, InstanceObservation } from '../types.js';
-import { expectedVersion, instanceStatus, isDrifted, MISSED_HEARTBEATS_FOR_UNKNOWN, type StatusContext } from './instance-status.js';
+import { expectedVersion, instanceStatus, MISSED_HEARTBEATS_FOR_UNKNOWN, type StatusContext } from './instance-status.js';
 
 const HEARTBEAT_S = 5;
 /** A host that reported one second ago. */
@@ -110,46 +110,29 @@ describe('expectedVersion', () => {
   });
 });
 
-describe('isDrifted', () => {
-  it('drifted: a settled instance answers a version other than the desired one', () => {
-    expect(isDrifted(withObservation({ version: '0.9.0' }), '1.0.0', false)).toBe(true);
+describe('instanceStatus while isolated by drift handling', () => {
+  const isolation = {
+    status: 'quarantined' as const,
+    policy: 'rebuild' as const,
+    reason: { code: 'version_mismatch', message: 'answered 0.9.0, expected 1.0.0' },
+    expected_version: '1.0.0',
+    observed_version: '0.9.0',
+    since: T0,
+    pinned_version: null,
+    rebuild: null,
+  };
+
+  it('quarantined, whatever the agent observes, even while a rebuild deploys it or its host is silent', () => {
+    expect(instanceStatus(withObservation({ status: 'ready', version: '0.9.0' }, { isolation }), fresh)).toBe('quarantined');
+    expect(instanceStatus(withObservation({ status: 'starting' }, { isolation }), fresh)).toBe('quarantined');
+    expect(instanceStatus(withObservation({ status: 'ready' }, { isolation }), { ...fresh, hostLastHeartbeatAt: undefined })).toBe('quarantined');
   });
 
-  it('not drifted: it answers the desired version', () => {
-    expect(isDrifted(withObservation({ version: '1.0.0' }), '1.0.0', false)).toBe(false);
+  it('unhealthy under drift_policy mark_unhealthy', () => {
+    expect(instanceStatus(withObservation({ status: 'ready' }, { isolation: { ...isolation, status: 'unhealthy', policy: 'mark_unhealthy' } }), fresh)).toBe('unhealthy');
   });
 
-  it('not drifted: a pinned instance answering its pin, though the desired version differs', () => {
-    expect(isDrifted(withObservation({ version: '0.9.0' }, { pinned_version: '0.9.0' }), '1.0.0', false)).toBe(false);
-  });
-
-  it('drifted: a pinned instance answering the desired version instead of its pin', () => {
-    expect(isDrifted(withObservation({ version: '1.0.0' }, { pinned_version: '0.9.0' }), '1.0.0', false)).toBe(true);
-  });
-
-  it('not drifted: an operation is changing it (in flight)', () => {
-    expect(isDrifted(withObservation({ version: '0.9.0' }), '1.0.0', true)).toBe(false);
-  });
-
-  it('not drifted: removed from the service', () => {
-    expect(isDrifted(withObservation({ version: '0.9.0' }, { removed_at: T0 }), '1.0.0', false)).toBe(false);
-  });
-
-  it('not drifted: never reported', () => {
-    expect(isDrifted(makeInstance('i1', null), '1.0.0', false)).toBe(false);
-  });
-
-  it('not drifted: the service has no desired version and the instance no pin', () => {
-    expect(isDrifted(withObservation({ version: '0.9.0' }), null, false)).toBe(false);
-  });
-
-  it('not drifted: the agent has not yet achieved the latest goal', () => {
-    const instance = withObservation({ version: '0.9.0', achieved_generation: 1 }, { goal: { version: '1.0.0', generation: 2, action: 'run', timeout_s: 30 } });
-    expect(isDrifted(instance, '1.0.0', false)).toBe(false);
-  });
-
-  it('not drifted: stopped, or its version probe did not answer', () => {
-    expect(isDrifted(withObservation({ status: 'stopped', version: '0.9.0' }), '1.0.0', false)).toBe(false);
-    expect(isDrifted(withObservation({ status: 'unhealthy', version: null }), '1.0.0', false)).toBe(false);
+  it('removed still wins: draining, then stopped', () => {
+    expect(instanceStatus(withObservation({ status: 'ready' }, { isolation, removed_at: T0 }), fresh)).toBe('draining');
   });
 });

@@ -2,7 +2,8 @@
  * The public status of an instance (CONTRACT §2) is derived, never stored: it follows
  * from the goal the control plane set, what the agent last observed, and how fresh
  * that observation is. Deriving it keeps one source of truth and makes `unknown`
- * (a silent host) appear without any writer.
+ * (a silent host) appear without any writer. The one stored input is drift isolation
+ * (`instance.isolation`), which shows as `quarantined` or `unhealthy` while it lasts.
  */
 import type { Instance, InstanceStatus } from '../types.js';
 
@@ -19,6 +20,8 @@ export interface StatusContext {
 export function instanceStatus(instance: Instance, ctx: StatusContext): InstanceStatus {
   const observed = instance.observed;
   if (instance.removed_at !== null) return observed?.status === 'stopped' ? 'stopped' : 'draining';
+  // Isolation outranks everything a live instance can show: a person must see it is out of service.
+  if (instance.isolation !== null) return instance.isolation.status;
   if (observed === null) return 'pending';
   if (isHostSilent(ctx)) return 'unknown';
   if (observed.achieved_generation < instance.goal.generation) return 'deploying';
@@ -35,7 +38,8 @@ export function instanceStatus(instance: Instance, ctx: StatusContext): Instance
   }
 }
 
-function isHostSilent(ctx: StatusContext): boolean {
+/** True when the host missed MISSED_HEARTBEATS_FOR_UNKNOWN heartbeats: its instances are `unknown`. */
+export function isHostSilent(ctx: StatusContext): boolean {
   if (ctx.hostLastHeartbeatAt === undefined) return true;
   return ctx.now - ctx.hostLastHeartbeatAt > MISSED_HEARTBEATS_FOR_UNKNOWN * ctx.heartbeatS * 1000;
 }
@@ -46,17 +50,4 @@ function isHostSilent(ctx: StatusContext): boolean {
  */
 export function expectedVersion(instance: Instance, desiredVersion: string | null): string | null {
   return instance.pinned_version ?? desiredVersion;
-}
-
-/**
- * Drift: a reporting instance whose probed version is not the one it should run.
- * Instances an active operation is changing are not drifted, they are in flight.
- */
-export function isDrifted(instance: Instance, desiredVersion: string | null, inFlight: boolean): boolean {
-  if (inFlight || instance.removed_at !== null || instance.observed === null) return false;
-  const expected = expectedVersion(instance, desiredVersion);
-  if (expected === null) return false;
-  if (instance.observed.achieved_generation < instance.goal.generation) return false;
-  if (instance.observed.status === 'stopped' || instance.observed.version === null) return false;
-  return instance.observed.version !== expected;
 }

@@ -59,6 +59,7 @@ export function makeInstance(id: string, version: string | null, overrides: Part
     goal: { version, generation, action: 'run', timeout_s: 120 },
     observed,
     removed_at: null,
+    isolation: null,
     created_at: T0,
     ...overrides,
   };

@@ -1,5 +1,5 @@
 /**
- * The one loop that moves operations forward. Level-triggered like a Kubernetes
+ * The one loop that moves operations forward (and, after them, handles drift). Level-triggered like a Kubernetes
  * controller: each pass reads every active operation, its targets and instances from
  * the store, asks the pure planner what to do, and applies the plan in one
  * transaction. Nothing lives only in memory, so a restarted server resumes every
@@ -10,6 +10,7 @@ import { planOperation } from '../../core/operations/plan-operation.js';
 import type { Operation } from '../../core/types.js';
 import type { ServerContext } from '../server-context.js';
 import { applyOperationPlan } from './apply-operation-plan.js';
+import { DriftReconciler } from './drift-reconciler.js';
 
 export class OperationReconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -17,8 +18,11 @@ export class OperationReconciler {
   private again = false;
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
+  private readonly drift: DriftReconciler;
 
-  constructor(private readonly ctx: ServerContext) {}
+  constructor(private readonly ctx: ServerContext) {
+    this.drift = new DriftReconciler(ctx);
+  }
 
   start(): void {
     this.unsubscribe = this.ctx.wake.onReconcile(() => this.kick());
@@ -56,10 +60,15 @@ export class OperationReconciler {
     } while (this.again && !this.stopped);
   }
 
-  /** One pass over every active operation. Exposed for tests. */
+  /**
+   * One pass over every active operation, then drift handling, which sees the operations
+   * as this pass left them (a rebuild that just succeeded clears its quarantine at once).
+   * Exposed for tests.
+   */
   async reconcileOnce(): Promise<void> {
     const active = await this.ctx.store.listOperations({ activeOnly: true });
     for (const operation of active) await this.reconcileOperation(operation.id);
+    if (await this.drift.reconcileOnce()) this.again = true; // a rebuild was started: give its targets goals now
   }
 
   private async reconcileOperation(id: string): Promise<void> {

@@ -42,6 +42,26 @@ export function instancesContract(ctx: ContractContext): void {
       expect((await ctx.store().getInstance(instance.instance_id))?.pinned_version).toBeNull();
     });
 
+    it('sets and clears the drift isolation without touching goal, pin or observation', async () => {
+      await withServices('web');
+      const instance = sampleInstance({ pinned_version: '1.0.0', observed: sampleObservation() });
+      await ctx.store().insertInstance(instance);
+      const isolation = {
+        status: 'quarantined' as const,
+        policy: 'rebuild' as const,
+        reason: { code: 'version_mismatch', message: 'answered 0.9.0, expected 1.0.0' },
+        expected_version: '1.0.0',
+        observed_version: '0.9.0',
+        since: 77,
+        pinned_version: '1.0.0',
+        rebuild: { operation_id: 'dep-1', version: '1.0.0', attempts: 1, gave_up: false },
+      };
+      await ctx.store().setInstanceIsolation(instance.instance_id, isolation);
+      expect(await ctx.store().getInstance(instance.instance_id)).toEqual({ ...instance, isolation });
+      await ctx.store().setInstanceIsolation(instance.instance_id, null);
+      expect(await ctx.store().getInstance(instance.instance_id)).toEqual(instance);
+    });
+
     it('deletes an instance', async () => {
       await withServices('web');
       await ctx.store().insertInstance(sampleInstance());

@@ -61,6 +61,7 @@ export function sampleInstance(overrides: Partial<Instance> = {}): Instance {
     goal: { version: '1.0.0', generation: 3, action: 'run', timeout_s: 0.5 },
     observed: null,
     removed_at: null,
+    isolation: null,
     created_at: 1_700_000_000_000,
     ...overrides,
   };

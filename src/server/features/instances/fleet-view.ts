@@ -3,8 +3,9 @@
  * derived status, the address clients reach it at, and whether it drifted. Every
  * route that shows instances goes through here so they all agree.
  */
-import { instanceStatus, isDrifted } from '../../../core/instances/instance-status.js';
-import type { Host, Instance, InstanceStatus, Operation, Service } from '../../../core/types.js';
+import { detectDrift, versionExpectation, type DriftFinding } from '../../../core/drift/detect-drift.js';
+import { instanceStatus, isHostSilent } from '../../../core/instances/instance-status.js';
+import type { Host, Instance, InstanceStatus, Operation, OperationTarget, Service } from '../../../core/types.js';
 import type { ServerContext } from '../../server-context.js';
 
 export interface InstanceView {
@@ -14,6 +15,8 @@ export interface InstanceView {
   /** What the instance's own version probe last answered. */
   version: string | null;
   drifted: boolean;
+  /** Why it drifted, when it does; never set for an `unknown` instance. */
+  drift: DriftFinding | null;
   lastUpdated: number;
 }
 
@@ -24,28 +27,42 @@ export interface FleetView {
 }
 
 export async function loadFleetView(ctx: ServerContext, service: Service): Promise<FleetView> {
-  const [instances, hosts, active] = await Promise.all([
+  const [instances, hosts, active, releases] = await Promise.all([
     ctx.store.listInstances({ service: service.name }),
     ctx.store.listHosts(),
     ctx.store.listOperations({ service: service.name, activeOnly: true, limit: 1 }),
+    ctx.store.listReleases(service.name),
   ]);
   const activeOperation = active[0];
-  const inFlight = new Set(activeOperation ? (await ctx.store.listTargets(activeOperation.id)).map((t) => t.instance_id) : []);
+  const targets = new Map((activeOperation ? await ctx.store.listTargets(activeOperation.id) : []).map((t) => [t.instance_id, t]));
   const hostById = new Map(hosts.map((h) => [h.host, h]));
+  const registered = new Set(releases.map((r) => r.version));
   const now = ctx.now();
   const views = instances
     .filter((i) => i.removed_at === null)
-    .map((instance) => viewInstance(instance, hostById.get(instance.host), service, inFlight.has(instance.instance_id), ctx, now));
+    .map((instance) => viewInstance(instance, hostById.get(instance.host), { service, target: targets.get(instance.instance_id), registered, ctx, now }));
   return { service, instances: views, activeOperation };
 }
 
-function viewInstance(instance: Instance, host: Host | undefined, service: Service, inFlight: boolean, ctx: ServerContext, now: number): InstanceView {
+interface ViewContext {
+  service: Service;
+  target: OperationTarget | undefined;
+  registered: ReadonlySet<string>;
+  ctx: ServerContext;
+  now: number;
+}
+
+function viewInstance(instance: Instance, host: Host | undefined, v: ViewContext): InstanceView {
+  const statusContext = { now: v.now, heartbeatS: v.ctx.timers.heartbeatS, hostLastHeartbeatAt: host?.last_heartbeat_at };
+  // The same rule the drift planner applies; an instance of a silent host is never drifted.
+  const drift = isHostSilent(statusContext) ? null : detectDrift(instance, versionExpectation(instance, v.service.desired_version, v.target), v.registered);
   return {
     instance,
-    status: instanceStatus(instance, { now, heartbeatS: ctx.timers.heartbeatS, hostLastHeartbeatAt: host?.last_heartbeat_at }),
+    status: instanceStatus(instance, statusContext),
     address: host?.address ?? null,
     version: instance.observed?.version ?? null,
-    drifted: isDrifted(instance, service.desired_version, inFlight),
+    drifted: drift !== null,
+    drift,
     lastUpdated: instance.observed?.at ?? instance.created_at,
   };
 }

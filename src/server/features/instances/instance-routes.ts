@@ -1,14 +1,15 @@
-/** Instances, versions and per-instance version history (CONTRACT §2, seed 000 R4 and R7). */
+/** Instances, versions, per-instance version history and releasing isolated instances (CONTRACT §2, seed 000 R4 and R7). */
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { InputError, NotFoundError, UnprocessableError } from '../../../core/errors.js';
-import type { VersionInterval } from '../../../core/types.js';
+import { InputError, NotFoundError } from '../../../core/errors.js';
+import type { InstanceIsolation, VersionInterval } from '../../../core/types.js';
 import { checkedName } from '../../http/checked-name.js';
 import { iso, parseIso } from '../../http/time-format.js';
 import type { ServerContext } from '../../server-context.js';
 import { IdParams, ServiceParams } from '../shared/schemas.js';
-import { requireInstance, requireService } from '../services/service-lookup.js';
+import { requireService } from '../services/service-lookup.js';
 import { loadFleetView } from './fleet-view.js';
+import { releaseInstance } from './release-instance.js';
 
 const HistoryQuery = Type.Object({ at: Type.Optional(Type.String()) });
 
@@ -24,6 +25,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
       status: v.status,
       version: v.version,
       pinned_version: v.instance.pinned_version,
+      isolation: presentIsolation(v.instance.isolation),
       pid: v.instance.observed?.pid ?? null,
       last_updated: iso(v.lastUpdated),
     }));
@@ -45,6 +47,9 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
         status: v.status,
         pinned_version: v.instance.pinned_version,
         drifted: v.drifted,
+        drift_reason: v.drift?.reason ?? null,
+        expected_version: v.drift?.expected ?? v.instance.isolation?.expected_version ?? null,
+        isolation: presentIsolation(v.instance.isolation),
         last_updated: iso(v.lastUpdated),
       })),
       version_summary: summary,
@@ -68,9 +73,26 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
   });
 
   app.post('/api/v1/instances/:id/release', { schema: { params: IdParams, tags: ['instances'] } }, async (request) => {
-    const instance = await requireInstance(ctx.store, (request.params as Static<typeof IdParams>).id);
-    throw new UnprocessableError('instance_not_isolated', `instance ${instance.instance_id} is not quarantined or marked unhealthy, so there is nothing to release`);
+    const { id } = request.params as Static<typeof IdParams>;
+    const { service } = await releaseInstance(ctx, id, { actor: request.actor, correlationId: request.correlationId });
+    const fleet = await loadFleetView(ctx, await requireService(ctx.store, service));
+    const view = fleet.instances.find((v) => v.instance.instance_id === id);
+    return { instance_id: id, service, released: true, status: view?.status ?? null, version: view?.version ?? null };
   });
+}
+
+/** Why and since when drift handling keeps an instance out of service; null when it does not. */
+function presentIsolation(isolation: InstanceIsolation | null) {
+  if (isolation === null) return null;
+  return {
+    status: isolation.status,
+    policy: isolation.policy,
+    reason: isolation.reason,
+    expected_version: isolation.expected_version,
+    observed_version: isolation.observed_version,
+    since: iso(isolation.since),
+    rebuild: isolation.rebuild,
+  };
 }
 
 function presentInterval(interval: VersionInterval) {

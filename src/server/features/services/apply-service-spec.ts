@@ -95,6 +95,7 @@ function newInstance(id: string, service: string, host: string, port: number, de
     goal: { version: desired, generation: desired === null ? 0 : 1, action: 'run', timeout_s: DEFAULT_HEALTHY_DEADLINE_S },
     observed: null,
     removed_at: null,
+    isolation: null,
     created_at: now,
   };
 }

@@ -1,0 +1,27 @@
+/**
+ * Returning an isolated instance to service (CONTRACT §2): one transaction reads the
+ * instance, its service and the active operation, lets the core decide, then clears the
+ * isolation and records who released it.
+ */
+import { planRelease } from '../../../core/drift/plan-release.js';
+import { refusalError } from '../../http/error-reply.js';
+import type { ServerContext } from '../../server-context.js';
+import type { Caller } from '../releases/release-service.js';
+import { requireInstance, requireService } from '../services/service-lookup.js';
+
+export async function releaseInstance(ctx: ServerContext, instanceId: string, caller: Caller): Promise<{ service: string }> {
+  const service = await ctx.store.transaction(async (tx) => {
+    const instance = await requireInstance(tx, instanceId);
+    const service = await requireService(tx, instance.service);
+    const active = (await tx.listOperations({ service: service.name, activeOnly: true, limit: 1 }))[0];
+    const activeTarget = active ? (await tx.listTargets(active.id)).find((t) => t.instance_id === instanceId) : undefined;
+    const decided = planRelease({ instance, desiredVersion: service.desired_version, activeTarget, actor: caller.actor, now: ctx.now() });
+    if (!decided.ok) throw refusalError(decided);
+    await tx.setInstanceIsolation(instanceId, null);
+    if (decided.pin !== undefined) await tx.setInstancePin(instanceId, decided.pin);
+    await tx.appendAudit({ ...decided.event, details: { ...decided.event.details, request_correlation_id: caller.correlationId } });
+    return service.name;
+  });
+  ctx.wake.reconcile();
+  return { service };
+}

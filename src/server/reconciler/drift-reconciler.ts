@@ -1,0 +1,55 @@
+/**
+ * Drift handling's side of the reconcile loop. Level-triggered: each pass reads every
+ * service's instances, active operation, releases and host heartbeats from the store,
+ * asks the pure `planDrift` what to do, and applies the plan in one transaction. The
+ * operation reconciler runs it after its own pass, so it runs after every heartbeat
+ * (which kicks the loop) and on the loop's timer; a rebuild it starts is an ordinary
+ * operation that the same loop then carries out.
+ */
+import { isEmptyDriftPlan } from '../../core/drift/drift-plan.js';
+import { planDrift } from '../../core/drift/plan-drift.js';
+import type { ServerContext } from '../server-context.js';
+import { newOperationId } from '../features/operations/start-operation.js';
+import { applyDriftPlan } from './apply-drift-plan.js';
+
+export class DriftReconciler {
+  constructor(private readonly ctx: ServerContext) {}
+
+  /** One pass over every service; true when it started a rebuild (the loop should run again). */
+  async reconcileOnce(): Promise<boolean> {
+    let started = false;
+    for (const service of await this.ctx.store.listServices()) {
+      if (await this.reconcileService(service.name)) started = true;
+    }
+    return started;
+  }
+
+  private async reconcileService(name: string): Promise<boolean> {
+    return this.ctx.store.transaction(async (tx) => {
+      const service = await tx.getService(name);
+      if (service === undefined) return false;
+      const [instances, active, releases, hosts] = await Promise.all([
+        tx.listInstances({ service: name }),
+        tx.listOperations({ service: name, activeOnly: true, limit: 1 }),
+        tx.listReleases(name),
+        tx.listHosts(),
+      ]);
+      const activeOperation = active[0];
+      const plan = planDrift({
+        service,
+        instances,
+        activeOperation,
+        activeTargets: activeOperation ? await tx.listTargets(activeOperation.id) : [],
+        registeredVersions: new Set(releases.map((r) => r.version)),
+        hostHeartbeats: new Map(hosts.map((h) => [h.host, h.last_heartbeat_at])),
+        heartbeatS: this.ctx.timers.heartbeatS,
+        now: this.ctx.now(),
+        rebuildId: newOperationId('deploy'),
+      });
+      if (isEmptyDriftPlan(plan)) return false;
+      await applyDriftPlan(tx, plan);
+      for (const event of plan.events) this.ctx.log.info({ service: name, instance: event.instance_id, type: event.type, details: event.details }, 'drift');
+      return plan.rebuild !== null;
+    });
+  }
+}
