@@ -240,12 +240,14 @@ export interface Operation {
 }
 
 /**
- * pending → deploying → healthy (up on the version, waiting out min_healthy_time_s) →
+ * pending → (draining, while sessions remain) → deploying → healthy (up on the version, waiting out min_healthy_time_s) →
  * succeeded → verifying (the fleet-wide check at the end) → succeeded; a revert takes a
  * changed target through reverting to reverted or revert_failed.
  */
 export type TargetStatus =
   | 'pending'
+  /** Out of session allocation, waiting for its sessions to end or drain_s before it is stopped. */
+  | 'draining'
   | 'deploying'
   | 'healthy'
   | 'verifying'

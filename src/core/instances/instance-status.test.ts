@@ -50,6 +50,10 @@ describe('instanceStatus', () => {
     expect(instanceStatus(withObservation({ status: 'stopped', version: null }), fresh)).toBe('stopped');
   });
 
+  it('draining: a ready instance the active operation is draining before it stops it', () => {
+    expect(instanceStatus(withObservation({ status: 'ready' }), { ...fresh, draining: true })).toBe('draining');
+  });
+
   it('draining: removed from the service while the process still runs', () => {
     expect(instanceStatus(withObservation({ status: 'ready' }, { removed_at: T0 }), fresh)).toBe('draining');
   });

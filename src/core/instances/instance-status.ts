@@ -15,6 +15,8 @@ export interface StatusContext {
   heartbeatS: number;
   /** Last heartbeat of the instance's host; undefined when the host never reported. */
   hostLastHeartbeatAt: number | undefined;
+  /** The active operation is draining this instance before it stops it. */
+  draining?: boolean;
 }
 
 export function instanceStatus(instance: Instance, ctx: StatusContext): InstanceStatus {
@@ -22,6 +24,8 @@ export function instanceStatus(instance: Instance, ctx: StatusContext): Instance
   if (instance.removed_at !== null) return observed?.status === 'stopped' ? 'stopped' : 'draining';
   // Isolation outranks everything a live instance can show: a person must see it is out of service.
   if (instance.isolation !== null) return instance.isolation.status;
+  // An operation is about to stop it: out of allocation from this moment (drain before replace).
+  if (ctx.draining === true) return 'draining';
   if (observed === null) return 'pending';
   if (isHostSilent(ctx)) return 'unknown';
   if (observed.achieved_generation < instance.goal.generation) return 'deploying';

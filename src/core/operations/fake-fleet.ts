@@ -254,6 +254,9 @@ export interface FleetState {
   service: ServiceVersions;
   /** The service's verify checks; the planner only asks whether there are any. */
   verify: Service['verify'];
+  drainS?: number;
+  /** Open sessions per instance, as the session store would count them. */
+  sessions?: Map<string, number>;
   events: AuditEvent[];
   now: number;
 }
@@ -302,7 +305,14 @@ export function startFleet(opts: {
 }
 
 export function planFor(state: FleetState): OperationPlan {
-  return planOperation({ operation: state.operation, targets: state.targets, instances: state.instances, service: { ...state.service, verify: state.verify }, now: state.now });
+  return planOperation({
+    operation: state.operation,
+    targets: state.targets,
+    instances: state.instances,
+    service: { ...state.service, verify: state.verify, ...(state.drainS !== undefined ? { drain_s: state.drainS } : {}) },
+    ...(state.sessions ? { openSessions: state.sessions } : {}),
+    now: state.now,
+  });
 }
 
 /** Writes a plan into the state as the server's reconciler writes it into the store. */

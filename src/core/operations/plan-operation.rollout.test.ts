@@ -181,3 +181,44 @@ describe('controlOperation refusals', () => {
     expect(again).toMatchObject({ ok: true, change: { changed: false } });
   });
 });
+
+describe('drain before replace', () => {
+  function draining(sessions: Record<string, number>): Fleet {
+    const f = fleet(2, { type: 'rolling', batch_size: 1, min_healthy_time_s: 0 });
+    f.state.drainS = 30;
+    f.state.sessions = new Map(Object.entries(sessions));
+    return f;
+  }
+
+  it('an instance with sessions drains first: no goal until its sessions end', () => {
+    const f = draining({ i1: 2 });
+    const first = runUntil(f, (s) => s.targets[0]?.status === 'draining');
+    expect(first.flatMap((p) => p.plan.goals)).toEqual([]);
+    expect(f.state.events.map((e) => e.type)).toContain('instance_draining');
+    const held = runUntil(f, () => false, 1000).slice(0, 5);
+    expect(held.flatMap((p) => p.plan.goals)).toEqual([]); // still 2 sessions, 5 s < drain_s
+    f.state.sessions!.set('i1', 0);
+    runUntil(f);
+    expect(f.state.operation.status).toBe('succeeded');
+    expect(versions(f.state)).toEqual(['2.0.0', '2.0.0']);
+  });
+
+  it('drain_s caps the wait when sessions never end', () => {
+    const f = draining({ i1: 5 });
+    const passes = runUntil(f);
+    const drainedAt = passes.find((p) => p.plan.targets.some((t) => t.instance_id === 'i1' && t.status === 'draining'))!.before.now;
+    const changedAt = passes.find((p) => p.plan.goals.some((g) => g.instance_id === 'i1'))!.before.now;
+    expect(changedAt - drainedAt).toBe(30_000);
+    expect(f.state.operation.status).toBe('succeeded');
+  });
+
+  it('an instance without sessions is changed at once, and a drained one that is never changed is skipped on abort', () => {
+    const f = draining({ i2: 1 });
+    runUntil(f, (s) => s.targets[1]?.status === 'draining');
+    expect(f.state.targets[0]?.status).toBe('succeeded');
+    control(f, 'abort');
+    runUntil(f);
+    expect(f.state.operation.status).toBe('aborted');
+    expect(f.state.targets.map((t) => t.status)).toEqual(['reverted', 'skipped']);
+  });
+});

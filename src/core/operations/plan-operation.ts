@@ -25,7 +25,9 @@ export interface OperationSnapshot {
   /** Every instance of the operation's service, by id. */
   instances: ReadonlyMap<string, Instance>;
   /** `verify` is absent or empty when the service declares no post-deploy checks. */
-  service: ServiceVersions & { verify?: readonly VerifyCheck[] };
+  service: ServiceVersions & { verify?: readonly VerifyCheck[]; drain_s?: number };
+  /** Open sessions per instance id; an instance absent here has none. */
+  openSessions?: ReadonlyMap<string, number>;
   now: number;
 }
 
@@ -151,6 +153,7 @@ class PassPlanner {
       if (all.every((t) => t.status === 'succeeded')) this.succeed();
       return;
     }
+    this.finishDrains(all);
     if (this.status === 'paused') {
       const pause = this.rollout.pause;
       if (pause?.kind !== 'timed' || pause.until === null || this.now < pause.until) return;
@@ -169,7 +172,7 @@ class PassPlanner {
   private startNextTargets(all: OperationTarget[]): void {
     if (this.status !== 'running') return;
     const started = all.filter((t) => t.status !== 'pending').length;
-    const inFlight = all.filter((t) => t.status === 'deploying' || t.status === 'healthy').length;
+    const inFlight = all.filter((t) => t.status === 'draining' || t.status === 'deploying' || t.status === 'healthy').length;
     const stepLimit = this.currentStepLimit(all.length) ?? all.length;
     const window = this.op.kind === 'rollback' ? all.length : batchSize(this.op.strategy, all.length);
     const room = Math.min(stepLimit - started, window - inFlight);
@@ -182,10 +185,48 @@ class PassPlanner {
     if (gone.length > 0) return;
     for (const target of next) {
       const instance = this.snapshot.instances.get(target.instance_id)!;
-      const generation = this.nextGeneration(instance);
-      this.setGoal(instance, target.to_version, generation);
-      this.change(target, { status: 'deploying', attempts: 1, generation, started_at: this.now });
+      if (this.sessionsOn(target) > 0 && this.drainMs() > 0) {
+        this.change(target, { status: 'draining', started_at: this.now });
+        this.event('instance_draining', target.instance_id, target.from_version, { sessions: this.sessionsOn(target), drain_s: this.drainMs() / 1000 });
+      } else {
+        this.beginChange(target, instance);
+      }
     }
+  }
+
+  private beginChange(target: OperationTarget, instance: Instance): void {
+    const generation = this.nextGeneration(instance);
+    this.setGoal(instance, target.to_version, generation);
+    this.change(target, { status: 'deploying', attempts: 1, generation, started_at: this.now });
+  }
+
+  /**
+   * A draining instance is changed once its sessions have ended or drain_s has passed,
+   * whichever comes first; it already holds its place in the batch.
+   *   drain_s 30, 2 sessions, drained 10 s  → keeps draining
+   *   drain_s 30, 0 sessions                → changed now
+   *   drain_s 30, 2 sessions, drained 30 s  → changed now
+   */
+  private finishDrains(all: OperationTarget[]): void {
+    for (const target of all) {
+      if (target.status !== 'draining') continue;
+      const instance = this.snapshot.instances.get(target.instance_id);
+      if (instance === undefined) {
+        this.change(target, { status: 'failed', reason: { code: 'instance_removed', message: `instance ${target.instance_id} was removed from the service` } });
+        continue;
+      }
+      const drainedFor = this.now - (target.started_at ?? this.now);
+      if (this.sessionsOn(target) === 0 || drainedFor >= this.drainMs()) this.beginChange(target, instance);
+    }
+  }
+
+  private sessionsOn(target: OperationTarget): number {
+    return this.snapshot.openSessions?.get(target.instance_id) ?? 0;
+  }
+
+  /** Reverts never drain: returning instances to a known-good version is urgent. */
+  private drainMs(): number {
+    return (this.snapshot.service.drain_s ?? 0) * 1000;
   }
 
   /** Cumulative targets the current canary step allows; null once every step is done. */
@@ -256,7 +297,7 @@ class PassPlanner {
 
   /** Nothing new starts; once in-flight targets settle, revert what changed or fail. */
   private failWhenSettled(all: OperationTarget[], reason: Reason): void {
-    for (const target of all) if (target.status === 'pending') this.change(target, { status: 'skipped' });
+    this.skipUntouched(all);
     if (all.some((t) => IN_FLIGHT.includes(t.status))) return;
     const toRevert = this.changedTargets(all);
     if (this.op.auto_rollback && this.op.kind === 'deploy' && toRevert.length > 0) this.startRevert(toRevert, reason);
@@ -264,12 +305,17 @@ class PassPlanner {
   }
 
   private abortWhenSettled(all: OperationTarget[]): void {
-    for (const target of all) if (target.status === 'pending') this.change(target, { status: 'skipped' });
+    this.skipUntouched(all);
     if (all.some((t) => IN_FLIGHT.includes(t.status))) return;
     const reason = this.op.reason ?? { code: 'aborted', message: `deployment ${this.op.id} was aborted` };
     const toRevert = this.op.kind === 'deploy' ? this.changedTargets(all) : [];
     if (toRevert.length > 0) this.startRevert(toRevert, reason);
     else this.endAborted(reason);
+  }
+
+  /** Targets not yet changed (pending, or only draining) are left as they are. */
+  private skipUntouched(all: OperationTarget[]): void {
+    for (const target of all) if (target.status === 'pending' || target.status === 'draining') this.change(target, { status: 'skipped' });
   }
 
   private changedTargets(all: OperationTarget[]): OperationTarget[] {

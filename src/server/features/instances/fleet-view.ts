@@ -53,7 +53,7 @@ interface ViewContext {
 }
 
 function viewInstance(instance: Instance, host: Host | undefined, v: ViewContext): InstanceView {
-  const statusContext = { now: v.now, heartbeatS: v.ctx.timers.heartbeatS, hostLastHeartbeatAt: host?.last_heartbeat_at };
+  const statusContext = { now: v.now, heartbeatS: v.ctx.timers.heartbeatS, hostLastHeartbeatAt: host?.last_heartbeat_at, draining: v.target?.status === 'draining' };
   // The same rule the drift planner applies; an instance of a silent host is never drifted.
   const drift = isHostSilent(statusContext) ? null : detectDrift(instance, versionExpectation(instance, v.service.desired_version, v.target), v.registered);
   return {
