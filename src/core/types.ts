@@ -277,3 +277,24 @@ export interface VersionInterval {
   from: number;
   to: number | null;
 }
+
+/**
+ * A client session placed on one instance (CONTRACT §2 Sessions). Its own durable record:
+ * sessions are too many to audit one by one. Open while `ended_at` is null and `expires_at`
+ * is in the future.
+ */
+export interface Session {
+  session_id: string;
+  service: string;
+  tenant_id: string | null;
+  instance_id: string;
+  host: string;
+  /** Where clients reach the instance: its host's advertised address. */
+  address: string;
+  port: number;
+  /** The version the instance probed when the session was given. */
+  runtime_version: string;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
+}
