@@ -10,13 +10,17 @@
  * a real deployment of v1 succeeds through the normal engine and sets the desired
  * version; no instance process exists. Then autocannon (50 connections, ~10 s) POSTs
  * /api/v1/sessions; the same again with 1,000 instances. Prints one JSON object.
- * Needs a build (`npm run build`). BENCH_DURATION_S and BENCH_CONNECTIONS override.
+ * Needs a build (`npm run build`). BENCH_DURATION_S, BENCH_CONNECTIONS and BENCH_SIZES
+ * (e.g. "100") override; BENCH_SERVER_NODE_OPTIONS reaches the server only (e.g.
+ * "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes).
  */
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { LocalFleet } from '../dist/local-fleet/local-fleet.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SIZES = (process.env.BENCH_SIZES ?? '100,1000').split(',').map(Number);
 const HEARTBEAT_S = 5;
 const TARGET = { instances: 100, sessions_per_s: 5000, p99_ms: 25 };
 
@@ -100,14 +104,25 @@ async function hollowFleet(fleet, service, count) {
 }
 
 async function loadTest(fleet, service) {
-  const result = await autocannon({
+  return summarize(await autocannon({
     url: `${fleet.server.url}/api/v1/sessions`,
     method: 'POST',
     connections: CONNECTIONS,
     duration: DURATION_S,
     headers: { authorization: `Bearer ${fleet.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ service }),
-  });
+  }));
+}
+
+/**
+ * The same server and client answering GET /healthz (no store access): the most this
+ * machine lets the pair do right now, so the session figures can be read against it.
+ */
+async function healthzCeiling(fleet) {
+  return summarize(await autocannon({ url: `${fleet.server.url}/healthz`, connections: CONNECTIONS, duration: Math.min(DURATION_S, 5) }));
+}
+
+function summarize(result) {
   return {
     requests_per_s: Math.round(result.requests.average),
     latency_p50_ms: result.latency.p50,
@@ -120,21 +135,30 @@ async function loadTest(fleet, service) {
   };
 }
 
-const fleet = await LocalFleet.start({ hosts: [], env: { FERRY_HEARTBEAT_S: String(HEARTBEAT_S), FERRY_RECONCILE_MS: '500', FERRY_LOG_LEVEL: 'warn' } });
+const fleet = await LocalFleet.start({ hosts: [], env: {
+    FERRY_HEARTBEAT_S: String(HEARTBEAT_S),
+    FERRY_RECONCILE_MS: '500',
+    FERRY_LOG_LEVEL: 'warn',
+    ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+  },
+});
 const agents = [];
 const runs = [];
 try {
-  for (const count of [100, 1000]) {
+  for (const count of SIZES) {
     const service = `bench-${count}`;
     agents.push(...(await hollowFleet(fleet, service, count)));
     const sample = await fleet.api.post('/api/v1/sessions', { service });
     if (sample.runtime_version !== 'v1') throw new Error(`sample session got ${JSON.stringify(sample)}`);
     runs.push({ instances: count, connections: CONNECTIONS, duration_s: DURATION_S, ...(await loadTest(fleet, service)) });
   }
+  const ceiling = await healthzCeiling(fleet);
   const first = runs[0];
   console.log(JSON.stringify({
     benchmark: 'session_allocation',
     store: 'sqlite',
+    load_average_1m: loadavg()[0],
+    healthz_ceiling: ceiling,
     hollow_agents: 'kubemark-style: real heartbeats over HTTP reporting instances ready on v1, no instance processes',
     runs,
     target: TARGET,

@@ -1,13 +1,14 @@
 /**
  * Everything the allocator needs about one service, read in a fixed number of queries
  * whatever the fleet size: the service, its instances, the hosts, its active operation
- * and that operation's targets, open sessions per instance (one grouped statement) and,
+ * and that operation's targets, open sessions per instance (OpenSessionCounts) and,
  * only while an operation is active, each named tenant's last version during it.
  */
 import { instanceStatus } from '../../../core/instances/instance-status.js';
 import { pastHealthGate, type RolloutInFlight, type SessionCandidate } from '../../../core/sessions/allocate-session.js';
 import type { Host, Instance, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
+import type { OpenSessionCounts } from './open-session-counts.js';
 
 export interface PlacementInputs {
   service: Service;
@@ -27,12 +28,13 @@ export async function loadPlacementInputs(
   service: Service,
   tenants: ReadonlySet<string>,
   hosts: ReadonlyMap<string, Host>,
+  openCounts: OpenSessionCounts,
   clock: { now: number; heartbeatS: number },
 ): Promise<PlacementInputs> {
   const [instances, active, counts] = await Promise.all([
     tx.listInstances({ service: service.name }),
     tx.listOperations({ service: service.name, activeOnly: true, limit: 1 }),
-    tx.countOpenSessionsByInstance(service.name, clock.now),
+    openCounts.read(tx, service.name, clock.now),
   ]);
   const activeOperation = active[0];
   const targets = activeOperation === undefined ? [] : await tx.listTargets(activeOperation.id);
@@ -49,7 +51,7 @@ export async function loadPlacementInputs(
     if (instance.removed_at !== null) continue;
     const host = hosts.get(instance.host);
     const status = instanceStatus(instance, { now: clock.now, heartbeatS: clock.heartbeatS, hostLastHeartbeatAt: host?.last_heartbeat_at });
-    const candidate: SessionCandidate = { instance_id: instance.instance_id, status, version: instance.observed?.version ?? null, open_sessions: counts[instance.instance_id] ?? 0 };
+    const candidate: SessionCandidate = { instance_id: instance.instance_id, status, version: instance.observed?.version ?? null, open_sessions: counts.get(instance.instance_id) ?? 0 };
     candidates.push(candidate);
     placement.set(instance.instance_id, { candidate, instance, address: host?.address ?? instance.host });
   }

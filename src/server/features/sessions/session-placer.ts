@@ -13,6 +13,7 @@ import { allocateSession } from '../../../core/sessions/allocate-session.js';
 import type { Service, Session } from '../../../core/types.js';
 import { refusalError } from '../../http/error-reply.js';
 import type { ServerContext } from '../../server-context.js';
+import { OpenSessionCounts } from './open-session-counts.js';
 import { loadPlacementInputs, type PlacementInputs } from './placement-inputs.js';
 
 export interface SessionRequest {
@@ -30,6 +31,7 @@ interface Pending {
 export class SessionPlacer {
   #queue: Pending[] = [];
   #running = false;
+  readonly #openCounts = new OpenSessionCounts();
 
   /** `draw` yields the canary draw in [0, 1); tests pass a fixed sequence. */
   constructor(
@@ -77,7 +79,15 @@ export class SessionPlacer {
       for (const { pending } of placed) pending.reject(error);
       return;
     }
-    for (const { pending, session } of placed) pending.resolve(session);
+    for (const { pending, session } of placed) {
+      this.#openCounts.placed(session.service, session.instance_id);
+      pending.resolve(session);
+    }
+  }
+
+  /** Tells the load counts that a session which was open has ended. */
+  ended(session: Session): void {
+    this.#openCounts.ended(session.service, session.instance_id);
   }
 
   /** One read transaction for every service the batch names; undefined for an unknown service. */
@@ -93,7 +103,7 @@ export class SessionPlacer {
       const result = new Map<string, PlacementInputs | undefined>();
       for (const [name, tenants] of tenantsByService) {
         const service: Service | undefined = await tx.getService(name);
-        result.set(name, service === undefined ? undefined : await loadPlacementInputs(tx, service, tenants, hosts, { now, heartbeatS: this.ctx.timers.heartbeatS }));
+        result.set(name, service === undefined ? undefined : await loadPlacementInputs(tx, service, tenants, hosts, this.#openCounts, { now, heartbeatS: this.ctx.timers.heartbeatS }));
       }
       return result;
     });

@@ -61,8 +61,11 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.delete('/api/v1/sessions/:session_id', { schema: { params: SessionParams, response: { 200: SessionWithStatus }, tags: ['sessions'] } }, async (request) => {
     const { session_id } = request.params as Static<typeof SessionParams>;
-    const ended = await ctx.store.endSession(session_id, ctx.now());
+    const now = ctx.now();
+    const ended = await ctx.store.endSession(session_id, now);
     if (ended === undefined) throw sessionNotFound(session_id);
+    // Ended by this call (not before) while still unexpired: it leaves its instance's load.
+    if (ended.ended_at === now && ended.expires_at > now) placer.ended(ended);
     return { ...presentSession(ended), instance_status: await currentInstanceStatus(ctx, ended) };
   });
 }
