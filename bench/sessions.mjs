@@ -14,6 +14,7 @@
  * (e.g. "100") override; BENCH_SERVER_NODE_OPTIONS reaches the server only (e.g.
  * "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes).
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { LocalFleet } from '../dist/local-fleet/local-fleet.js';
@@ -103,6 +104,26 @@ async function hollowFleet(fleet, service, count) {
   return agents;
 }
 
+/** CPU seconds (user + system) the process has used so far; Linux only, null elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `load`, adding the server's CPU milliseconds per request: a figure other processes on the machine barely move. */
+async function withServerCpu(fleet, load) {
+  const before = cpuSeconds(fleet.server.pid);
+  const figures = await load();
+  const after = cpuSeconds(fleet.server.pid);
+  const perRequest = before === null || after === null ? null : Math.round(((after - before) * 1000 * 1000) / figures.requests_total) / 1000;
+  return { ...figures, server_cpu_ms_per_request: perRequest };
+}
+
 async function loadTest(fleet, service) {
   return summarize(await autocannon({
     url: `${fleet.server.url}/api/v1/sessions`,
@@ -150,9 +171,9 @@ try {
     agents.push(...(await hollowFleet(fleet, service, count)));
     const sample = await fleet.api.post('/api/v1/sessions', { service });
     if (sample.runtime_version !== 'v1') throw new Error(`sample session got ${JSON.stringify(sample)}`);
-    runs.push({ instances: count, connections: CONNECTIONS, duration_s: DURATION_S, ...(await loadTest(fleet, service)) });
+    runs.push({ instances: count, connections: CONNECTIONS, duration_s: DURATION_S, ...(await withServerCpu(fleet, () => loadTest(fleet, service))) });
   }
-  const ceiling = await healthzCeiling(fleet);
+  const ceiling = await withServerCpu(fleet, () => healthzCeiling(fleet));
   const first = runs[0];
   console.log(JSON.stringify({
     benchmark: 'session_allocation',

@@ -117,6 +117,20 @@ export interface Instance {
   created_at: number;
 }
 
+/**
+ * The few fields of a live instance that session placement reads: enough to derive its
+ * status and probed version, and to say where it is. Read in one narrow query, because
+ * placement reads every instance of a service for each batch of sessions.
+ */
+export interface InstancePlacement {
+  instance_id: string;
+  host: string;
+  port: number;
+  removed_at: null;
+  goal: Pick<InstanceGoal, 'version' | 'generation'>;
+  observed: Pick<InstanceObservation, 'status' | 'version' | 'achieved_generation'> | null;
+}
+
 /** Public instance status (CONTRACT §2). */
 export type InstanceStatus =
   | 'pending'

@@ -13,6 +13,7 @@ import type {
   Instance,
   InstanceGoal,
   InstanceObservation,
+  InstancePlacement,
   Operation,
   OperationTarget,
   Release,
@@ -86,6 +87,9 @@ export class KyselyStore implements Store {
   }
   listInstances(filter: { service?: string; host?: string }): Promise<Instance[]> {
     return instances.listInstances(this.db, filter);
+  }
+  listInstancePlacements(service: string): Promise<InstancePlacement[]> {
+    return instances.listInstancePlacements(this.db, service);
   }
   setInstanceGoal(instanceId: string, goal: InstanceGoal): Promise<void> {
     return instances.setInstanceGoal(this.db, instanceId, goal);

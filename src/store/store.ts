@@ -11,6 +11,7 @@ import type {
   Instance,
   InstanceGoal,
   InstanceObservation,
+  InstancePlacement,
   Operation,
   OperationKind,
   OperationTarget,
@@ -66,6 +67,8 @@ export interface Store {
   getInstance(instanceId: string): Promise<Instance | undefined>;
   /** Includes instances marked removed; callers filter. Ordered by instance_id. */
   listInstances(filter: { service?: string; host?: string }): Promise<Instance[]>;
+  /** Live (not removed) instances of a service, only what session placement reads. Ordered by instance_id. */
+  listInstancePlacements(service: string): Promise<InstancePlacement[]>;
   setInstanceGoal(instanceId: string, goal: InstanceGoal): Promise<void>;
   setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void>;
   markInstanceRemoved(instanceId: string, at: number): Promise<void>;

@@ -4,7 +4,14 @@
  * that observation is. Deriving it keeps one source of truth and makes `unknown`
  * (a silent host) appear without any writer.
  */
-import type { Instance, InstanceStatus } from '../types.js';
+import type { Instance, InstanceGoal, InstanceObservation, InstanceStatus } from '../types.js';
+
+/** What the status derives from: an Instance has it all; hot paths may read only these fields. */
+export interface InstanceStatusFacts {
+  removed_at: number | null;
+  goal: Pick<InstanceGoal, 'version' | 'generation'>;
+  observed: Pick<InstanceObservation, 'status' | 'achieved_generation'> | null;
+}
 
 /** Heartbeats an agent may miss before its instances count as `unknown`. */
 export const MISSED_HEARTBEATS_FOR_UNKNOWN = 3;
@@ -16,7 +23,7 @@ export interface StatusContext {
   hostLastHeartbeatAt: number | undefined;
 }
 
-export function instanceStatus(instance: Instance, ctx: StatusContext): InstanceStatus {
+export function instanceStatus(instance: InstanceStatusFacts, ctx: StatusContext): InstanceStatus {
   const observed = instance.observed;
   if (instance.removed_at !== null) return observed?.status === 'stopped' ? 'stopped' : 'draining';
   if (observed === null) return 'pending';

@@ -6,7 +6,7 @@
  */
 import { instanceStatus } from '../../../core/instances/instance-status.js';
 import { pastHealthGate, type RolloutInFlight, type SessionCandidate } from '../../../core/sessions/allocate-session.js';
-import type { Host, Instance, Service } from '../../../core/types.js';
+import type { Host, InstancePlacement, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { OpenSessionCounts } from './open-session-counts.js';
 
@@ -15,7 +15,7 @@ export interface PlacementInputs {
   /** Live instances with their derived status; open_sessions grows as a batch places sessions. */
   candidates: SessionCandidate[];
   /** Each candidate by instance_id, with its instance row and its host's advertised address. */
-  placement: Map<string, { candidate: SessionCandidate; instance: Instance; address: string }>;
+  placement: Map<string, { candidate: SessionCandidate; instance: InstancePlacement; address: string }>;
   operation: RolloutInFlight | null;
   /** Epoch ms the active operation started; tenant history counts from here. */
   operationSince: number | null;
@@ -32,7 +32,7 @@ export async function loadPlacementInputs(
   clock: { now: number; heartbeatS: number },
 ): Promise<PlacementInputs> {
   const [instances, active, counts] = await Promise.all([
-    tx.listInstances({ service: service.name }),
+    tx.listInstancePlacements(service.name),
     tx.listOperations({ service: service.name, activeOnly: true, limit: 1 }),
     openCounts.read(tx, service.name, clock.now),
   ]);
@@ -48,7 +48,6 @@ export async function loadPlacementInputs(
   const candidates: SessionCandidate[] = [];
   const placement: PlacementInputs['placement'] = new Map();
   for (const instance of instances) {
-    if (instance.removed_at !== null) continue;
     const host = hosts.get(instance.host);
     const status = instanceStatus(instance, { now: clock.now, heartbeatS: clock.heartbeatS, hostLastHeartbeatAt: host?.last_heartbeat_at });
     const candidate: SessionCandidate = { instance_id: instance.instance_id, status, version: instance.observed?.version ?? null, open_sessions: counts.get(instance.instance_id) ?? 0 };
