@@ -1,7 +1,8 @@
 /**
  * Client sessions (CONTRACT §2 Sessions): one row per session, written before the API
- * answers 201. The partial index holds only open-or-expired-but-not-ended rows, which is
- * what counting open sessions per instance scans; the tenant index serves stickiness.
+ * answers 201. The partial index holds only not-ended rows, ordered by instance, so
+ * counting open sessions per instance walks it once without sorting (GROUP BY follows the
+ * index); the tenant index serves stickiness.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 
@@ -24,7 +25,7 @@ export const sessionsMigration: Migration = {
     await db.schema
       .createIndex('sessions_not_ended')
       .on('sessions')
-      .columns(['service', 'expires_at', 'instance_id'])
+      .columns(['service', 'instance_id', 'expires_at'])
       .where(sql.ref('ended_at'), 'is', null)
       .execute();
     await db.schema.createIndex('sessions_by_tenant').on('sessions').columns(['service', 'tenant_id', 'created_at']).execute();
