@@ -52,7 +52,13 @@ export class SessionPlacer {
 
   async #drain(): Promise<void> {
     try {
-      while (this.#queue.length > 0) await this.#placeBatch(this.#queue.splice(0));
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0);
+        // A bug must fail the batch's requests (500), never leave them hanging.
+        await this.#placeBatch(batch).catch((error: unknown) => {
+          for (const pending of batch) pending.reject(error);
+        });
+      }
     } finally {
       this.#running = false;
     }
