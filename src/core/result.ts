@@ -9,8 +9,8 @@ export function firstFailure(...checks: Check[]): Check {
   return checks.find((c) => !c.ok) ?? { ok: true };
 }
 
-/** Kinds of refusal; the HTTP layer maps each to a status code. */
-export type RefusalKind = 'input' | 'not_found' | 'conflict' | 'unprocessable';
+/** Kinds of refusal; the HTTP layer maps each to a status code. `unavailable` means "retry later". */
+export type RefusalKind = 'input' | 'not_found' | 'conflict' | 'unprocessable' | 'unavailable';
 
 /** A decision that could not be carried out, as data with a stable reason code. */
 export interface Refusal {

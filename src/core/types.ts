@@ -139,6 +139,21 @@ export interface InstanceIsolation {
   rebuild: { operation_id: string; version: string; attempts: number; gave_up: boolean } | null;
 }
 
+/**
+ * The few fields of a live instance that session placement reads: enough to derive its
+ * status and probed version, and to say where it is. Read in one narrow query, because
+ * placement reads every instance of a service for each batch of sessions.
+ */
+export interface InstancePlacement {
+  instance_id: string;
+  host: string;
+  port: number;
+  removed_at: null;
+  goal: Pick<InstanceGoal, 'version' | 'generation'>;
+  observed: Pick<InstanceObservation, 'status' | 'version' | 'achieved_generation'> | null;
+  isolation: InstanceIsolation | null;
+}
+
 /** Public instance status (CONTRACT §2). */
 export type InstanceStatus =
   | 'pending'
@@ -300,4 +315,25 @@ export interface VersionInterval {
   version: string;
   from: number;
   to: number | null;
+}
+
+/**
+ * A client session placed on one instance (CONTRACT §2 Sessions). Its own durable record:
+ * sessions are too many to audit one by one. Open while `ended_at` is null and `expires_at`
+ * is in the future.
+ */
+export interface Session {
+  session_id: string;
+  service: string;
+  tenant_id: string | null;
+  instance_id: string;
+  host: string;
+  /** Where clients reach the instance: its host's advertised address. */
+  address: string;
+  port: number;
+  /** The version the instance probed when the session was given. */
+  runtime_version: string;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
 }

@@ -145,6 +145,21 @@ export interface AuditEventTable {
   details_json: string;
 }
 
+/** Client sessions (migration 004); `ended_at` null while not ended. Primary key session_id. */
+export interface SessionTable {
+  session_id: string;
+  service: string;
+  tenant_id: string | null;
+  instance_id: string;
+  host: string;
+  address: string;
+  port: number;
+  runtime_version: string;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
+}
+
 /** Every table the store owns, keyed by table name. */
 export interface Database {
   releases: ReleaseTable;
@@ -155,4 +170,5 @@ export interface Database {
   operation_targets: OperationTargetTable;
   instance_versions: InstanceVersionTable;
   audit_events: AuditEventTable;
+  sessions: SessionTable;
 }

@@ -4,8 +4,8 @@
  * Updates of an unknown instance change nothing; callers check existence when it matters.
  */
 import type { Kysely } from 'kysely';
-import type { Instance, InstanceGoal, InstanceIsolation, InstanceObservation } from '../core/types.js';
-import { toJsonOrNull } from './column-codecs.js';
+import type { Instance, InstanceGoal, InstanceIsolation, InstanceObservation, InstancePlacement, ObservedStatus } from '../core/types.js';
+import { fromJsonOrNull, toJsonOrNull } from './column-codecs.js';
 import type { Database } from './database-schema.js';
 import { goalToColumns, instanceFromRow, instanceToRow, observationToColumns } from './instance-rows.js';
 
@@ -52,4 +52,25 @@ export async function deleteInstance(db: Kysely<Database>, instanceId: string): 
 
 export async function recordObservation(db: Kysely<Database>, instanceId: string, observation: InstanceObservation): Promise<void> {
   await db.updateTable('instances').set(observationToColumns(observation)).where('instance_id', '=', instanceId).execute();
+}
+
+/** Live instances of a service, only the columns placement needs; ordered by instance_id. */
+export async function listInstancePlacements(db: Kysely<Database>, service: string): Promise<InstancePlacement[]> {
+  const rows = await db
+    .selectFrom('instances')
+    .select(['instance_id', 'host', 'port', 'goal_version', 'goal_generation', 'observed_status', 'observed_version', 'achieved_generation', 'isolation_json'])
+    .where('service', '=', service)
+    .where('removed_at', 'is', null)
+    .orderBy('instance_id')
+    .execute();
+  return rows.map((row) => ({
+    instance_id: row.instance_id,
+    host: row.host,
+    port: row.port,
+    removed_at: null,
+    goal: { version: row.goal_version, generation: row.goal_generation },
+    // observed_status is written with every observation, so it alone marks "observed at least once".
+    observed: row.observed_status === null ? null : { status: row.observed_status as ObservedStatus, version: row.observed_version, achieved_generation: row.achieved_generation ?? 0 },
+    isolation: fromJsonOrNull<InstanceIsolation>(row.isolation_json),
+  }));
 }

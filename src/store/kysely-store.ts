@@ -14,10 +14,12 @@ import type {
   InstanceGoal,
   InstanceIsolation,
   InstanceObservation,
+  InstancePlacement,
   Operation,
   OperationTarget,
   Release,
   Service,
+  Session,
   VersionInterval,
 } from '../core/types.js';
 import * as audit from './audit-queries.js';
@@ -28,6 +30,7 @@ import * as instances from './instance-queries.js';
 import * as operations from './operation-queries.js';
 import * as releases from './release-queries.js';
 import * as services from './service-queries.js';
+import * as sessions from './session-queries.js';
 import type { AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from './store.js';
 
 export class KyselyStore implements Store {
@@ -85,6 +88,9 @@ export class KyselyStore implements Store {
   }
   listInstances(filter: { service?: string; host?: string }): Promise<Instance[]> {
     return instances.listInstances(this.db, filter);
+  }
+  listInstancePlacements(service: string): Promise<InstancePlacement[]> {
+    return instances.listInstancePlacements(this.db, service);
   }
   setInstanceGoal(instanceId: string, goal: InstanceGoal): Promise<void> {
     return instances.setInstanceGoal(this.db, instanceId, goal);
@@ -147,5 +153,21 @@ export class KyselyStore implements Store {
   }
   listAudit(filter: AuditFilter): Promise<AuditEvent[]> {
     return audit.listAudit(this.db, filter);
+  }
+
+  insertSessions(list: Session[]): Promise<void> {
+    return sessions.insertSessions(this.db, list);
+  }
+  getSession(sessionId: string): Promise<Session | undefined> {
+    return sessions.getSession(this.db, sessionId);
+  }
+  endSession(sessionId: string, at: number): Promise<Session | undefined> {
+    return this.#inTransaction((trx) => sessions.endSession(trx, sessionId, at));
+  }
+  countOpenSessionsByInstance(service: string, now: number): Promise<Record<string, number>> {
+    return sessions.countOpenSessionsByInstance(this.db, service, now);
+  }
+  lastTenantVersion(service: string, tenantId: string, since: number): Promise<string | undefined> {
+    return sessions.lastTenantVersion(this.db, service, tenantId, since);
   }
 }

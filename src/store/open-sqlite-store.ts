@@ -1,13 +1,14 @@
 /**
  * Opens the SQLite engine: one file, WAL so readers never wait for the writer, a busy
- * timeout so a briefly held lock is waited out rather than reported, and foreign keys on
- * (SQLite leaves them off by default).
+ * timeout so a briefly held lock is waited out rather than reported, foreign keys on
+ * (SQLite leaves them off by default), and compiled statements reused (sqlite-statement-cache.ts).
  */
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database-schema.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations/migrate-to-latest.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Store } from './store.js';
 
 /** How long a statement waits for another connection's lock before failing. */
@@ -19,7 +20,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   try {
     await migrateToLatest(db, 'sqlite');
   } catch (error) {

@@ -8,6 +8,7 @@ import { auditContract } from './contract/audit.contract.js';
 import { catalogContract } from './contract/catalog.contract.js';
 import { instancesContract } from './contract/instances.contract.js';
 import { operationsContract } from './contract/operations.contract.js';
+import { sessionsContract } from './contract/sessions.contract.js';
 import { transactionsContract } from './contract/transactions.contract.js';
 import type { Store } from './store.js';
 
@@ -51,5 +52,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     operationsContract(context);
     auditContract(context);
     transactionsContract(context);
+    sessionsContract(context);
   });
 }

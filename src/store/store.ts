@@ -12,11 +12,13 @@ import type {
   InstanceGoal,
   InstanceIsolation,
   InstanceObservation,
+  InstancePlacement,
   Operation,
   OperationKind,
   OperationTarget,
   Release,
   Service,
+  Session,
   VersionInterval,
 } from '../core/types.js';
 
@@ -66,6 +68,8 @@ export interface Store {
   getInstance(instanceId: string): Promise<Instance | undefined>;
   /** Includes instances marked removed; callers filter. Ordered by instance_id. */
   listInstances(filter: { service?: string; host?: string }): Promise<Instance[]>;
+  /** Live (not removed) instances of a service, only what session placement reads. Ordered by instance_id. */
+  listInstancePlacements(service: string): Promise<InstancePlacement[]>;
   setInstanceGoal(instanceId: string, goal: InstanceGoal): Promise<void>;
   setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void>;
   /** Sets or (null) clears the drift isolation; the instance is out of service while set. */
@@ -98,4 +102,15 @@ export interface Store {
   appendAudit(event: AuditEventDraft): Promise<AuditEvent>;
   /** Oldest first. */
   listAudit(filter: AuditFilter): Promise<AuditEvent[]>;
+
+  // Client sessions: their own record, never audited one by one.
+  /** Inserts sessions in one statement; throws on a duplicate session_id. */
+  insertSessions(sessions: Session[]): Promise<void>;
+  getSession(sessionId: string): Promise<Session | undefined>;
+  /** Sets ended_at once (a second call keeps the first time); returns the record, undefined when unknown. */
+  endSession(sessionId: string, at: number): Promise<Session | undefined>;
+  /** Open sessions (not ended, expires_at > now) of a service by instance_id; instances with none are absent. */
+  countOpenSessionsByInstance(service: string, now: number): Promise<Record<string, number>>;
+  /** The runtime_version of the tenant's newest session of the service created at or after `since`. */
+  lastTenantVersion(service: string, tenantId: string, since: number): Promise<string | undefined>;
 }

@@ -5,7 +5,15 @@
  * (a silent host) appear without any writer. The one stored input is drift isolation
  * (`instance.isolation`), which shows as `quarantined` or `unhealthy` while it lasts.
  */
-import type { Instance, InstanceStatus } from '../types.js';
+import type { Instance, InstanceGoal, InstanceIsolation, InstanceObservation, InstanceStatus } from '../types.js';
+
+/** What the status derives from: an Instance has it all; hot paths may read only these fields. */
+export interface InstanceStatusFacts {
+  removed_at: number | null;
+  goal: Pick<InstanceGoal, 'version' | 'generation'>;
+  observed: Pick<InstanceObservation, 'status' | 'achieved_generation'> | null;
+  isolation: Pick<InstanceIsolation, 'status'> | null;
+}
 
 /** Heartbeats an agent may miss before its instances count as `unknown`. */
 export const MISSED_HEARTBEATS_FOR_UNKNOWN = 3;
@@ -19,7 +27,7 @@ export interface StatusContext {
   draining?: boolean;
 }
 
-export function instanceStatus(instance: Instance, ctx: StatusContext): InstanceStatus {
+export function instanceStatus(instance: InstanceStatusFacts, ctx: StatusContext): InstanceStatus {
   const observed = instance.observed;
   if (instance.removed_at !== null) return observed?.status === 'stopped' ? 'stopped' : 'draining';
   // Isolation outranks everything a live instance can show: a person must see it is out of service.

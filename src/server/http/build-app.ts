@@ -15,6 +15,7 @@ import { registerRebootstrapRoutes } from '../features/rebootstrap/rebootstrap-r
 import { registerReleaseRoutes } from '../features/releases/release-routes.js';
 import { registerRollbackRoutes } from '../features/rollbacks/rollback-routes.js';
 import { registerServiceRoutes } from '../features/services/service-routes.js';
+import { registerSessionRoutes } from '../features/sessions/session-routes.js';
 import { handleError, errorBody } from './error-reply.js';
 import { authenticate, type Tokens } from './request-identity.js';
 
@@ -58,6 +59,7 @@ export async function buildApp(ctx: ServerContext, tokens: Tokens): Promise<Fast
   registerRollbackRoutes(app, ctx);
   registerRebootstrapRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerSessionRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
   return app;
 }

@@ -33,6 +33,11 @@ export function refusalError(refusal: Refusal): FerryError {
       return new ConflictError(refusal.code, refusal.message, details);
     case 'unprocessable':
       return new UnprocessableError(refusal.code, refusal.message, details);
+    case 'unavailable': {
+      // The core may suggest when to retry (details.retry_after_s); one second otherwise.
+      const retryAfterS = typeof details.retry_after_s === 'number' ? details.retry_after_s : 1;
+      return new UnavailableError(refusal.code, refusal.message, retryAfterS, details);
+    }
   }
 }
 

@@ -80,7 +80,9 @@ export class OperationReconciler {
       const [targets, instances] = await Promise.all([tx.listTargets(id), tx.listInstances({ service: operation.service })]);
       const instancesById = new Map(instances.map((i) => [i.instance_id, i]));
       const now = this.ctx.now();
-      const plan = planOperation({ operation, targets, instances: instancesById, service, now });
+      // Session counts matter only to a service that drains before it replaces (drain_s > 0).
+      const openSessions = service.drain_s > 0 ? new Map(Object.entries(await tx.countOpenSessionsByInstance(service.name, now))) : undefined;
+      const plan = planOperation({ operation, targets, instances: instancesById, service, now, ...(openSessions ? { openSessions } : {}) });
       if (isEmptyPlan(plan)) return [];
       await applyOperationPlan(tx, operation, plan, now);
       if (plan.operation !== null) this.again = true; // a status change may unlock the next step at once

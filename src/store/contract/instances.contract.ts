@@ -92,6 +92,39 @@ export function instancesContract(ctx: ContractContext): void {
       expect((await ctx.store().listInstances({})).map((i) => i.instance_id)).toEqual(['web-1', 'web-2']);
     });
 
+    it('lists the placement facts of live instances of one service, by instance_id', async () => {
+      await withServices('web', 'api');
+      const observed = sampleObservation();
+      const isolation = {
+        status: 'quarantined' as const,
+        policy: 'quarantine' as const,
+        reason: { code: 'version_mismatch', message: 'answered 1.0.0, expected 2.0.0' },
+        expected_version: '2.0.0',
+        observed_version: '1.0.0',
+        since: 1_700_000_000_000,
+        pinned_version: null,
+        rebuild: null,
+      };
+      await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-2', host: 'host-b', port: 1, observed, isolation }));
+      await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-1', host: 'host-a', port: 2, observed: null }));
+      await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-0', host: 'host-a', port: 3, removed_at: 5 }));
+      await ctx.store().insertInstance(sampleInstance({ instance_id: 'api-1', service: 'api', host: 'host-a', port: 4 }));
+      const web2 = (await ctx.store().getInstance('web-2'))!;
+      expect(await ctx.store().listInstancePlacements('web')).toEqual([
+        { instance_id: 'web-1', host: 'host-a', port: 2, removed_at: null, goal: { version: web2.goal.version, generation: web2.goal.generation }, observed: null, isolation: null },
+        {
+          instance_id: 'web-2',
+          host: 'host-b',
+          port: 1,
+          removed_at: null,
+          goal: { version: web2.goal.version, generation: web2.goal.generation },
+          observed: { status: observed.status, version: observed.version, achieved_generation: observed.achieved_generation },
+          isolation,
+        },
+      ]);
+      expect(await ctx.store().listInstancePlacements('nothing')).toEqual([]);
+    });
+
     it('refuses an instance of an unknown service', async () => {
       await expect(ctx.store().insertInstance(sampleInstance({ service: 'ghost' }))).rejects.toThrow();
     });

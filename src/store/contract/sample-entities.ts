@@ -11,6 +11,7 @@ import type {
   OperationTarget,
   Release,
   Service,
+  Session,
 } from '../../core/types.js';
 
 export function sampleRelease(overrides: Partial<Release> = {}): Release {
@@ -135,6 +136,23 @@ export function sampleAudit(overrides: Partial<AuditEventDraft> = {}): AuditEven
     actor: 'alice',
     correlation_id: 'corr-1',
     details: { strategy: 'rolling', batches: [1, 2], nested: { ok: true, note: null } },
+    ...overrides,
+  };
+}
+
+export function sampleSession(overrides: Partial<Session> = {}): Session {
+  return {
+    session_id: 'ses-1',
+    service: 'web',
+    tenant_id: null,
+    instance_id: 'web-host-a-8080',
+    host: 'host-a',
+    address: '10.0.0.1',
+    port: 8080,
+    runtime_version: '1.0.0',
+    created_at: 1_700_000_000_000,
+    expires_at: 1_700_003_600_000,
+    ended_at: null,
     ...overrides,
   };
 }

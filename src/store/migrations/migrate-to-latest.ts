@@ -9,6 +9,7 @@ import type { SqlEngine } from '../sql-engine.js';
 import { initialMigration } from './001-initial.js';
 import { oneActiveOperationMigration } from './002-one-active-operation.js';
 import { rolloutStateMigration } from './003-rollout-state.js';
+import { sessionsMigration } from './004-sessions.js';
 import { driftMigration } from './005-drift.js';
 
 /** Every migration by name; names sort in the order they must run. */
@@ -17,7 +18,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '001-initial': initialMigration(engine),
     '002-one-active-operation': oneActiveOperationMigration,
     '003-rollout-state': rolloutStateMigration,
-    // 004 is another change's; names only need to sort in order, not be consecutive.
+    '004-sessions': sessionsMigration,
     '005-drift': driftMigration,
   };
 }
