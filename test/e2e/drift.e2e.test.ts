@@ -115,6 +115,12 @@ describe('drift end to end', () => {
     const metrics = await (await fetch(`${fleet.api.url}/metrics`)).text();
     expect(metrics).toMatch(/ferry_drifted_instances\{service="driftq"\} 1/);
 
+    // Out of session allocation from the moment it was isolated: every new session lands elsewhere.
+    const sessions = await Promise.all(Array.from({ length: 6 }, () => fleet.api.post('/api/v1/sessions', { service: 'driftq', ttl_s: 60 })));
+    expect(sessions.map((x: { instance_id: string }) => x.instance_id).filter((i: string) => i === id)).toEqual([]);
+    expect(sessions.every((x: { runtime_version: string }) => x.runtime_version === 'v2')).toBe(true);
+    for (const x of sessions) await fleet.api.request('DELETE', `/api/v1/sessions/${x.session_id}`);
+
     const stillWrong = await refusalOf(fleet.api.post(`/api/v1/instances/${id}/release`));
     expect(stillWrong).toMatchObject({ status: 422, code: 'version_still_wrong' });
     expect((stillWrong.body as any).error.details).toMatchObject({ expected: 'v2', observed: 'v1' });
