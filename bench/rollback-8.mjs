@@ -12,12 +12,8 @@
  * until 200, then SIGTERM and waiting for exit (median of samples taken before and
  * between the rollbacks). Prints one JSON object. Needs a build.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { extract } from 'tar';
-import { freePorts } from '../dist/local-fleet/free-port.js';
-import { packageHello } from '../dist/local-fleet/hello-packages.js';
 import { LocalFleet } from '../dist/local-fleet/local-fleet.js';
+import { declareHello, deployHello } from './lib/hello-fleet.mjs';
 import { median, round, stopOnSignal, stopPlusReadyOnce } from './lib/instance-floor.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -28,24 +24,14 @@ const FLOOR_SAMPLES_PER_RUN = 2;
 const fleet = await LocalFleet.start({ hosts: ['bench'] });
 const stopFleet = stopOnSignal(() => fleet.stop(['hello']));
 try {
-  const [v1, v2] = [await packageHello(fleet.dir, 'hello', 'v1'), await packageHello(fleet.dir, 'hello', 'v2')];
-  const unpacked = join(fleet.dir, 'floor');
-  mkdirSync(unpacked);
-  await extract({ file: v1.tarball, cwd: unpacked });
-  for (const p of [v1, v2]) await fleet.api.post('/api/v1/releases', { service: 'hello', version: p.version, package_url: p.package_url, sha256: p.sha256 });
-  const ports = await freePorts(INSTANCES);
-  await fleet.api.put('/api/v1/services/hello', {
-    start: 'node server.js',
-    instances: ports.map((port) => ({ host: 'bench', port })),
-    strategy: { type: 'all_at_once' },
-  });
+  const { v1, v2, unpacked } = await declareHello(fleet, INSTANCES, { type: 'all_at_once' });
 
-  await deployOnce(v1.version);
+  await deployHello(fleet, v1.version);
   await stopPlusReadyOnce(unpacked); // not counted: warms the file cache for the floor
   const floors = [];
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
-    await deployOnce(v2.version);
+    await deployHello(fleet, v2.version);
     for (let s = 0; s < FLOOR_SAMPLES_PER_RUN; s++) floors.push(await stopPlusReadyOnce(unpacked));
     runs.push(await rollbackOnce(v1.version));
   }
@@ -69,11 +55,6 @@ try {
   await stopFleet();
 }
 
-async function deployOnce(version) {
-  const { deploy_id } = await fleet.api.post('/api/v1/deployments', { service: 'hello', version });
-  const done = await fleet.api.waitForDeployment(deploy_id);
-  if (done.status !== 'succeeded') throw new Error(`deployment ${deploy_id} of ${version} ended ${done.status}: ${JSON.stringify(done.reason)}`);
-}
 
 async function rollbackOnce(expected) {
   const started = performance.now();

@@ -12,12 +12,8 @@
  * A deployment is timed from POST /api/v1/deployments until GET /api/v1/deployments/{id}
  * (polled every 20 ms) shows a terminal status. Prints one JSON object. Needs a build.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { extract } from 'tar';
-import { freePorts } from '../dist/local-fleet/free-port.js';
-import { packageHello } from '../dist/local-fleet/hello-packages.js';
 import { LocalFleet } from '../dist/local-fleet/local-fleet.js';
+import { declareHello, deployHello } from './lib/hello-fleet.mjs';
 import { median, round, stopOnSignal, stopPlusReadyOnce } from './lib/instance-floor.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -32,19 +28,9 @@ const FLOOR_SAMPLES_PER_RUN = 2;
 const fleet = await LocalFleet.start({ hosts: ['bench'], env: { FERRY_PROBE_INTERVAL_MS: '1000' } });
 const stopFleet = stopOnSignal(() => fleet.stop(['hello']));
 try {
-  const [v1, v2] = [await packageHello(fleet.dir, 'hello', 'v1'), await packageHello(fleet.dir, 'hello', 'v2')];
-  const unpacked = join(fleet.dir, 'floor');
-  mkdirSync(unpacked);
-  await extract({ file: v1.tarball, cwd: unpacked });
-  for (const p of [v1, v2]) await fleet.api.post('/api/v1/releases', { service: 'hello', version: p.version, package_url: p.package_url, sha256: p.sha256 });
-  const ports = await freePorts(INSTANCES);
-  await fleet.api.put('/api/v1/services/hello', {
-    start: 'node server.js',
-    instances: ports.map((port) => ({ host: 'bench', port })),
-    strategy: { type: 'rolling', batch_size: BATCH_SIZE, min_healthy_time_s: 0 },
-  });
+  const { v1, v2, unpacked } = await declareHello(fleet, INSTANCES, { type: 'rolling', batch_size: BATCH_SIZE, min_healthy_time_s: 0 });
 
-  await deployOnce(v1.version); // not timed: brings all 8 up on v1
+  await deployHello(fleet, v1.version); // not timed: brings all 8 up on v1
   await stopPlusReadyOnce(unpacked); // not counted: warms the file cache for the floor
   const floors = [];
   const pairs = [];
@@ -53,7 +39,7 @@ try {
     for (let s = 0; s < FLOOR_SAMPLES_PER_RUN; s++) floors.push(await stopPlusReadyOnce(unpacked));
     // Context, not the target's floor: a batch's instances start together and share the 2 cores.
     for (let s = 0; s < FLOOR_SAMPLES_PER_RUN; s++) pairs.push(Math.max(...(await Promise.all(Array.from({ length: BATCH_SIZE }, () => stopPlusReadyOnce(unpacked)))).map((f) => f.total)));
-    runs.push(await deployOnce(i % 2 === 0 ? v2.version : v1.version));
+    runs.push(await deployHello(fleet, i % 2 === 0 ? v2.version : v1.version));
   }
   const one = median(floors.map((f) => f.total));
   const floor = BATCHES * one;
@@ -79,13 +65,4 @@ try {
   }, null, 2));
 } finally {
   await stopFleet();
-}
-
-async function deployOnce(version) {
-  const started = performance.now();
-  const { deploy_id } = await fleet.api.post('/api/v1/deployments', { service: 'hello', version });
-  const done = await fleet.api.waitForDeployment(deploy_id);
-  const ms = performance.now() - started;
-  if (done.status !== 'succeeded') throw new Error(`deployment ${deploy_id} of ${version} ended ${done.status}: ${JSON.stringify(done.reason)}`);
-  return ms;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance, makeOperation, makeTarget } from '../operations/fake-fleet.js';
+import { makeInstance, makeIsolation, makeOperation, makeTarget } from '../operations/fake-fleet.js';
 import { instanceStatus } from '../instances/instance-status.js';
 import { DRIFT_ACTOR, MAX_REBUILD_ATTEMPTS } from './drift-plan.js';
 import { answering, applyDriftPlanTo, eventTypes, HEARTBEAT_S, NOW, snapshot } from './drift-fixtures.js';
@@ -98,16 +98,14 @@ describe('planDrift: episodes', () => {
   });
 
   it('after a rebuild, a whole-service deployment that cleared pins is not undone by restoring the old pin', () => {
-    const isolation = {
-      status: 'quarantined' as const,
-      policy: 'rebuild' as const,
+    const isolation = makeIsolation({
       reason: { code: 'version_mismatch', message: 'x' },
       expected_version: 'v1',
       observed_version: 'v3',
       since: NOW - 10,
       pinned_version: 'v1',
       rebuild: { operation_id: 'dep-old', version: 'v1', attempts: 1, gave_up: false },
-    };
+    });
     const plan = planDrift(snapshot([{ ...makeInstance('i1', 'v2'), isolation }]));
     expect(eventTypes(plan)).toEqual(['instance_rebuilt i1']);
     expect(plan.pins).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance, T0 } from '../operations/fake-fleet.js';
+import { makeInstance, makeIsolation, T0 } from '../operations/fake-fleet.js';
 import type { Instance, InstanceObservation } from '../types.js';
 import { expectedVersion, instanceStatus, MISSED_HEARTBEATS_FOR_UNKNOWN, type StatusContext } from './instance-status.js';
 
@@ -115,16 +115,7 @@ describe('expectedVersion', () => {
 });
 
 describe('instanceStatus while isolated by drift handling', () => {
-  const isolation = {
-    status: 'quarantined' as const,
-    policy: 'rebuild' as const,
-    reason: { code: 'version_mismatch', message: 'answered 0.9.0, expected 1.0.0' },
-    expected_version: '1.0.0',
-    observed_version: '0.9.0',
-    since: T0,
-    pinned_version: null,
-    rebuild: null,
-  };
+  const isolation = makeIsolation();
 
   it('quarantined, whatever the agent observes, even while a rebuild deploys it or its host is silent', () => {
     expect(instanceStatus(withObservation({ status: 'ready', version: '0.9.0' }, { isolation }), fresh)).toBe('quarantined');

@@ -12,6 +12,7 @@ import { initialRollout } from '../types.js';
 import type {
   AuditEvent,
   Instance,
+  InstanceIsolation,
   InstanceObservation,
   Operation,
   OperationStatus,
@@ -61,6 +62,21 @@ export function makeInstance(id: string, version: string | null, overrides: Part
     removed_at: null,
     isolation: null,
     created_at: T0,
+    ...overrides,
+  };
+}
+
+/** A drift isolation: quarantined under `rebuild` for answering 0.9.0 where 1.0.0 was expected. */
+export function makeIsolation(overrides: Partial<InstanceIsolation> = {}): InstanceIsolation {
+  return {
+    status: 'quarantined',
+    policy: 'rebuild',
+    reason: { code: 'version_mismatch', message: 'answered 0.9.0, expected 1.0.0' },
+    expected_version: '1.0.0',
+    observed_version: '0.9.0',
+    since: T0,
+    pinned_version: null,
+    rebuild: null,
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 /** Store contract: instances (goal and observation kept apart) and per-instance version history. */
 import { describe, expect, it } from 'vitest';
 import type { ContractContext } from '../store.contract.js';
+import { makeIsolation } from '../../core/operations/fake-fleet.js';
 import { sampleInstance, sampleObservation, sampleService } from './sample-entities.js';
 
 export function instancesContract(ctx: ContractContext): void {
@@ -46,16 +47,7 @@ export function instancesContract(ctx: ContractContext): void {
       await withServices('web');
       const instance = sampleInstance({ pinned_version: '1.0.0', observed: sampleObservation() });
       await ctx.store().insertInstance(instance);
-      const isolation = {
-        status: 'quarantined' as const,
-        policy: 'rebuild' as const,
-        reason: { code: 'version_mismatch', message: 'answered 0.9.0, expected 1.0.0' },
-        expected_version: '1.0.0',
-        observed_version: '0.9.0',
-        since: 77,
-        pinned_version: '1.0.0',
-        rebuild: { operation_id: 'dep-1', version: '1.0.0', attempts: 1, gave_up: false },
-      };
+      const isolation = makeIsolation({ since: 77, pinned_version: '1.0.0', rebuild: { operation_id: 'dep-1', version: '1.0.0', attempts: 1, gave_up: false } });
       await ctx.store().setInstanceIsolation(instance.instance_id, isolation);
       expect(await ctx.store().getInstance(instance.instance_id)).toEqual({ ...instance, isolation });
       await ctx.store().setInstanceIsolation(instance.instance_id, null);
@@ -95,16 +87,7 @@ export function instancesContract(ctx: ContractContext): void {
     it('lists the placement facts of live instances of one service, by instance_id', async () => {
       await withServices('web', 'api');
       const observed = sampleObservation();
-      const isolation = {
-        status: 'quarantined' as const,
-        policy: 'quarantine' as const,
-        reason: { code: 'version_mismatch', message: 'answered 1.0.0, expected 2.0.0' },
-        expected_version: '2.0.0',
-        observed_version: '1.0.0',
-        since: 1_700_000_000_000,
-        pinned_version: null,
-        rebuild: null,
-      };
+      const isolation = makeIsolation({ policy: 'quarantine' });
       await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-2', host: 'host-b', port: 1, observed, isolation }));
       await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-1', host: 'host-a', port: 2, observed: null }));
       await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-0', host: 'host-a', port: 3, removed_at: 5 }));
