@@ -33,7 +33,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await fleet?.stop([SERVICE]);
+  await fleet?.stop([SERVICE, 'drain']);
 }, 60_000);
 
 describe('sessions end to end', () => {
@@ -88,5 +88,41 @@ describe('sessions end to end', () => {
     const again = await pollUntil('sessions to be given again after the revert', async () => fleet.api.post('/api/v1/sessions', { service: SERVICE }).catch(() => undefined), { timeoutMs: 30_000 });
     expect(again.runtime_version).toBe('v1');
     expect(await answered(again.address, again.port)).toBe('v1');
+  });
+});
+
+describe('drain before replace', () => {
+  it('an instance with a session drains: no new session, stopped only once its session ends', async () => {
+    const drainPorts = await freePorts(2);
+    for (const version of ['v1', 'v2']) {
+      const p = await packageHello(fleet.dir, 'drain', version);
+      await fleet.api.post('/api/v1/releases', { service: 'drain', version, package_url: p.package_url, sha256: p.sha256 });
+    }
+    const strategy = { type: 'rolling', batch_size: 1, min_healthy_time_s: 0 };
+    await fleet.api.put('/api/v1/services/drain', { start: 'node server.js', drain_s: 60, strategy, instances: drainPorts.map((port) => ({ host: 'local', port })) });
+    const first = await fleet.api.post('/api/v1/deployments', { service: 'drain', version: 'v1' });
+    expect((await fleet.api.waitForDeployment(first.deploy_id)).status).toBe('succeeded');
+
+    const held = await fleet.api.post('/api/v1/sessions', { service: 'drain', ttl_s: 600 });
+    const { deploy_id } = await fleet.api.post('/api/v1/deployments', { service: 'drain', version: 'v2' });
+    await pollUntil('the instance with a session draining', async () => {
+      const { instances } = await fleet.api.get('/api/v1/services/drain/instances');
+      return instances.find((i: { instance_id: string }) => i.instance_id === held.instance_id)?.status === 'draining' ? true : undefined;
+    });
+    expect(await fleet.api.get(`/api/v1/sessions/${held.session_id}`)).toMatchObject({ instance_status: 'draining' });
+    expect(await answered(held.address, held.port)).toBe('v1'); // not stopped while its session lasts
+    const others = await Promise.all([1, 2, 3].map(() => fleet.api.post('/api/v1/sessions', { service: 'drain', ttl_s: 600 }).catch((e: unknown) => e)));
+    for (const other of others) {
+      if (other instanceof FerryApiError) expect(other.code).toBe('upgrading');
+      else expect((other as { instance_id: string }).instance_id).not.toBe(held.instance_id);
+    }
+    for (const other of others) if (!(other instanceof FerryApiError)) await fleet.api.request('DELETE', `/api/v1/sessions/${(other as { session_id: string }).session_id}`);
+    expect((await fleet.api.get(`/api/v1/deployments/${deploy_id}`)).status).toBe('running');
+
+    await fleet.api.request('DELETE', `/api/v1/sessions/${held.session_id}`);
+    const done = await fleet.api.waitForDeployment(deploy_id, 30_000);
+    expect(done.status).toBe('succeeded');
+    expect(await answered(held.address, held.port)).toBe('v2');
+    await fleet.api.put('/api/v1/services/drain', { start: 'node server.js', instances: [] });
   });
 });

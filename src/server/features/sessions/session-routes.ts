@@ -82,7 +82,13 @@ function sessionNotFound(sessionId: string): NotFoundError {
 
 /** The instance's status now, so a caller can tell its instance was isolated; `stopped` once the instance is gone. */
 async function currentInstanceStatus(ctx: ServerContext, session: Session): Promise<InstanceStatus> {
-  const [instance, host] = await Promise.all([ctx.store.getInstance(session.instance_id), ctx.store.getHost(session.host)]);
+  const [instance, host, active] = await Promise.all([
+    ctx.store.getInstance(session.instance_id),
+    ctx.store.getHost(session.host),
+    ctx.store.listOperations({ service: session.service, activeOnly: true, limit: 1 }),
+  ]);
   if (instance === undefined) return 'stopped';
-  return instanceStatus(instance, { now: ctx.now(), heartbeatS: ctx.timers.heartbeatS, hostLastHeartbeatAt: host?.last_heartbeat_at });
+  const targets = active[0] === undefined ? [] : await ctx.store.listTargets(active[0].id);
+  const draining = targets.some((t) => t.instance_id === instance.instance_id && t.status === 'draining');
+  return instanceStatus(instance, { now: ctx.now(), heartbeatS: ctx.timers.heartbeatS, hostLastHeartbeatAt: host?.last_heartbeat_at, draining });
 }
