@@ -149,6 +149,11 @@ export class InstanceSupervisor {
     this.entry(spec.instanceId, spec.instanceDir).spec = spec;
   }
 
+  /** Process groups of the instances it supervises (each instance leads its own group). */
+  recordedGroups(): number[] {
+    return [...this.tracked.values()].flatMap((t) => (t.record === null ? [] : [t.record.pid]));
+  }
+
   snapshot(instanceId: string): ProcessSnapshot {
     const t = this.tracked.get(instanceId);
     const record = t?.record ?? null;

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -94,6 +95,18 @@ describe('startAgent', () => {
     await waitFor('instance reported stopped', () => plane.lastReport('hello-h1-1')?.status === 'stopped');
     await expect(stat(instanceDir(root, 'hello', 'hello-h1-1'))).rejects.toThrow();
     expect(() => process.kill(report.pid!, 0)).toThrow();
+  });
+
+  it('stops, when it starts, an instance process that no launch record names', async () => {
+    // What an agent killed between spawning an instance and writing its pid.json leaves behind.
+    const release = path.join(root, 'hello', 'releases', 'orphaned');
+    await mkdir(release, { recursive: true });
+    const orphan = spawn('sh', ['-c', 'sleep 60'], { cwd: release, detached: true, stdio: 'ignore' });
+    pids.add(orphan.pid!);
+    let gone = false;
+    orphan.once('exit', () => (gone = true));
+    await agent();
+    await waitFor('the orphan stopped', () => gone);
   });
 
   it('keeps running and retrying when the server rejects its token', async () => {

@@ -4,8 +4,9 @@
  * processes alive, and reports what it sees in heartbeats.
  *
  * Start-up order: empty `.tmp/` (leftovers of an interrupted install), adopt the instance
- * processes a previous agent left running (none is restarted), probe them once so the
- * first heartbeat tells the truth, then heartbeat and long-poll.
+ * processes a previous agent left running (none is restarted), stop any instance process
+ * no record names (started by an agent killed before it wrote `pid.json`), probe them
+ * once so the first heartbeat tells the truth, then heartbeat and long-poll.
  */
 import { mkdir } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
@@ -17,6 +18,7 @@ import { HeartbeatScheduler } from './heartbeat-scheduler.js';
 import { tmpDir } from './host-layout.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
 import { removeTree } from './read-only-tree.js';
+import { stopOrphans } from './orphan-processes.js';
 import { ReleaseClaims } from './release-claims.js';
 import { keptReleases } from './release-gc.js';
 import { ServerClient } from './server-client.js';
@@ -46,6 +48,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   });
   const registry = new WorkerRegistry({ root: opts.root, supervisor, claims: new ReleaseClaims(), log, onChange }, log);
   for (const found of await supervisor.adoptAll()) registry.addFromDisk(found.instanceId, found.service);
+  await stopOrphans(opts.root, supervisor.recordedGroups(), opts.timers.stopGraceS * 1000, log);
   await registry.settled();
   await registry.observeAll();
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findOrphanGroups } from '../agent/orphan-processes.js';
 import { FerryApi } from './ferry-api.js';
 import { startAgentProcess, startServerProcess, type FerryProcess, type ServerProcess } from './ferry-processes.js';
 import { pollUntil } from './poll-until.js';
@@ -101,9 +102,17 @@ export class LocalFleet {
     return pids;
   }
 
+  /** Kills every instance process of this fleet: the recorded ones, and any no record names. */
   private killLeftoverInstances(): void {
     const agentsDir = join(this.dir, 'agents');
     if (!existsSync(agentsDir)) return;
+    for (const pgid of findOrphanGroups(agentsDir, [])) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
     for (const host of readdirSync(agentsDir)) {
       for (const pidFile of findPidFiles(join(agentsDir, host))) {
         const pid = readPid(pidFile);
