@@ -5,7 +5,7 @@
  * (a silent host) appear without any writer. The one stored input is drift isolation
  * (`instance.isolation`), which shows as `quarantined` or `unhealthy` while it lasts.
  */
-import type { Instance, InstanceGoal, InstanceIsolation, InstanceObservation, InstanceStatus } from '../types.js';
+import type { Instance, InstanceGoal, InstanceIsolation, InstanceObservation, InstanceStatus, OperationTarget } from '../types.js';
 
 /** What the status derives from: an Instance has it all; hot paths may read only these fields. */
 export interface InstanceStatusFacts {
@@ -62,4 +62,9 @@ export function isHostSilent(ctx: StatusContext): boolean {
  */
 export function expectedVersion(instance: Instance, desiredVersion: string | null): string | null {
   return instance.pinned_version ?? desiredVersion;
+}
+
+/** Instances the active operation is draining before it stops them: their status is `draining`. */
+export function drainingInstances(targets: ReadonlyArray<Pick<OperationTarget, 'instance_id' | 'status'>>): Set<string> {
+  return new Set(targets.filter((t) => t.status === 'draining').map((t) => t.instance_id));
 }

@@ -18,21 +18,23 @@ export class DriftReconciler {
   /** One pass over every service; true when it started a rebuild (the loop should run again). */
   async reconcileOnce(): Promise<boolean> {
     let started = false;
+    // Heartbeat times feed only the silent-host rule; one read serves every service of the pass.
+    const hosts = await this.ctx.store.listHosts();
+    const hostHeartbeats = new Map(hosts.map((h) => [h.host, h.last_heartbeat_at]));
     for (const service of await this.ctx.store.listServices()) {
-      if (await this.reconcileService(service.name)) started = true;
+      if (await this.reconcileService(service.name, hostHeartbeats)) started = true;
     }
     return started;
   }
 
-  private async reconcileService(name: string): Promise<boolean> {
+  private async reconcileService(name: string, hostHeartbeats: ReadonlyMap<string, number>): Promise<boolean> {
     return this.ctx.store.transaction(async (tx) => {
       const service = await tx.getService(name);
       if (service === undefined) return false;
-      const [instances, active, releases, hosts] = await Promise.all([
+      const [instances, active, releases] = await Promise.all([
         tx.listInstances({ service: name }),
         tx.listOperations({ service: name, activeOnly: true, limit: 1 }),
         tx.listReleases(name),
-        tx.listHosts(),
       ]);
       const activeOperation = active[0];
       const plan = planDrift({
@@ -41,7 +43,7 @@ export class DriftReconciler {
         activeOperation,
         activeTargets: activeOperation ? await tx.listTargets(activeOperation.id) : [],
         registeredVersions: new Set(releases.map((r) => r.version)),
-        hostHeartbeats: new Map(hosts.map((h) => [h.host, h.last_heartbeat_at])),
+        hostHeartbeats,
         heartbeatS: this.ctx.timers.heartbeatS,
         now: this.ctx.now(),
         rebuildId: newOperationId('deploy'),

@@ -6,7 +6,8 @@ import type { ServerContext } from '../../server-context.js';
 
 const DONE: OperationTarget['status'][] = ['succeeded', 'reverted'];
 const FAILED: OperationTarget['status'][] = ['failed', 'revert_failed'];
-const IN_FLIGHT: OperationTarget['status'][] = ['deploying', 'healthy', 'verifying', 'reverting'];
+/** Targets holding a place in the batch: draining counts, as the planner counts it. */
+const IN_FLIGHT: OperationTarget['status'][] = ['draining', 'deploying', 'healthy', 'verifying', 'reverting'];
 
 export async function loadOperationDetail(ctx: ServerContext, operation: Operation) {
   const [targets, instances] = await Promise.all([ctx.store.listTargets(operation.id), ctx.store.listInstances({ service: operation.service })]);

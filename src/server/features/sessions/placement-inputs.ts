@@ -4,7 +4,7 @@
  * and that operation's targets, open sessions per instance (OpenSessionCounts) and,
  * only while an operation is active, each named tenant's last version during it.
  */
-import { instanceStatus } from '../../../core/instances/instance-status.js';
+import { drainingInstances, instanceStatus } from '../../../core/instances/instance-status.js';
 import { pastHealthGate, type RolloutInFlight, type SessionCandidate } from '../../../core/sessions/allocate-session.js';
 import type { Host, InstancePlacement, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
@@ -46,7 +46,7 @@ export async function loadPlacementInputs(
     }
   }
   // An instance the operation is draining gets no new session from that moment (drain before replace).
-  const draining = new Set(targets.filter((t) => t.status === 'draining').map((t) => t.instance_id));
+  const draining = drainingInstances(targets);
   const candidates: SessionCandidate[] = [];
   const placement: PlacementInputs['placement'] = new Map();
   for (const instance of instances) {

@@ -6,7 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../../core/errors.js';
-import { instanceStatus } from '../../../core/instances/instance-status.js';
+import { drainingInstances, instanceStatus } from '../../../core/instances/instance-status.js';
 import type { InstanceStatus, Session } from '../../../core/types.js';
 import { checkedName } from '../../http/checked-name.js';
 import { iso } from '../../http/time-format.js';
@@ -89,6 +89,6 @@ async function currentInstanceStatus(ctx: ServerContext, session: Session): Prom
   ]);
   if (instance === undefined) return 'stopped';
   const targets = active[0] === undefined ? [] : await ctx.store.listTargets(active[0].id);
-  const draining = targets.some((t) => t.instance_id === instance.instance_id && t.status === 'draining');
+  const draining = drainingInstances(targets).has(instance.instance_id);
   return instanceStatus(instance, { now: ctx.now(), heartbeatS: ctx.timers.heartbeatS, hostLastHeartbeatAt: host?.last_heartbeat_at, draining });
 }
