@@ -7,13 +7,15 @@ import { groupExists, isAlive, isLiveMember, liveGroupMembers, signalGroup, type
 /** After SIGKILL, how long to wait for the kernel to tear the group down. */
 const KILL_WAIT_MS = 5000;
 /**
- * Between checks of the members already known (one stat each): a stop is on the critical
+ * Between cheap checks (one kill(2) and at most a few stats): a stop is on the critical
  * path of every rollout batch, so its end is noticed within a few ms.
  */
 const POLL_MS = 5;
 /**
- * Between full scans of /proc (several ms of synchronous reads even on a small host),
- * which find members forked since the last scan. One more scan confirms the end.
+ * Between full scans of /proc once the leader is gone but its group lingers. A scan reads
+ * every /proc/<pid>/stat synchronously (~3 ms on a small host), so it never runs while the
+ * leader lives: the agent's other work (probes of instances starting in the same batch)
+ * would wait for it.
  */
 const RESCAN_MS = 100;
 
@@ -28,25 +30,26 @@ export async function stopProcessGroup(leader: ProcessIdentity, graceMs: number)
 
 /**
  * True once neither the leader nor any live member of its group remains (zombies do not
- * count); false at the deadline. Polls the members it knows cheaply and scans /proc only
- * every RESCAN_MS and to confirm, so the end is seen within ~POLL_MS.
+ * count); false at the deadline. While the leader lives, only it is checked: the group
+ * ends when it does in the usual case (the leader was our child and is reaped, so
+ * kill(-pgid, 0) fails). Members that outlive it (forked children, zombies no init reaps)
+ * are found by a scan of /proc and then polled one by one, with a rescan every RESCAN_MS
+ * for members they forked meanwhile.
  */
 async function waitUntilGone(leader: ProcessIdentity, timeoutMs: number): Promise<boolean> {
   const pgid = leader.pid;
   const deadline = Date.now() + timeoutMs;
-  let members = liveGroupMembers(pgid);
-  let lastScan = Date.now();
+  let members: number[] = []; // live members, as of the last scan, less those seen gone since
+  let lastScan = -Infinity;
   for (;;) {
-    members = members.filter((pid) => isLiveMember(pid, pgid));
-    if (members.length === 0 && !isAlive(leader)) {
-      // Every known member has gone: confirm, unless the group is gone even of zombies.
-      if (!groupExists(pgid)) return true;
-      members = liveGroupMembers(pgid);
-      lastScan = Date.now();
-      if (members.length === 0) return true;
-    } else if (Date.now() - lastScan >= RESCAN_MS) {
-      members = liveGroupMembers(pgid);
-      lastScan = Date.now();
+    if (!groupExists(pgid)) return true;
+    if (!isAlive(leader)) {
+      members = members.filter((pid) => isLiveMember(pid, pgid));
+      if (members.length === 0 || Date.now() - lastScan >= RESCAN_MS) {
+        members = liveGroupMembers(pgid);
+        lastScan = Date.now();
+        if (members.length === 0) return true;
+      }
     }
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
