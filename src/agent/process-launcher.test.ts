@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instanceEnv, type LaunchSpec } from './process-launcher.js';
+import { instanceEnv, shellScript, type LaunchSpec } from './process-launcher.js';
 
 const spec: LaunchSpec = {
   instanceId: 'hello-h1-7001',
@@ -23,5 +23,23 @@ describe('instanceEnv', () => {
       FERRY_VERSION: '1.2.3',
       FERRY_INSTANCE_ID: 'hello-h1-7001',
     });
+  });
+});
+
+describe('shellScript', () => {
+  it.each([
+    ['node server.js', 'exec node server.js'],
+    ['  ./bin/app --port=8080 ', 'exec ./bin/app --port=8080'],
+    ['java -Xmx512m -jar app.jar', 'exec java -Xmx512m -jar app.jar'],
+    ['DEBUG=1 node server.js', 'DEBUG=1 node server.js'],
+    ['npm ci && node server.js', 'npm ci && node server.js'],
+    ['node server.js > out.log', 'node server.js > out.log'],
+    ['node "my server.js"', 'node "my server.js"'],
+    ['node $ENTRY', 'node $ENTRY'],
+    ['cd app', 'cd app'],
+    ['exec node server.js', 'exec node server.js'],
+    ['', ''],
+  ])('%j runs as %j', (start, script) => {
+    expect(shellScript(start)).toBe(script);
   });
 });

@@ -18,7 +18,7 @@ export interface LaunchSpec {
   service: string;
   instanceDir: string;
   port: number;
-  /** Shell command run with `sh -c` inside the release directory. */
+  /** Shell command run with `sh -c` inside the release directory (see `shellScript`). */
   start: string;
   env: Record<string, string>;
   healthPath: string;
@@ -59,6 +59,31 @@ export function instanceEnv(spec: LaunchSpec, version: string, base: NodeJS.Proc
   };
 }
 
+/** Characters with a meaning to the shell beyond splitting words; a command without any is one plain program call. */
+const SHELL_SYNTAX = /[^A-Za-z0-9_ ./:@%+,=-]/;
+/** First words that name no program `exec` could run: reserved words and builtins. */
+const SHELL_ONLY = new Set(['.', ':', 'alias', 'break', 'cd', 'continue', 'eval', 'exec', 'exit', 'export', 'read', 'readonly', 'return', 'set', 'shift', 'source', 'times', 'trap', 'ulimit', 'umask', 'unset', 'wait', 'if', 'for', 'while', 'until', 'case', 'function']);
+
+/**
+ * The script given to `sh -c`. A plain program call (`node server.js`) is prefixed with
+ * `exec`, so the program replaces the shell instead of running as its child: the instance
+ * is then its own process group's leader, receives signals directly, and its end is seen
+ * at once (dash, Debian's sh, forks even for a single command). Anything else, including
+ * `VAR=x cmd`, which `exec` would not accept, runs as written.
+ *
+ *   "node server.js"          -> "exec node server.js"
+ *   "./bin/app --port=8080"   -> "exec ./bin/app --port=8080"
+ *   "DEBUG=1 node server.js"  -> unchanged
+ *   "npm ci && node s.js"     -> unchanged
+ *   "cd app"                  -> unchanged (a builtin)
+ */
+export function shellScript(start: string): string {
+  const command = start.trim();
+  const first = command.split(' ')[0] ?? '';
+  if (first === '' || SHELL_SYNTAX.test(command) || first.includes('=') || SHELL_ONLY.has(first)) return start;
+  return `exec ${command}`;
+}
+
 /** Starts the process and records it in `pid.json`; throws when there is nothing to start. */
 export async function launchProcess(spec: LaunchSpec): Promise<LaunchedProcess> {
   const version = await currentVersion(spec.instanceDir);
@@ -66,7 +91,7 @@ export async function launchProcess(spec: LaunchSpec): Promise<LaunchedProcess> 
   const log = await openRotatedLog(spec.instanceDir);
   let child: ChildProcess;
   try {
-    child = spawn('sh', ['-c', spec.start], {
+    child = spawn('sh', ['-c', shellScript(spec.start)], {
       cwd: currentLink(spec.instanceDir),
       env: instanceEnv(spec, version),
       detached: true,
