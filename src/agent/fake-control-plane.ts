@@ -57,7 +57,7 @@ export class FakeControlPlane {
     const base = `/api/v1/agents/${this.host}`;
     if (req.method === 'POST' && url.pathname === `${base}/heartbeat`) {
       this.heartbeats.push(JSON.parse(await readBody(req)) as HeartbeatReport);
-      return send(res, 200, { ok: true, revision: String(this.revision) });
+      return send(res, 200, { ok: true });
     }
     if (req.method === 'GET' && url.pathname === `${base}/assignments`) {
       const after = url.searchParams.get('after') ?? '';

@@ -62,8 +62,7 @@ export interface HeartbeatReport {
   kept_releases?: Record<string, string[]>;
 }
 
+/** Only an acknowledgement: new goals reach the agent through the assignments long-poll. */
 export interface HeartbeatAck {
   ok: true;
-  /** Current assignments revision, so an agent can notice it missed a change. */
-  revision: string;
 }

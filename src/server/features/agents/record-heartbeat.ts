@@ -3,13 +3,17 @@
  * each instance's own probes answered (never what the control plane hoped), extends
  * each instance's version history, and lets go of removed instances the agent no
  * longer runs. Then the reconciler runs, so outcomes count at once.
+ *
+ * An instance reported exactly as stored is not written again: most heartbeats change
+ * nothing, and this transaction is on the path from a finished goal to the next batch.
+ * So `observed.at` is when the observation last changed (the API's `last_updated`); the
+ * host's `last_heartbeat_at` says when the agent last spoke.
  */
 import type { HeartbeatAck, HeartbeatReport, InstanceReport } from '../../../core/agent-protocol.js';
-import type { Instance } from '../../../core/types.js';
+import type { GoalOutcome, Instance } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { Caller } from '../releases/release-service.js';
 import type { ServerContext } from '../../server-context.js';
-import { buildAssignments } from './build-assignments.js';
 
 export async function recordHeartbeat(ctx: ServerContext, host: string, report: HeartbeatReport, caller: Caller): Promise<HeartbeatAck> {
   const now = ctx.now();
@@ -21,14 +25,31 @@ export async function recordHeartbeat(ctx: ServerContext, host: string, report: 
       const instance = known.get(item.instance_id);
       if (instance === undefined) continue;
       reported.add(item.instance_id);
-      await recordInstance(tx, instance, item, now, caller);
+      if (!sameObservation(instance, item)) await recordInstance(tx, instance, item, now, caller);
     }
     for (const instance of known.values()) {
       if (instance.removed_at !== null && !reported.has(instance.instance_id)) await tx.deleteInstance(instance.instance_id);
     }
   });
   ctx.wake.reconcile();
-  return { ok: true, revision: (await buildAssignments(ctx, host)).revision };
+  return { ok: true };
+}
+
+function sameObservation(instance: Instance, item: InstanceReport): boolean {
+  const o = instance.observed;
+  return (
+    o !== null &&
+    o.status === item.status &&
+    o.version === item.version &&
+    o.pid === item.pid &&
+    o.achieved_generation === item.achieved_generation &&
+    sameOutcome(o.outcome, item.outcome)
+  );
+}
+
+function sameOutcome(a: GoalOutcome | null, b: GoalOutcome | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.generation === b.generation && a.ok === b.ok && a.code === b.code && a.message === b.message && a.switched === b.switched;
 }
 
 async function recordInstance(tx: Store, instance: Instance, item: InstanceReport, now: number, caller: Caller): Promise<void> {

@@ -1,0 +1,76 @@
+/**
+ * recordHeartbeat on a real SQLite store: what an instance's row keeps when the agent
+ * reports the same thing again, and when it reports a change.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readCanaryDefaults } from '../../../config/canary-defaults.js';
+import { readTimers } from '../../../config/timers.js';
+import type { HeartbeatReport, InstanceReport } from '../../../core/agent-protocol.js';
+import { openStore } from '../../../store/open-store.js';
+import { sampleInstance, sampleService } from '../../../store/contract/sample-entities.js';
+import type { Store } from '../../../store/store.js';
+import type { ServerContext } from '../../server-context.js';
+import { WakeSignal } from '../../wake-signal.js';
+import { recordHeartbeat } from './record-heartbeat.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const caller = { actor: 'agent:host-a', correlationId: null };
+let dir: string;
+let store: Store;
+let ctx: ServerContext;
+let now: number;
+
+function report(item: Partial<InstanceReport>): HeartbeatReport {
+  const instance: InstanceReport = { instance_id: 'web-host-a-8080', service: 'web', status: 'ready', version: '1.0.0', pid: 42, achieved_generation: 3, outcome: null, ...item };
+  return { address: '10.0.0.1', agent_version: 'test', instances: [instance] };
+}
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ferry-heartbeat-'));
+  store = await openStore({ dataDir: dir });
+  now = T0;
+  ctx = { store, timers: readTimers({}), canary: readCanaryDefaults({}), wake: new WakeSignal(), now: () => now, log: pino({ level: 'silent' }) };
+  await store.putService(sampleService());
+  await store.insertInstance(sampleInstance());
+});
+
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('recordHeartbeat', () => {
+  it('keeps an unchanged observation as it was, and records when the host last spoke', async () => {
+    await recordHeartbeat(ctx, 'host-a', report({}), caller);
+    now = T0 + 5000;
+    await recordHeartbeat(ctx, 'host-a', report({}), caller);
+
+    expect((await store.getInstance('web-host-a-8080'))?.observed).toMatchObject({ status: 'ready', version: '1.0.0', at: T0 });
+    expect((await store.getHost('host-a'))?.last_heartbeat_at).toBe(T0 + 5000);
+  });
+
+  it.each<[string, Partial<InstanceReport>]>([
+    ['status', { status: 'unhealthy' }],
+    ['version', { version: '2.0.0' }],
+    ['pid', { pid: 43 }],
+    ['finished goal', { achieved_generation: 4, outcome: { generation: 4, ok: true, code: null, message: null, switched: true } }],
+  ])('writes a changed %s with the time it was seen', async (_label, change) => {
+    await recordHeartbeat(ctx, 'host-a', report({}), caller);
+    now = T0 + 5000;
+    await recordHeartbeat(ctx, 'host-a', report(change), caller);
+
+    expect((await store.getInstance('web-host-a-8080'))?.observed).toMatchObject({ ...change, at: T0 + 5000 });
+  });
+
+  it('writes an outcome that differs only in its message', async () => {
+    const failed = { generation: 4, ok: false, code: 'health_timeout', message: 'first', switched: true };
+    await recordHeartbeat(ctx, 'host-a', report({ achieved_generation: 4, outcome: failed }), caller);
+    await recordHeartbeat(ctx, 'host-a', report({ achieved_generation: 4, outcome: { ...failed, message: 'second' } }), caller);
+
+    expect((await store.getInstance('web-host-a-8080'))?.observed?.outcome?.message).toBe('second');
+  });
+});
