@@ -44,4 +44,16 @@ describe('HeartbeatScheduler', () => {
     expect(sends).toBe(2);
     await scheduler.close();
   });
+
+  it('sends a goal outcome at once, taking a pending debounced send with it', async () => {
+    let sends = 0;
+    const scheduler = new HeartbeatScheduler(async () => void sends++, 60_000);
+    await scheduler.start();
+    scheduler.poke();
+    scheduler.poke(true);
+    expect(sends).toBe(2);
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_DEBOUNCE_MS * 10);
+    expect(sends).toBe(2);
+    await scheduler.close();
+  });
 });

@@ -4,10 +4,9 @@
  * without waiting a full interval. Bursts of changes collapse into one send, and sends
  * never overlap: a change during a send causes one more send right after it.
  *
- * The debounce is on the critical path of every rollout batch (a goal's outcome reaches
- * the server only with the next heartbeat, and the next batch starts only then), so it
- * is short: it only needs to gather changes made within the same few ms, e.g. several
- * instances started together. Longer bursts are still bounded by the one-in-flight rule.
+ * A goal's outcome is sent at once, with no debounce: the next rollout batch starts only
+ * once the server has it. Other changes wait a few ms so that changes made together
+ * (several instances starting at once) go in one send.
  */
 export const HEARTBEAT_DEBOUNCE_MS = 5;
 
@@ -31,9 +30,16 @@ export class HeartbeatScheduler {
     return this.inFlight ?? Promise.resolve();
   }
 
-  /** Asks for a heartbeat soon. */
-  poke(): void {
-    if (this.closed || this.debounce !== null) return;
+  /** Asks for a heartbeat soon, or, when `now`, as soon as no send is in flight. */
+  poke(now = false): void {
+    if (this.closed) return;
+    if (now) {
+      if (this.debounce !== null) clearTimeout(this.debounce);
+      this.debounce = null;
+      this.fire();
+      return;
+    }
+    if (this.debounce !== null) return;
     this.debounce = setTimeout(() => {
       this.debounce = null;
       this.fire();

@@ -52,7 +52,7 @@ async function harness(root?: string, port?: number): Promise<Harness> {
   const hostRoot = root ?? (await mkdtemp(path.join(work, 'root-')));
   const supervisor = new InstanceSupervisor({ root: hostRoot, log, stopGraceMs: 2000, restartBackoffMs: 50 });
   supervisors.push(supervisor);
-  const ctx: WorkerContext = { root: hostRoot, supervisor, claims: new ReleaseClaims(), log, onChange: () => undefined };
+  const ctx: WorkerContext = { root: hostRoot, supervisor, claims: new ReleaseClaims(), log, onChange: () => undefined, releasesChanged: () => undefined };
   const id = 'hello-h1-7001';
   const dir = instanceDir(hostRoot, 'hello', id);
   const worker = new InstanceWorker(ctx, id, 'hello', dir);

@@ -17,15 +17,20 @@ import { EMPTY_INSTANCE_STATE, readInstanceState, writeInstanceState, type Insta
 import type { InstanceSupervisor } from './instance-supervisor.js';
 import { removeTree } from './read-only-tree.js';
 import type { ReleaseClaims } from './release-claims.js';
-import { launchSpecFor, probeInstance, switchRelease, type GoalResult } from './release-switch.js';
+import { collectGarbage, launchSpecFor, probeInstance, switchRelease, type GoalResult } from './release-switch.js';
 
 export interface WorkerContext {
   root: string;
   supervisor: InstanceSupervisor;
   claims: ReleaseClaims;
   log: Logger;
-  /** Something worth reporting changed: a goal outcome, a status, a version. */
-  onChange(): void;
+  /** A release was installed or deleted on this host. */
+  releasesChanged(): void;
+  /**
+   * Something worth reporting changed: a status, a version, or a goal's outcome, which
+   * the server waits for before it starts the next rollout batch.
+   */
+  onChange(change?: { goalFinished: boolean }): void;
 }
 
 type Goal = InstanceAssignment & { version: string };
@@ -63,6 +68,11 @@ export class InstanceWorker {
   unassign(): void {
     this.assigned = false;
     this.kick();
+  }
+
+  /** True while a goal is being carried out; its end is reported, whatever the process did meanwhile. */
+  get working(): boolean {
+    return this.busy;
   }
 
   /** True once the directory is deleted; the worker may then be dropped after a final report. */
@@ -117,7 +127,8 @@ export class InstanceWorker {
     this.state = next;
     const level = result.outcome.ok ? 'info' : 'warn';
     this.ctx.log[level]({ instance: this.instanceId, version: a.version, generation: a.generation, outcome: result.outcome }, 'goal finished');
-    this.ctx.onChange();
+    this.ctx.onChange({ goalFinished: true });
+    if (result.outcome.ok && result.outcome.switched && a.version !== null) await collectGarbage(this.ctx, a as Goal);
   }
 
   private async execute(a: InstanceAssignment): Promise<GoalResult> {
@@ -155,6 +166,7 @@ export class InstanceWorker {
       instanceDir: this.dir,
       supervisor: this.ctx.supervisor,
       claims: this.ctx.claims,
+      releasesChanged: this.ctx.releasesChanged,
       log: this.ctx.log,
       markSwitching: async (from) => {
         this.state = { ...this.state, switching: { generation: a.generation, from } };

@@ -26,6 +26,8 @@ export interface SwitchContext {
   supervisor: InstanceSupervisor;
   claims: ReleaseClaims;
   log: Logger;
+  /** A release was installed or deleted on this host. */
+  releasesChanged(): void;
   /** Persists the release to return to, before the old process stops. */
   markSwitching(from: string | null): Promise<void>;
   /** True once a newer goal makes finishing this one pointless. */
@@ -62,13 +64,15 @@ export async function switchRelease(ctx: SwitchContext, a: InstanceAssignment & 
   try {
     const installed = await installRelease(ctx.root, a.service, a.version, a.release);
     if (!installed.ok) return { outcome: failed(a, installed.code, installed.message, false), run: runBefore };
-    if (installed.downloaded) ctx.log.info({ instance: a.instance_id, version: a.version }, 'release installed');
+    if (installed.downloaded) {
+      ctx.releasesChanged();
+      ctx.log.info({ instance: a.instance_id, version: a.version }, 'release installed');
+    }
     await ctx.markSwitching(from);
     await ctx.supervisor.halt(a.instance_id, ctx.instanceDir);
     await switchCurrentLink(ctx.instanceDir, a.version);
     const probed = await startAndProbe(ctx, a);
     if (probed.ok) {
-      await collectGarbage(ctx, a);
       return { outcome: { generation: a.generation, ok: true, code: null, message: null, switched: true }, run: true };
     }
     // A newer goal takes over from here; returning first would only be undone again.
@@ -127,10 +131,16 @@ async function restore(ctx: SwitchContext, a: InstanceAssignment, from: string |
   }
 }
 
-async function collectGarbage(ctx: SwitchContext, a: InstanceAssignment & { version: string }): Promise<void> {
+/**
+ * Deletes the service's releases beyond `keep_releases`, sparing protected ones, the goal's
+ * and any a goal in progress has claimed. Run after a successful switch has been reported,
+ * not before: it is housekeeping, and the next rollout batch waits for that report.
+ */
+export async function collectGarbage(ctx: Pick<SwitchContext, 'root' | 'claims' | 'log' | 'releasesChanged'>, a: InstanceAssignment & { version: string }): Promise<void> {
   const retained = [...a.protected_versions, a.version, ...ctx.claims.claimed(a.service)];
   try {
     const removed = await collectReleases(ctx.root, a.service, a.keep_releases, retained);
+    if (removed.length > 0) ctx.releasesChanged();
     if (removed.length > 0) ctx.log.info({ service: a.service, removed }, 'removed old releases');
   } catch (err) {
     ctx.log.warn({ service: a.service, err: (err as Error).message }, 'release garbage collection failed');

@@ -20,7 +20,7 @@ import { InstanceSupervisor } from './instance-supervisor.js';
 import { removeTree } from './read-only-tree.js';
 import { stopOrphans } from './orphan-processes.js';
 import { ReleaseClaims } from './release-claims.js';
-import { keptReleases } from './release-gc.js';
+import { KeptReleases } from './kept-releases.js';
 import { ServerClient } from './server-client.js';
 import { WorkerRegistry } from './worker-registry.js';
 
@@ -37,23 +37,29 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
   const abort = new AbortController();
   let heartbeat: HeartbeatScheduler | null = null;
-  const onChange = (): void => heartbeat?.poke();
+  let registry: WorkerRegistry | null = null;
+  const onChange = (change?: { goalFinished: boolean }): void => heartbeat?.poke(change?.goalFinished);
+  // A process started or stopped by a goal in progress is reported with the goal's end.
+  const onProcessChange = (instanceId: string): void => {
+    if (!registry?.working(instanceId)) onChange();
+  };
   const supervisor = new InstanceSupervisor({
     root: opts.root,
     log,
     stopGraceMs: opts.timers.stopGraceS * 1000,
     restartBackoffMs: restartBackoffBase(),
     livenessPollMs: Math.min(200, opts.timers.probeIntervalMs),
-    onChange,
+    onChange: onProcessChange,
   });
-  const registry = new WorkerRegistry({ root: opts.root, supervisor, claims: new ReleaseClaims(), log, onChange }, log);
+  const kept = new KeptReleases(opts.root);
+  registry = new WorkerRegistry({ root: opts.root, supervisor, claims: new ReleaseClaims(), log, onChange, releasesChanged: () => kept.changed() }, log);
   for (const found of await supervisor.adoptAll()) registry.addFromDisk(found.instanceId, found.service);
   await stopOrphans(opts.root, supervisor.recordedGroups(), opts.timers.stopGraceS * 1000, log);
   await registry.settled();
   await registry.observeAll();
 
   const client = new ServerClient({ serverUrl: opts.serverUrl, token: opts.token, hostId: opts.hostId });
-  heartbeat = new HeartbeatScheduler(() => sendHeartbeat(client, registry, opts, log, abort.signal), opts.timers.heartbeatS * 1000);
+  heartbeat = new HeartbeatScheduler(() => sendHeartbeat(client, registry, kept, opts, log, abort.signal), opts.timers.heartbeatS * 1000);
   // The first heartbeat registers the host; polling waits for it, not startAgent's caller.
   const polling = heartbeat.start().then(() =>
     pollAssignments({
@@ -83,9 +89,9 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   };
 }
 
-async function sendHeartbeat(client: ServerClient, registry: WorkerRegistry, opts: AgentOptions, log: Logger, signal: AbortSignal): Promise<void> {
+async function sendHeartbeat(client: ServerClient, registry: WorkerRegistry, kept: KeptReleases, opts: AgentOptions, log: Logger, signal: AbortSignal): Promise<void> {
   const { instances, removed } = registry.reports();
-  const kept_releases = await keptReleases(opts.root);
+  const kept_releases = await kept.read();
   const result = await client.sendHeartbeat({ address: opts.advertiseAddress, agent_version: agentVersion(), instances, kept_releases }, signal);
   if (result.ok) {
     registry.forgetRemoved(removed);

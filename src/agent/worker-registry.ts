@@ -55,6 +55,11 @@ export class WorkerRegistry {
     for (const id of ids) if (this.workers.get(id)?.removed) this.workers.delete(id);
   }
 
+  /** True while the instance's worker carries out a goal. */
+  working(instanceId: string): boolean {
+    return this.workers.get(instanceId)?.working ?? false;
+  }
+
   observeAll(): Promise<void> {
     return Promise.all([...this.workers.values()].map((w) => w.observe())).then(() => undefined);
   }
