@@ -6,7 +6,6 @@
 import { open } from 'node:fs/promises';
 import type { VerifyCheck } from '../core/types.js';
 import type { ExitInfo } from './instance-supervisor.js';
-import { requestLoopback } from './loopback-request.js';
 
 /** Each request's own deadline, so one hung instance cannot stall the agent. */
 export const PROBE_REQUEST_TIMEOUT_MS = 2000;
@@ -103,30 +102,49 @@ async function runVerifyChecks(p: StartupProbe): Promise<StartupProbeResult> {
 
 /** Why a verify check failed, or null when it passed. Without `expect_status`, any 2xx passes. */
 async function verifyCheckFailure(port: number, check: VerifyCheck): Promise<string | null> {
-  const res = await requestLoopback(port, check.path, check.timeout_ms ?? PROBE_REQUEST_TIMEOUT_MS, check.method ?? 'GET');
-  if (!res.ok) return `no answer (${res.error})`;
-  const statusOk = check.expect_status !== undefined ? res.status === check.expect_status : res.status >= 200 && res.status < 300;
-  if (!statusOk) return `status ${res.status}, expected ${check.expect_status ?? '2xx'}`;
-  if (check.body_contains !== undefined && !res.body.includes(check.body_contains)) return `body does not contain ${JSON.stringify(check.body_contains)}`;
-  return null;
+  try {
+    const res = await fetch(probeUrl(port, check.path), {
+      method: check.method ?? 'GET',
+      signal: AbortSignal.timeout(check.timeout_ms ?? PROBE_REQUEST_TIMEOUT_MS),
+    });
+    const body = await res.text();
+    const statusOk = check.expect_status !== undefined ? res.status === check.expect_status : res.status >= 200 && res.status < 300;
+    if (!statusOk) return `status ${res.status}, expected ${check.expect_status ?? '2xx'}`;
+    if (check.body_contains !== undefined && !body.includes(check.body_contains)) return `body does not contain ${JSON.stringify(check.body_contains)}`;
+    return null;
+  } catch (err) {
+    return `no answer (${(err as Error).message})`;
+  }
 }
 
 /** The HTTP status of GET path, or null when nothing answered in time. */
 async function requestStatus(port: number, path: string): Promise<number | null> {
-  const res = await requestLoopback(port, path, PROBE_REQUEST_TIMEOUT_MS);
-  return res.ok ? res.status : null;
+  try {
+    const res = await fetch(probeUrl(port, path), { signal: AbortSignal.timeout(PROBE_REQUEST_TIMEOUT_MS) });
+    await res.body?.cancel();
+    return res.status;
+  } catch {
+    return null;
+  }
 }
 
 /** The `version` string of the JSON the version path answers, or null. */
 async function requestVersion(port: number, path: string): Promise<string | null> {
-  const res = await requestLoopback(port, path, PROBE_REQUEST_TIMEOUT_MS);
-  if (!res.ok || res.status < 200 || res.status >= 300) return null;
   try {
-    const body = JSON.parse(res.body) as { version?: unknown } | null;
-    return typeof body?.version === 'string' ? body.version : null;
+    const res = await fetch(probeUrl(port, path), { signal: AbortSignal.timeout(PROBE_REQUEST_TIMEOUT_MS) });
+    if (!res.ok) {
+      await res.body?.cancel();
+      return null;
+    }
+    const body = (await res.json()) as { version?: unknown };
+    return typeof body.version === 'string' ? body.version : null;
   } catch {
     return null;
   }
+}
+
+function probeUrl(port: number, path: string): string {
+  return `http://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}`;
 }
 
 async function logTail(file: string, lines: number): Promise<string> {
