@@ -41,9 +41,13 @@ async function waitUntilGone(leader: ProcessIdentity, timeoutMs: number): Promis
   const deadline = Date.now() + timeoutMs;
   let members: number[] = []; // live members, as of the last scan, less those seen gone since
   let lastScan = -Infinity;
+  let leaderSeenGone = false;
   for (;;) {
     if (!groupExists(pgid)) return true;
-    if (!isAlive(leader)) {
+    // A leader that is our child stays a zombie until the event loop reaps it: give that
+    // one poll before scanning for members that outlive it.
+    if (!isAlive(leader) && !leaderSeenGone) leaderSeenGone = true;
+    else if (leaderSeenGone) {
       members = members.filter((pid) => isLiveMember(pid, pgid));
       if (members.length === 0 || Date.now() - lastScan >= RESCAN_MS) {
         members = liveGroupMembers(pgid);
