@@ -200,7 +200,7 @@ export class InstanceSupervisor {
       return;
     }
     t.wanted = false;
-    const escalated = await stopProcessGroup(record, this.opts.stopGraceMs);
+    const escalated = await stopProcessGroup(record, this.opts.stopGraceMs, t.exited ?? undefined);
     if (escalated) this.opts.log.warn({ instance: instanceId, pid: record.pid, grace_ms: this.opts.stopGraceMs }, 'instance ignored SIGTERM; it was killed');
     t.record = null;
     t.exited = null;

@@ -19,12 +19,16 @@ const POLL_MS = 5;
  */
 const RESCAN_MS = 100;
 
-/** Resolves once the group is gone; true when SIGKILL was needed. */
-export async function stopProcessGroup(leader: ProcessIdentity, graceMs: number): Promise<boolean> {
+/**
+ * Resolves once the group is gone; true when SIGKILL was needed. `leaderExited`, when the
+ * leader is the agent's own child, resolves as soon as it is reaped and ends the current
+ * wait between checks early.
+ */
+export async function stopProcessGroup(leader: ProcessIdentity, graceMs: number, leaderExited?: Promise<unknown>): Promise<boolean> {
   signalGroup(leader.pid, 'SIGTERM');
-  if (await waitUntilGone(leader, graceMs)) return false;
+  if (await waitUntilGone(leader, graceMs, leaderExited)) return false;
   signalGroup(leader.pid, 'SIGKILL');
-  await waitUntilGone(leader, KILL_WAIT_MS);
+  await waitUntilGone(leader, KILL_WAIT_MS, leaderExited);
   return true;
 }
 
@@ -36,12 +40,14 @@ export async function stopProcessGroup(leader: ProcessIdentity, graceMs: number)
  * are found by a scan of /proc and then polled one by one, with a rescan every RESCAN_MS
  * for members they forked meanwhile.
  */
-async function waitUntilGone(leader: ProcessIdentity, timeoutMs: number): Promise<boolean> {
+async function waitUntilGone(leader: ProcessIdentity, timeoutMs: number, leaderExited?: Promise<unknown>): Promise<boolean> {
   const pgid = leader.pid;
   const deadline = Date.now() + timeoutMs;
   let members: number[] = []; // live members, as of the last scan, less those seen gone since
   let lastScan = -Infinity;
   let leaderSeenGone = false;
+  let exitHeard = false; // after that, `leaderExited` no longer shortens the pauses
+  void leaderExited?.finally(() => (exitHeard = true));
   for (;;) {
     if (!groupExists(pgid)) return true;
     // A leader that is our child stays a zombie until the event loop reaps it: give that
@@ -56,6 +62,17 @@ async function waitUntilGone(leader: ProcessIdentity, timeoutMs: number): Promis
       }
     }
     if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await pause(POLL_MS, exitHeard ? undefined : leaderExited);
   }
+}
+
+/** Waits `ms`, or less if `early` settles first. */
+function pause(ms: number, early: Promise<unknown> | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void early?.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
