@@ -1,17 +1,23 @@
 /**
  * Writes a small file so that readers (including an agent restarted after a crash) see
  * either the old content or the new, never a torn write: write a sibling, then rename.
+ *
+ * The agent's small files (state.json, pid.json, the `current` link) are written with
+ * synchronous calls on purpose: each takes microseconds on a local disk, while each
+ * asynchronous call waits for a turn of an event loop that, during a rollout, is busy
+ * probing the instances starting meanwhile. These writes are on a batch's critical path.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export function writeFileAtomic(file: string, content: string): void {
   const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`;
   try {
-    await writeFile(tmp, content);
-    await rename(tmp, file);
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
   } catch (err) {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw err;
   }
 }

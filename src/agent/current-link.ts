@@ -4,29 +4,29 @@
  * points at the old release or the new one (invariant 5).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readlink, rename, rm, symlink } from 'node:fs/promises';
+import { mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { currentLink, currentLinkTarget } from './host-layout.js';
 
-/** The version `current` points at, or null when the instance has no current release. */
-export async function currentVersion(instanceDirPath: string): Promise<string | null> {
+/** The version `current` points at, or null when the instance has no current release. Synchronous: see atomic-write.ts. */
+export function currentVersion(instanceDirPath: string): string | null {
   try {
-    return path.basename(await readlink(currentLink(instanceDirPath)));
+    return path.basename(readlinkSync(currentLink(instanceDirPath)));
   } catch {
     return null;
   }
 }
 
-/** Points `current` at `releases/<version>` in one atomic step. */
-export async function switchCurrentLink(instanceDirPath: string, version: string): Promise<void> {
-  await mkdir(instanceDirPath, { recursive: true });
+/** Points `current` at `releases/<version>` in one atomic step. Synchronous: see atomic-write.ts. */
+export function switchCurrentLink(instanceDirPath: string, version: string): void {
+  mkdirSync(instanceDirPath, { recursive: true });
   const link = currentLink(instanceDirPath);
   const tmp = `${link}.tmp-${randomBytes(4).toString('hex')}`;
-  await symlink(currentLinkTarget(version), tmp);
+  symlinkSync(currentLinkTarget(version), tmp);
   try {
-    await rename(tmp, link);
+    renameSync(tmp, link);
   } catch (err) {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw err;
   }
 }

@@ -3,7 +3,7 @@
  * before the outcome is reported, so an agent restarted at any moment neither redoes
  * finished work nor forgets where to return if an interrupted switch must be undone.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import type { GoalOutcome } from '../core/types.js';
 import { readJsonFile, writeFileAtomic } from './atomic-write.js';
 import { stateFile } from './host-layout.js';
@@ -35,7 +35,8 @@ export async function readInstanceState(instanceDirPath: string): Promise<Instan
   };
 }
 
-export async function writeInstanceState(instanceDirPath: string, state: InstanceState): Promise<void> {
-  await mkdir(instanceDirPath, { recursive: true });
-  await writeFileAtomic(stateFile(instanceDirPath), `${JSON.stringify(state, null, 2)}\n`);
+/** Synchronous, like every small agent file (see atomic-write.ts). */
+export function writeInstanceState(instanceDirPath: string, state: InstanceState): void {
+  mkdirSync(instanceDirPath, { recursive: true });
+  writeFileAtomic(stateFile(instanceDirPath), `${JSON.stringify(state, null, 2)}\n`);
 }

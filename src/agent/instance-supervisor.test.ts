@@ -39,7 +39,7 @@ function supervisor(): InstanceSupervisor {
 
 async function instance(id: string): Promise<LaunchSpec> {
   const dir = instanceDir(root, 'hello', id);
-  await switchCurrentLink(dir, '1.0.0');
+  switchCurrentLink(dir, '1.0.0');
   return { instanceId: id, service: 'hello', instanceDir: dir, port: await freePort(), start: FAKE_START, env: {}, healthPath: '/healthz', versionPath: '/version' };
 }
 

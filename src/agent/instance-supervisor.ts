@@ -96,7 +96,7 @@ export class InstanceSupervisor {
     const record = await readLaunchRecord(dir);
     if (record === null) return false;
     if (!isAlive(record)) {
-      await removeLaunchRecord(dir);
+      removeLaunchRecord(dir);
       return false;
     }
     const t = this.entry(instanceId, dir);
@@ -196,7 +196,7 @@ export class InstanceSupervisor {
   private async stopProcess(instanceId: string, t: Tracked): Promise<void> {
     const record = t.record;
     if (record === null) {
-      await removeLaunchRecord(t.dir);
+      removeLaunchRecord(t.dir);
       return;
     }
     t.wanted = false;
@@ -204,7 +204,7 @@ export class InstanceSupervisor {
     if (escalated) this.opts.log.warn({ instance: instanceId, pid: record.pid, grace_ms: this.opts.stopGraceMs }, 'instance ignored SIGTERM; it was killed');
     t.record = null;
     t.exited = null;
-    await removeLaunchRecord(t.dir);
+    removeLaunchRecord(t.dir);
     this.opts.log.info({ instance: instanceId, version: record.version, pid: record.pid }, 'stopped instance process');
     this.opts.onChange?.(instanceId);
   }

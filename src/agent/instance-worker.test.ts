@@ -172,8 +172,8 @@ describe('InstanceWorker', () => {
     signalGroup(record!.pid, 'SIGKILL');
     await waitFor('v1 gone', () => !isAlive(record!));
     await installRelease(first.root, 'hello', 'v3', { package_url: packages.v3!.url, sha256: packages.v3!.sha256 });
-    await writeInstanceState(first.dir, { achieved_generation: 1, outcome: null, run: true, switching: { generation: 2, from: 'v1' } });
-    await switchCurrentLink(first.dir, 'v3');
+    writeInstanceState(first.dir, { achieved_generation: 1, outcome: null, run: true, switching: { generation: 2, from: 'v1' } });
+    switchCurrentLink(first.dir, 'v3');
 
     const second = await harness(first.root, record!.port);
     await second.ctx.supervisor.adoptAll();

@@ -118,7 +118,11 @@ export class InstanceWorker {
       this.busy = false;
     }
     const next: InstanceState = { achieved_generation: a.generation, outcome: result.outcome, run: result.run, switching: null };
-    await writeInstanceState(this.dir, next).catch((err: Error) => this.ctx.log.error({ instance: this.instanceId, err: err.message }, 'cannot write state.json'));
+    try {
+      writeInstanceState(this.dir, next);
+    } catch (err) {
+      this.ctx.log.error({ instance: this.instanceId, err: (err as Error).message }, 'cannot write state.json');
+    }
     // The report that carries this outcome must also carry the new process's probed
     // version: the periodic probe last saw the old pid (or none). A successful goal's
     // startup probe has just seen it ready on a.version; otherwise probe once now.
@@ -132,7 +136,7 @@ export class InstanceWorker {
   }
 
   private async execute(a: InstanceAssignment): Promise<GoalResult> {
-    const linkVersion = await currentVersion(this.dir);
+    const linkVersion = currentVersion(this.dir);
     const snapshot = this.ctx.supervisor.snapshot(this.instanceId);
     const interrupted = this.state.switching?.generation === a.generation;
     const step = planGoalStep(a, {
@@ -170,7 +174,7 @@ export class InstanceWorker {
       log: this.ctx.log,
       markSwitching: async (from) => {
         this.state = { ...this.state, switching: { generation: a.generation, from } };
-        await writeInstanceState(this.dir, this.state);
+        writeInstanceState(this.dir, this.state);
       },
       superseded: () => !this.assigned || (this.latest?.generation ?? 0) > a.generation,
     };

@@ -3,7 +3,7 @@
  * restarted agent find and adopt the process instead of starting another one, and
  * carries what is needed to probe it before the server's assignments arrive.
  */
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { pidFile } from './host-layout.js';
 import { readJsonFile, writeFileAtomic } from './atomic-write.js';
 import type { ProcessIdentity } from './process-liveness.js';
@@ -18,8 +18,9 @@ export interface LaunchRecord extends ProcessIdentity {
   started_at: number;
 }
 
-export async function writeLaunchRecord(instanceDirPath: string, record: LaunchRecord): Promise<void> {
-  await writeFileAtomic(pidFile(instanceDirPath), `${JSON.stringify(record)}\n`);
+/** Synchronous, like every small agent file (see atomic-write.ts). */
+export function writeLaunchRecord(instanceDirPath: string, record: LaunchRecord): void {
+  writeFileAtomic(pidFile(instanceDirPath), `${JSON.stringify(record)}\n`);
 }
 
 /** The recorded launch, or null when there is none or it is not a launch record. */
@@ -37,6 +38,6 @@ export async function readLaunchRecord(instanceDirPath: string): Promise<LaunchR
   };
 }
 
-export async function removeLaunchRecord(instanceDirPath: string): Promise<void> {
-  await rm(pidFile(instanceDirPath), { force: true });
+export function removeLaunchRecord(instanceDirPath: string): void {
+  rmSync(pidFile(instanceDirPath), { force: true });
 }

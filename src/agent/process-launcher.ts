@@ -4,8 +4,7 @@
  * open, so instances outlive the agent (DESIGN.md, On-host layout).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { currentVersion } from './current-link.js';
 import { currentLink, logFile } from './host-layout.js';
@@ -86,9 +85,9 @@ export function shellScript(start: string): string {
 
 /** Starts the process and records it in `pid.json`; throws when there is nothing to start. */
 export async function launchProcess(spec: LaunchSpec): Promise<LaunchedProcess> {
-  const version = await currentVersion(spec.instanceDir);
+  const version = currentVersion(spec.instanceDir);
   if (version === null) throw new Error(`instance ${spec.instanceId} has no current release to start`);
-  const log = await openRotatedLog(spec.instanceDir);
+  const log = openRotatedLog(spec.instanceDir);
   let child: ChildProcess;
   try {
     child = spawn('sh', ['-c', shellScript(spec.start)], {
@@ -117,7 +116,7 @@ export async function launchProcess(spec: LaunchSpec): Promise<LaunchedProcess> 
     version_path: spec.versionPath,
     started_at: Date.now(),
   };
-  await writeLaunchRecord(spec.instanceDir, record);
+  writeLaunchRecord(spec.instanceDir, record);
   return { record, exited };
 }
 
@@ -128,10 +127,11 @@ function watchChild(child: ChildProcess): Promise<ExitInfo> {
   });
 }
 
-async function openRotatedLog(instanceDirPath: string): Promise<number> {
+/** Synchronous, like every small agent file (see atomic-write.ts). */
+function openRotatedLog(instanceDirPath: string): number {
   const file = logFile(instanceDirPath);
-  await mkdir(path.dirname(file), { recursive: true });
-  const size = await stat(file).then((s) => s.size).catch(() => 0);
-  if (size > LOG_ROTATE_BYTES) await rename(file, `${file}.1`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const size = existsSync(file) ? statSync(file).size : 0;
+  if (size > LOG_ROTATE_BYTES) renameSync(file, `${file}.1`);
   return openSync(file, 'a');
 }

@@ -70,7 +70,7 @@ export async function switchRelease(ctx: SwitchContext, a: InstanceAssignment & 
     }
     await ctx.markSwitching(from);
     await ctx.supervisor.halt(a.instance_id, ctx.instanceDir);
-    await switchCurrentLink(ctx.instanceDir, a.version);
+    switchCurrentLink(ctx.instanceDir, a.version);
     const probed = await startAndProbe(ctx, a);
     if (probed.ok) {
       return { outcome: { generation: a.generation, ok: true, code: null, message: null, switched: true }, run: true };
@@ -121,7 +121,7 @@ async function restore(ctx: SwitchContext, a: InstanceAssignment, from: string |
   await ctx.supervisor.halt(a.instance_id, ctx.instanceDir);
   if (from === null || !(await isDirectory(releaseDir(ctx.root, a.service, from)))) return false;
   try {
-    await switchCurrentLink(ctx.instanceDir, from);
+    switchCurrentLink(ctx.instanceDir, from);
     await ctx.supervisor.launch(launchSpecFor(a, ctx.instanceDir));
     ctx.log.info({ instance: a.instance_id, version: from }, 'returned instance to its previous release');
     return true;

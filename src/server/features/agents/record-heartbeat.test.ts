@@ -18,7 +18,7 @@ import { WakeSignal } from '../../wake-signal.js';
 import { recordHeartbeat } from './record-heartbeat.js';
 
 const T0 = Date.UTC(2026, 0, 1);
-const caller = { actor: 'agent:host-a', correlationId: null };
+const caller = { actor: 'agent:host-a', correlationId: 'heartbeat-test' };
 let dir: string;
 let store: Store;
 let ctx: ServerContext;
