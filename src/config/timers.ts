@@ -14,6 +14,8 @@ export interface Timers {
   stopGraceS: number;
   /** Reconcile loop period (FERRY_RECONCILE_MS, default 500); it also runs at once on any event. */
   reconcileMs: number;
+  /** How long a session's record is kept after it expires (FERRY_SESSION_RETENTION_S, default 86400: a day). */
+  sessionRetentionS: number;
 }
 
 export function readTimers(env: NodeJS.ProcessEnv = process.env): Timers {
@@ -23,6 +25,7 @@ export function readTimers(env: NodeJS.ProcessEnv = process.env): Timers {
     probeIntervalMs: positiveNumber(env.FERRY_PROBE_INTERVAL_MS, 1000),
     stopGraceS: positiveNumber(env.FERRY_STOP_GRACE_S, 10),
     reconcileMs: positiveNumber(env.FERRY_RECONCILE_MS, 500),
+    sessionRetentionS: positiveNumber(env.FERRY_SESSION_RETENTION_S, 86_400),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * `ferry server`: opens the store (migrating it), starts the HTTP interface and the
- * reconcile loop. Closing stops accepting requests, lets the loop finish its pass and
+ * `ferry server`: opens the store (migrating it), starts the HTTP interface, the
+ * reconcile loop and the purge of expired sessions. Closing stops accepting requests, lets the loop finish its pass and
  * closes the store.
  */
 import pino from 'pino';
@@ -8,6 +8,7 @@ import { readCanaryDefaults } from '../config/canary-defaults.js';
 import { openStore } from '../store/open-store.js';
 import { resolveAdminToken } from './admin-token.js';
 import { buildApp } from './http/build-app.js';
+import { SessionPurge } from './features/sessions/session-purge.js';
 import { OperationReconciler } from './reconciler/operation-reconciler.js';
 import type { ServerContext } from './server-context.js';
 import type { RunningServer, ServerOptions } from './server-options.js';
@@ -20,6 +21,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake: new WakeSignal(), now: Date.now, log };
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null });
   const reconciler = new OperationReconciler(ctx);
+  const sessionPurge = new SessionPurge(ctx);
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {
@@ -27,6 +29,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     throw err;
   }
   reconciler.start();
+  sessionPurge.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -36,6 +39,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     adminTokenFile: admin.file,
     async close() {
       await reconciler.stop();
+      await sessionPurge.stop();
       await app.close();
       await store.close();
     },

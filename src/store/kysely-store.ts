@@ -170,4 +170,7 @@ export class KyselyStore implements Store {
   lastTenantVersion(service: string, tenantId: string, since: number): Promise<string | undefined> {
     return sessions.lastTenantVersion(this.db, service, tenantId, since);
   }
+  deleteSessionsExpiredBefore(cutoff: number, limit: number): Promise<number> {
+    return sessions.deleteSessionsExpiredBefore(this.db, cutoff, limit);
+  }
 }

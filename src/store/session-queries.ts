@@ -1,6 +1,7 @@
 /**
  * Client sessions: inserted (in batches), read, ended once, and counted per instance for
- * least-loaded placement. A row is never deleted here; expiry is a comparison with `now`.
+ * least-loaded placement. Expiry is a comparison with `now`; a row is deleted only by the
+ * purge of sessions that expired before a cutoff.
  */
 import type { Kysely } from 'kysely';
 import type { Session } from '../core/types.js';
@@ -45,4 +46,14 @@ export async function lastTenantVersion(db: Kysely<Database>, service: string, t
     .limit(1)
     .executeTakeFirst();
   return row?.runtime_version;
+}
+
+/**
+ * Deletes at most `limit` sessions that expired before `cutoff`, oldest expiry first, and
+ * returns how many it deleted. Bounded, so one purge never holds the database for long.
+ */
+export async function deleteSessionsExpiredBefore(db: Kysely<Database>, cutoff: number, limit: number): Promise<number> {
+  const oldest = db.selectFrom('sessions').select('session_id').where('expires_at', '<', cutoff).orderBy('expires_at').limit(limit);
+  const result = await db.deleteFrom('sessions').where('session_id', 'in', oldest).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -113,4 +113,6 @@ export interface Store {
   countOpenSessionsByInstance(service: string, now: number): Promise<Record<string, number>>;
   /** The runtime_version of the tenant's newest session of the service created at or after `since`. */
   lastTenantVersion(service: string, tenantId: string, since: number): Promise<string | undefined>;
+  /** Deletes at most `limit` sessions with expires_at < cutoff, oldest first; returns how many. */
+  deleteSessionsExpiredBefore(cutoff: number, limit: number): Promise<number>;
 }

@@ -57,6 +57,23 @@ export function sessionsContract(ctx: ContractContext): void {
       expect(await ctx.store().lastTenantVersion('web', 'nobody', 0)).toBeUndefined();
     });
 
+    it('deletes sessions that expired before a cutoff, oldest first and at most the limit at a time', async () => {
+      await ctx.store().insertSessions([
+        sampleSession({ session_id: 'oldest', expires_at: 100 }),
+        sampleSession({ session_id: 'old', expires_at: 200 }),
+        sampleSession({ session_id: 'at-cutoff', expires_at: 300 }),
+        sampleSession({ session_id: 'open', expires_at: 400 }),
+      ]);
+      await ctx.store().endSession('open', 150);
+      expect(await ctx.store().deleteSessionsExpiredBefore(300, 1)).toBe(1);
+      expect(await ctx.store().getSession('oldest')).toBeUndefined();
+      expect(await ctx.store().getSession('old')).toBeDefined();
+      expect(await ctx.store().deleteSessionsExpiredBefore(300, 10)).toBe(1);
+      expect(await ctx.store().deleteSessionsExpiredBefore(300, 10)).toBe(0);
+      expect((await ctx.store().getSession('at-cutoff'))?.session_id).toBe('at-cutoff');
+      expect((await ctx.store().getSession('open'))?.session_id).toBe('open');
+    });
+
     it('sees sessions inserted inside a transaction once it commits, and none after a rollback', async () => {
       await ctx.store().transaction(async (tx) => tx.insertSessions([sampleSession({ session_id: 'kept' })]));
       await expect(

@@ -11,6 +11,7 @@ import { oneActiveOperationMigration } from './002-one-active-operation.js';
 import { rolloutStateMigration } from './003-rollout-state.js';
 import { sessionsMigration } from './004-sessions.js';
 import { driftMigration } from './005-drift.js';
+import { sessionExpiryIndexMigration } from './006-session-expiry-index.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -20,6 +21,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '003-rollout-state': rolloutStateMigration,
     '004-sessions': sessionsMigration,
     '005-drift': driftMigration,
+    '006-session-expiry-index': sessionExpiryIndexMigration,
   };
 }
 
