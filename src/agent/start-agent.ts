@@ -37,11 +37,11 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
   const abort = new AbortController();
   let heartbeat: HeartbeatScheduler | null = null;
-  let registry: WorkerRegistry | null = null;
   const onChange = (change?: { goalFinished: boolean }): void => heartbeat?.poke(change?.goalFinished);
   // A process started or stopped by a goal in progress is reported with the goal's end.
+  // (`registry` is created right below, before the supervisor can see any process.)
   const onProcessChange = (instanceId: string): void => {
-    if (!registry?.working(instanceId)) onChange();
+    if (!registry.working(instanceId)) onChange();
   };
   const supervisor = new InstanceSupervisor({
     root: opts.root,
@@ -52,7 +52,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     onChange: onProcessChange,
   });
   const kept = new KeptReleases(opts.root);
-  registry = new WorkerRegistry({ root: opts.root, supervisor, claims: new ReleaseClaims(), log, onChange, releasesChanged: () => kept.changed() }, log);
+  const registry = new WorkerRegistry({ root: opts.root, supervisor, claims: new ReleaseClaims(), log, onChange, releasesChanged: () => kept.changed() }, log);
   for (const found of await supervisor.adoptAll()) registry.addFromDisk(found.instanceId, found.service);
   await stopOrphans(opts.root, supervisor.recordedGroups(), opts.timers.stopGraceS * 1000, log);
   await registry.settled();

@@ -47,19 +47,21 @@ async function waitUntilGone(leader: ProcessIdentity, timeoutMs: number, leaderE
   let lastScan = -Infinity;
   let leaderSeenGone = false;
   let exitHeard = false; // after that, `leaderExited` no longer shortens the pauses
-  void leaderExited?.finally(() => (exitHeard = true));
+  const heard = (): void => void (exitHeard = true);
+  leaderExited?.then(heard, heard);
   for (;;) {
     if (!groupExists(pgid)) return true;
-    // A leader that is our child stays a zombie until the event loop reaps it: give that
-    // one poll before scanning for members that outlive it.
-    if (!isAlive(leader) && !leaderSeenGone) leaderSeenGone = true;
-    else if (leaderSeenGone) {
+    if (leaderSeenGone) {
       members = members.filter((pid) => isLiveMember(pid, pgid));
       if (members.length === 0 || Date.now() - lastScan >= RESCAN_MS) {
         members = liveGroupMembers(pgid);
         lastScan = Date.now();
         if (members.length === 0) return true;
       }
+    } else if (!isAlive(leader)) {
+      // A leader that is our child stays a zombie until the event loop reaps it (and the
+      // group is gone): one more poll before scanning for members that outlive it.
+      leaderSeenGone = true;
     }
     if (Date.now() >= deadline) return false;
     await pause(POLL_MS, exitHeard ? undefined : leaderExited);
@@ -70,9 +72,10 @@ async function waitUntilGone(leader: ProcessIdentity, timeoutMs: number, leaderE
 function pause(ms: number, early: Promise<unknown> | undefined): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    void early?.finally(() => {
+    const done = (): void => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    early?.then(done, done);
   });
 }
