@@ -10,6 +10,7 @@ import { isEmptyDriftPlan } from '../../core/drift/drift-plan.js';
 import { planDrift } from '../../core/drift/plan-drift.js';
 import type { ServerContext } from '../server-context.js';
 import { newOperationId } from '../features/operations/start-operation.js';
+import { activeOperationOf } from '../features/services/service-lookup.js';
 import { applyDriftPlan } from './apply-drift-plan.js';
 
 export class DriftReconciler {
@@ -31,17 +32,12 @@ export class DriftReconciler {
     return this.ctx.store.transaction(async (tx) => {
       const service = await tx.getService(name);
       if (service === undefined) return false;
-      const [instances, active, releases] = await Promise.all([
-        tx.listInstances({ service: name }),
-        tx.listOperations({ service: name, activeOnly: true, limit: 1 }),
-        tx.listReleases(name),
-      ]);
-      const activeOperation = active[0];
+      const [instances, active, releases] = await Promise.all([tx.listInstances({ service: name }), activeOperationOf(tx, name), tx.listReleases(name)]);
       const plan = planDrift({
         service,
         instances,
-        activeOperation,
-        activeTargets: activeOperation ? await tx.listTargets(activeOperation.id) : [],
+        activeOperation: active?.operation,
+        activeTargets: active?.targets ?? [],
         registeredVersions: new Set(releases.map((r) => r.version)),
         hostHeartbeats,
         heartbeatS: this.ctx.timers.heartbeatS,

@@ -7,6 +7,7 @@ import { detectDrift, versionExpectation, type DriftFinding } from '../../../cor
 import { instanceStatus, isHostSilent } from '../../../core/instances/instance-status.js';
 import type { Host, Instance, InstanceStatus, Operation, OperationTarget, Service } from '../../../core/types.js';
 import type { ServerContext } from '../../server-context.js';
+import { activeOperationOf } from '../services/service-lookup.js';
 
 export interface InstanceView {
   instance: Instance;
@@ -30,11 +31,11 @@ export async function loadFleetView(ctx: ServerContext, service: Service): Promi
   const [instances, hosts, active, releases] = await Promise.all([
     ctx.store.listInstances({ service: service.name }),
     ctx.store.listHosts(),
-    ctx.store.listOperations({ service: service.name, activeOnly: true, limit: 1 }),
+    activeOperationOf(ctx.store, service.name),
     ctx.store.listReleases(service.name),
   ]);
-  const activeOperation = active[0];
-  const targets = new Map((activeOperation ? await ctx.store.listTargets(activeOperation.id) : []).map((t) => [t.instance_id, t]));
+  const activeOperation = active?.operation;
+  const targets = new Map((active?.targets ?? []).map((t) => [t.instance_id, t]));
   const hostById = new Map(hosts.map((h) => [h.host, h]));
   const registered = new Set(releases.map((r) => r.version));
   const now = ctx.now();

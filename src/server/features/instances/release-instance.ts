@@ -7,14 +7,13 @@ import { planRelease } from '../../../core/drift/plan-release.js';
 import { refusalError } from '../../http/error-reply.js';
 import type { ServerContext } from '../../server-context.js';
 import type { Caller } from '../releases/release-service.js';
-import { requireInstance, requireService } from '../services/service-lookup.js';
+import { activeOperationOf, requireInstance, requireService } from '../services/service-lookup.js';
 
 export async function releaseInstance(ctx: ServerContext, instanceId: string, caller: Caller): Promise<{ service: string }> {
   const service = await ctx.store.transaction(async (tx) => {
     const instance = await requireInstance(tx, instanceId);
     const service = await requireService(tx, instance.service);
-    const active = (await tx.listOperations({ service: service.name, activeOnly: true, limit: 1 }))[0];
-    const activeTarget = active ? (await tx.listTargets(active.id)).find((t) => t.instance_id === instanceId) : undefined;
+    const activeTarget = (await activeOperationOf(tx, service.name))?.targets.find((t) => t.instance_id === instanceId);
     const decided = planRelease({ instance, desiredVersion: service.desired_version, activeTarget, actor: caller.actor, now: ctx.now() });
     if (!decided.ok) throw refusalError(decided);
     await tx.setInstanceIsolation(instanceId, null);

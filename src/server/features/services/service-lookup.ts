@@ -1,6 +1,6 @@
-/** Loads what a route names, or answers the contract's 404. */
+/** Loads what a route names (or answers the contract's 404), and what several features read together. */
 import { NotFoundError } from '../../../core/errors.js';
-import type { Instance, Service } from '../../../core/types.js';
+import type { Instance, Operation, OperationTarget, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 
 export async function requireService(store: Store, name: string): Promise<Service> {
@@ -20,4 +20,16 @@ export async function requireInstance(store: Store, instanceId: string): Promise
 /** Live instances of a service (not removed), by instance id. */
 export async function liveInstances(store: Store, service: string): Promise<Instance[]> {
   return (await store.listInstances({ service })).filter((i) => i.removed_at === null);
+}
+
+/** The service's active operation (at most one: the service lock) with its targets. */
+export interface ActiveOperation {
+  operation: Operation;
+  targets: OperationTarget[];
+}
+
+/** The service's active operation and its targets, or undefined when none is active. */
+export async function activeOperationOf(store: Store, service: string): Promise<ActiveOperation | undefined> {
+  const [operation] = await store.listOperations({ service, activeOnly: true, limit: 1 });
+  return operation === undefined ? undefined : { operation, targets: await store.listTargets(operation.id) };
 }

@@ -8,6 +8,7 @@ import { drainingInstances, instanceStatus } from '../../../core/instances/insta
 import { pastHealthGate, type RolloutInFlight, type SessionCandidate } from '../../../core/sessions/allocate-session.js';
 import type { Host, InstancePlacement, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
+import { activeOperationOf } from '../services/service-lookup.js';
 import type { OpenSessionCounts } from './open-session-counts.js';
 
 export interface PlacementInputs {
@@ -31,13 +32,9 @@ export async function loadPlacementInputs(
   openCounts: OpenSessionCounts,
   clock: { now: number; heartbeatS: number },
 ): Promise<PlacementInputs> {
-  const [instances, active, counts] = await Promise.all([
-    tx.listInstancePlacements(service.name),
-    tx.listOperations({ service: service.name, activeOnly: true, limit: 1 }),
-    openCounts.read(tx, service.name, clock.now),
-  ]);
-  const activeOperation = active[0];
-  const targets = activeOperation === undefined ? [] : await tx.listTargets(activeOperation.id);
+  const [instances, active, counts] = await Promise.all([tx.listInstancePlacements(service.name), activeOperationOf(tx, service.name), openCounts.read(tx, service.name, clock.now)]);
+  const activeOperation = active?.operation;
+  const targets = active?.targets ?? [];
   const tenantVersions = new Map<string, string>();
   if (activeOperation !== undefined) {
     for (const tenant of tenants) {

@@ -11,6 +11,7 @@ import type { InstanceStatus, Session } from '../../../core/types.js';
 import { checkedName } from '../../http/checked-name.js';
 import { iso } from '../../http/time-format.js';
 import type { ServerContext } from '../../server-context.js';
+import { activeOperationOf } from '../services/service-lookup.js';
 import { SessionPlacer } from './session-placer.js';
 
 export const DEFAULT_SESSION_TTL_S = 3600;
@@ -82,13 +83,8 @@ function sessionNotFound(sessionId: string): NotFoundError {
 
 /** The instance's status now, so a caller can tell its instance was isolated; `stopped` once the instance is gone. */
 async function currentInstanceStatus(ctx: ServerContext, session: Session): Promise<InstanceStatus> {
-  const [instance, host, active] = await Promise.all([
-    ctx.store.getInstance(session.instance_id),
-    ctx.store.getHost(session.host),
-    ctx.store.listOperations({ service: session.service, activeOnly: true, limit: 1 }),
-  ]);
+  const [instance, host, active] = await Promise.all([ctx.store.getInstance(session.instance_id), ctx.store.getHost(session.host), activeOperationOf(ctx.store, session.service)]);
   if (instance === undefined) return 'stopped';
-  const targets = active[0] === undefined ? [] : await ctx.store.listTargets(active[0].id);
-  const draining = drainingInstances(targets).has(instance.instance_id);
+  const draining = drainingInstances(active?.targets ?? []).has(instance.instance_id);
   return instanceStatus(instance, { now: ctx.now(), heartbeatS: ctx.timers.heartbeatS, hostLastHeartbeatAt: host?.last_heartbeat_at, draining });
 }
