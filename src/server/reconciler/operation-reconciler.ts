@@ -68,6 +68,9 @@ export class OperationReconciler {
   async reconcileOnce(): Promise<void> {
     const active = await this.ctx.store.listOperations({ activeOnly: true });
     for (const operation of active) await this.reconcileOperation(operation.id);
+    // Let the long-polls this pass woke answer first: on SQLite one connection serves every
+    // query, and drift's transactions would hold it while agents wait for their next goals.
+    await new Promise((resolve) => setImmediate(resolve));
     if (await this.drift.reconcileOnce()) this.again = true; // a rebuild was started: give its targets goals now
   }
 
