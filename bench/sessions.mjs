@@ -11,8 +11,9 @@
  * version; no instance process exists. Then autocannon (50 connections, ~10 s) POSTs
  * /api/v1/sessions; the same again with 1,000 instances. Prints one JSON object.
  * Needs a build (`npm run build`). BENCH_DURATION_S, BENCH_CONNECTIONS and BENCH_SIZES
- * (e.g. "100") override; BENCH_SERVER_NODE_OPTIONS reaches the server only (e.g.
- * "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where its time goes).
+ * (e.g. "100") override; BENCH_SERVER_NODE_OPTIONS reaches the server only, e.g.
+ * "--require ./profile.cjs" with a file that starts node:inspector's Profiler and writes
+ * the profile on exit (Node 20 refuses --cpu-prof in NODE_OPTIONS).
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
