@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ServerContext } from '../server-context.js';
 import { registerAgentRoutes } from '../features/agents/agent-routes.js';
 import { registerAuditRoutes } from '../features/audit/audit-routes.js';
@@ -25,7 +25,7 @@ const CORRELATION_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function buildApp(ctx: ServerContext, tokens: Tokens): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     genReqId: (req) => {
       const given = req.headers[CORRELATION_HEADER];
