@@ -3,30 +3,22 @@
  * applies the pure plan in one transaction, reports an episode once, and its rebuild is an
  * ordinary operation holding the service lock.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readTimers } from '../../config/timers.js';
-import { DEFAULT_CANARY } from '../../core/operations/strategy.js';
 import { makeInstance, makeService, T0 } from '../../core/operations/fake-fleet.js';
-import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
+import { openFakeServerContext, type FakeServerContext } from '../fake-server-context.js';
 import type { ServerContext } from '../server-context.js';
-import { WakeSignal } from '../wake-signal.js';
 import { DriftReconciler } from './drift-reconciler.js';
 
-let dir: string;
+let fake: FakeServerContext;
 let store: Store;
 let now: number;
 let ctx: ServerContext;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ferry-drift-'));
-  store = await openStore({ dataDir: dir });
   now = T0 + 60_000;
-  ctx = { store, timers: readTimers({ FERRY_HEARTBEAT_S: '1' }), canary: DEFAULT_CANARY, wake: new WakeSignal(), now: () => now, log: pino({ level: 'silent' }) };
+  fake = await openFakeServerContext({ now: () => now, env: { FERRY_HEARTBEAT_S: '1' } });
+  ({ store, ctx } = fake);
   await store.putService(makeService({ desired_version: 'v2', previous_version: 'v1' }));
   for (const version of ['v1', 'v2']) {
     await store.insertRelease({ service: 'hello', version, package_url: `file:///tmp/hello-${version}.tar.gz`, sha256: 'a'.repeat(64), git_sha: null, build_time: null, registered_at: T0 });
@@ -34,10 +26,7 @@ beforeEach(async () => {
   await store.upsertHost({ host: 'h1', address: '127.0.0.1', agent_version: null, last_heartbeat_at: now, kept_releases: {} });
 });
 
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => fake.close());
 
 async function insert(id: string, answered: string, port: number): Promise<void> {
   const instance = makeInstance(id, 'v2', { host: 'h1', port });

@@ -2,24 +2,17 @@
  * recordHeartbeat on a real SQLite store: what an instance's row keeps when the agent
  * reports the same thing again, and when it reports a change.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readCanaryDefaults } from '../../../config/canary-defaults.js';
-import { readTimers } from '../../../config/timers.js';
 import type { HeartbeatReport, InstanceReport } from '../../../core/agent-protocol.js';
-import { openStore } from '../../../store/open-store.js';
 import { sampleInstance, sampleService } from '../../../store/contract/sample-entities.js';
 import type { Store } from '../../../store/store.js';
+import { openFakeServerContext, type FakeServerContext } from '../../fake-server-context.js';
 import type { ServerContext } from '../../server-context.js';
-import { WakeSignal } from '../../wake-signal.js';
 import { recordHeartbeat } from './record-heartbeat.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const caller = { actor: 'agent:host-a', correlationId: 'heartbeat-test' };
-let dir: string;
+let fake: FakeServerContext;
 let store: Store;
 let ctx: ServerContext;
 let now: number;
@@ -30,18 +23,14 @@ function report(item: Partial<InstanceReport>): HeartbeatReport {
 }
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ferry-heartbeat-'));
-  store = await openStore({ dataDir: dir });
   now = T0;
-  ctx = { store, timers: readTimers({}), canary: readCanaryDefaults({}), wake: new WakeSignal(), now: () => now, log: pino({ level: 'silent' }) };
+  fake = await openFakeServerContext({ now: () => now });
+  ({ store, ctx } = fake);
   await store.putService(sampleService());
   await store.insertInstance(sampleInstance());
 });
 
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => fake.close());
 
 describe('recordHeartbeat', () => {
   it('keeps an unchanged observation as it was, and records when the host last spoke', async () => {

@@ -1,34 +1,23 @@
 /** SessionPurge on a real SQLite store with a fake clock. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readCanaryDefaults } from '../../../config/canary-defaults.js';
-import { readTimers } from '../../../config/timers.js';
 import { sampleSession } from '../../../store/contract/sample-entities.js';
-import { openStore } from '../../../store/open-store.js';
 import type { Store } from '../../../store/store.js';
+import { openFakeServerContext, type FakeServerContext } from '../../fake-server-context.js';
 import type { ServerContext } from '../../server-context.js';
-import { WakeSignal } from '../../wake-signal.js';
 import { SessionPurge } from './session-purge.js';
 
 const NOW = Date.UTC(2026, 0, 2);
 const HOUR = 3_600_000;
-let dir: string;
+let fake: FakeServerContext;
 let store: Store;
 let ctx: ServerContext;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ferry-purge-'));
-  store = await openStore({ dataDir: dir });
-  ctx = { store, timers: readTimers({ FERRY_SESSION_RETENTION_S: String(24 * 3600) }), canary: readCanaryDefaults({}), wake: new WakeSignal(), now: () => NOW, log: pino({ level: 'silent' }) };
+  fake = await openFakeServerContext({ now: () => NOW, env: { FERRY_SESSION_RETENTION_S: String(24 * 3600) } });
+  ({ store, ctx } = fake);
 });
 
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => fake.close());
 
 describe('SessionPurge', () => {
   it('deletes only sessions that expired longer ago than the retention, in as many batches as it takes', async () => {

@@ -3,23 +3,15 @@
  * inject, the store is arranged directly (desired version, an operation), and instances
  * become ready through real heartbeats on the agent route.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readCanaryDefaults } from '../../../config/canary-defaults.js';
-import { readTimers } from '../../../config/timers.js';
 import { initialRollout } from '../../../core/types.js';
-import { openStore } from '../../../store/open-store.js';
 import type { Store } from '../../../store/store.js';
+import { openFakeServerContext, type FakeServerContext } from '../../fake-server-context.js';
 import { buildApp } from '../../http/build-app.js';
-import type { ServerContext } from '../../server-context.js';
-import { WakeSignal } from '../../wake-signal.js';
 
 const TOKEN = 'admin-secret';
-let dir: string;
+let fake: FakeServerContext;
 let store: Store;
 let app: FastifyInstance;
 let now: number;
@@ -46,17 +38,15 @@ async function heartbeat(instances: Array<{ port: number; version: string; statu
 }
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ferry-sessions-'));
-  store = await openStore({ dataDir: dir });
   now = Date.UTC(2026, 0, 1);
-  const ctx: ServerContext = { store, timers: readTimers({}), canary: readCanaryDefaults({}), wake: new WakeSignal(), now: () => now, log: pino({ level: 'silent' }) };
-  app = await buildApp(ctx, { admin: TOKEN, agent: null });
+  fake = await openFakeServerContext({ now: () => now });
+  store = fake.store;
+  app = await buildApp(fake.ctx, { admin: TOKEN, agent: null });
 });
 
 afterEach(async () => {
   await app.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await fake.close();
 });
 
 describe('POST /api/v1/sessions', () => {

@@ -1,0 +1,40 @@
+/**
+ * Test support (not built): a ServerContext on a real SQLite store in a temporary
+ * directory, with a clock the test sets. Server tests exercise real queries and real
+ * transactions; only time is fake.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { readCanaryDefaults } from '../config/canary-defaults.js';
+import { readTimers } from '../config/timers.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import type { ServerContext } from './server-context.js';
+import { WakeSignal } from './wake-signal.js';
+
+export interface FakeServerContext {
+  ctx: ServerContext;
+  store: Store;
+  /** Closes the store and deletes its directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * `now` is the test's clock, usually `() => now` over a variable the test moves; `env` sets
+ * the timers as the FERRY_* variables would, e.g. `{ FERRY_HEARTBEAT_S: '1' }`.
+ */
+export async function openFakeServerContext(opts: { now: () => number; env?: NodeJS.ProcessEnv }): Promise<FakeServerContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-server-test-'));
+  const store = await openStore({ dataDir: dir });
+  const ctx: ServerContext = { store, timers: readTimers(opts.env ?? {}), canary: readCanaryDefaults({}), wake: new WakeSignal(), now: opts.now, log: pino({ level: 'silent' }) };
+  return {
+    ctx,
+    store,
+    async close() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
