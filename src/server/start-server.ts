@@ -1,7 +1,7 @@
 /**
  * `ferry server`: opens the store (migrating it), starts the HTTP interface, the
- * reconcile loop and the purge of expired sessions. Closing stops accepting requests, lets the loop finish its pass and
- * closes the store.
+ * reconcile loop and the purge of expired sessions. Closing stops accepting requests,
+ * lets the loop finish its pass and closes the store.
  */
 import pino from 'pino';
 import { readCanaryDefaults } from '../config/canary-defaults.js';

@@ -4,9 +4,9 @@
  * served it, then goes, so the table does not grow without bound at thousands of
  * placements a second. Instances' version history (`history?at=`) is kept regardless.
  *
- * Runs every PURGE_INTERVAL_MS and deletes in batches (PURGE_BATCH by default), yielding between
- * them, so a backlog never holds the database (or SQLite's single writer) for long. On
- * PostgreSQL every replica may purge; deleting the same rows twice is harmless.
+ * Runs every PURGE_INTERVAL_MS and deletes in batches (PURGE_BATCH by default), yielding
+ * between them, so a backlog never holds the database (or SQLite's single writer) for
+ * long. On PostgreSQL every replica may purge; deleting the same rows twice is harmless.
  */
 import type { ServerContext } from '../../server-context.js';
 
