@@ -5,6 +5,7 @@
  * row mappers serialise. Migrations in `migrations/` create exactly these shapes.
  */
 import type { Generated } from 'kysely';
+import type { Session } from '../core/types.js';
 
 /** SQLite has no boolean type; both engines store 0 or 1. */
 export type BooleanColumn = 0 | 1;
@@ -145,20 +146,11 @@ export interface AuditEventTable {
   details_json: string;
 }
 
-/** Client sessions (migration 004); `ended_at` null while not ended. Primary key session_id. */
-export interface SessionTable {
-  session_id: string;
-  service: string;
-  tenant_id: string | null;
-  instance_id: string;
-  host: string;
-  address: string;
-  port: number;
-  runtime_version: string;
-  created_at: number;
-  expires_at: number;
-  ended_at: number | null;
-}
+/**
+ * Client sessions (migration 004); primary key session_id. A row is the `Session` record
+ * column for column (no JSON or renamed columns), so it is stored and read as is.
+ */
+export type SessionTable = Session;
 
 /** Every table the store owns, keyed by table name. */
 export interface Database {
