@@ -337,3 +337,22 @@ export interface Session {
   expires_at: number;
   ended_at: number | null;
 }
+
+/**
+ * A named API token (CONTRACT §9). Only the sha256 of its secret is kept: the secret is
+ * 32 random bytes, so a fast hash is as strong as a slow one and lets every request find
+ * its token by index. Revoked tokens stay as records, so the audit's actors keep a meaning.
+ */
+export interface ApiToken {
+  token_id: string;
+  name: string;
+  role: import('./access/roles.js').Role;
+  /** The host an agent token is bound to; null for other roles. */
+  host_id: string | null;
+  /** Lowercase hex sha256 of the secret. */
+  secret_sha256: string;
+  created_at: number;
+  created_by: string;
+  expires_at: number | null;
+  revoked_at: number | null;
+}

@@ -5,7 +5,7 @@
  * row mappers serialise. Migrations in `migrations/` create exactly these shapes.
  */
 import type { Generated } from 'kysely';
-import type { Session } from '../core/types.js';
+import type { ApiToken, Session } from '../core/types.js';
 
 /** SQLite has no boolean type; both engines store 0 or 1. */
 export type BooleanColumn = 0 | 1;
@@ -152,6 +152,9 @@ export interface AuditEventTable {
  */
 export type SessionTable = Session;
 
+/** Named API tokens (migration 007), column for column the `ApiToken` record. */
+export type ApiTokenTable = ApiToken;
+
 /** Every table the store owns, keyed by table name. */
 export interface Database {
   releases: ReleaseTable;
@@ -163,4 +166,5 @@ export interface Database {
   instance_versions: InstanceVersionTable;
   audit_events: AuditEventTable;
   sessions: SessionTable;
+  api_tokens: ApiTokenTable;
 }

@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type {
+  ApiToken,
   AuditEvent,
   AuditEventDraft,
   Host,
@@ -31,6 +32,7 @@ import * as operations from './operation-queries.js';
 import * as releases from './release-queries.js';
 import * as services from './service-queries.js';
 import * as sessions from './session-queries.js';
+import * as tokens from './token-queries.js';
 import type { AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from './store.js';
 
 export class KyselyStore implements Store {
@@ -172,5 +174,21 @@ export class KyselyStore implements Store {
   }
   deleteSessionsExpiredBefore(cutoff: number, limit: number): Promise<number> {
     return sessions.deleteSessionsExpiredBefore(this.db, cutoff, limit);
+  }
+
+  insertToken(token: ApiToken): Promise<void> {
+    return tokens.insertToken(this.db, token);
+  }
+  findTokenBySecret(secretSha256: string): Promise<ApiToken | undefined> {
+    return tokens.findTokenBySecret(this.db, secretSha256);
+  }
+  getToken(tokenId: string): Promise<ApiToken | undefined> {
+    return tokens.getToken(this.db, tokenId);
+  }
+  listTokens(): Promise<ApiToken[]> {
+    return tokens.listTokens(this.db);
+  }
+  revokeToken(tokenId: string, at: number): Promise<ApiToken | undefined> {
+    return this.#inTransaction((trx) => tokens.revokeToken(trx, tokenId, at));
   }
 }

@@ -9,6 +9,7 @@ import { catalogContract } from './contract/catalog.contract.js';
 import { instancesContract } from './contract/instances.contract.js';
 import { operationsContract } from './contract/operations.contract.js';
 import { sessionsContract } from './contract/sessions.contract.js';
+import { tokensContract } from './contract/tokens.contract.js';
 import { transactionsContract } from './contract/transactions.contract.js';
 import type { Store } from './store.js';
 
@@ -53,5 +54,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     auditContract(context);
     transactionsContract(context);
     sessionsContract(context);
+    tokensContract(context);
   });
 }

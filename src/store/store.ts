@@ -5,6 +5,7 @@
  * `transaction`, whose callback receives a Store bound to that transaction.
  */
 import type {
+  ApiToken,
   AuditEvent,
   AuditEventDraft,
   Host,
@@ -115,4 +116,14 @@ export interface Store {
   lastTenantVersion(service: string, tenantId: string, since: number): Promise<string | undefined>;
   /** Deletes at most `limit` sessions with expires_at < cutoff, oldest first; returns how many. */
   deleteSessionsExpiredBefore(cutoff: number, limit: number): Promise<number>;
+
+  // Named API tokens (CONTRACT §9); the secret itself is never stored.
+  /** Throws when a token not revoked already has this name, or the secret's hash exists. */
+  insertToken(token: ApiToken): Promise<void>;
+  findTokenBySecret(secretSha256: string): Promise<ApiToken | undefined>;
+  getToken(tokenId: string): Promise<ApiToken | undefined>;
+  /** Oldest first, revoked ones included. */
+  listTokens(): Promise<ApiToken[]>;
+  /** Sets revoked_at once (a second call keeps the first time); undefined when unknown. */
+  revokeToken(tokenId: string, at: number): Promise<ApiToken | undefined>;
 }

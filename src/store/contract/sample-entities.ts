@@ -3,6 +3,7 @@
  * is filled with a non-default value, so a round-trip that drops or mangles a column shows.
  */
 import type {
+  ApiToken,
   AuditEventDraft,
   Host,
   Instance,
@@ -153,6 +154,21 @@ export function sampleSession(overrides: Partial<Session> = {}): Session {
     created_at: 1_700_000_000_000,
     expires_at: 1_700_003_600_000,
     ended_at: null,
+    ...overrides,
+  };
+}
+
+export function sampleToken(overrides: Partial<ApiToken> = {}): ApiToken {
+  return {
+    token_id: 'tok_1',
+    name: 'ci',
+    role: 'agent',
+    host_id: 'host-a',
+    secret_sha256: 'c'.repeat(64),
+    created_at: 1_700_000_000_000,
+    created_by: 'admin',
+    expires_at: 1_800_000_000_000,
+    revoked_at: null,
     ...overrides,
   };
 }

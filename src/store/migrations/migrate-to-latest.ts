@@ -12,6 +12,7 @@ import { rolloutStateMigration } from './003-rollout-state.js';
 import { sessionsMigration } from './004-sessions.js';
 import { driftMigration } from './005-drift.js';
 import { sessionExpiryIndexMigration } from './006-session-expiry-index.js';
+import { apiTokensMigration } from './007-api-tokens.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -22,6 +23,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '004-sessions': sessionsMigration,
     '005-drift': driftMigration,
     '006-session-expiry-index': sessionExpiryIndexMigration,
+    '007-api-tokens': apiTokensMigration,
   };
 }
 
