@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkPackageUrl, checkServiceName, checkSha256, checkVersion, instanceIdFor } from './names.js';
+import { checkBuildTime, checkPackageUrl, checkServiceName, checkSha256, checkVersion, instanceIdFor } from './names.js';
 
 describe('checkServiceName', () => {
   it.each([
@@ -95,6 +95,31 @@ describe('checkPackageUrl', () => {
 
   it('names the refused scheme', () => {
     expect(checkPackageUrl('ftp://x/y')).toMatchObject({ ok: false, message: expect.stringContaining('not ftp') });
+  });
+
+  it('refuses credentials in the URL without echoing them', () => {
+    for (const url of ['https://user:s3cret@pkg.example/a.tgz', 'https://user@pkg.example/a.tgz', 'http://:s3cret@pkg.example/a.tgz']) {
+      const check = checkPackageUrl(url);
+      expect(check).toMatchObject({ ok: false, reason: 'credentials_in_url' });
+      expect(JSON.stringify(check)).not.toContain('s3cret');
+    }
+  });
+
+  it('refuses a URL longer than 2048 characters', () => {
+    expect(checkPackageUrl(`https://pkg.example/${'a'.repeat(2048)}.tgz`)).toMatchObject({ ok: false, reason: 'invalid_package_url' });
+    expect(checkPackageUrl(`https://pkg.example/${'a'.repeat(2000)}.tgz`).ok).toBe(true);
+  });
+});
+
+describe('checkBuildTime', () => {
+  it.each([
+    [null, true],
+    [undefined, true],
+    ['2026-01-31T12:00:00Z', true],
+    ['not a time', false],
+    ['2026-02-30T00:00:00Z', false],
+  ])('%j → ok %s', (value, ok) => {
+    expect(checkBuildTime(value).ok).toBe(ok);
   });
 });
 

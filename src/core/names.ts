@@ -4,6 +4,7 @@
  * separators and leading dots; floating labels are refused because a fleet must run
  * immutable versions (seed 000 R1).
  */
+import { parseIsoTime } from './iso-time.js';
 import type { Check } from './result.js';
 
 export const SERVICE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -53,20 +54,38 @@ export function checkSha256(sha256: string): Check {
   return { ok: false, reason: 'invalid_sha256', message: 'sha256 must be 64 lowercase hex digits' };
 }
 
-/** Agents can fetch http(s) and local files; anything else would fail only on the host, later. */
+/** Longest package_url accepted: far above any real one, and small enough to show in any log line. */
+export const MAX_PACKAGE_URL_LENGTH = 2048;
+
+/**
+ * Agents can fetch http(s) and local files; anything else would fail only on the host,
+ * later. Credentials in the URL are refused, never stored: the URL is shown to every
+ * reader of releases and written to logs, so a password in it would leak (use a
+ * pre-signed URL or a proxy that authenticates instead). Messages never echo the URL.
+ */
 export function checkPackageUrl(url: string): Check {
+  if (url.length > MAX_PACKAGE_URL_LENGTH) {
+    return { ok: false, reason: 'invalid_package_url', message: `package_url is ${url.length} characters long; at most ${MAX_PACKAGE_URL_LENGTH} are accepted` };
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return { ok: false, reason: 'invalid_package_url', message: `package_url "${url}" is not a URL` };
+    return { ok: false, reason: 'invalid_package_url', message: 'package_url is not a URL' };
   }
-  if (['http:', 'https:', 'file:'].includes(parsed.protocol)) return { ok: true };
-  return {
-    ok: false,
-    reason: 'invalid_package_url',
-    message: `package_url must be http, https or file, not ${parsed.protocol.replace(':', '')}`,
-  };
+  if (!['http:', 'https:', 'file:'].includes(parsed.protocol)) {
+    return { ok: false, reason: 'invalid_package_url', message: `package_url must be http, https or file, not ${parsed.protocol.replace(':', '')}` };
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    return { ok: false, reason: 'credentials_in_url', message: 'package_url must not carry a user name or password; credentials in URLs are refused and never stored' };
+  }
+  return { ok: true };
+}
+
+/** A build time, when given, is an ISO-8601 time (core/iso-time.ts), so it sorts and compares. */
+export function checkBuildTime(buildTime: string | null | undefined): Check {
+  if (buildTime === null || buildTime === undefined || parseIsoTime(buildTime) !== null) return { ok: true };
+  return { ok: false, reason: 'invalid_build_time', message: 'build_time must be an ISO-8601 time, e.g. 2026-01-31T12:00:00Z' };
 }
 
 /**

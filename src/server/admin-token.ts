@@ -1,11 +1,14 @@
 /**
  * With no admin token configured, the server creates one once, keeps it in
  * `<data-dir>/admin.token` (mode 0600) and reuses it on later starts, so a local setup
- * is secure by default and the CLI finds the token without configuration.
+ * is secure by default and the CLI finds the token without configuration. An existing
+ * file that the group or others may read is refused rather than used: the token it holds
+ * must be assumed known, and silently fixing the mode would hide that.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../core/errors.js';
 
 export const ADMIN_TOKEN_FILE = 'admin.token';
 
@@ -13,12 +16,13 @@ export function resolveAdminToken(dataDir: string, configured: string | undefine
   if (configured !== undefined && configured !== '') return { token: configured, file: null };
   const file = join(dataDir, ADMIN_TOKEN_FILE);
   try {
+    refuseExposed(file);
     const existing = readFileSync(file, 'utf8').trim();
     if (existing !== '') return { token: existing, file };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const token = randomBytes(24).toString('base64url');
   // 'wx' fails if another process created it first; then that one's token wins.
   try {
@@ -28,4 +32,14 @@ export function resolveAdminToken(dataDir: string, configured: string | undefine
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return { token: readFileSync(file, 'utf8').trim(), file };
   }
+}
+
+/** Throws when `file` exists and its mode lets the group or others read or write it. */
+export function refuseExposed(file: string): void {
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o077) === 0) return;
+  throw new InputError(
+    'token_file_exposed',
+    `${file} is readable by other users (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${file} (and rotate the token if others may have read it)`,
+  );
 }

@@ -1,4 +1,5 @@
 import type { Timers } from '../config/timers.js';
+import type { ConnectionLimits } from './http/connection-limits.js';
 
 /** How `ferry server` was asked to run (flags and env resolved by the CLI). */
 export interface ServerOptions {
@@ -13,12 +14,16 @@ export interface ServerOptions {
   /** When absent, agents authenticate with the admin token. */
   agentToken?: string;
   timers: Timers;
+  /** PEM files; when set the server speaks HTTPS only (`--tls-cert`, `--tls-key`). */
+  tls?: { certFile: string; keyFile: string };
+  /** Receiving limits; defaults in src/server/http/connection-limits.ts. */
+  limits?: ConnectionLimits;
   /** pino level; 'silent' in tests. */
   logLevel?: string;
 }
 
 export interface RunningServer {
-  /** `http://HOST:PORT` with the port actually bound. */
+  /** `http://HOST:PORT` (https with TLS) with the port actually bound. */
   url: string;
   adminToken: string;
   /** Set when the admin token was generated or read from the data dir, so the CLI can say where. */

@@ -3,6 +3,7 @@
  * reconcile loop and the purge of expired sessions. Closing stops accepting requests,
  * lets the loop finish its pass and closes the store.
  */
+import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { readCanaryDefaults } from '../config/canary-defaults.js';
 import { openStore } from '../store/open-store.js';
@@ -14,12 +15,17 @@ import type { ServerContext } from './server-context.js';
 import type { RunningServer, ServerOptions } from './server-options.js';
 import { WakeSignal } from './wake-signal.js';
 
+/** Never written to the log, whichever object carries them (a service's env, a token, a header). */
+const SECRET_LOG_PATHS = ['env', '*.env', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'];
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const log = pino({ level: opts.logLevel ?? process.env.FERRY_LOG_LEVEL ?? 'info', base: { component: 'ferry-server' } }, pino.destination(2));
-  const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
+  const log = pino({ level: opts.logLevel ?? process.env.FERRY_LOG_LEVEL ?? 'info', base: { component: 'ferry-server' }, redact: SECRET_LOG_PATHS }, pino.destination(2));
+  // Settings and files are checked before the store opens, so a refusal leaves nothing open.
   const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
+  const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
+  const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
   const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake: new WakeSignal(), now: Date.now, log };
-  const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null });
+  const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
   const reconciler = new OperationReconciler(ctx);
   const sessionPurge = new SessionPurge(ctx);
   try {
@@ -34,7 +40,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
-    url: `http://${host}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${port}`,
     adminToken: admin.token,
     adminTokenFile: admin.file,
     async close() {

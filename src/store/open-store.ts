@@ -3,7 +3,7 @@
  * PostgreSQL (several server replicas can share it); no URL selects the SQLite file
  * `<dataDir>/ferry.db`, the zero-setup default.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { openPostgresStore } from './open-postgres-store.js';
@@ -41,6 +41,24 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       scheme: url.split(':', 1)[0],
     });
   }
-  await mkdir(opts.dataDir, { recursive: true });
-  return openSqliteStore(join(opts.dataDir, SQLITE_FILE_NAME));
+  const file = join(opts.dataDir, SQLITE_FILE_NAME);
+  await makePrivate(opts.dataDir, file);
+  return openSqliteStore(file);
+}
+
+/**
+ * The store holds service env (secrets) and token hashes: the data dir is 0700 and the
+ * SQLite file 0600, tightened on every start (SQLite gives its -wal and -shm files the
+ * database file's mode). The file is created 0600 before SQLite opens it, so it is never
+ * readable by others, not even for a moment.
+ */
+async function makePrivate(dataDir: string, file: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700);
+  await (await open(file, 'a', 0o600)).close();
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    await chmod(path, 0o600).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
 }

@@ -4,6 +4,7 @@
  * the signal (bin/ferry forks nothing), so a supervisor's stop reaches it directly.
  */
 import type { Timers } from '../../config/timers.js';
+import { FerryError } from '../../core/errors.js';
 import { writeNote } from '../cli-output.js';
 import { CliFailure, EXIT_FAILED, usageFailure } from '../exit-codes.js';
 
@@ -42,9 +43,11 @@ export function stopOnSignals(what: string, stop: () => Promise<void>): void {
 
 /**
  * A system error at start (port in use, data dir not writable) is an expected failure:
- * one line, exit 1. Anything else is a bug and keeps its stack.
+ * one line, exit 1; a refused setting (a token file others can read) is bad input: one
+ * line, exit 2. Anything else is a bug and keeps its stack.
  */
 export function startFailure(what: string, error: unknown): unknown {
+  if (error instanceof FerryError) return usageFailure(`${what} could not start: ${error.message}`);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
     return new CliFailure(`${what} could not start: ${(error as Error).message}`, EXIT_FAILED);

@@ -9,6 +9,7 @@ import { readTimers } from '../../config/timers.js';
 import type { ServerOptions } from '../../server/server-options.js';
 import { startServer } from '../../server/start-server.js';
 import { writeLine, writeNote } from '../cli-output.js';
+import { usageFailure } from '../exit-codes.js';
 import { portNumber } from '../option-values.js';
 import { readTimersOrFail, startFailure, stopOnSignals } from './process-lifecycle.js';
 
@@ -19,6 +20,8 @@ interface ServerFlags {
   databaseUrl?: string;
   adminToken?: string;
   agentToken?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   logLevel: string;
 }
 
@@ -32,8 +35,11 @@ export function registerServerCommand(program: Command): void {
     .addOption(new Option('--database-url <url>', 'postgres://… selects PostgreSQL').env('FERRY_DATABASE_URL'))
     .addOption(new Option('--admin-token <token>', 'admin API token (else generated once into <data-dir>/admin.token)').env('FERRY_ADMIN_TOKEN'))
     .addOption(new Option('--agent-token <token>', 'token agents use (else agents use the admin token)').env('FERRY_AGENT_TOKEN'))
+    .addOption(new Option('--tls-cert <file>', 'PEM certificate: serve HTTPS only (with --tls-key)').env('FERRY_TLS_CERT'))
+    .addOption(new Option('--tls-key <file>', 'PEM private key for --tls-cert').env('FERRY_TLS_KEY'))
     .addOption(new Option('--log-level <level>', 'pino log level').env('FERRY_LOG_LEVEL').default('info'))
     .action(async (flags: ServerFlags) => {
+      if (nonEmpty(flags.tlsCert) !== nonEmpty(flags.tlsKey)) throw usageFailure('--tls-cert and --tls-key go together: give both or neither');
       const options: ServerOptions = {
         host: flags.host,
         port: flags.port,
@@ -43,6 +49,7 @@ export function registerServerCommand(program: Command): void {
         ...(nonEmpty(flags.databaseUrl) ? { databaseUrl: flags.databaseUrl } : {}),
         ...(nonEmpty(flags.adminToken) ? { adminToken: flags.adminToken } : {}),
         ...(nonEmpty(flags.agentToken) ? { agentToken: flags.agentToken } : {}),
+        ...(nonEmpty(flags.tlsCert) && nonEmpty(flags.tlsKey) ? { tls: { certFile: resolve(flags.tlsCert), keyFile: resolve(flags.tlsKey) } } : {}),
       };
       const server = await startServer(options).catch((error: unknown) => {
         throw startFailure('server', error);

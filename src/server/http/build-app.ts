@@ -1,10 +1,12 @@
 /**
- * Assembles the HTTP interface: one fastify instance with OpenAPI, authentication for
- * `/api/v1/*`, correlation ids, the error mapping and every feature's routes.
+ * Assembles the HTTP interface: one fastify instance with OpenAPI, access control decided
+ * per matched route, correlation ids, bounded request reception, the error mapping and
+ * every feature's routes.
  */
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { isPermission, type Permission } from '../../core/access/roles.js';
 import type { ServerContext } from '../server-context.js';
 import { registerAgentRoutes } from '../features/agents/agent-routes.js';
 import { registerAuditRoutes } from '../features/audit/audit-routes.js';
@@ -16,22 +18,58 @@ import { registerReleaseRoutes } from '../features/releases/release-routes.js';
 import { registerRollbackRoutes } from '../features/rollbacks/rollback-routes.js';
 import { registerServiceRoutes } from '../features/services/service-routes.js';
 import { registerSessionRoutes } from '../features/sessions/session-routes.js';
+import { TokenAuthenticator, type BootstrapTokens } from '../features/tokens/token-authenticator.js';
+import { registerTokenRoutes } from '../features/tokens/token-routes.js';
+import { DEFAULT_CONNECTION_LIMITS, limitConnectionsPerClient, serverTimeoutOptions, type ConnectionLimits } from './connection-limits.js';
 import { handleError, errorBody } from './error-reply.js';
-import { authenticate, type Tokens } from './request-identity.js';
+import { authorizeRequest } from './request-identity.js';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export async function buildApp(ctx: ServerContext, tokens: Tokens): Promise<FastifyInstance> {
+/** One row of the route table: what the access matrix test checks against the contract. */
+export interface RouteAccessRule {
+  method: string;
+  url: string;
+  access: Permission;
+}
+
+export interface AppOptions {
+  /** PEM key and certificate: the server speaks HTTPS only. */
+  tls?: { key: Buffer | string; cert: Buffer | string };
+  limits?: ConnectionLimits;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with the permission it declared, in registration order. */
+    routeAccess: RouteAccessRule[];
+  }
+}
+
+export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const limits = opts.limits ?? DEFAULT_CONNECTION_LIMITS;
+  const timeouts = serverTimeoutOptions(limits);
   const app = Fastify({
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    requestTimeout: timeouts.requestTimeout,
+    ...(opts.tls ? { https: { ...opts.tls, ...timeouts } } : { http: timeouts }),
     genReqId: (req) => {
       const given = req.headers[CORRELATION_HEADER];
       return typeof given === 'string' && CORRELATION_PATTERN.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+  limitConnectionsPerClient(app.server, limits.perClient);
+  const authenticator = new TokenAuthenticator(ctx.store, tokens, ctx.now);
+  app.decorate('routeAccess', [] as RouteAccessRule[]);
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access;
+    // A route without a rule would be reachable by a rule nobody chose: refuse to start.
+    if (!isPermission(access)) throw new Error(`route ${String(route.method)} ${route.url} declares no access rule (config.access)`);
+    for (const method of [route.method].flat()) app.routeAccess.push({ method, url: route.url, access });
   });
   await app.register(swagger, {
     openapi: {
@@ -42,14 +80,14 @@ export async function buildApp(ctx: ServerContext, tokens: Tokens): Promise<Fast
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody('route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+    reply.status(404).send(errorBody('route_not_found', `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`)),
   );
   app.addHook('onRequest', async (request, reply) => {
     request.correlationId = request.id;
     void reply.header(CORRELATION_HEADER, request.id);
-    if (request.url.startsWith('/api/v1/')) authenticate(request, tokens);
+    if (!request.is404) await authorizeRequest(request, authenticator);
   });
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { access: 'read' } }, async () => app.swagger());
 
   registerProbeRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
@@ -61,5 +99,6 @@ export async function buildApp(ctx: ServerContext, tokens: Tokens): Promise<Fast
   registerAuditRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerTokenRoutes(app, ctx, authenticator);
   return app;
 }

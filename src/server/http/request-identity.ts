@@ -1,53 +1,51 @@
 /**
- * Who is calling and under which correlation id. The token decides the role (CONTRACT
- * §2: the admin token may call everything, the agent token only agent routes); the
- * actor shown in audit events is the role, refined by an optional `x-ferry-actor`.
+ * Who is calling, and whether they may: decided once per request, in `onRequest`, from the
+ * permission in the config of the route the router matched (core/access). The URL's text
+ * is never consulted, so percent-encoding, absolute-form targets, `//` or `..` cannot
+ * change the decision: whatever route the router picked is the route whose rule applies.
+ *
+ * The actor shown in audit events is the token's name, refined by an optional
+ * `x-ferry-actor` header (`ci:alice`), which can add detail but never replace the name.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { decideAccess, type Principal } from '../../core/access/decide-access.js';
+import type { Permission } from '../../core/access/roles.js';
 import { ForbiddenError, UnauthenticatedError } from '../../core/errors.js';
-
-export type Role = 'admin' | 'agent';
-
-export interface Tokens {
-  admin: string;
-  /** Null when agents use the admin token. */
-  agent: string | null;
-}
+import type { TokenAuthenticator } from '../features/tokens/token-authenticator.js';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What the route needs (core/access/roles.ts); every route must say. */
+    access?: Permission;
+  }
   interface FastifyRequest {
-    role: Role;
+    /** Null only on public routes called without a token. */
+    principal: Principal | null;
     actor: string;
     correlationId: string;
   }
 }
 
-const AGENT_ROUTE_PREFIX = '/api/v1/agents/';
 const ACTOR_PATTERN = /^[A-Za-z0-9][A-Za-z0-9@._:-]{0,63}$/;
+const BEARER_PATTERN = /^Bearer\s+(\S{1,512})$/i;
 
-export function authenticate(request: FastifyRequest, tokens: Tokens): void {
-  const header = request.headers.authorization;
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  if (!match?.[1]) throw new UnauthenticatedError('unauthenticated', 'send Authorization: Bearer <token>');
-  const role = roleOf(match[1], tokens);
-  if (role === null) throw new UnauthenticatedError('invalid_token', 'the token is not valid for this server');
-  if (role === 'agent' && !request.url.startsWith(AGENT_ROUTE_PREFIX)) {
-    throw new ForbiddenError('forbidden', 'the agent token may call only agent routes');
+/** Throws the contract's 401 or 403 unless the matched route's permission allows the caller. */
+export async function authorizeRequest(request: FastifyRequest, authenticator: TokenAuthenticator): Promise<void> {
+  const permission = request.routeOptions.config.access ?? 'admin';
+  request.principal = null;
+  request.actor = 'anonymous';
+  if (permission === 'public') return;
+  const secret = BEARER_PATTERN.exec(request.headers.authorization ?? '')?.[1];
+  const auth = secret === undefined ? null : await authenticator.authenticate(secret);
+  const principal = auth?.ok ? auth.principal : null;
+  const tokenProblem = auth === null ? 'missing' : auth.ok ? undefined : auth.problem;
+  const host = (request.params as { host?: unknown } | undefined)?.host;
+  const decision = decideAccess({ permission, principal, ...(tokenProblem ? { tokenProblem } : {}), host: typeof host === 'string' ? host : undefined });
+  if (!decision.ok) {
+    const Failure = decision.kind === 'unauthenticated' ? UnauthenticatedError : ForbiddenError;
+    throw new Failure(decision.code, decision.message, decision.details);
   }
-  request.role = role;
+  request.principal = principal;
   const claimed = request.headers['x-ferry-actor'];
-  request.actor = typeof claimed === 'string' && ACTOR_PATTERN.test(claimed) ? `${role}:${claimed}` : role;
-}
-
-function roleOf(token: string, tokens: Tokens): Role | null {
-  if (sameSecret(token, tokens.admin)) return 'admin';
-  if (tokens.agent !== null && sameSecret(token, tokens.agent)) return 'agent';
-  return null;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  request.actor = principal === null ? 'anonymous' : typeof claimed === 'string' && ACTOR_PATTERN.test(claimed) ? `${principal.name}:${claimed}` : principal.name;
 }

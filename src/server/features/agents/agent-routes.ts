@@ -46,7 +46,7 @@ function hostParam(params: unknown): string {
 }
 
 export function registerAgentRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/api/v1/agents/:host/assignments', { schema: { params: HostParams, querystring: AssignmentsQuery, tags: ['agents'] } }, async (request) => {
+  app.get('/api/v1/agents/:host/assignments', { config: { access: 'agent' }, schema: { params: HostParams, querystring: AssignmentsQuery, tags: ['agents'] } }, async (request) => {
     const host = hostParam(request.params);
     const query = request.query as Static<typeof AssignmentsQuery>;
     const waitMs = Math.min(Number(query.wait_s ?? 0), ctx.timers.longPollS) * 1000;
@@ -61,7 +61,7 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServerContext): v
     }
   });
 
-  app.post('/api/v1/agents/:host/heartbeat', { schema: { params: HostParams, body: HeartbeatBody, tags: ['agents'] } }, async (request) => {
+  app.post('/api/v1/agents/:host/heartbeat', { config: { access: 'agent' }, schema: { params: HostParams, body: HeartbeatBody, tags: ['agents'] } }, async (request) => {
     const host = hostParam(request.params);
     return recordHeartbeat(ctx, host, request.body as HeartbeatReport, { actor: `agent:${host}`, correlationId: request.correlationId });
   });

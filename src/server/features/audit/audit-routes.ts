@@ -20,7 +20,7 @@ export function presentAuditEvent(event: AuditEvent) {
 }
 
 export function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/api/v1/audit', { schema: { querystring: AuditQuery, tags: ['audit'] } }, async (request) => {
+  app.get('/api/v1/audit', { config: { access: 'read' }, schema: { querystring: AuditQuery, tags: ['audit'] } }, async (request) => {
     const query = request.query as Static<typeof AuditQuery>;
     const since = parseIso(query.since);
     if (since === null) throw new InputError('invalid_time', 'since must be an ISO-8601 time, e.g. 2026-01-31T12:00:00Z');

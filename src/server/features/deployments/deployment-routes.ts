@@ -27,12 +27,12 @@ export const DeploymentBody = Type.Object(
 const ListQuery = Type.Object({ service: Type.Optional(Type.String()), limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })) });
 
 export function registerDeploymentRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/api/v1/deployments', { schema: { body: DeploymentBody, tags: ['deployments'] } }, async (request, reply) => {
+  app.post('/api/v1/deployments', { config: { access: 'deploy' }, schema: { body: DeploymentBody, tags: ['deployments'] } }, async (request, reply) => {
     const operation = await createDeployment(ctx, request.body as Static<typeof DeploymentBody>, { actor: request.actor, correlationId: request.correlationId });
     return reply.status(202).send({ deploy_id: operation.id, status: operation.status, started_at: new Date(operation.created_at).toISOString() });
   });
 
-  app.get('/api/v1/deployments/:id', { schema: { params: IdParams, tags: ['deployments'] } }, async (request) => {
+  app.get('/api/v1/deployments/:id', { config: { access: 'read' }, schema: { params: IdParams, tags: ['deployments'] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
     const operation = await ctx.store.getOperation(id);
     if (operation === undefined || operation.kind === 'rollback') {
@@ -42,14 +42,14 @@ export function registerDeploymentRoutes(app: FastifyInstance, ctx: ServerContex
   });
 
   for (const control of ['pause', 'resume', 'promote', 'abort'] as const) {
-    app.post(`/api/v1/deployments/:id/${control}`, { schema: { params: IdParams, tags: ['deployments'] } }, async (request) => {
+    app.post(`/api/v1/deployments/:id/${control}`, { config: { access: 'deploy' }, schema: { params: IdParams, tags: ['deployments'] } }, async (request) => {
       const { id } = request.params as Static<typeof IdParams>;
       const operation = await controlDeployment(ctx, id, control, { actor: request.actor, correlationId: request.correlationId });
       return presentDeployment(await loadOperationDetail(ctx, operation));
     });
   }
 
-  app.get('/api/v1/deployments', { schema: { querystring: ListQuery, tags: ['deployments'] } }, async (request) => {
+  app.get('/api/v1/deployments', { config: { access: 'read' }, schema: { querystring: ListQuery, tags: ['deployments'] } }, async (request) => {
     const query = request.query as Static<typeof ListQuery>;
     const service = query.service === undefined ? undefined : checkedName(query.service, 'service');
     const operations = await ctx.store.listOperations({

@@ -14,7 +14,7 @@ import { releaseInstance } from './release-instance.js';
 const HistoryQuery = Type.Object({ at: Type.Optional(Type.String()) });
 
 export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/api/v1/services/:service/instances', { schema: { params: ServiceParams, tags: ['instances'] } }, async (request) => {
+  app.get('/api/v1/services/:service/instances', { config: { access: 'read' }, schema: { params: ServiceParams, tags: ['instances'] } }, async (request) => {
     const service = await requireService(ctx.store, checkedName((request.params as Static<typeof ServiceParams>).service, 'service'));
     const fleet = await loadFleetView(ctx, service);
     const instances = fleet.instances.map((v) => ({
@@ -32,7 +32,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
     return { service: service.name, instances, total: instances.length };
   });
 
-  app.get('/api/v1/services/:service/versions', { schema: { params: ServiceParams, tags: ['instances'] } }, async (request) => {
+  app.get('/api/v1/services/:service/versions', { config: { access: 'read' }, schema: { params: ServiceParams, tags: ['instances'] } }, async (request) => {
     const service = await requireService(ctx.store, checkedName((request.params as Static<typeof ServiceParams>).service, 'service'));
     const fleet = await loadFleetView(ctx, service);
     const summary: Record<string, number> = {};
@@ -57,7 +57,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
     };
   });
 
-  app.get('/api/v1/instances/:id/history', { schema: { params: IdParams, querystring: HistoryQuery, tags: ['instances'] } }, async (request) => {
+  app.get('/api/v1/instances/:id/history', { config: { access: 'read' }, schema: { params: IdParams, querystring: HistoryQuery, tags: ['instances'] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
     const at = parseIso((request.query as Static<typeof HistoryQuery>).at);
     if (at === null) throw new InputError('invalid_time', 'at must be an ISO-8601 time, e.g. 2026-01-31T12:00:00Z');
@@ -72,7 +72,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
     return { instance_id: id, service: instance.service, at: iso(at), version: interval.version, interval: presentInterval(interval) };
   });
 
-  app.post('/api/v1/instances/:id/release', { schema: { params: IdParams, tags: ['instances'] } }, async (request) => {
+  app.post('/api/v1/instances/:id/release', { config: { access: 'deploy' }, schema: { params: IdParams, tags: ['instances'] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
     const { service } = await releaseInstance(ctx, id, { actor: request.actor, correlationId: request.correlationId });
     const fleet = await loadFleetView(ctx, await requireService(ctx.store, service));

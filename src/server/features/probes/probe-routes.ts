@@ -9,12 +9,12 @@ import { createFleetMetrics } from './fleet-metrics.js';
 
 export function registerProbeRoutes(app: FastifyInstance, ctx: ServerContext, isReady: () => boolean = () => true): void {
   const metrics = createFleetMetrics(ctx);
-  app.get('/healthz', { schema: { tags: ['probes'] } }, async (_request, reply) => {
+  app.get('/healthz', { config: { access: 'public' }, schema: { tags: ['probes'] } }, async (_request, reply) => {
     const ready = isReady();
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'starting', ready });
   });
-  app.get('/version', { schema: { tags: ['probes'] } }, async () => ({ service: 'ferry-server', ...ferryBuildInfo(), ready: isReady() }));
-  app.get('/metrics', { schema: { tags: ['probes'] } }, async (_request, reply) => {
+  app.get('/version', { config: { access: 'public' }, schema: { tags: ['probes'] } }, async () => ({ service: 'ferry-server', ...ferryBuildInfo(), ready: isReady() }));
+  app.get('/metrics', { config: { access: 'public' }, schema: { tags: ['probes'] } }, async (_request, reply) => {
     const body = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(body);
   });

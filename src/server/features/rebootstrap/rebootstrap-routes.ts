@@ -22,7 +22,7 @@ const RebootstrapBody = Type.Object(
 );
 
 export function registerRebootstrapRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/api/v1/vm/rebootstrap', { schema: { body: RebootstrapBody, tags: ['deployments'] } }, async (request, reply) => {
+  app.post('/api/v1/vm/rebootstrap', { config: { access: 'deploy' }, schema: { body: RebootstrapBody, tags: ['deployments'] } }, async (request, reply) => {
     const body = request.body as Static<typeof RebootstrapBody>;
     const caller = { actor: request.actor, correlationId: request.correlationId };
     if (body.mode !== 'restart' && body.mode !== 'rollout') {

@@ -30,13 +30,13 @@ export function presentRelease(release: Release) {
 }
 
 export function registerReleaseRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/api/v1/releases', { schema: { body: ReleaseBody, tags: ['releases'] } }, async (request, reply) => {
+  app.post('/api/v1/releases', { config: { access: 'admin' }, schema: { body: ReleaseBody, tags: ['releases'] } }, async (request, reply) => {
     const body = request.body as Static<typeof ReleaseBody>;
     const result = await registerRelease(ctx, body, { actor: request.actor, correlationId: request.correlationId });
     return reply.status(result.created ? 201 : 200).send(presentRelease(result.release));
   });
 
-  app.get('/api/v1/services/:service/releases', { schema: { tags: ['releases'] } }, async (request) => {
+  app.get('/api/v1/services/:service/releases', { config: { access: 'read' }, schema: { tags: ['releases'] } }, async (request) => {
     const service = checkedName((request.params as { service: string }).service, 'service');
     const releases = await ctx.store.listReleases(service);
     if (releases.length === 0) await requireService(ctx.store, service);

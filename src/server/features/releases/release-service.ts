@@ -4,7 +4,7 @@
  * the declared sha256 without fetching the package; agents verify it on download.
  */
 import { ConflictError } from '../../../core/errors.js';
-import { checkPackageUrl, checkServiceName, checkSha256, checkVersion } from '../../../core/names.js';
+import { checkBuildTime, checkPackageUrl, checkServiceName, checkSha256, checkVersion } from '../../../core/names.js';
 import { firstFailure } from '../../../core/result.js';
 import type { Release } from '../../../core/types.js';
 import { InputError } from '../../../core/errors.js';
@@ -27,7 +27,7 @@ export interface Caller {
 
 export async function registerRelease(ctx: ServerContext, input: ReleaseInput, caller: Caller, store: Store = ctx.store): Promise<{ release: Release; created: boolean }> {
   const sha256 = input.sha256.toLowerCase();
-  const check = firstFailure(checkServiceName(input.service), checkVersion(input.version), checkSha256(sha256), checkPackageUrl(input.package_url));
+  const check = firstFailure(checkServiceName(input.service), checkVersion(input.version), checkSha256(sha256), checkPackageUrl(input.package_url), checkBuildTime(input.build_time));
   if (!check.ok) throw new InputError(check.reason, check.message);
   const release: Release = {
     service: input.service,

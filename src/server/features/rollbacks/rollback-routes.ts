@@ -29,7 +29,7 @@ const ServiceRollbackBody = Type.Object(
 const ListQuery = Type.Object({ service: Type.Optional(Type.String()), limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })) });
 
 export function registerRollbackRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.post('/api/v1/rollbacks/instance', { schema: { body: InstanceRollbackBody, tags: ['rollbacks'] } }, async (request, reply) => {
+  app.post('/api/v1/rollbacks/instance', { config: { access: 'deploy' }, schema: { body: InstanceRollbackBody, tags: ['rollbacks'] } }, async (request, reply) => {
     const body = request.body as Static<typeof InstanceRollbackBody>;
     const instance = await requireInstance(ctx.store, body.instance_id);
     const caller = { actor: request.actor, correlationId: request.correlationId };
@@ -37,7 +37,7 @@ export function registerRollbackRoutes(app: FastifyInstance, ctx: ServerContext)
     return reply.status(202).send({ rollback_id: op.id, instance_id: instance.instance_id, target_version: op.version, status: rollbackStatus(op) });
   });
 
-  app.post('/api/v1/rollbacks/batch', { schema: { body: BatchRollbackBody, tags: ['rollbacks'] } }, async (request, reply) => {
+  app.post('/api/v1/rollbacks/batch', { config: { access: 'deploy' }, schema: { body: BatchRollbackBody, tags: ['rollbacks'] } }, async (request, reply) => {
     const body = request.body as Static<typeof BatchRollbackBody>;
     const caller = { actor: request.actor, correlationId: request.correlationId };
     const op = await rollBack(ctx, body, caller);
@@ -45,21 +45,21 @@ export function registerRollbackRoutes(app: FastifyInstance, ctx: ServerContext)
     return reply.status(202).send({ rollback_id: op.id, service: op.service, target_version: op.version, status: rollbackStatus(op), instances: targets.map((t) => t.instance_id) });
   });
 
-  app.post('/api/v1/services/:service/rollback', { schema: { params: ServiceParams, body: Type.Optional(ServiceRollbackBody), tags: ['rollbacks'] } }, async (request, reply) => {
+  app.post('/api/v1/services/:service/rollback', { config: { access: 'deploy' }, schema: { params: ServiceParams, body: Type.Optional(ServiceRollbackBody), tags: ['rollbacks'] } }, async (request, reply) => {
     const service = checkedName((request.params as Static<typeof ServiceParams>).service, 'service');
     const body = (request.body ?? {}) as Static<typeof ServiceRollbackBody>;
     const op = await rollBackService(ctx, service, body, { actor: request.actor, correlationId: request.correlationId });
     return reply.status(202).send(presentRollback(await loadOperationDetail(ctx, op)));
   });
 
-  app.get('/api/v1/rollbacks/:id', { schema: { params: IdParams, tags: ['rollbacks'] } }, async (request) => {
+  app.get('/api/v1/rollbacks/:id', { config: { access: 'read' }, schema: { params: IdParams, tags: ['rollbacks'] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
     const op = await ctx.store.getOperation(id);
     if (op === undefined || op.kind !== 'rollback') throw new NotFoundError('rollback_not_found', `rollback ${id} does not exist`, { rollback_id: id });
     return presentRollback(await loadOperationDetail(ctx, op));
   });
 
-  app.get('/api/v1/rollbacks', { schema: { querystring: ListQuery, tags: ['rollbacks'] } }, async (request) => {
+  app.get('/api/v1/rollbacks', { config: { access: 'read' }, schema: { querystring: ListQuery, tags: ['rollbacks'] } }, async (request) => {
     const query = request.query as Static<typeof ListQuery>;
     const service = query.service === undefined ? undefined : checkedName(query.service, 'service');
     const ops = await ctx.store.listOperations({ ...(service ? { service } : {}), kinds: ['rollback'], limit: query.limit ? Number(query.limit) : 100 });

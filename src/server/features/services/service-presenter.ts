@@ -11,13 +11,17 @@ export function presentLock(operation: Operation | undefined) {
   return { [field]: operation.id, kind: operation.kind, status: operation.status, actor: operation.actor, since: iso(operation.created_at) };
 }
 
-function presentSpec(service: Service) {
+/** What a caller below admin sees of each env value (CONTRACT §9). */
+export const REDACTED = '***';
+
+/** `secrets` false masks every env value: the names stay visible, so a reader can tell what is set. */
+function presentSpec(service: Service, secrets: boolean) {
   return {
     name: service.name,
     start: service.start,
     health_path: service.health_path,
     version_path: service.version_path,
-    env: service.env,
+    env: secrets ? service.env : Object.fromEntries(Object.keys(service.env).map((k) => [k, REDACTED])),
     verify: service.verify,
     strategy: service.strategy,
     drift_policy: service.drift_policy,
@@ -30,11 +34,11 @@ function presentSpec(service: Service) {
   };
 }
 
-export async function describeService(ctx: ServerContext, name: string) {
+export async function describeService(ctx: ServerContext, name: string, view: { secrets: boolean }) {
   const service = await requireService(ctx.store, name);
   const fleet = await loadFleetView(ctx, service);
   return {
-    ...presentSpec(service),
+    ...presentSpec(service, view.secrets),
     service: service.name,
     lock: presentLock(fleet.activeOperation),
     instances: fleet.instances.map((v) => ({ instance_id: v.instance.instance_id, host: v.instance.host, port: v.instance.port })),

@@ -1,6 +1,7 @@
 /** Services and hosts (CONTRACT §2 Services, hosts and instances). */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { seesSecrets } from '../../../core/access/roles.js';
 import { checkedName } from '../../http/checked-name.js';
 import type { ServerContext } from '../../server-context.js';
 import { ServiceParams, StrategySchema, VerifyCheckSchema } from '../shared/schemas.js';
@@ -28,18 +29,18 @@ export const ServiceBody = Type.Object(
 export type ServiceSpec = Static<typeof ServiceBody>;
 
 export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.put('/api/v1/services/:service', { schema: { params: ServiceParams, body: ServiceBody, tags: ['services'] } }, async (request) => {
+  app.put('/api/v1/services/:service', { config: { access: 'admin' }, schema: { params: ServiceParams, body: ServiceBody, tags: ['services'] } }, async (request) => {
     const name = checkedName((request.params as Static<typeof ServiceParams>).service, 'service');
     await applyServiceSpec(ctx, name, request.body as ServiceSpec, { actor: request.actor, correlationId: request.correlationId });
-    return describeService(ctx, name);
+    return describeService(ctx, name, { secrets: true });
   });
 
-  app.get('/api/v1/services', { schema: { tags: ['services'] } }, async () => describeServices(ctx));
+  app.get('/api/v1/services', { config: { access: 'read' }, schema: { tags: ['services'] } }, async () => describeServices(ctx));
 
-  app.get('/api/v1/services/:service', { schema: { params: ServiceParams, tags: ['services'] } }, async (request) => {
+  app.get('/api/v1/services/:service', { config: { access: 'read' }, schema: { params: ServiceParams, tags: ['services'] } }, async (request) => {
     const name = checkedName((request.params as Static<typeof ServiceParams>).service, 'service');
-    return describeService(ctx, name);
+    return describeService(ctx, name, { secrets: request.principal !== null && seesSecrets(request.principal.role) });
   });
 
-  app.get('/api/v1/hosts', { schema: { tags: ['hosts'] } }, async () => describeHosts(ctx));
+  app.get('/api/v1/hosts', { config: { access: 'read' }, schema: { tags: ['hosts'] } }, async () => describeHosts(ctx));
 }

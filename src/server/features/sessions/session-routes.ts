@@ -49,18 +49,18 @@ function presentSession(session: Session) {
 export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const placer = new SessionPlacer(ctx);
 
-  app.post('/api/v1/sessions', { schema: { body: SessionBody, response: { 201: SessionRecord }, tags: ['sessions'] } }, async (request, reply) => {
+  app.post('/api/v1/sessions', { config: { access: 'sessions' }, schema: { body: SessionBody, response: { 201: SessionRecord }, tags: ['sessions'] } }, async (request, reply) => {
     const body = request.body as Static<typeof SessionBody>;
     const session = await placer.place({ service: checkedName(body.service, 'service'), tenant_id: body.tenant_id ?? null, ttl_s: body.ttl_s ?? DEFAULT_SESSION_TTL_S });
     return reply.status(201).send(presentSession(session));
   });
 
-  app.get('/api/v1/sessions/:session_id', { schema: { params: SessionParams, response: { 200: SessionWithStatus }, tags: ['sessions'] } }, async (request) => {
+  app.get('/api/v1/sessions/:session_id', { config: { access: 'read' }, schema: { params: SessionParams, response: { 200: SessionWithStatus }, tags: ['sessions'] } }, async (request) => {
     const session = await requireSession(ctx, (request.params as Static<typeof SessionParams>).session_id);
     return { ...presentSession(session), instance_status: await currentInstanceStatus(ctx, session) };
   });
 
-  app.delete('/api/v1/sessions/:session_id', { schema: { params: SessionParams, response: { 200: SessionWithStatus }, tags: ['sessions'] } }, async (request) => {
+  app.delete('/api/v1/sessions/:session_id', { config: { access: 'sessions' }, schema: { params: SessionParams, response: { 200: SessionWithStatus }, tags: ['sessions'] } }, async (request) => {
     const { session_id } = request.params as Static<typeof SessionParams>;
     const now = ctx.now();
     const ended = await ctx.store.endSession(session_id, now);
