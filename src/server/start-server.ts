@@ -16,10 +16,15 @@ import type { RunningServer, ServerOptions } from './server-options.js';
 import { WakeSignal } from './wake-signal.js';
 
 /** Never written to the log, whichever object carries them (a service's env, a token, a header). */
-const SECRET_LOG_PATHS = ['env', '*.env', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'];
+export const SECRET_LOG_PATHS = ['env', '*.env', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'];
+
+/** The server's logger: JSON lines to `destination` (stderr by default) with secrets censored. */
+export function createServerLog(level: string, destination: pino.DestinationStream = pino.destination(2)): pino.Logger {
+  return pino({ level, base: { component: 'ferry-server' }, redact: SECRET_LOG_PATHS }, destination);
+}
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const log = pino({ level: opts.logLevel ?? process.env.FERRY_LOG_LEVEL ?? 'info', base: { component: 'ferry-server' }, redact: SECRET_LOG_PATHS }, pino.destination(2));
+  const log = createServerLog(opts.logLevel ?? process.env.FERRY_LOG_LEVEL ?? 'info');
   // Settings and files are checked before the store opens, so a refusal leaves nothing open.
   const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
