@@ -3,8 +3,9 @@
  * (named `admin`), the shared agent token of `--agent-token` (named `agent`, bound to no
  * host), or a named token from the store that is neither revoked nor expired.
  *
- * Named tokens are cached by their secret's hash for a few seconds, so the store is not
- * read on every request (the sessions path must not pay for access control); revoking a
+ * Named tokens are cached for a few seconds, keyed by the secret itself so a cache hit
+ * costs a map lookup and no hash (the sessions path must not pay for access control; the
+ * secrets are in this process's memory anyway while requests carry them). Revoking a
  * token through this server drops it from the cache at once, and another replica's
  * revocation is seen within the cache's lifetime.
  */
@@ -27,7 +28,7 @@ const CACHE_TTL_MS = 5_000;
 const CACHE_MAX_ENTRIES = 1_000;
 
 export class TokenAuthenticator {
-  readonly #cache = new Map<string, { token: ApiToken | undefined; until: number }>();
+  readonly #cache = new Map<string, { hash: string; token: ApiToken | undefined; until: number }>();
 
   constructor(
     private readonly store: Store,
@@ -40,29 +41,32 @@ export class TokenAuthenticator {
     if (this.bootstrap.agent !== null && sameSecret(secret, this.bootstrap.agent)) {
       return { ok: true, principal: { name: 'agent', role: 'agent', host_id: null } };
     }
-    const token = await this.#lookup(secretSha256(secret));
+    const token = await this.#lookup(secret);
     if (token === undefined || token.revoked_at !== null) return { ok: false, problem: 'invalid' };
     if (token.expires_at !== null && token.expires_at <= this.now()) return { ok: false, problem: 'expired' };
     return { ok: true, principal: { name: token.name, role: token.role, host_id: token.host_id } };
   }
 
-  /** Drops a token from the cache, e.g. right after it was revoked. */
+  /** Drops a token from the cache by its secret's hash, e.g. right after it was revoked. */
   forget(secretHash: string): void {
-    this.#cache.delete(secretHash);
+    for (const [secret, entry] of this.#cache) if (entry.hash === secretHash) this.#cache.delete(secret);
   }
 
-  async #lookup(hash: string): Promise<ApiToken | undefined> {
+  async #lookup(secret: string): Promise<ApiToken | undefined> {
     const now = this.now();
-    const cached = this.#cache.get(hash);
+    const cached = this.#cache.get(secret);
     if (cached !== undefined && cached.until > now) return cached.token;
+    const hash = secretSha256(secret);
     const token = await this.store.findTokenBySecret(hash);
     if (this.#cache.size >= CACHE_MAX_ENTRIES) this.#cache.delete(this.#cache.keys().next().value as string);
-    this.#cache.set(hash, { token, until: now + CACHE_TTL_MS });
+    this.#cache.set(secret, { hash, token, until: now + CACHE_TTL_MS });
     return token;
   }
 }
 
+/** Constant time for secrets of the expected length; a length is no secret (every minted token has the same one). */
 function sameSecret(given: string, expected: string): boolean {
+  if (given.length !== expected.length) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
