@@ -1,11 +1,11 @@
 /**
  * `ferry demo` / `npm run demo`: Ferry's main job end to end on the embedded default.
  * A real server on a temporary SQLite store, one local agent, three hello-service
- * instances as real processes: package, register and deploy v1, deploy v2, roll back
- * to v1, each step timed and checked against what the instances themselves answer.
+ * instances as real processes: package, register and deploy v1, show what a viewer token
+ * may do, deploy v2, roll back to v1, each step timed and checked against what the instances themselves answer.
  * Exits 0 and leaves no process behind.
  */
-import { FerryApi } from '../local-fleet/ferry-api.js';
+import { FerryApi, refusalOf } from '../local-fleet/ferry-api.js';
 import { freePorts } from '../local-fleet/free-port.js';
 import { packageHello, type HelloPackage } from '../local-fleet/hello-packages.js';
 import { LocalFleet } from '../local-fleet/local-fleet.js';
@@ -50,10 +50,17 @@ async function story(fleet: LocalFleet, step: Step, say: (line: string) => void)
   });
   const ports = await freePorts(3);
   await step('declare service hello with 3 instances', async () => {
-    await api.put(`/api/v1/services/${SERVICE}`, { start: 'node server.js', instances: ports.map((port) => ({ host: HOST, port })) });
+    await api.put(`/api/v1/services/${SERVICE}`, { start: 'node server.js', env: { GREETING_SECRET: 'only-admins-see-this' }, instances: ports.map((port) => ({ host: HOST, port })) });
     return { value: undefined, note: `ports ${ports.join(', ')}` };
   });
   await deployAndCheck(api, step, v1!, ports);
+  await step('a viewer token reads but cannot deploy', async () => {
+    const { token } = await api.post('/api/v1/tokens', { name: 'demo-viewer', role: 'viewer' });
+    const viewer = new FerryApi(api.url, token);
+    const env = (await viewer.get(`/api/v1/services/${SERVICE}`)).env;
+    const refused = await refusalOf(viewer.post('/api/v1/deployments', { service: SERVICE, version: v2!.version }));
+    return { value: undefined, note: `env shown as ${JSON.stringify(env)}; deploy → ${refused.status} ${refused.code}` };
+  });
   await deployAndCheck(api, step, v2!, ports);
   await step('one-click rollback to the previous version (v1)', async () => {
     const rollback = await api.post(`/api/v1/services/${SERVICE}/rollback`, {});
