@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -165,5 +166,20 @@ describe('downloadPackage over http', () => {
       }),
     );
     expect(await downloadPackage(`http://127.0.0.1:${port}/old`, await dest(), OPTS)).toMatchObject({ ok: true, bytes: 7 });
+  });
+});
+
+describe('downloadPackage over https', () => {
+  it('verifies the package server with the CA it is given, and refuses it without', async () => {
+    const certDir = await mkdtemp(path.join(work, 'tls-'));
+    const [certFile, keyFile] = [path.join(certDir, 'cert.pem'), path.join(certDir, 'key.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+    const cert = await readFile(certFile, 'utf8');
+    const port = await listen(createHttpsServer({ key: await readFile(keyFile), cert }, (_req, res) => res.end('package')) as unknown as Server);
+    const url = `https://127.0.0.1:${port}/pkg`;
+    expect(await downloadPackage(url, await dest(), { ...OPTS, ca: cert })).toMatchObject({ ok: true, bytes: 7 });
+    const refused = await downloadPackage(url, await dest(), OPTS);
+    expect(refused).toMatchObject({ ok: false, code: 'download_failed' });
+    expect(!refused.ok && refused.message).toMatch(/SELF_SIGNED|self-signed|UNABLE_TO_VERIFY/i);
   });
 });
