@@ -1,6 +1,6 @@
 /**
  * Makes `<root>/<service>/releases/<version>/` exist with exactly the verified package
- * contents (invariants 4 and 5), within the install limits (`install-limits.ts`):
+ * contents (DESIGN invariants 4 and 5), within the install limits (`install-limits.ts`):
  *
  *   1. a kept copy is used as is, with no download;
  *   2. else the package is downloaded into `.tmp/` and hashed while streaming, cut off at
