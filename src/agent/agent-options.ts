@@ -1,4 +1,5 @@
 import type { Timers } from '../config/timers.js';
+import type { InstallLimits } from './install-limits.js';
 
 /** How `ferry agent` was asked to run (flags and env resolved by the CLI). */
 export interface AgentOptions {
@@ -11,6 +12,10 @@ export interface AgentOptions {
   root: string;
   timers: Timers;
   logLevel?: string;
+  /** Bounds on downloads and unpacking (FERRY_MAX_PACKAGE_BYTES and friends); the defaults when absent. */
+  limits?: InstallLimits;
+  /** PEM CA file that verifies an https server and https package servers (`--ca-file`); else the system roots. */
+  caFile?: string;
 }
 
 export interface RunningAgent {

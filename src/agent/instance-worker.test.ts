@@ -1,4 +1,6 @@
 import { mkdtemp, readdir, readlink, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -6,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceAssignment } from '../core/agent-protocol.js';
 import { switchCurrentLink } from './current-link.js';
 import { buildPackage, FAKE_START, freePort, waitFor, type BuiltPackage } from './fake-release-package.js';
-import { instanceDir, releaseDir } from './host-layout.js';
+import { instanceDir, releaseDir, tmpDir } from './host-layout.js';
+import { DEFAULT_INSTALL_LIMITS } from './install-limits.js';
 import { probeOnce } from './instance-probe.js';
 import { readInstanceState, writeInstanceState } from './instance-state-file.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
@@ -44,15 +47,17 @@ interface Harness {
   ctx: WorkerContext;
   worker: InstanceWorker;
   dir: string;
+  /** Hands the worker a goal without waiting for it. */
+  offer(generation: number, version: string | null, over?: Partial<InstanceAssignment>): void;
   goal(generation: number, version: string | null, over?: Partial<InstanceAssignment>): Promise<void>;
   pid(): number | null;
 }
 
-async function harness(root?: string, port?: number): Promise<Harness> {
+async function harness(root?: string, port?: number, extra: Partial<WorkerContext> = {}): Promise<Harness> {
   const hostRoot = root ?? (await mkdtemp(path.join(work, 'root-')));
   const supervisor = new InstanceSupervisor({ root: hostRoot, log, stopGraceMs: 2000, restartBackoffMs: 50 });
   supervisors.push(supervisor);
-  const ctx: WorkerContext = { root: hostRoot, supervisor, claims: new ReleaseClaims(), log, onChange: () => undefined, releasesChanged: () => undefined };
+  const ctx: WorkerContext = { root: hostRoot, supervisor, claims: new ReleaseClaims(), log, onChange: () => undefined, releasesChanged: () => undefined, ...extra };
   const id = 'hello-h1-7001';
   const dir = instanceDir(hostRoot, 'hello', id);
   const worker = new InstanceWorker(ctx, id, 'hello', dir);
@@ -62,7 +67,7 @@ async function harness(root?: string, port?: number): Promise<Harness> {
     ctx,
     worker,
     dir,
-    async goal(generation, version, over = {}) {
+    offer(generation, version, over = {}) {
       const pkg = version === null ? null : packages[version];
       worker.offer({
         instance_id: id,
@@ -83,6 +88,9 @@ async function harness(root?: string, port?: number): Promise<Harness> {
         drain_s: 0,
         ...over,
       });
+    },
+    async goal(generation, version, over = {}) {
+      h.offer(generation, version, over);
       await worker.settled();
       const pid = h.pid();
       if (pid !== null) pids.add(pid);
@@ -194,5 +202,75 @@ describe('InstanceWorker', () => {
     expect(h.worker.report()).toMatchObject({ status: 'stopped', pid: null, achieved_generation: 1 });
     expect(h.pid()).toBeNull();
     expect(await probeOnce({ instanceId: 'gone', port, healthPath: '/healthz', versionPath: '/version' })).toEqual({ healthy: false, version: null });
+  });
+});
+
+/**
+ * A download whose goal is withdrawn stops at once: it must not hold the worker (and the
+ * next goal) until its idle timeout, nor keep writing into `.tmp`.
+ */
+describe('InstanceWorker cancelling a download', () => {
+  const LIMITS = { ...DEFAULT_INSTALL_LIMITS, idleTimeoutMs: 30_000 };
+  let server: Server;
+  let url: string;
+  const requests: Socket[] = [];
+
+  beforeAll(async () => {
+    // Headers and 1 KB, then nothing: without cancellation this holds for the idle timeout.
+    server = createServer((req, res) => {
+      requests.push(req.socket);
+      res.writeHead(200);
+      res.write(Buffer.alloc(1024));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/stall.tar.gz`;
+  });
+  afterAll(() => {
+    for (const s of requests) s.destroy();
+    server.close();
+  });
+
+  const stalled = () => ({ release: { package_url: url, sha256: 'c'.repeat(64) } });
+  const downloading = (before: number) => waitFor('the download to start', () => requests.length > before);
+
+  it('a newer goal cancels it; the newer goal runs at once and .tmp is empty', async () => {
+    const h = await harness(undefined, undefined, { limits: LIMITS });
+    await h.goal(1, 'v1');
+    const before = requests.length;
+    const started = Date.now();
+    h.offer(2, 'v2', stalled());
+    await downloading(before);
+    await h.goal(3, 'v2');
+    expect(Date.now() - started).toBeLessThan(LIMITS.idleTimeoutMs / 3);
+    expect(h.worker.report().outcome).toMatchObject({ generation: 3, ok: true, switched: true });
+    expect(await linkTarget(h.dir)).toBe('../../releases/v2');
+    expect(await readdir(tmpDir(h.root))).toEqual([]);
+    await waitFor('the stalled connection to close', () => requests[before]!.destroyed || requests[before]!.closed);
+  });
+
+  it('unassigning the instance cancels it', async () => {
+    const h = await harness(undefined, undefined, { limits: LIMITS });
+    await h.goal(1, 'v1');
+    const before = requests.length;
+    h.offer(2, 'v2', stalled());
+    await downloading(before);
+    h.worker.unassign();
+    await h.worker.settled();
+    expect(h.worker.removed).toBe(true);
+    expect(await readdir(tmpDir(h.root))).toEqual([]);
+  });
+
+  it('the agent stopping cancels it and records nothing, so the next start redoes the goal', async () => {
+    const stopping = new AbortController();
+    const h = await harness(undefined, undefined, { limits: LIMITS, stopping: stopping.signal });
+    await h.goal(1, 'v1');
+    const before = requests.length;
+    h.offer(2, 'v2', stalled());
+    await downloading(before);
+    stopping.abort();
+    await h.worker.settled();
+    expect(await readInstanceState(h.dir)).toMatchObject({ achieved_generation: 1 });
+    expect(h.worker.report()).toMatchObject({ achieved_generation: 1 });
+    expect(await readdir(tmpDir(h.root))).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import { probeOnce } from './instance-probe.js';
 import { EMPTY_INSTANCE_STATE, readInstanceState, writeInstanceState, type InstanceState } from './instance-state-file.js';
 import type { InstanceSupervisor } from './instance-supervisor.js';
 import { removeTree } from './read-only-tree.js';
+import type { InstallLimits } from './install-limits.js';
 import type { ReleaseClaims } from './release-claims.js';
 import { collectGarbage, launchSpecFor, probeInstance, switchRelease, type GoalResult } from './release-switch.js';
 
@@ -31,6 +32,11 @@ export interface WorkerContext {
    * the server waits for before it starts the next rollout batch.
    */
   onChange(change?: { goalFinished: boolean }): void;
+  limits?: InstallLimits;
+  /** PEM CA certificates for https package servers. */
+  ca?: string;
+  /** Aborts when the agent stops: a download in progress is cut short and its goal redone on the next start. */
+  stopping?: AbortSignal;
 }
 
 type Goal = InstanceAssignment & { version: string };
@@ -46,6 +52,9 @@ export class InstanceWorker {
   private loaded: Promise<void>;
   private observed: { pid: number; status: ObservedStatus; version: string | null } | null = null;
   private final: Pick<InstanceState, 'achieved_generation' | 'outcome'> | null = null;
+  /** Withdraws the goal in progress (its download, if one runs): a newer goal or unassignment. */
+  private withdraw: AbortController | null = null;
+  private workingGeneration = 0;
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -61,12 +70,14 @@ export class InstanceWorker {
     this.latest = assignment;
     this.assigned = true;
     this.gone = false;
+    if (assignment.generation > this.workingGeneration) this.withdraw?.abort();
     this.kick();
   }
 
   /** The instance is no longer assigned to this host: stop it and delete its directory. */
   unassign(): void {
     this.assigned = false;
+    this.withdraw?.abort();
     this.kick();
   }
 
@@ -97,6 +108,7 @@ export class InstanceWorker {
   private async drain(): Promise<void> {
     await this.loaded;
     for (;;) {
+      if (this.ctx.stopping?.aborted) return;
       if (!this.assigned) return this.gone ? undefined : this.removeFromHost();
       const goal = this.latest;
       if (goal === null) return;
@@ -108,6 +120,8 @@ export class InstanceWorker {
   private async achieve(a: InstanceAssignment): Promise<void> {
     this.busy = true;
     this.ctx.onChange();
+    this.withdraw = new AbortController();
+    this.workingGeneration = a.generation;
     let result: GoalResult;
     try {
       result = await this.execute(a);
@@ -116,7 +130,10 @@ export class InstanceWorker {
       result = { outcome: { generation: a.generation, ok: false, code: 'agent_error', message, switched: false }, run: this.ctx.supervisor.snapshot(this.instanceId).running };
     } finally {
       this.busy = false;
+      this.withdraw = null;
     }
+    // Cut short by the agent stopping: nothing is recorded, so the next start redoes the goal.
+    if (this.ctx.stopping?.aborted && !result.outcome.ok && result.outcome.code === 'superseded' && !result.outcome.switched) return;
     const next: InstanceState = { achieved_generation: a.generation, outcome: result.outcome, run: result.run, switching: null };
     try {
       writeInstanceState(this.dir, next);
@@ -177,6 +194,11 @@ export class InstanceWorker {
         writeInstanceState(this.dir, this.state);
       },
       superseded: () => !this.assigned || (this.latest?.generation ?? 0) > a.generation,
+      install: {
+        ...(this.ctx.limits ? { limits: this.ctx.limits } : {}),
+        ...(this.ctx.ca !== undefined ? { ca: this.ctx.ca } : {}),
+        signal: AbortSignal.any([this.withdraw?.signal ?? new AbortController().signal, ...(this.ctx.stopping ? [this.ctx.stopping] : [])]),
+      },
     };
   }
 

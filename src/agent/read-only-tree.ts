@@ -1,28 +1,31 @@
 /**
  * Release directories are read-only once installed, so an instance cannot change the
- * code it was verified with. Write bits come off every file and directory; removal
- * first puts the owner's write bit back on directories, without which nothing inside
- * could be unlinked by a non-root agent.
+ * code it was verified with. Write bits come off every file and directory, and so do
+ * setuid, setgid and sticky bits: a package must not be able to install a program that
+ * runs as the agent's user (or root) for whoever starts it. Removal first puts the
+ * owner's write bit back on directories, without which nothing inside could be unlinked
+ * by a non-root agent.
  */
 import { chmod, lstat, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
-const WRITE_BITS = 0o222;
+/** What an installed file or directory keeps: read and execute bits only (6777 -> 0555, 1777 -> 0555). */
+const READ_ONLY_MASK = 0o555;
 
-/** Clears write bits below `dir` (children first); `dir` itself too when `includeSelf`. */
+/** Makes everything below `dir` read-only (children first); `dir` itself too when `includeSelf`. */
 export async function makeTreeReadOnly(dir: string, includeSelf: boolean): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const child = path.join(dir, entry.name);
     if (entry.isDirectory()) await makeTreeReadOnly(child, true);
-    else if (entry.isFile()) await clearWriteBits(child);
+    else if (entry.isFile()) await makeReadOnly(child);
   }
-  if (includeSelf) await clearWriteBits(dir);
+  if (includeSelf) await makeReadOnly(dir);
 }
 
-/** Clears the write bits of one file or directory. */
-export async function clearWriteBits(p: string): Promise<void> {
+/** Clears the write, setuid, setgid and sticky bits of one file or directory. */
+export async function makeReadOnly(p: string): Promise<void> {
   const { mode } = await lstat(p);
-  await chmod(p, mode & 0o7777 & ~WRITE_BITS);
+  await chmod(p, mode & READ_ONLY_MASK);
 }
 
 /** Deletes a tree that may be read-only; a missing tree is already removed. */

@@ -1,27 +1,30 @@
 /**
  * Makes `<root>/<service>/releases/<version>/` exist with exactly the verified package
- * contents (invariants 4 and 5):
+ * contents (DESIGN invariants 4 and 5), within the install limits (`install-limits.ts`):
  *
  *   1. a kept copy is used as is, with no download;
- *   2. else the package is downloaded into `.tmp/` and hashed while streaming; a digest
- *      that differs from the release's is refused before anything is unpacked;
- *   3. every entry is checked (`findUnsafeEntries`) before extraction, and an archive
- *      with any entry escaping its directory is refused whole;
- *   4. it is unpacked into `.tmp/<random>/`, made read-only and renamed into place in one
- *      step, so `releases/<version>` is either absent or complete, never half there.
+ *   2. else the package is downloaded into `.tmp/` and hashed while streaming, cut off at
+ *      `maxPackageBytes`, on its timeouts, or when `signal` aborts; a digest that differs
+ *      from the release's is refused before anything is unpacked;
+ *   3. it is unpacked in one streaming pass into `.tmp/<random>/`, each entry judged
+ *      (`ArchiveJudge`) and counted before it is written, so an archive with any entry
+ *      escaping its directory, or past a limit, is refused whole (`package-unpack.ts`);
+ *   4. it is made read-only there and renamed into place in one step, so
+ *      `releases/<version>` is either absent or complete, never half there.
  *
- * Expected failures are returned as `{ ok: false, code, message }`.
+ * Whatever fails, the downloaded file and the unpack directory are deleted. Expected
+ * failures are returned as `{ ok: false, code, message }`.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import * as tar from 'tar';
 import { checkServiceName, checkVersion } from '../core/names.js';
 import { firstFailure } from '../core/result.js';
-import { findUnsafeEntries, listArchiveEntries } from './archive-safety.js';
 import { releaseDir, tmpDir } from './host-layout.js';
-import { downloadPackage } from './package-download.js';
-import { clearWriteBits, makeTreeReadOnly, removeTree } from './read-only-tree.js';
+import { DEFAULT_INSTALL_LIMITS, type InstallLimits } from './install-limits.js';
+import { downloadPackage, type DownloadFailureCode } from './package-download.js';
+import { unpackPackage, type UnpackFailureCode } from './package-unpack.js';
+import { makeReadOnly, makeTreeReadOnly, removeTree } from './read-only-tree.js';
 
 /** Where to fetch a release that is not kept on disk, and the digest it must have. */
 export interface ReleaseSource {
@@ -29,20 +32,21 @@ export interface ReleaseSource {
   sha256: string;
 }
 
-export type InstallFailureCode =
-  | 'invalid_release'
-  | 'release_unavailable'
-  | 'download_failed'
-  | 'sha256_mismatch'
-  | 'unsafe_archive'
-  | 'unpack_failed';
+export interface InstallOptions {
+  limits?: InstallLimits;
+  /** Aborts a download in progress: the goal it serves was withdrawn or the agent stops. */
+  signal?: AbortSignal;
+  /** PEM CA certificates for https package servers (`--ca-file`); else the system roots. */
+  ca?: string;
+}
 
-export type InstallResult =
-  | { ok: true; dir: string; downloaded: boolean }
-  | { ok: false; code: InstallFailureCode; message: string };
+/** `cancelled` means `signal` aborted the download; the caller decides what that reports. */
+export type InstallFailureCode = 'invalid_release' | 'release_unavailable' | 'sha256_mismatch' | DownloadFailureCode | UnpackFailureCode;
+
+export type InstallResult = { ok: true; dir: string; downloaded: boolean } | { ok: false; code: InstallFailureCode; message: string };
 
 /** Ensures the release is installed; see the module comment for the steps and guarantees. */
-export async function installRelease(root: string, service: string, version: string, source: ReleaseSource | null): Promise<InstallResult> {
+export async function installRelease(root: string, service: string, version: string, source: ReleaseSource | null, opts: InstallOptions = {}): Promise<InstallResult> {
   const names = firstFailure(checkServiceName(service), checkVersion(version));
   if (!names.ok) return { ok: false, code: 'invalid_release', message: names.message };
   const target = releaseDir(root, service, version);
@@ -50,12 +54,13 @@ export async function installRelease(root: string, service: string, version: str
   if (source === null) {
     return { ok: false, code: 'release_unavailable', message: `${service} ${version} is not kept on this host and no package_url was given` };
   }
+  const limits = opts.limits ?? DEFAULT_INSTALL_LIMITS;
   await mkdir(tmpDir(root), { recursive: true });
   const archive = path.join(tmpDir(root), `${randomName()}.tar.gz`);
   try {
-    const fetched = await fetchVerified(archive, source, `${service} ${version}`);
+    const fetched = await fetchVerified(archive, source, `${service} ${version}`, { ...limits, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.ca !== undefined ? { ca: opts.ca } : {}) });
     if (!fetched.ok) return fetched;
-    return await unpackInto(root, archive, target, `${service} ${version}`);
+    return await unpackInto(root, archive, target, `${service} ${version}`, limits);
   } finally {
     await rm(archive, { force: true });
   }
@@ -63,8 +68,8 @@ export async function installRelease(root: string, service: string, version: str
 
 type Failure = Extract<InstallResult, { ok: false }>;
 
-async function fetchVerified(archive: string, source: ReleaseSource, what: string): Promise<{ ok: true } | Failure> {
-  const downloaded = await downloadPackage(source.package_url, archive);
+async function fetchVerified(archive: string, source: ReleaseSource, what: string, opts: Parameters<typeof downloadPackage>[2]): Promise<{ ok: true } | Failure> {
+  const downloaded = await downloadPackage(source.package_url, archive, opts);
   if (!downloaded.ok) return downloaded;
   const expected = source.sha256.toLowerCase();
   if (downloaded.sha256 !== expected) {
@@ -77,22 +82,12 @@ async function fetchVerified(archive: string, source: ReleaseSource, what: strin
   return { ok: true };
 }
 
-async function unpackInto(root: string, archive: string, target: string, what: string): Promise<InstallResult> {
-  let unsafe: string[];
-  try {
-    unsafe = findUnsafeEntries(await listArchiveEntries(archive));
-  } catch (err) {
-    return { ok: false, code: 'unpack_failed', message: `package for ${what} is not a readable tar.gz: ${(err as Error).message}` };
-  }
-  if (unsafe.length > 0) {
-    const shown = unsafe.slice(0, 5).join('; ');
-    return { ok: false, code: 'unsafe_archive', message: `package for ${what} was refused: ${shown}${unsafe.length > 5 ? ` (and ${unsafe.length - 5} more)` : ''}` };
-  }
+async function unpackInto(root: string, archive: string, target: string, what: string, limits: InstallLimits): Promise<InstallResult> {
   const staging = path.join(tmpDir(root), randomName());
   try {
     await mkdir(staging);
-    // preserveOwner is on by default for root; release files belong to the agent's user.
-    await tar.x({ file: archive, cwd: staging, strict: true, preserveOwner: false });
+    const unpacked = await unpackPackage(archive, staging, limits);
+    if (!unpacked.ok) return { ok: false, code: unpacked.code, message: `package for ${what} was refused: ${unpacked.message}` };
     await makeTreeReadOnly(staging, false);
     return await publish(staging, target, what);
   } catch (err) {
@@ -115,7 +110,7 @@ async function publish(staging: string, target: string, what: string): Promise<I
     if ((code === 'ENOTEMPTY' || code === 'EEXIST') && (await isDirectory(target))) return { ok: true, dir: target, downloaded: true };
     return { ok: false, code: 'unpack_failed', message: `cannot move ${what} into ${target}: ${(err as Error).message}` };
   }
-  await clearWriteBits(target).catch(() => undefined);
+  await makeReadOnly(target).catch(() => undefined);
   return { ok: true, dir: target, downloaded: true };
 }
 
@@ -130,4 +125,3 @@ async function isDirectory(p: string): Promise<boolean> {
 function randomName(): string {
   return randomBytes(8).toString('hex');
 }
-

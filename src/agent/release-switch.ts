@@ -18,7 +18,7 @@ import type { InstanceSupervisor } from './instance-supervisor.js';
 import type { LaunchSpec } from './process-launcher.js';
 import type { ReleaseClaims } from './release-claims.js';
 import { collectReleases } from './release-gc.js';
-import { installRelease } from './release-installer.js';
+import { installRelease, type InstallOptions } from './release-installer.js';
 
 export interface SwitchContext {
   root: string;
@@ -32,6 +32,8 @@ export interface SwitchContext {
   markSwitching(from: string | null): Promise<void>;
   /** True once a newer goal makes finishing this one pointless. */
   superseded(): boolean;
+  /** Limits, CA and the goal's abort signal (a newer goal, unassignment, the agent stopping) for the install. */
+  install: InstallOptions;
 }
 
 /** A goal's outcome plus whether a process should keep running from `current` afterwards. */
@@ -62,7 +64,9 @@ export function launchSpecFor(a: InstanceAssignment, instanceDir: string): Launc
 export async function switchRelease(ctx: SwitchContext, a: InstanceAssignment & { version: string }, from: string | null, runBefore: boolean): Promise<GoalResult> {
   const release = ctx.claims.claim(a.service, a.version);
   try {
-    const installed = await installRelease(ctx.root, a.service, a.version, a.release);
+    const installed = await installRelease(ctx.root, a.service, a.version, a.release, ctx.install);
+    // A download cut short because its goal was withdrawn changed nothing; the newer goal takes over.
+    if (!installed.ok && installed.code === 'cancelled') return { outcome: failed(a, 'superseded', installed.message, false), run: runBefore };
     if (!installed.ok) return { outcome: failed(a, installed.code, installed.message, false), run: runBefore };
     if (installed.downloaded) {
       ctx.releasesChanged();

@@ -4,6 +4,7 @@
  * request, and says what kind of failure it was so the caller can pick how long to wait.
  */
 import type { Assignments, HeartbeatAck, HeartbeatReport } from '../core/agent-protocol.js';
+import type { FetchFunction } from '../transport/fetch-with-ca.js';
 
 export type CallFailureKind = 'network' | 'server' | 'auth' | 'rejected';
 
@@ -13,6 +14,8 @@ export interface ServerClientOptions {
   serverUrl: string;
   token: string;
   hostId: string;
+  /** The fetch to call the server with (`fetchWithCa`); the global fetch when absent. */
+  fetch?: FetchFunction;
 }
 
 /** Slack on top of the long-poll wait before the client gives up on an answer. */
@@ -37,7 +40,7 @@ export class ServerClient {
     const url = `${this.opts.serverUrl.replace(/\/+$/, '')}/api/v1/agents/${encodeURIComponent(this.opts.hostId)}/${route}`;
     let res: Response;
     try {
-      res = await fetch(url, {
+      res = await (this.opts.fetch ?? fetch)(url, {
         method,
         signal,
         headers: { authorization: `Bearer ${this.opts.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },

@@ -23,6 +23,7 @@ import { ReleaseClaims } from './release-claims.js';
 import { KeptReleases } from './kept-releases.js';
 import { ServerClient } from './server-client.js';
 import { WorkerRegistry } from './worker-registry.js';
+import { fetchWithCa, readCaFile } from '../transport/fetch-with-ca.js';
 
 export type { AgentOptions, RunningAgent } from './agent-options.js';
 
@@ -32,6 +33,9 @@ const STOP_SETTLE_MS = 5000;
 /** Starts the agent's loops and resolves once it has adopted what runs and sent its first heartbeat. */
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = createLogger(opts.logLevel);
+  // A CA file that cannot be read fails start-up, before anything runs.
+  const fetchServer = await fetchWithCa(opts.caFile);
+  const ca = opts.caFile ? await readCaFile(opts.caFile) : undefined;
   await removeTree(tmpDir(opts.root));
   await mkdir(tmpDir(opts.root), { recursive: true });
 
@@ -52,13 +56,26 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     onChange: onProcessChange,
   });
   const kept = new KeptReleases(opts.root);
-  const registry = new WorkerRegistry({ root: opts.root, supervisor, claims: new ReleaseClaims(), log, onChange, releasesChanged: () => kept.changed() }, log);
+  const registry = new WorkerRegistry(
+    {
+      root: opts.root,
+      supervisor,
+      claims: new ReleaseClaims(),
+      log,
+      onChange,
+      releasesChanged: () => kept.changed(),
+      stopping: abort.signal,
+      ...(opts.limits ? { limits: opts.limits } : {}),
+      ...(ca !== undefined ? { ca } : {}),
+    },
+    log,
+  );
   for (const found of await supervisor.adoptAll()) registry.addFromDisk(found.instanceId, found.service);
   await stopOrphans(opts.root, supervisor.recordedGroups(), opts.timers.stopGraceS * 1000, log);
   await registry.settled();
   await registry.observeAll();
 
-  const client = new ServerClient({ serverUrl: opts.serverUrl, token: opts.token, hostId: opts.hostId });
+  const client = new ServerClient({ serverUrl: opts.serverUrl, token: opts.token, hostId: opts.hostId, fetch: fetchServer });
   heartbeat = new HeartbeatScheduler(() => sendHeartbeat(client, registry, kept, opts, log, abort.signal), opts.timers.heartbeatS * 1000);
   // The first heartbeat registers the host; polling waits for it, not startAgent's caller.
   const polling = heartbeat.start().then(() =>

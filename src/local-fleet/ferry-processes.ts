@@ -54,8 +54,9 @@ export async function startServerProcess(opts: { dataDir: string; adminToken: st
 
 export function startAgentProcess(opts: { serverUrl: string; token: string; hostId: string; root: string; logFile: string; env?: Record<string, string> }): FerryProcess {
   mkdirSync(opts.root, { recursive: true });
-  const args = ['agent', '--server', opts.serverUrl, '--token', opts.token, '--host-id', opts.hostId, '--root', opts.root];
-  const env = { ...process.env, ...FAST_TIMERS, FERRY_LOG_LEVEL: 'info', ...opts.env };
+  const args = ['agent', '--server', opts.serverUrl, '--host-id', opts.hostId, '--root', opts.root];
+  // The token goes in the environment, not argv, where `ps` would show it.
+  const env = { ...process.env, ...FAST_TIMERS, FERRY_LOG_LEVEL: 'info', ...opts.env, FERRY_AGENT_TOKEN: opts.token, FERRY_AGENT_TOKEN_FILE: '' };
   return spawnFerry(args, env, opts.logFile).control;
 }
 
