@@ -3,6 +3,7 @@
  * every non-2xx answer or network failure turned into a `CliFailure` whose exit code
  * follows CONTRACT §1 (see exit-codes.ts). Commands never look at raw responses.
  */
+import type { FetchFunction } from '../transport/fetch-with-ca.js';
 import { CliFailure, EXIT_UNREACHABLE, exitCodeForStatus, usageFailure } from './exit-codes.js';
 
 /** One API call can take this long before the CLI gives up on the server. */
@@ -17,12 +18,26 @@ export type QueryValue = string | number | undefined;
 
 export class ApiClient {
   private readonly base: URL;
+  private fetcher: Promise<FetchFunction> | null = null;
 
+  /** `caFile`: PEM certificates to verify an https server with, instead of the system roots. */
   constructor(
     server: string,
     private readonly token: string | null,
+    private readonly caFile?: string,
   ) {
     this.base = parseServerUrl(server);
+  }
+
+  /** The global fetch, or one trusting `caFile`; loaded on the first call only, so commands that never call stay light. */
+  private fetchFunction(): Promise<FetchFunction> {
+    if (this.fetcher !== null) return this.fetcher;
+    if (this.caFile === undefined || this.caFile === '') return (this.fetcher = Promise.resolve(globalThis.fetch));
+    const caFile = this.caFile;
+    this.fetcher = import('../transport/fetch-with-ca.js').then(({ fetchWithCa }) => fetchWithCa(caFile)).catch((error: unknown) => {
+      throw usageFailure(`--ca-file: ${(error as Error).message}`);
+    });
+    return this.fetcher;
   }
 
   get serverUrl(): string {
@@ -47,9 +62,10 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token !== null) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const fetchFn = await this.fetchFunction();
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await fetchFn(url, {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

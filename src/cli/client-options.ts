@@ -15,6 +15,7 @@ export const LOCAL_ADMIN_TOKEN_FILE = '.ferry/admin.token';
 export interface ClientFlags {
   server: string;
   token?: string;
+  caFile?: string;
   json?: boolean;
 }
 
@@ -27,12 +28,13 @@ export function addClientOptions(command: Command): Command {
   return command
     .addOption(new Option('--server <url>', 'ferry server URL').env('FERRY_SERVER').default(DEFAULT_SERVER))
     .option('--token <token>', 'API token (else FERRY_TOKEN, else ./.ferry/admin.token)')
+    .addOption(new Option('--ca-file <file>', 'PEM CA certificates to verify an https server with (default: the system roots)').env('FERRY_CA_FILE'))
     .option('--json', "print the API's response body as JSON");
 }
 
 export function clientContext(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env): ClientContext {
   const token = firstToken([flags.token, env.FERRY_TOKEN], resolve(LOCAL_ADMIN_TOKEN_FILE));
-  return { client: new ApiClient(flags.server, token), json: flags.json === true };
+  return { client: new ApiClient(flags.server, token, flags.caFile), json: flags.json === true };
 }
 
 /**

@@ -44,7 +44,7 @@ export async function startServerProcess(opts: { dataDir: string; adminToken: st
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
-      const match = line.match(/^ferry server listening on (http:\/\/\S+)$/);
+      const match = line.match(/^ferry server listening on (https?:\/\/\S+)$/);
       if (match?.[1]) resolve(match[1]);
     });
     child.once('exit', (code) => reject(new Error(`ferry server exited with code ${code} before listening; see ${logFile}`)));
@@ -55,8 +55,8 @@ export async function startServerProcess(opts: { dataDir: string; adminToken: st
 export function startAgentProcess(opts: { serverUrl: string; token: string; hostId: string; root: string; logFile: string; env?: Record<string, string> }): FerryProcess {
   mkdirSync(opts.root, { recursive: true });
   const args = ['agent', '--server', opts.serverUrl, '--host-id', opts.hostId, '--root', opts.root];
-  // The token goes in the environment, not argv, where `ps` would show it.
-  const env = { ...process.env, ...FAST_TIMERS, FERRY_LOG_LEVEL: 'info', ...opts.env, FERRY_AGENT_TOKEN: opts.token, FERRY_AGENT_TOKEN_FILE: '' };
+  // The token goes in the environment, not argv, where `ps` would show it; `env` may give a token file instead.
+  const env = { ...process.env, ...FAST_TIMERS, FERRY_LOG_LEVEL: 'info', FERRY_AGENT_TOKEN: opts.token, FERRY_AGENT_TOKEN_FILE: '', ...opts.env };
   return spawnFerry(args, env, opts.logFile).control;
 }
 
