@@ -32,6 +32,8 @@ export async function buildApp(ctx: ServerContext, tokens: Tokens): Promise<Fast
       return typeof given === 'string' && CORRELATION_PATTERN.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // A path the router cannot decode (`%FF`) or an over-long parameter gets the contract's error body too.
+    frameworkErrors: handleError,
   });
   await app.register(swagger, {
     openapi: {
