@@ -2,7 +2,12 @@
  * What every answer of the API must satisfy, whatever it was sent (CONTRACT §2): no 5xx
  * but a 503 with Retry-After, the contract's error body, and no internals in any body.
  */
+import { join } from 'node:path';
 import type { FuzzRequest } from './request-arbitraries.js';
+
+/** Where this checkout lives, wherever CI clones it. */
+const REPOSITORY = join(import.meta.dirname, '..', '..');
+const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export interface FuzzResponse {
   statusCode: number;
@@ -13,6 +18,7 @@ export interface FuzzResponse {
 /** Text that only the server's internals could have put in a body: stack frames, file paths, database errors. */
 const LEAK_MARKERS: RegExp[] = [
   /\/work\//,
+  new RegExp(escaped(REPOSITORY)),
   /node_modules/,
   /\bat (?:Object\.|async |new )?[\w$.<>[\]]+ \(/,
   /\bat Object\./,
