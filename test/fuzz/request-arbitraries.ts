@@ -192,7 +192,8 @@ function pathParamArb(known: Known, name: string): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(...poolFor(known, name)).map(percentEncode) },
     { weight: 3, arbitrary: stringArb(known, {}, 'hostile', name).map(percentEncode) },
-    { weight: 1, arbitrary: fc.string({ maxLength: 12, unit: 'grapheme' }).filter(harmless).map((s) => s.replace(/[?#%/\\s]/g, '')) },
+    // Raw (unescaped) unicode, as a careless client sends it.
+    { weight: 1, arbitrary: fc.string({ maxLength: 12, unit: 'grapheme' }).filter(harmless).map((s) => s.replace(/[?#%/\\\s]/g, '')) },
     { weight: 2, arbitrary: fc.constantFrom(...RAW_PATH_SEGMENTS) },
   );
 }
