@@ -17,6 +17,8 @@ import { WakeSignal } from './wake-signal.js';
 export interface FakeServerContext {
   ctx: ServerContext;
   store: Store;
+  /** The temporary directory holding the SQLite file (`ferry.db`). */
+  dataDir: string;
   /** Closes the store and deletes its directory. */
   close(): Promise<void>;
 }
@@ -32,6 +34,7 @@ export async function openFakeServerContext(opts: { now: () => number; env?: Nod
   return {
     ctx,
     store,
+    dataDir: dir,
     async close() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -61,6 +61,8 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
       return typeof given === 'string' && CORRELATION_PATTERN.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // A path the router cannot decode (`%FF`) or an over-long parameter gets the contract's error body too.
+    frameworkErrors: handleError,
   });
   limitConnectionsPerClient(app.server, limits.perClient);
   const authenticator = new TokenAuthenticator(ctx.store, tokens, ctx.now);

@@ -17,6 +17,9 @@ const STATUS_BY_KIND: Record<FerryError['kind'], number> = {
   unavailable: 503,
 };
 
+/** Codes for fastify's own 4xx refusals; every other one is `invalid_request`. */
+const FRAMEWORK_CODES: Record<number, string> = { 413: 'body_too_large', 414: 'uri_too_long', 415: 'unsupported_media_type' };
+
 export function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
   return { error: { code, message, details } };
 }
@@ -54,7 +57,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   }
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    const code = status === 415 ? 'unsupported_media_type' : status === 413 ? 'body_too_large' : 'invalid_request';
+    const code = FRAMEWORK_CODES[status] ?? 'invalid_request';
     return reply.status(status).send(errorBody(code, fastifyError.message));
   }
   request.log.error({ err: error }, 'unexpected error');
