@@ -211,20 +211,21 @@ describe('slow clients', () => {
     return socket.destroyed || socket.readyState === 'closed';
   }
 
-  it('drops a client whose body never arrives in full', async () => {
+  /** Sends the start of a request and never the rest; true once the server has hung up. */
+  async function hungUpOn(partial: string): Promise<boolean> {
     const socket = await open();
     socket.on('data', () => undefined);
     socket.on('end', () => socket.destroy());
-    socket.write('POST /api/v1/releases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"service":');
-    expect(await closedWithin(socket, 5_000)).toBe(true);
+    socket.write(partial);
+    return closedWithin(socket, 5_000);
+  }
+
+  it('drops a client whose body never arrives in full', async () => {
+    expect(await hungUpOn('POST /api/v1/releases HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"service":')).toBe(true);
   });
 
   it('drops a client whose headers never end', async () => {
-    const socket = await open();
-    socket.on('data', () => undefined);
-    socket.on('end', () => socket.destroy());
-    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
-    expect(await closedWithin(socket, 5_000)).toBe(true);
+    expect(await hungUpOn('GET /healthz HTTP/1.1\r\nHost: x\r\n')).toBe(true);
   });
 
   it('closes connections past the per-client limit at once', async () => {
