@@ -5,7 +5,7 @@
  * agents stop them, then agents and server get SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findOrphanGroups } from '../agent/orphan-processes.js';
@@ -86,6 +86,25 @@ export class LocalFleet {
     if (spec === undefined) return;
     const { name: _n, service: _s, lock: _l, instances: _i, instance_counts: _c, drift_count: _d, desired_version: _dv, previous_version: _pv, created_at: _ca, updated_at: _ua, ...declared } = spec;
     await this.api.put(`/api/v1/services/${service}`, { ...declared, instances: [] });
+  }
+
+  /**
+   * Changes an instance behind Ferry's back, as a person with a shell might: points its
+   * `current` link at another kept release (atomically) and kills its process group, so
+   * the agent's crash restart brings it back on that release's code.
+   */
+  tamperWithInstance(host: string, service: string, instanceId: string, version: string): void {
+    const dir = join(this.agentRoot(host), service, 'instances', instanceId);
+    const staged = join(dir, 'current.tamper');
+    symlinkSync(join('..', '..', 'releases', version), staged);
+    renameSync(staged, join(dir, 'current'));
+    const pid = readPid(join(dir, 'pid.json'));
+    if (pid === null) throw new Error(`no pid.json for ${instanceId}`);
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      process.kill(pid, 'SIGKILL');
+    }
   }
 
   /** Pids of instance processes still alive under every agent root. */

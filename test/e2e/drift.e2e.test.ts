@@ -6,11 +6,9 @@
  * quarantine it, and (drift_policy rebuild) rebuild it on v2, or (quarantine) leave it
  * for a person to release once its version is right.
  */
-import { renameSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusalOf } from '../../src/local-fleet/ferry-api.js';
-import { readPid, LocalFleet } from '../../src/local-fleet/local-fleet.js';
+import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { pollUntil } from '../../src/local-fleet/poll-until.js';
 import { answeredVersion, HelloService } from './rollout-support.js';
 
@@ -41,17 +39,7 @@ afterAll(async () => {
  * `version` on its own /version after the agent restarted it.
  */
 async function tamper(service: HelloService, port: number, version: string): Promise<number> {
-  const dir = join(fleet.agentRoot('local'), service.name, 'instances', service.instanceId(port));
-  const staged = join(dir, 'current.tamper');
-  symlinkSync(join('..', '..', 'releases', version), staged);
-  renameSync(staged, join(dir, 'current'));
-  const pid = readPid(join(dir, 'pid.json'));
-  if (pid === null) throw new Error(`no pid.json for ${service.instanceId(port)}`);
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    process.kill(pid, 'SIGKILL');
-  }
+  fleet.tamperWithInstance('local', service.name, service.instanceId(port), version);
   return pollUntil(`${service.instanceId(port)} to answer ${version} on its own`, async () => ((await answeredVersion(port)) === version ? Date.now() : undefined), { intervalMs: 10 });
 }
 

@@ -1,0 +1,145 @@
+/**
+ * The demo's story: what Ferry does beyond "deploy and roll back", on six real
+ * hello-service instances. Each step is one timed line; each checks what the instances
+ * themselves answer, so the demo cannot pass on what the control plane merely hopes.
+ *
+ *   three releases (v3 fails its verify check) → v1 rolling → v2 canary, promoted →
+ *   v3 rolled back automatically → an instance changed behind Ferry's back is rebuilt →
+ *   a viewer token refused a deploy → one-click rollback → a summary table
+ */
+import { FerryApi, refusalOf } from '../local-fleet/ferry-api.js';
+import { freePorts } from '../local-fleet/free-port.js';
+import { packageHello } from '../local-fleet/hello-packages.js';
+import type { LocalFleet } from '../local-fleet/local-fleet.js';
+import { pollUntil } from '../local-fleet/poll-until.js';
+import { instanceIdFor } from '../core/names.js';
+
+export const SERVICE = 'hello';
+export const HOST = 'local';
+const INSTANCES = 6;
+/** Quick health gates: the demo's instances are ready in milliseconds. */
+const GATES = { min_healthy_time_s: 0.5 };
+
+export type Step = <T>(title: string, run: () => Promise<{ value: T; note: string }>) => Promise<T>;
+
+interface Operation {
+  id: string;
+  what: string;
+  status: string;
+  ms: number;
+}
+
+export async function demoStory(fleet: LocalFleet, step: Step, say: (line: string) => void): Promise<void> {
+  const api = fleet.api;
+  const operations: Operation[] = [];
+  await step('package and register v1, v2, v3 (v3 fails /check)', async () => {
+    const notes = [];
+    for (const version of ['v1', 'v2', 'v3']) {
+      const pkg = await packageHello(fleet.dir, SERVICE, version, version === 'v3' ? { behaviour: { failing_paths: ['/check'] } } : {});
+      await api.post('/api/v1/releases', { service: SERVICE, version, package_url: pkg.package_url, sha256: pkg.sha256 });
+      notes.push(`${version} ${pkg.sha256.slice(0, 8)}…`);
+    }
+    return { value: undefined, note: notes.join(', ') };
+  });
+  const ports = await freePorts(INSTANCES);
+  await step(`declare ${SERVICE}: ${INSTANCES} instances, verify GET /check`, async () => {
+    await api.put(`/api/v1/services/${SERVICE}`, {
+      start: 'node server.js',
+      env: { GREETING_SECRET: 'only-admins-see-this' },
+      verify: [{ path: '/check', expect_status: 200 }],
+      instances: ports.map((port) => ({ host: HOST, port })),
+    });
+    return { value: undefined, note: `ports ${ports.join(', ')}` };
+  });
+
+  await step('deploy v1, rolling 2 at a time', async () => {
+    const done = await deploy(api, operations, 'v1', { type: 'rolling', batch_size: 2, ...GATES });
+    return { value: undefined, note: `${done.deploy_id} ${done.status}; instances answer ${await answered(ports)}` };
+  });
+
+  await step('canary v2 on 1 instance, promoted, rest in batches', async () => {
+    const started = performance.now();
+    const { deploy_id } = await api.post('/api/v1/deployments', {
+      service: SERVICE,
+      version: 'v2',
+      strategy: { type: 'canary', steps: [{ instances: 1, pause: 'until_promoted' }], batch_size: 3, ...GATES },
+    });
+    await pollUntil('the canary to pause', async () => ((await api.get(`/api/v1/deployments/${deploy_id}`)).status === 'paused' ? true : undefined));
+    const during = await answered(ports);
+    await api.post(`/api/v1/deployments/${deploy_id}/promote`);
+    const done = await api.waitForDeployment(deploy_id);
+    operations.push({ id: deploy_id, what: 'deploy v2 (canary)', status: done.status, ms: performance.now() - started });
+    expectStatus(done, 'succeeded');
+    return { value: undefined, note: `paused with ${during}; promoted; ${done.status}, instances answer ${await answered(ports)}` };
+  });
+
+  await step('deploy v3: fails /check in its first batch', async () => {
+    const done = await deploy(api, operations, 'v3', { type: 'rolling', batch_size: 2, ...GATES }, 'rolled_back');
+    return { value: undefined, note: `${done.status} by itself: ${done.reason?.message ?? ''}; instances answer ${await answered(ports)}` };
+  });
+
+  await step('one instance changed behind Ferry: detected, rebuilt', async () => {
+    const port = ports[2]!;
+    const id = instanceIdFor(SERVICE, HOST, port);
+    const since = new Date().toISOString();
+    fleet.tamperWithInstance(HOST, SERVICE, id, 'v1');
+    const rebuilt = await pollUntil('the rebuild', async () => {
+      const { events } = await api.get(`/api/v1/audit?service=${SERVICE}&type=instance_rebuilt&since=${encodeURIComponent(since)}`);
+      return events.find((e: { instance_id: string }) => e.instance_id === id);
+    }, { timeoutMs: 30_000 });
+    const detected = (await api.get(`/api/v1/audit?service=${SERVICE}&type=version_mismatch_detected&since=${encodeURIComponent(since)}`)).events[0];
+    return { value: rebuilt, note: `${id} answered ${detected?.details?.observed ?? '?'}, quarantined, rebuilt on v2; instances answer ${await answered(ports)}` };
+  });
+
+  await step('a viewer token reads but cannot deploy', async () => {
+    const { token } = await api.post('/api/v1/tokens', { name: 'demo-viewer', role: 'viewer' });
+    const viewer = new FerryApi(api.url, token);
+    const env = (await viewer.get(`/api/v1/services/${SERVICE}`)).env;
+    const refused = await refusalOf(viewer.post('/api/v1/deployments', { service: SERVICE, version: 'v1' }));
+    return { value: undefined, note: `env shown as ${JSON.stringify(env)}; deploy → ${refused.status} ${refused.code}` };
+  });
+
+  await step('one-click rollback to the previous version', async () => {
+    const started = performance.now();
+    const rollback = await api.post(`/api/v1/services/${SERVICE}/rollback`, {});
+    const done = await api.waitForRollback(rollback.rollback_id);
+    operations.push({ id: rollback.rollback_id, what: `rollback to ${rollback.target_version}`, status: done.status, ms: performance.now() - started });
+    expectStatus(done, 'succeeded');
+    return { value: undefined, note: `${rollback.rollback_id} to ${rollback.target_version} (${rollback.target_reason ?? 'previous_version'}) ${done.status}; instances answer ${await answered(ports)}` };
+  });
+
+  await summary(api, operations, say);
+}
+
+async function deploy(api: FerryApi, operations: Operation[], version: string, strategy: object, expected = 'succeeded') {
+  const started = performance.now();
+  const { deploy_id } = await api.post('/api/v1/deployments', { service: SERVICE, version, strategy });
+  const done = await api.waitForDeployment(deploy_id);
+  operations.push({ id: deploy_id, what: `deploy ${version}`, status: done.status, ms: performance.now() - started });
+  expectStatus(done, expected);
+  return done;
+}
+
+function expectStatus(done: { status: string; reason?: { message?: string } | null }, expected: string): void {
+  if (done.status !== expected) throw new Error(`ended ${done.status}, expected ${expected}: ${done.reason?.message ?? ''}`);
+}
+
+async function summary(api: FerryApi, operations: Operation[], say: (line: string) => void): Promise<void> {
+  const versions = await api.get(`/api/v1/services/${SERVICE}/versions`);
+  const { events } = await api.get(`/api/v1/audit?service=${SERVICE}`);
+  const counts = new Map<string, number>();
+  for (const e of events as Array<{ type: string }>) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+  say('');
+  say('operation                       id                  status       wall ms');
+  for (const op of operations) say(`${op.what.padEnd(31)} ${op.id.padEnd(19)} ${op.status.padEnd(12)} ${String(Math.round(op.ms)).padStart(7)}`);
+  say(`\nversions: desired ${versions.desired_version}, previous ${versions.previous_version ?? '-'}, running ${JSON.stringify(versions.version_summary)}, drifted ${versions.drift_count}`);
+  say(`audit: ${events.length} events: ${[...counts].map(([type, n]) => `${type} ${n}`).join(', ')}`);
+}
+
+/** What the instances themselves answer on /version, e.g. "v2" or "v1×1 v2×5". */
+async function answered(ports: number[]): Promise<string> {
+  const versions = await Promise.all(ports.map(async (port) => ((await (await fetch(`http://127.0.0.1:${port}/version`)).json()) as { version: string }).version));
+  const counts = new Map<string, number>();
+  for (const v of versions) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts.size === 1 ? versions[0]! : [...counts].map(([v, n]) => `${v}×${n}`).join(' ');
+}
