@@ -1,0 +1,32 @@
+/**
+ * `npm run demo` is Ferry's main job: run it as a user would (bin/ferry demo, its own
+ * process) and check that it tells the whole story, exits 0 and leaves nothing running.
+ */
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { FERRY_BIN } from '../../src/local-fleet/ferry-processes.js';
+
+function runDemo(): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [FERRY_BIN, 'demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+describe('npm run demo', () => {
+  it('tells the whole story and exits 0 with no process left behind', async () => {
+    const { code, out } = await runDemo();
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/deploy v1, rolling 2 at a time .* succeeded; instances answer v1/);
+    expect(out).toMatch(/canary v2 .* paused with v1×5 v2×1; promoted; succeeded, instances answer v2/);
+    expect(out).toMatch(/deploy v3: fails \/check .* rolled_back by itself: .*failed check GET \/check.*instances answer v2/);
+    expect(out).toMatch(/changed behind Ferry: detected, rebuilt .* answered v1, quarantined, rebuilt on v2; instances answer v2/);
+    expect(out).toMatch(/viewer token .* env shown as \{"GREETING_SECRET":"\*\*\*"\}; deploy → 403 forbidden/);
+    expect(out).toMatch(/one-click rollback .* to v1 \(previous_version\) succeeded; instances answer v1/);
+    expect(out).toMatch(/versions: desired v1, previous v2, running \{"v1":6\}, drifted 0/);
+    expect(out).toContain('no process left behind');
+  }, 120_000);
+});
