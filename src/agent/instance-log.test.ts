@@ -52,5 +52,7 @@ describe('readLogWindow', () => {
     expect(next).toEqual({ lines: ['four'], end: 19, truncated: false });
     const rotated = await readLogWindow(file, { maxLines: 100, maxBytes: 1024, after: 10_000 });
     expect(rotated.lines[0]).toBe('one');
+    const firstTwo = await readLogWindow(file, { maxLines: 2, maxBytes: 1024, after: 0 });
+    expect(firstTwo).toEqual({ lines: ['one', 'two'], end: 8, truncated: true });
   });
 });

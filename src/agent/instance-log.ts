@@ -53,7 +53,8 @@ export interface LogWindow {
  * The last `maxLines` whole lines within the last `maxBytes` of the file, or, with `after`,
  * the whole lines written from that byte offset on (at most `maxBytes`; `end` then says how
  * far was read, so the next read continues there). An offset past the end (the log was
- * rotated) starts again from the beginning. A missing file is an empty log.
+ * rotated) starts again from the beginning. A missing file is an empty log. Line counts
+ * bound both: a tail keeps the last `maxLines`, a forward read the first.
  */
 export async function readLogWindow(file: string, opts: { maxLines: number; maxBytes: number; after?: number }): Promise<LogWindow> {
   let handle;
@@ -64,7 +65,7 @@ export async function readLogWindow(file: string, opts: { maxLines: number; maxB
   }
   try {
     const { size } = await handle.stat();
-    if (opts.after !== undefined) return await readForward(handle, size, opts.after > size ? 0 : opts.after, opts.maxBytes);
+    if (opts.after !== undefined) return await readForward(handle, size, opts.after > size ? 0 : opts.after, opts.maxBytes, opts.maxLines);
     const start = Math.max(0, size - opts.maxBytes);
     const buffer = Buffer.alloc(size - start);
     await handle.read(buffer, 0, buffer.length, start);
@@ -78,14 +79,18 @@ export async function readLogWindow(file: string, opts: { maxLines: number; maxB
   }
 }
 
-async function readForward(handle: Awaited<ReturnType<typeof open>>, size: number, from: number, maxBytes: number): Promise<LogWindow> {
+async function readForward(handle: Awaited<ReturnType<typeof open>>, size: number, from: number, maxBytes: number, maxLines: number): Promise<LogWindow> {
   const length = Math.min(size - from, maxBytes);
   const buffer = Buffer.alloc(length);
   await handle.read(buffer, 0, length, from);
   // Stop at the last newline so a line being written is read whole next time.
   const lastNewline = buffer.lastIndexOf(0x0a);
   if (lastNewline < 0) return { lines: [], end: length === maxBytes ? from + length : from, truncated: length === maxBytes };
-  return { lines: splitLines(buffer.subarray(0, lastNewline + 1).toString('utf8')), end: from + lastNewline + 1, truncated: from + length < size };
+  const lines = splitLines(buffer.subarray(0, lastNewline + 1).toString('utf8'));
+  if (lines.length <= maxLines) return { lines, end: from + lastNewline + 1, truncated: from + length < size };
+  // Too many lines: keep the earliest, and continue right after them next time.
+  const kept = lines.slice(0, maxLines);
+  return { lines: kept, end: from + Buffer.byteLength(`${kept.join('\n')}\n`), truncated: true };
 }
 
 function splitLines(text: string): string[] {

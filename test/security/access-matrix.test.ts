@@ -53,6 +53,8 @@ const EXPECTED: Record<string, Need> = {
   'DELETE /api/v1/sessions/:session_id': 'sessions',
   'GET /api/v1/agents/:host/assignments': 'agent',
   'POST /api/v1/agents/:host/heartbeat': 'agent',
+  'GET /api/v1/instances/:id/logs': 'admin',
+  'POST /api/v1/agents/:host/logs/:request_id': 'agent',
   'POST /api/v1/tokens': 'admin',
   'GET /api/v1/tokens': 'admin',
   'DELETE /api/v1/tokens/:token_id': 'admin',

@@ -12,6 +12,7 @@ import { registerAgentRoutes } from '../features/agents/agent-routes.js';
 import { registerAuditRoutes } from '../features/audit/audit-routes.js';
 import { registerDeploymentRoutes } from '../features/deployments/deployment-routes.js';
 import { registerInstanceRoutes } from '../features/instances/instance-routes.js';
+import { registerLogRoutes } from '../features/logs/log-routes.js';
 import { registerProbeRoutes } from '../features/probes/probe-routes.js';
 import { registerRebootstrapRoutes } from '../features/rebootstrap/rebootstrap-routes.js';
 import { registerReleaseRoutes } from '../features/releases/release-routes.js';
@@ -101,6 +102,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   registerAuditRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerLogRoutes(app, ctx);
   registerTokenRoutes(app, ctx, authenticator);
   return app;
 }
