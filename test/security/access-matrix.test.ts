@@ -23,7 +23,7 @@ const EXPECTED: Record<string, Need> = {
   'GET /healthz': 'public',
   'GET /version': 'public',
   'GET /metrics': 'public',
-  'GET /api/v1/openapi.json': 'read',
+  'GET /api/v1/openapi.json': 'public',
   'POST /api/v1/releases': 'admin',
   'GET /api/v1/services/:service/releases': 'read',
   'PUT /api/v1/services/:service': 'admin',
