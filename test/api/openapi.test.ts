@@ -16,7 +16,7 @@ let spec: any;
 
 beforeAll(async () => {
   fake = await openFakeServerContext({ now: Date.now });
-  app = await buildApp(fake.ctx, { admin: 'admin-secret' });
+  app = await buildApp(fake.ctx, { admin: 'admin-secret', agent: null });
   await app.ready();
   // Without a token: the document itself is public.
   const res = await app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
