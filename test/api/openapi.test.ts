@@ -61,6 +61,16 @@ describe('GET /api/v1/openapi.json', () => {
     }
   });
 
+  it('declares every path parameter and every request body a route validates', () => {
+    for (const [path, operations] of Object.entries<any>(spec.paths)) {
+      for (const [method, operation] of Object.entries<any>(operations)) {
+        const declared = (operation.parameters ?? []).filter((p: any) => p.in === 'path').map((p: any) => p.name);
+        expect(declared, `${method} ${path}`).toEqual([...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
+      }
+    }
+    expect(spec.paths['/api/v1/instances/{id}/logs'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['lines', 'after', 'id']));
+  });
+
   it('shares one error body component', () => {
     expect(spec.components.schemas.ErrorBody.properties.error.required).toEqual(['code', 'message', 'details']);
   });

@@ -22,6 +22,8 @@ import { IdParams } from '../shared/schemas.js';
 import { requireInstance } from '../services/service-lookup.js';
 
 const DEFAULT_LINES = 100;
+/** 256 KiB of log as JSON: escaping turns a byte into at most six (`\u0000`), plus the envelope. */
+const ANSWER_BODY_LIMIT = MAX_LOG_BYTES * 6 + 64 * 1024;
 
 const LogsQuery = Type.Object({
   lines: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$', description: `lines from the end, 1–${MAX_LOG_LINES} (default ${DEFAULT_LINES})` })),
@@ -57,7 +59,7 @@ export function registerLogRoutes(app: FastifyInstance, ctx: ServerContext): voi
 
   app.post(
     '/api/v1/agents/:host/logs/:request_id',
-    { config: { access: 'agent' }, bodyLimit: MAX_LOG_BYTES * 2 + 64 * 1024, schema: { params: AnswerParams, body: LogAnswerBody, tags: ['agents'] } },
+    { config: { access: 'agent' }, bodyLimit: ANSWER_BODY_LIMIT, schema: { params: AnswerParams, body: LogAnswerBody, tags: ['agents'] } },
     async (request) => {
       const { host, request_id } = request.params as Static<typeof AnswerParams>;
       const check = checkHostId(host);
