@@ -1,4 +1,6 @@
 /** `ferry status ID --watch`, Ctrl-C during a wait, and the recent-operation lists, against a loopback API. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiError, startFakeFerryApi, type Answer, type FakeFerryApi } from '../fake-ferry-api.js';
 import { runFerry } from '../fake-terminal.js';
@@ -58,6 +60,24 @@ describe('ferry status ID --watch', () => {
     expect(run.stderr).toContain('stopped watching; deployment dep-5 goes on. Attach again with: ferry status dep-5 --watch');
     expect(api.requests.filter((r) => r.method !== 'GET').map((r) => r.url)).toEqual(['/api/v1/deployments']);
     expect(process.listenerCount('SIGINT')).toBe(0);
+  });
+});
+
+describe('Ctrl-C in a real ferry process', () => {
+  it('exits 130 from `ferry status ID --watch` with the hint, leaving the operation alone', async () => {
+    api = await startFakeFerryApi({
+      'GET /api/v1/deployments/dep-7': [[200, { deploy_id: 'dep-7', status: 'running', instances: [] }]],
+    });
+    const bin = fileURLToPath(new URL('../../../bin/ferry', import.meta.url));
+    const child = spawn(process.execPath, [bin, 'status', 'dep-7', '--watch', '--server', api.url, '--token', api.token], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await untilRequests(api, '/api/v1/deployments/dep-7', 3);
+    child.kill('SIGINT');
+    expect(await exited).toBe(EXIT_INTERRUPTED);
+    expect(stderr).toContain('ferry: stopped watching; deployment dep-7 goes on. Attach again with: ferry status dep-7 --watch');
+    expect(api.requests.every((r) => r.method === 'GET')).toBe(true);
   });
 });
 
