@@ -3,7 +3,7 @@
  * version must come from the instance itself: only its own answer proves the new code
  * runs (seed 000 R4). `probeStartup` gates a goal; `probeOnce` feeds periodic status.
  */
-import { open } from 'node:fs/promises';
+import { crashTail } from './instance-log.js';
 import type { VerifyCheck } from '../core/types.js';
 import type { ExitInfo } from './instance-supervisor.js';
 
@@ -84,7 +84,7 @@ function timedOut(p: StartupProbe, healthy: boolean): StartupProbeResult {
 
 async function crashedOnStart(p: StartupProbe, exit: ExitInfo): Promise<StartupProbeResult> {
   const how = exit.signal !== null ? `was killed by ${exit.signal}` : exit.code !== null ? `exited with code ${exit.code}` : 'exited';
-  const tail = await logTail(p.logFile, 5);
+  const tail = await crashTail(p.logFile, 5);
   return {
     ok: false,
     code: 'crashed_on_start',
@@ -145,23 +145,6 @@ async function requestVersion(port: number, path: string): Promise<string | null
 
 function probeUrl(port: number, path: string): string {
   return `http://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}`;
-}
-
-async function logTail(file: string, lines: number): Promise<string> {
-  try {
-    const handle = await open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      const length = Math.min(size, 4096);
-      const buffer = Buffer.alloc(length);
-      await handle.read(buffer, 0, length, size - length);
-      return buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join(' | ');
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return '';
-  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -138,4 +138,21 @@ describe('InstanceSupervisor', () => {
     expect(!probed.ok && probed.message).toContain('boom');
     await s.halt(spec.instanceId, spec.instanceDir);
   });
+
+  it('quotes only the crashed process in crashed_on_start, not an earlier process in the same log', async () => {
+    const spec = { ...(await instance('hello-h1-e')), start: 'echo earlier-process-line' };
+    const s = supervisor();
+    const first = await s.launch(spec);
+    await first.exited;
+    await s.halt(spec.instanceId, spec.instanceDir);
+    const crashing = { ...spec, start: 'echo second-boom >&2; exit 4' };
+    const launched = await s.launch(crashing);
+    pidOf(s, spec.instanceId);
+    const probed = await probeStartup({ ...crashing, expectedVersion: '1.0.0', timeoutS: 10, exited: launched.exited, superseded: () => false, verify: [], logFile: logFile(spec.instanceDir) });
+    expect(probed).toMatchObject({ ok: false, code: 'crashed_on_start' });
+    expect(!probed.ok && probed.message).toContain('second-boom');
+    expect(!probed.ok && probed.message).not.toContain('earlier-process-line');
+    expect(await readFile(logFile(spec.instanceDir), 'utf8')).toMatch(/--- ferry: starting instance hello-h1-e version 1\.0\.0 at /);
+    await s.halt(spec.instanceId, spec.instanceDir);
+  });
 });

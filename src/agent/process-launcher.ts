@@ -8,6 +8,7 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from
 import path from 'node:path';
 import { currentVersion } from './current-link.js';
 import { currentLink, logFile } from './host-layout.js';
+import { writeStartMarker } from './instance-log.js';
 import { writeLaunchRecord, type LaunchRecord } from './launch-record.js';
 import { readProcStat } from './process-liveness.js';
 
@@ -90,6 +91,8 @@ export async function launchProcess(spec: LaunchSpec): Promise<LaunchedProcess> 
   const log = openRotatedLog(spec.instanceDir);
   let child: ChildProcess;
   try {
+    // Before the spawn, so the crashed_on_start reason quotes only this process's lines.
+    writeStartMarker(log, spec.instanceId, version, Date.now());
     child = spawn('sh', ['-c', shellScript(spec.start)], {
       cwd: currentLink(spec.instanceDir),
       env: instanceEnv(spec, version),

@@ -3,7 +3,7 @@
  * long-poll and the heartbeat. Every call returns data, never throws for a failed
  * request, and says what kind of failure it was so the caller can pick how long to wait.
  */
-import type { Assignments, HeartbeatAck, HeartbeatReport } from '../core/agent-protocol.js';
+import type { Assignments, HeartbeatAck, HeartbeatReport, LogAnswer } from '../core/agent-protocol.js';
 import type { FetchFunction } from '../transport/fetch-with-ca.js';
 
 export type CallFailureKind = 'network' | 'server' | 'auth' | 'rejected';
@@ -34,6 +34,11 @@ export class ServerClient {
   /** Reports what the agent sees; the first call registers the host. */
   sendHeartbeat(report: HeartbeatReport, signal: AbortSignal): Promise<CallResult<HeartbeatAck>> {
     return this.call<HeartbeatAck>('POST', 'heartbeat', report, AbortSignal.any([signal, AbortSignal.timeout(HEARTBEAT_TIMEOUT_MS)]));
+  }
+
+  /** Answers a log request of the assignments (`ferry logs`). */
+  answerLogRequest(requestId: string, answer: LogAnswer, signal: AbortSignal): Promise<CallResult<{ ok: true }>> {
+    return this.call<{ ok: true }>('POST', `logs/${encodeURIComponent(requestId)}`, answer, AbortSignal.any([signal, AbortSignal.timeout(HEARTBEAT_TIMEOUT_MS)]));
   }
 
   private async call<T>(method: string, route: string, body: unknown, signal: AbortSignal): Promise<CallResult<T>> {

@@ -21,6 +21,7 @@ import { removeTree } from './read-only-tree.js';
 import { stopOrphans } from './orphan-processes.js';
 import { ReleaseClaims } from './release-claims.js';
 import { KeptReleases } from './kept-releases.js';
+import { LogResponder } from './log-responder.js';
 import { ServerClient } from './server-client.js';
 import { WorkerRegistry } from './worker-registry.js';
 import { fetchWithCa, readCaFile } from '../transport/fetch-with-ca.js';
@@ -76,6 +77,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   await registry.observeAll();
 
   const client = new ServerClient({ serverUrl: opts.serverUrl, token: opts.token, hostId: opts.hostId, fetch: fetchServer });
+  const logs = new LogResponder(opts.root, client, log, abort.signal);
   heartbeat = new HeartbeatScheduler(() => sendHeartbeat(client, registry, kept, opts, log, abort.signal), opts.timers.heartbeatS * 1000);
   // The first heartbeat registers the host; polling waits for it, not startAgent's caller.
   const polling = heartbeat.start().then(() =>
@@ -84,7 +86,10 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       longPollS: opts.timers.longPollS,
       log,
       signal: abort.signal,
-      onAssignments: (assignments) => registry.apply(assignments),
+      onAssignments: (assignments) => {
+        registry.apply(assignments);
+        logs.handle(assignments);
+      },
     }),
   );
   const timers = [

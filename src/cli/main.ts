@@ -10,6 +10,8 @@ import { registerAgentCommand } from './commands/agent-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerDeployCommands } from './commands/deploy-command.js';
 import { registerDeploymentControlCommands } from './commands/deployment-control-command.js';
+import { registerLogsCommand } from './commands/logs-command.js';
+import { registerOperationListCommands } from './commands/operation-list-commands.js';
 import { registerPackageCommand } from './commands/package-command.js';
 import { registerReadCommands } from './commands/read-commands.js';
 import { registerReleaseCommands } from './commands/release-command.js';
@@ -42,6 +44,8 @@ export function buildProgram(version: string): Command {
   registerRestartCommand(program);
   registerRollbackCommand(program);
   registerReadCommands(program);
+  registerOperationListCommands(program);
+  registerLogsCommand(program);
   registerReleaseInstanceCommand(program);
   registerTokenCommands(program);
   registerDemoCommand(program);

@@ -10,6 +10,9 @@ export interface InstanceSnapshot {
   /** Target status: pending, deploying, healthy, verifying, succeeded, failed, skipped, reverting, reverted, revert_failed. */
   status: string;
   version: string | null;
+  /** The version the instance ran before the operation, and the one it is taken to (absent from older servers). */
+  from_version?: string | null;
+  to_version?: string | null;
 }
 
 /** Why a rollout waits: a canary step's pause, or a pause asked for with `ferry pause`. */

@@ -35,16 +35,16 @@ describe('progressLines', () => {
       ['  a  deploying  2.0'],
     ],
     [
-      'the operation status change comes first',
+      'an end follows the instance lines that caused it',
       snap('running', [['a', 'deploying', '1.0']]),
       snap('succeeded', [['a', 'succeeded', '2.0']]),
-      ['deployment dep-1  running  →  succeeded', '  a  deploying  →  succeeded  2.0'],
+      ['  a  deploying  →  succeeded  2.0', 'deployment dep-1  running  →  succeeded'],
     ],
     [
       'a new reason is printed once',
       snap('running', [['a', 'deploying', '2.0']]),
       snap('rolling_back', [['a', 'failed', '2.0']], { code: 'health_timeout', message: 'instance a never became healthy' }),
-      ['deployment dep-1  running  →  rolling_back', '  a  deploying  →  failed  2.0', '  reason: instance a never became healthy'],
+      ['  a  deploying  →  failed  2.0', 'deployment dep-1  running  →  rolling_back', '  reason: instance a never became healthy'],
     ],
     [
       'an unchanged reason is not repeated',
@@ -97,15 +97,15 @@ describe('progressLines with a rollout', () => {
       'an instance skipped by an abort was never started',
       canary('running', {}, [['a', 'pending', '1.0']]),
       canary('aborted', {}, [['a', 'skipped', '1.0']]),
-      ['deployment dep-1  running  →  aborted', '  a  pending  →  skipped  1.0'],
+      ['  a  pending  →  skipped  1.0', 'deployment dep-1  running  →  aborted'],
     ],
     [
       'a step waiting for promotion says so and how to continue',
       canary('running', {}, [['a', 'healthy', '2.0']]),
       canary('paused', { pause: untilPromoted }, [['a', 'succeeded', '2.0']]),
       [
-        'deployment dep-1  running  →  paused',
         '  a  healthy  →  succeeded  2.0',
+        'deployment dep-1  running  →  paused',
         '  step 1/2 paused until promoted',
         '  paused: run "ferry promote dep-1" to continue',
       ],
@@ -155,6 +155,59 @@ describe('progressLines with a rollout', () => {
       canary('running', {}, []),
       snap('running', []),
       [],
+    ],
+  ])('%s', (_name, previous, current, expected) => {
+    expect(progressLines(dep, previous, current)).toEqual(expected);
+  });
+});
+
+function target(status: string, version: string | null, from_version: string | null, to_version: string | null) {
+  return { instance_id: 'a', status, version, from_version, to_version };
+}
+
+describe('progressLines in causal order and with known versions', () => {
+  it.each<[string, OperationSnapshot | null, OperationSnapshot, string[]]>([
+    [
+      'the batch that finishes is printed before the next batch starts',
+      snap('running', [['a', 'healthy', '2.0'], ['b', 'pending', '1.0']]),
+      snap('running', [['a', 'succeeded', '2.0'], ['b', 'deploying', '1.0']]),
+      ['  a  healthy  →  succeeded  2.0', '  batch started: b', '  b  pending  →  deploying  1.0'],
+    ],
+    [
+      'the last instance succeeds, then the deployment',
+      snap('running', [['a', 'succeeded', '2.0'], ['b', 'verifying', '2.0']]),
+      snap('succeeded', [['a', 'succeeded', '2.0'], ['b', 'succeeded', '2.0']]),
+      ['  b  verifying  →  succeeded  2.0', 'deployment dep-1  running  →  succeeded'],
+    ],
+    [
+      'a resumed deployment says so before its next batch',
+      snap('paused', [['a', 'succeeded', '2.0'], ['b', 'pending', '1.0']]),
+      snap('running', [['a', 'succeeded', '2.0'], ['b', 'deploying', '1.0']]),
+      ['deployment dep-1  paused  →  running', '  batch started: b', '  b  pending  →  deploying  1.0'],
+    ],
+    [
+      'a stopped instance not yet probed shows the version it came from',
+      null,
+      { status: 'running', instances: [target('deploying', null, '1.0', '2.0')] },
+      ['deployment dep-1  running', '  a  deploying  1.0'],
+    ],
+    [
+      'an instance on the target version but not probed since shows the target',
+      { status: 'running', instances: [target('deploying', '1.0', '1.0', '2.0')] },
+      { status: 'running', instances: [target('healthy', null, '1.0', '2.0')] },
+      ['  a  deploying  →  healthy  2.0'],
+    ],
+    [
+      'a probe going quiet on the same version prints nothing',
+      { status: 'running', instances: [target('deploying', '1.0', '1.0', '2.0')] },
+      { status: 'running', instances: [target('deploying', null, '1.0', '2.0')] },
+      [],
+    ],
+    [
+      'a reverted instance shows the version it returned to',
+      { status: 'rolling_back', instances: [target('reverting', null, '1.0', '2.0')] },
+      { status: 'rolled_back', instances: [target('reverted', null, '1.0', '2.0')] },
+      ['  a  reverting  →  reverted  1.0', 'deployment dep-1  rolling_back  →  rolled_back'],
     ],
   ])('%s', (_name, previous, current, expected) => {
     expect(progressLines(dep, previous, current)).toEqual(expected);

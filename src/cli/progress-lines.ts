@@ -25,24 +25,35 @@ import { continueHint, pauseText, stepText } from './rollout-phrases.js';
 
 /** An instance that leaves `pending` for one of these has been started by a batch (`skipped` was never started). */
 const NOT_STARTED = new Set(['pending', 'skipped']);
+/** Operation statuses that mean it (re)starts work: printed before the instance lines they cause. */
+const STARTING = new Set(['pending', 'running']);
+/** Target statuses in which an instance runs the operation's target version. */
+const ON_TARGET = new Set(['healthy', 'verifying', 'succeeded']);
 
 export function progressLines(op: OperationRef, previous: OperationSnapshot | null, current: OperationSnapshot): string[] {
   const label = `${op.kind} ${op.id}`;
+  const statusLine = previous === null ? `${label}  ${current.status}` : previous.status !== current.status ? `${label}  ${previous.status}  →  ${current.status}` : null;
+  // Causal order: an operation that (re)starts does so before its instances move; one
+  // that pauses or ends does so because of them, so its line follows theirs.
+  const statusFirst = previous === null || STARTING.has(current.status);
   const lines: string[] = [];
-  if (previous === null) lines.push(`${label}  ${current.status}`);
-  else if (previous.status !== current.status) lines.push(`${label}  ${previous.status}  →  ${current.status}`);
+  if (statusLine !== null && statusFirst) lines.push(statusLine);
 
   const pauseBefore = previous?.rollout?.pause ?? null;
   const pauseNow = current.rollout?.pause ?? null;
   if (pauseBefore !== null && pauseNow === null) lines.push(`  ${prefixed(stepText(previous?.rollout), 'pause ended')}`);
 
+  // The instances of the batch that was running finish before the next batch starts.
+  const started = startedInstances(previous, current);
+  const changed = instanceLines(previous, current);
+  const wasRunning = new Set((previous?.instances ?? []).filter((i) => !NOT_STARTED.has(i.status)).map((i) => i.instance_id));
+  lines.push(...changed.filter((c) => wasRunning.has(c.id)).map((c) => c.line));
+
   const step = stepText(current.rollout);
   if (step !== null && step !== stepText(previous?.rollout)) lines.push(`  ${step} started`);
-
-  const started = startedInstances(previous, current);
   if (started.length > 0) lines.push(`  batch started: ${started.join(', ')}`);
-
-  lines.push(...instanceLines(previous, current));
+  lines.push(...changed.filter((c) => !wasRunning.has(c.id)).map((c) => c.line));
+  if (statusLine !== null && !statusFirst) lines.push(statusLine);
 
   if (pauseNow !== null && !samePause(pauseBefore, pauseNow)) {
     lines.push(`  ${prefixed(step, pauseText(pauseNow))}`, `  ${continueHint(op.id, pauseNow)}`);
@@ -68,22 +79,38 @@ export function finalLine(op: OperationRef, snapshot: OperationSnapshot, elapsed
 }
 
 /** One line per new or changed instance, ids padded to a common width so columns line up. */
-function instanceLines(previous: OperationSnapshot | null, current: OperationSnapshot): string[] {
+function instanceLines(previous: OperationSnapshot | null, current: OperationSnapshot): Array<{ id: string; line: string }> {
   const before = new Map((previous?.instances ?? []).map((i) => [i.instance_id, i]));
   const instances = current.instances ?? [];
   const width = Math.max(0, ...instances.map((i) => i.instance_id.length));
-  const lines: string[] = [];
+  const lines: Array<{ id: string; line: string }> = [];
   for (const instance of instances) {
     const id = instance.instance_id.padEnd(width);
-    const version = instance.version ?? '-';
+    const version = versionText(instance);
     const old = before.get(instance.instance_id);
-    if (old === undefined) lines.push(`  ${id}  ${instance.status}  ${version}`);
-    else if (old.status !== instance.status || old.version !== instance.version) {
+    if (old === undefined) lines.push({ id: instance.instance_id, line: `  ${id}  ${instance.status}  ${version}` });
+    else if (old.status !== instance.status || versionText(old) !== version) {
       const status = old.status === instance.status ? instance.status : `${old.status}  →  ${instance.status}`;
-      lines.push(`  ${id}  ${status}  ${version}`);
+      lines.push({ id: instance.instance_id, line: `  ${id}  ${status}  ${version}` });
     }
   }
   return lines;
+}
+
+/**
+ * The version an instance runs: what its probe answered, else (between a stop and the
+ * next probe, or before the first) the version the operation says it is on: the target
+ * version once it got there, the version it came from before and after a return.
+ *   {version: '2.0'}                                                  -> 2.0
+ *   {version: null, status: 'deploying', from: '1.0', to: '2.0'}      -> 1.0
+ *   {version: null, status: 'succeeded', from: '1.0', to: '2.0'}      -> 2.0
+ *   {version: null, from: null, to: null}                             -> -
+ */
+export function versionText(instance: InstanceSnapshot): string {
+  if (instance.version !== null && instance.version !== undefined) return instance.version;
+  const onTarget = ON_TARGET.has(instance.status);
+  const known = onTarget ? (instance.to_version ?? instance.from_version) : (instance.from_version ?? instance.to_version);
+  return known ?? '-';
 }
 
 /** Instances that were pending in the previous snapshot and have since been started. */

@@ -4,7 +4,8 @@
  * and return the final snapshot once it reaches a terminal status. A pause is not an
  * end: the wait goes on until someone promotes, resumes or aborts. A server restart
  * mid-operation is survivable (DESIGN invariant 6), so a lost connection or a 503 is
- * retried for a while instead of ending the wait.
+ * retried for a while instead of ending the wait. Ctrl-C ends the wait only
+ * (interrupt-signal.ts): nothing is sent to the server, the operation goes on.
  */
 import type { ApiClient } from './api-client.js';
 import { CliFailure, EXIT_FAILED } from './exit-codes.js';
@@ -12,6 +13,7 @@ import { TERMINAL_STATUSES, type OperationRef, type OperationSnapshot } from './
 import { progressBar } from './progress-bar.js';
 import type { ProgressDisplay } from './progress-display.js';
 import { finalLine, progressLines } from './progress-lines.js';
+import { interruptedFailure, interruptOnSigint } from './interrupt-signal.js';
 
 const POLL_INTERVAL_MS = 200;
 /** How long the server may stay unreachable before the wait gives up. */
@@ -26,16 +28,22 @@ export async function waitForOperation<T extends OperationSnapshot>(
   client: ApiClient,
   op: OperationRef,
   display: ProgressDisplay,
+  interrupt?: AbortSignal,
 ): Promise<WaitResult<T>> {
+  const sigint = interrupt === undefined ? interruptOnSigint() : null;
+  const stop = interrupt ?? sigint!.signal;
   const path = op.kind === 'deployment' ? `/api/v1/deployments/${encodeURIComponent(op.id)}` : `/api/v1/rollbacks/${encodeURIComponent(op.id)}`;
   const started = Date.now();
   let previous: T | null = null;
   let outageSince: number | null = null;
   try {
     for (;;) {
+      if (stop.aborted) throw interruptedFailure(op);
       let current: T;
       try {
-        current = await client.get<T>(path);
+        const answer = await untilAborted(client.get<T>(path), stop);
+        if (answer === ABORTED) throw interruptedFailure(op);
+        current = answer;
         if (outageSince !== null) display.line('  (server reachable again)');
         outageSince = null;
       } catch (error) {
@@ -46,7 +54,7 @@ export async function waitForOperation<T extends OperationSnapshot>(
         } else if (Date.now() - outageSince > OUTAGE_LIMIT_MS) {
           throw new CliFailure(`gave up waiting for ${op.kind} ${op.id}: ${error.message}`, error.exitCode);
         }
-        await sleep(POLL_INTERVAL_MS);
+        await sleep(POLL_INTERVAL_MS, stop);
         continue;
       }
       const lines = progressLines(op, previous, current);
@@ -57,9 +65,10 @@ export async function waitForOperation<T extends OperationSnapshot>(
         return { snapshot: current, elapsedMs };
       }
       display.update(lines, progressBar(current, Date.now()));
-      await sleep(POLL_INTERVAL_MS);
+      await sleep(POLL_INTERVAL_MS, stop);
     }
   } finally {
+    sigint?.dispose();
     // An error message or the --json result must not land on the bar's line.
     display.close();
   }
@@ -78,6 +87,25 @@ export function requireStatus(snapshot: OperationSnapshot, expected: string): vo
   if (snapshot.status !== expected) throw new CliFailure('', EXIT_FAILED);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+const ABORTED = Symbol('aborted');
+
+/** The request's answer, or ABORTED as soon as the signal fires (the request is left to finish on its own). */
+function untilAborted<T>(request: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    request.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -16,6 +16,8 @@ export interface Timers {
   reconcileMs: number;
   /** How long a session's record is kept after it expires (FERRY_SESSION_RETENTION_S, default 86400: a day). */
   sessionRetentionS: number;
+  /** How long `GET /api/v1/instances/{id}/logs` waits for the agent's answer before a 503 (FERRY_LOG_REQUEST_TIMEOUT_S, default 5). */
+  logRequestS: number;
 }
 
 export function readTimers(env: NodeJS.ProcessEnv = process.env): Timers {
@@ -26,6 +28,7 @@ export function readTimers(env: NodeJS.ProcessEnv = process.env): Timers {
     stopGraceS: positiveNumber(env.FERRY_STOP_GRACE_S, 10),
     reconcileMs: positiveNumber(env.FERRY_RECONCILE_MS, 500),
     sessionRetentionS: positiveNumber(env.FERRY_SESSION_RETENTION_S, 86_400),
+    logRequestS: positiveNumber(env.FERRY_LOG_REQUEST_TIMEOUT_S, 5),
   };
 }
 

@@ -9,6 +9,9 @@
  *   POST /api/v1/agents/{host}/heartbeat  HeartbeatReport -> HeartbeatAck
  *        registers the host on first call; sent every heartbeat_s and at once after
  *        any goal outcome, so the server learns results without waiting a full interval.
+ *   POST /api/v1/agents/{host}/logs/{request_id}  LogAnswer -> {ok: true}
+ *        the answer to a `log_requests` entry of the assignments: the tail of one of
+ *        this host's instance logs (`ferry logs`, src/agent/README.md).
  */
 import type { GoalOutcome, ObservedStatus, VerifyCheck } from './types.js';
 
@@ -40,6 +43,33 @@ export interface Assignments {
   revision: string;
   heartbeat_s: number;
   instances: InstanceAssignment[];
+  /** Logs someone is waiting for now; each is answered once, by request_id (absent from older servers). */
+  log_requests?: LogRequest[];
+}
+
+/** The most lines and bytes one log answer holds; the server clamps requests to these. */
+export const MAX_LOG_LINES = 1000;
+export const MAX_LOG_BYTES = 256 * 1024;
+
+/** Read one instance's `logs/instance.log`: its last `lines` lines, or with `after` what follows that byte offset. */
+export interface LogRequest {
+  request_id: string;
+  instance_id: string;
+  service: string;
+  lines: number;
+  /** Byte offset a follower read up to (the previous answer's `next_after`); null for a tail. */
+  after: number | null;
+  max_bytes: number;
+}
+
+export interface LogAnswer {
+  lines: string[];
+  /** Where the next `after` read continues: the end of what was read. */
+  next_after: number;
+  /** True when older lines, or lines past the byte bound, were left out. */
+  truncated: boolean;
+  /** Set when the agent could not read the log (an instance it does not run). */
+  error: { code: string; message: string } | null;
 }
 
 export interface InstanceReport {

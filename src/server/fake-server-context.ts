@@ -13,6 +13,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerContext } from './server-context.js';
 import { WakeSignal } from './wake-signal.js';
+import { LogRequestBroker } from './features/logs/log-request-broker.js';
 
 export interface FakeServerContext {
   ctx: ServerContext;
@@ -30,7 +31,8 @@ export interface FakeServerContext {
 export async function openFakeServerContext(opts: { now: () => number; env?: NodeJS.ProcessEnv }): Promise<FakeServerContext> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-server-test-'));
   const store = await openStore({ dataDir: dir });
-  const ctx: ServerContext = { store, timers: readTimers(opts.env ?? {}), canary: readCanaryDefaults({}), wake: new WakeSignal(), now: opts.now, log: pino({ level: 'silent' }) };
+  const wake = new WakeSignal();
+  const ctx: ServerContext = { store, timers: readTimers(opts.env ?? {}), canary: readCanaryDefaults({}), wake, logRequests: new LogRequestBroker(wake), now: opts.now, log: pino({ level: 'silent' }) };
   return {
     ctx,
     store,

@@ -8,6 +8,7 @@ import type { Timers } from '../config/timers.js';
 import type { CanaryDefaults } from '../core/operations/strategy.js';
 import type { Store } from '../store/store.js';
 import type { WakeSignal } from './wake-signal.js';
+import type { LogRequestBroker } from './features/logs/log-request-broker.js';
 
 export interface ServerContext {
   store: Store;
@@ -15,6 +16,8 @@ export interface ServerContext {
   /** What a canary strategy without steps means (RELEASE_CANARY_RATIO, RELEASE_CANARY_DURATION_MIN). */
   canary: CanaryDefaults;
   wake: WakeSignal;
+  /** `ferry logs` requests waiting for an agent's answer. */
+  logRequests: LogRequestBroker;
   now: () => number;
   log: Logger;
 }

@@ -14,6 +14,7 @@ import { OperationReconciler } from './reconciler/operation-reconciler.js';
 import type { ServerContext } from './server-context.js';
 import type { RunningServer, ServerOptions } from './server-options.js';
 import { WakeSignal } from './wake-signal.js';
+import { LogRequestBroker } from './features/logs/log-request-broker.js';
 
 /** Never written to the log, whichever object carries them (a service's env, a token, a header). */
 export const SECRET_LOG_PATHS = ['env', '*.env', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'];
@@ -29,7 +30,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
-  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake: new WakeSignal(), now: Date.now, log };
+  const wake = new WakeSignal();
+  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, logRequests: new LogRequestBroker(wake), now: Date.now, log };
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
   const reconciler = new OperationReconciler(ctx);
   const sessionPurge = new SessionPurge(ctx);

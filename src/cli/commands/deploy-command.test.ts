@@ -80,16 +80,16 @@ describe('ferry deploy --wait', () => {
         '  step 1/1 started',
         '  a  deploying  1.0',
         '  b  pending  1.0',
-        'deployment dep-c  running  →  paused',
         '  a  deploying  →  succeeded  2.0',
+        'deployment dep-c  running  →  paused',
         '  step 1/1 paused until promoted',
         '  paused: run "ferry promote dep-c" to continue',
         'deployment dep-c  paused  →  running',
         '  step 1/1 pause ended',
         '  batch started: b',
         '  b  pending  →  deploying  1.0',
-        'deployment dep-c  running  →  succeeded',
         '  b  deploying  →  succeeded  2.0',
+        'deployment dep-c  running  →  succeeded',
         'deployment dep-c succeeded after T',
         '',
       ].join('\n'),
@@ -102,7 +102,7 @@ describe('ferry deploy --wait', () => {
     expect(run.stdout).toContain('[--------------------] 0/2  step 1/1  running  1 in flight');
     expect(run.stdout).toContain('  paused: run "ferry promote dep-c" to continue\n[##########----------] 1/2  step 1/1  paused until promoted\r\x1b[2K');
     // The last frame erases the bar and leaves only plain lines: no bar after the final line.
-    expect(run.stdout).toMatch(/in flight\r\x1b\[2Kdeployment dep-c {2}running {2}→ {2}succeeded\n {2}b {2}deploying {2}→ {2}succeeded {2}2\.0\ndeployment dep-c succeeded after \d+\.\d s\n$/);
+    expect(run.stdout).toMatch(/in flight\r\x1b\[2K {2}b {2}deploying {2}→ {2}succeeded {2}2\.0\ndeployment dep-c {2}running {2}→ {2}succeeded\ndeployment dep-c succeeded after \d+\.\d s\n$/);
   });
 
   it('a deployment that does not succeed: exit 1, with the reason', async () => {

@@ -8,7 +8,9 @@ import { writeJson, writeLine, writeTable } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
 import { CliFailure } from '../exit-codes.js';
 import { integerAtLeast, isoTimestamp } from '../option-values.js';
-import type { InstanceSnapshot } from '../operation-snapshot.js';
+import type { InstanceSnapshot, OperationRef } from '../operation-snapshot.js';
+import { progressDisplayFor } from '../progress-display.js';
+import { requireSucceeded, waitForOperation } from '../wait-for-operation.js';
 
 interface OperationView {
   deploy_id?: string;
@@ -35,9 +37,16 @@ interface AuditFlags extends ClientFlags {
 }
 
 export function registerReadCommands(program: Command): void {
-  addClientOptions(program.command('status').description('show a deployment, restart or rollback').argument('<id>')).action(async (id: string, flags: ClientFlags) => {
+  addClientOptions(
+    program
+      .command('status')
+      .description('show a deployment, restart or rollback')
+      .argument('<id>', 'a deploy_id (dep-…) or rollback_id (rb-…)')
+      .option('--watch', 'follow it live like --wait; exit 1 unless it succeeds, 130 on Ctrl-C (it goes on)'),
+  ).action(async (id: string, flags: ClientFlags & { watch?: boolean }) => {
     const { client, json } = clientContext(flags);
     const view = await fetchOperation(client, id);
+    if (flags.watch === true) return watchOperation(client, { kind: view.rollback_id !== undefined ? 'rollback' : 'deployment', id }, json);
     if (json) return writeJson(view);
     printOperation(id, view);
   });
@@ -148,6 +157,13 @@ async function fetchOperation(client: ApiClient, id: string): Promise<OperationV
       throw second;
     }
   }
+}
+
+/** `ferry status ID --watch`: attach to an operation with the lines and exit codes of `--wait`. */
+async function watchOperation(client: ApiClient, op: OperationRef, json: boolean): Promise<void> {
+  const { snapshot } = await waitForOperation(client, op, progressDisplayFor(json));
+  if (json) writeJson(snapshot);
+  requireSucceeded(snapshot);
 }
 
 function printOperation(id: string, view: OperationView): void {

@@ -12,6 +12,7 @@ import { registerAgentRoutes } from '../features/agents/agent-routes.js';
 import { registerAuditRoutes } from '../features/audit/audit-routes.js';
 import { registerDeploymentRoutes } from '../features/deployments/deployment-routes.js';
 import { registerInstanceRoutes } from '../features/instances/instance-routes.js';
+import { registerLogRoutes } from '../features/logs/log-routes.js';
 import { registerProbeRoutes } from '../features/probes/probe-routes.js';
 import { registerRebootstrapRoutes } from '../features/rebootstrap/rebootstrap-routes.js';
 import { registerReleaseRoutes } from '../features/releases/release-routes.js';
@@ -22,6 +23,7 @@ import { TokenAuthenticator, type BootstrapTokens } from '../features/tokens/tok
 import { registerTokenRoutes } from '../features/tokens/token-routes.js';
 import { DEFAULT_CONNECTION_LIMITS, limitConnectionsPerClient, serverTimeoutOptions, type ConnectionLimits } from './connection-limits.js';
 import { handleError, errorBody } from './error-reply.js';
+import { addSharedSchemas, documentRoute, swaggerOptions } from './openapi-docs.js';
 import { authorizeRequest } from './request-identity.js';
 
 const CORRELATION_HEADER = 'x-correlation-id';
@@ -72,14 +74,10 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
     // A route without a rule would be reachable by a rule nobody chose: refuse to start.
     if (!isPermission(access)) throw new Error(`route ${String(route.method)} ${route.url} declares no access rule (config.access)`);
     for (const method of [route.method].flat()) app.routeAccess.push({ method, url: route.url, access });
+    documentRoute(route, access);
   });
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Ferry API', version: '1' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  addSharedSchemas(app);
+  await app.register(swagger, swaggerOptions());
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(errorBody('route_not_found', `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`)),
@@ -89,7 +87,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
     void reply.header(CORRELATION_HEADER, request.id);
     if (!request.is404) await authorizeRequest(request, authenticator);
   });
-  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { access: 'read' } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { tags: ['meta'] } }, async () => app.swagger());
 
   registerProbeRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
@@ -101,6 +99,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   registerAuditRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
+  registerLogRoutes(app, ctx);
   registerTokenRoutes(app, ctx, authenticator);
   return app;
 }

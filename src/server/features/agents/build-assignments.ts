@@ -22,8 +22,10 @@ export async function buildAssignments(ctx: ServerContext, host: string): Promis
     if (version !== null && !releases.has(key)) releases.set(key, await ctx.store.getRelease(instance.service, version));
     assigned.push(assignmentFor(instance, service, version === null ? undefined : releases.get(key)));
   }
-  const revision = createHash('sha256').update(JSON.stringify(assigned)).digest('hex').slice(0, 32);
-  return { host, revision, heartbeat_s: ctx.timers.heartbeatS, instances: assigned };
+  const logRequests = ctx.logRequests.pendingFor(host);
+  // A log request changes the revision, so it wakes the agent's long-poll at once.
+  const revision = createHash('sha256').update(JSON.stringify([assigned, logRequests])).digest('hex').slice(0, 32);
+  return { host, revision, heartbeat_s: ctx.timers.heartbeatS, instances: assigned, log_requests: logRequests };
 }
 
 function assignmentFor(instance: Instance, service: Service, release: Release | undefined): InstanceAssignment {

@@ -1,0 +1,138 @@
+/**
+ * What each route answers, for validation of nothing and documentation of everything:
+ * the success bodies and the error statuses of every route, by "METHOD url" of the route
+ * table. `openapi-docs.ts` merges them into each route's schema as it is registered.
+ *
+ * fastify serializes a reply with its response schema, dropping fields the schema does
+ * not list; so every object here is open (`additionalProperties: true`) and lists only
+ * fields every answer has, with their exact types (a nullable field as `T | null`, or the
+ * serializer would turn null into "" or 0). A field not listed still goes out as it is.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** Declared error statuses per route; 400, 401/403 (unless public) and 500 are added for every route. */
+export interface RouteResponses {
+  success: Record<number, TSchema>;
+  errors: number[];
+}
+
+function open(description: string, properties: Record<string, TSchema> = {}): TSchema {
+  return Type.Object(properties, { additionalProperties: true, description });
+}
+
+const Str = Type.String();
+const NullableStr = Type.Union([Type.String(), Type.Null()]);
+const AnyObject = Type.Object({}, { additionalProperties: true });
+const Reason = Type.Union([Type.Object({ code: Str, message: Str }, { additionalProperties: true }), Type.Null()]);
+
+const OperationInstance = Type.Object(
+  { instance_id: Str, status: Str, version: NullableStr, from_version: NullableStr, to_version: NullableStr, updated_at: NullableStr },
+  { additionalProperties: true },
+);
+const Deployment = open('a deployment or restart', {
+  deploy_id: Str,
+  kind: Str,
+  service: Str,
+  version: NullableStr,
+  status: Str,
+  reason: Reason,
+  progress: Type.Object({ total: Type.Integer(), completed: Type.Integer(), failed: Type.Integer(), pending: Type.Integer() }),
+  instances: Type.Array(OperationInstance),
+  rollout: AnyObject,
+  actor: Str,
+  started_at: NullableStr,
+  updated_at: NullableStr,
+  completed_at: NullableStr,
+});
+const Rollback = open('a rollback', {
+  rollback_id: Str,
+  service: Str,
+  target_version: NullableStr,
+  status: Str,
+  reason: Reason,
+  instances: Type.Array(OperationInstance),
+  actor: Str,
+  started_at: NullableStr,
+  completed_at: NullableStr,
+});
+const Release = open('a release', { service: Str, version: Str, package_url: Str, sha256: Str, git_sha: NullableStr, build_time: NullableStr, registered_at: NullableStr });
+const Service = open('a service with its spec, desired and previous version and active lock', {
+  name: Str,
+  service: Str,
+  start: Str,
+  desired_version: NullableStr,
+  previous_version: NullableStr,
+  lock: Type.Union([AnyObject, Type.Null()]),
+  instances: Type.Array(AnyObject),
+});
+const Token = open('a named token (never its secret)', { token_id: Str, name: Str, role: Str, host_id: NullableStr, expires_at: NullableStr, status: Str });
+const Session = open('a session', { session_id: Str, service: Str, instance_id: Str, host: Str, address: Str, port: Type.Integer(), runtime_version: Str, expires_at: Str });
+const Started = (what: string, properties: Record<string, TSchema>) => open(`${what} accepted; follow it by its id`, properties);
+const RollbackStarted = Started('the rollback', { rollback_id: Str, target_version: NullableStr, status: Str });
+
+const OK = (schema: TSchema) => ({ 200: schema });
+
+export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
+  'GET /api/v1/openapi.json': { success: OK(open('this OpenAPI 3.1 document')), errors: [] },
+  'GET /healthz': {
+    success: {
+      200: Type.Object({ status: Type.Literal('ok'), ready: Type.Literal(true) }, { description: 'ready' }),
+      503: Type.Object({ status: Str, ready: Type.Literal(false) }, { description: 'not ready yet' }),
+    },
+    errors: [],
+  },
+  'GET /version': { success: OK(open('the server build', { service: Str, version: Str, build_time: NullableStr, git_sha: NullableStr, ready: Type.Boolean() })), errors: [] },
+  'GET /metrics': { success: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: Type.String() } } } as unknown as TSchema }, errors: [] },
+
+  'POST /api/v1/releases': { success: { 201: Release, 200: open('the identical release, already registered') }, errors: [409] },
+  'GET /api/v1/services/:service/releases': { success: OK(open('the releases, newest first', { service: Str, releases: Type.Array(AnyObject) })), errors: [404] },
+
+  'PUT /api/v1/services/:service': { success: OK(Service), errors: [404, 409, 422] },
+  'GET /api/v1/services': { success: OK(open('every service', { services: Type.Array(AnyObject) })), errors: [] },
+  'GET /api/v1/services/:service': { success: OK(Service), errors: [404] },
+  'GET /api/v1/hosts': { success: OK(open('every agent', { hosts: Type.Array(AnyObject) })), errors: [] },
+
+  'GET /api/v1/services/:service/instances': { success: OK(open("the service's instances", { service: Str, instances: Type.Array(AnyObject), total: Type.Integer() })), errors: [404] },
+  'GET /api/v1/services/:service/versions': {
+    success: OK(open('which version each instance runs', { service: Str, desired_version: NullableStr, instances: Type.Array(AnyObject), version_summary: AnyObject, drift_count: Type.Integer() })),
+    errors: [404],
+  },
+  'GET /api/v1/instances/:id/history': { success: OK(open('the versions the instance ran, or the one it ran `at`', { instance_id: Str, service: Str })), errors: [404] },
+  'POST /api/v1/instances/:id/release': { success: OK(open('the instance, back in service', { instance_id: Str, service: Str, released: Type.Boolean() })), errors: [404, 409, 422] },
+  'GET /api/v1/instances/:id/logs': {
+    success: OK(open('the end of the instance log', { instance_id: Str, service: Str, host: Str, lines: Type.Array(Str), next_after: Type.Integer(), truncated: Type.Boolean() })),
+    errors: [404, 503],
+  },
+
+  'POST /api/v1/deployments': { success: { 202: Started('the deployment', { deploy_id: Str, status: Str, started_at: Str }) }, errors: [404, 409, 422, 503] },
+  'GET /api/v1/deployments/:id': { success: OK(Deployment), errors: [404] },
+  'POST /api/v1/deployments/:id/abort': { success: OK(Deployment), errors: [404, 409, 422] },
+  'POST /api/v1/deployments/:id/pause': { success: OK(Deployment), errors: [404, 409, 422] },
+  'POST /api/v1/deployments/:id/resume': { success: OK(Deployment), errors: [404, 409, 422] },
+  'POST /api/v1/deployments/:id/promote': { success: OK(Deployment), errors: [404, 409, 422] },
+  'GET /api/v1/deployments': { success: OK(open('recent deployments and restarts, newest first', { deployments: Type.Array(Deployment) })), errors: [] },
+
+  'POST /api/v1/rollbacks/instance': { success: { 202: RollbackStarted }, errors: [404, 409, 422, 503] },
+  'POST /api/v1/rollbacks/batch': { success: { 202: RollbackStarted }, errors: [404, 409, 422, 503] },
+  'POST /api/v1/services/:service/rollback': { success: { 202: Rollback }, errors: [404, 409, 422, 503] },
+  'GET /api/v1/rollbacks/:id': { success: OK(Rollback), errors: [404] },
+  'GET /api/v1/rollbacks': { success: OK(open('recent rollbacks, newest first', { rollbacks: Type.Array(Rollback) })), errors: [] },
+
+  'POST /api/v1/vm/rebootstrap': {
+    success: { 202: Started('the restart or rollout', { operation_id: Str, mode: Str, service: Str, target_version: NullableStr, deploy_id: Str }) },
+    errors: [404, 409, 422, 503],
+  },
+  'GET /api/v1/audit': { success: OK(open('audit events, oldest first', { events: Type.Array(AnyObject) })), errors: [] },
+
+  'POST /api/v1/sessions': { success: { 201: Session }, errors: [404, 503] },
+  'GET /api/v1/sessions/:session_id': { success: OK(Session), errors: [404] },
+  'DELETE /api/v1/sessions/:session_id': { success: OK(Session), errors: [404] },
+
+  'GET /api/v1/agents/:host/assignments': { success: OK(open("the host's assignments (core/agent-protocol.ts)", { host: Str, revision: Str, heartbeat_s: Type.Number(), instances: Type.Array(AnyObject) })), errors: [] },
+  'POST /api/v1/agents/:host/heartbeat': { success: OK(open('acknowledged', { ok: Type.Boolean() })), errors: [] },
+  'POST /api/v1/agents/:host/logs/:request_id': { success: OK(open('answer delivered', { ok: Type.Boolean() })), errors: [404] },
+
+  'POST /api/v1/tokens': { success: { 201: open('the token, with its secret shown only here', { token_id: Str, name: Str, role: Str, token: Str }) }, errors: [409] },
+  'GET /api/v1/tokens': { success: OK(open('every token, never a secret', { tokens: Type.Array(Token) })), errors: [] },
+  'DELETE /api/v1/tokens/:token_id': { success: OK(Token), errors: [404] },
+};
