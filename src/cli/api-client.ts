@@ -4,6 +4,8 @@
  * follows CONTRACT §1 (see exit-codes.ts). Commands never look at raw responses.
  */
 import type { FetchFunction } from '../transport/fetch-with-ca.js';
+import { inCliWords, serviceNamed, type ApiErrorFacts } from './api-error-phrases.js';
+import { closestName } from './closest-name.js';
 import { CliFailure, EXIT_UNREACHABLE, exitCodeForStatus, usageFailure } from './exit-codes.js';
 
 /** One API call can take this long before the CLI gives up on the server. */
@@ -75,13 +77,13 @@ export class ApiClient {
       throw unreachable(this.serverUrl, error);
     }
     const text = await response.text();
-    if (!response.ok) throw this.apiFailure(response.status, text);
+    if (!response.ok) throw await this.apiFailure(response.status, text);
     return { status: response.status, body: (text === '' ? null : parseJson(text, response.status)) as T };
   }
 
-  private apiFailure(status: number, text: string): CliFailure {
+  private async apiFailure(status: number, text: string): Promise<CliFailure> {
     const error = readErrorBody(text);
-    let message = error?.message ?? `the server answered HTTP ${status}`;
+    let message = error === null ? `the server answered HTTP ${status}` : inCliWords(error, await this.suggestionFor(error));
     if (status === 401 && this.token === null) {
       message += ' (no token given: pass --token, set FERRY_TOKEN, or run where ./.ferry/admin.token exists)';
     }
@@ -90,6 +92,19 @@ export class ApiClient {
       retryable: status === 503 || status === 502 || status === 504,
       ...(error?.code !== undefined ? { code: error.code } : {}),
     });
+  }
+
+  /** For an unknown service, the existing one its name is a likely typo of; null when none or the list is unavailable. */
+  private async suggestionFor(error: ApiErrorFacts): Promise<string | null> {
+    const service = serviceNamed(error);
+    if (error.code !== 'service_not_found' || service === null) return null;
+    try {
+      const listed = await this.get<{ services?: Array<{ service?: unknown }> }>('/api/v1/services');
+      const names = (listed?.services ?? []).map((s) => s.service).filter((name): name is string => typeof name === 'string');
+      return closestName(service, names);
+    } catch {
+      return null;
+    }
   }
 }
 
@@ -115,15 +130,14 @@ function withQuery(path: string, query: Record<string, QueryValue>): string {
   return text === '' ? path : `${path}?${text}`;
 }
 
-function readErrorBody(text: string): { code?: string; message?: string } | null {
+/** The contract's error body `{error: {code, message, details}}`, or null when the body is not one. */
+function readErrorBody(text: string): ApiErrorFacts | null {
   try {
-    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
     const error = parsed.error;
-    if (error === undefined || error === null || typeof error !== 'object') return null;
-    return {
-      ...(typeof error.code === 'string' ? { code: error.code } : {}),
-      ...(typeof error.message === 'string' ? { message: error.message } : {}),
-    };
+    if (error === undefined || error === null || typeof error !== 'object' || typeof error.message !== 'string') return null;
+    const details = typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : {};
+    return { ...(typeof error.code === 'string' ? { code: error.code } : {}), message: error.message, details };
   } catch {
     return null;
   }
