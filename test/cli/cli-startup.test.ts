@@ -15,8 +15,8 @@ const HEAVY = ['fastify', 'kysely', 'better-sqlite3', 'pg', 'prom-client', 'tar'
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** The npm packages `bin/ferry ARGS` resolved, and how it exited. */
-function packagesLoadedBy(args: string[]): { status: number | null; packages: Set<string> } {
+/** The npm packages `bin/ferry ARGS` resolved, whether it loaded Node's bundled undici (the global fetch), and how it exited. */
+function packagesLoadedBy(args: string[]): { status: number | null; packages: Set<string>; bundledUndici: boolean } {
   const out = join(scratch, `imports-${Math.random().toString(36).slice(2)}.txt`);
   const run = spawnSync(process.execPath, ['--import', join(root, 'test/cli/record-imports-hook.mjs'), join(root, 'bin/ferry'), ...args], {
     cwd: scratch,
@@ -34,7 +34,7 @@ function packagesLoadedBy(args: string[]): { status: number | null; packages: Se
     const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
     if (match?.[1] !== undefined) packages.add(match[1]);
   }
-  return { status: run.status, packages };
+  return { status: run.status, packages, bundledUndici: urls.includes('node-internal:internal/deps/undici/undici') };
 }
 
 describe('ferry start-up', () => {
@@ -45,9 +45,18 @@ describe('ferry start-up', () => {
     expect(HEAVY.filter((name) => run.packages.has(name))).toEqual([]);
   });
 
-  it('a client command loads nothing of the server', () => {
-    const run = packagesLoadedBy(['services', '--server', 'http://127.0.0.1:1']);
+  it('a client command loads nothing of the server, nor the undici behind the global fetch', () => {
+    const run = packagesLoadedBy(['services', '--server', 'http://127.0.0.1:9']);
     expect(run.status).toBe(3);
     expect(HEAVY.filter((name) => run.packages.has(name))).toEqual([]);
+    expect(run.bundledUndici).toBe(false);
+  });
+
+  it('the probe sees the global fetch load undici', () => {
+    const out = join(scratch, 'fetch-probe.txt');
+    spawnSync(process.execPath, ['--import', join(root, 'test/cli/record-imports-hook.mjs'), '-e', 'fetch("http://127.0.0.1:9").catch(() => {})'], {
+      env: { ...process.env, FERRY_RECORD_IMPORTS: out },
+    });
+    expect(readFileSync(out, 'utf8')).toContain('node-internal:internal/deps/undici/undici');
   });
 });
