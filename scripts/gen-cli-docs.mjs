@@ -89,6 +89,6 @@ export function renderCliDocs(program) {
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }
 
-const text = renderCliDocs(buildProgram('VERSION'));
+const text = renderCliDocs(await buildProgram('VERSION'));
 if (process.argv.includes('--stdout')) process.stdout.write(text);
 else writeFileSync(OUT, text);
