@@ -21,6 +21,10 @@ const ANSWERS: Record<string, [number, string]> = {
   '/api/v1/missing': [404, errorBody('service_not_found', 'service nope does not exist')],
   '/api/v1/locked': [409, errorBody('service_locked', 'service hello is locked by dep-1')],
   '/api/v1/later': [422, errorBody('release_not_registered', 'release hello 9 is not registered')],
+  '/api/v1/frozen': [422, errorBody('frozen', 'service hello is frozen until 18:00')],
+  '/api/v1/gated': [422, errorBody('not_admitted', 'the preflight gate did not admit hello 1.1.0')],
+  '/api/v1/immutable': [409, errorBody('release_immutable', 'release hello 1.0.0 exists with another sha256')],
+  '/api/v1/broken': [500, errorBody('internal', 'something broke')],
   '/api/v1/busy': [503, errorBody('upgrading', 'the system is upgrading, please retry shortly')],
   '/api/v1/html': [502, '<html>bad gateway</html>'],
 };
@@ -67,11 +71,15 @@ describe('ApiClient', () => {
   it.each([
     ['/api/v1/bad', 2, 'invalid_version', 'version "latest" is a floating label'],
     ['/api/v1/missing', 2, 'service_not_found', 'service nope does not exist'],
-    ['/api/v1/locked', 2, 'service_locked', 'service hello is locked by dep-1'],
+    ['/api/v1/locked', 4, 'service_locked', 'service hello is locked by dep-1'],
+    ['/api/v1/frozen', 4, 'frozen', 'service hello is frozen until 18:00'],
+    ['/api/v1/gated', 4, 'not_admitted', 'the preflight gate did not admit hello 1.1.0'],
+    ['/api/v1/immutable', 2, 'release_immutable', 'release hello 1.0.0 exists with another sha256'],
+    ['/api/v1/broken', 1, 'internal', 'something broke'],
     ['/api/v1/later', 2, 'release_not_registered', 'release hello 9 is not registered'],
     ['/api/v1/unauth', 3, 'unauthenticated', 'missing or bad token'],
     ['/api/v1/forbidden', 3, 'forbidden', 'the agent token may not call this route'],
-    ['/api/v1/busy', 1, 'upgrading', 'the system is upgrading, please retry shortly'],
+    ['/api/v1/busy', 4, 'upgrading', 'the system is upgrading, please retry shortly'],
     ['/api/v1/html', 1, undefined, 'the server answered HTTP 502'],
   ])('%s → exit %i with the API message', async (path, exitCode, code, message) => {
     const failure = await failureOf(new ApiClient(base, 'secret').get(path));

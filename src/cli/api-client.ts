@@ -1,9 +1,11 @@
 /**
- * The CLI's only way to the server: fetch with the bearer token, JSON in and out, and
+ * The CLI's only way to the server: HTTP with the bearer token, JSON in and out, and
  * every non-2xx answer or network failure turned into a `CliFailure` whose exit code
  * follows CONTRACT §1 (see exit-codes.ts). Commands never look at raw responses.
  */
-import type { FetchFunction } from '../transport/fetch-with-ca.js';
+import { inCliWords, serviceNamed, type ApiErrorFacts } from './api-error-phrases.js';
+import { closestName } from './closest-name.js';
+import { exchange, type ExchangeAnswer } from './http-exchange.js';
 import { CliFailure, EXIT_UNREACHABLE, exitCodeForStatus, usageFailure } from './exit-codes.js';
 
 /** One API call can take this long before the CLI gives up on the server. */
@@ -18,7 +20,7 @@ export type QueryValue = string | number | undefined;
 
 export class ApiClient {
   private readonly base: URL;
-  private fetcher: Promise<FetchFunction> | null = null;
+  private ca: Promise<string | undefined> | null = null;
 
   /** `caFile`: PEM certificates to verify an https server with, instead of the system roots. */
   constructor(
@@ -29,15 +31,15 @@ export class ApiClient {
     this.base = parseServerUrl(server);
   }
 
-  /** The global fetch, or one trusting `caFile`; loaded on the first call only, so commands that never call stay light. */
-  private fetchFunction(): Promise<FetchFunction> {
-    if (this.fetcher !== null) return this.fetcher;
-    if (this.caFile === undefined || this.caFile === '') return (this.fetcher = Promise.resolve(globalThis.fetch));
+  /** The CA certificates from `caFile`, read on the first call only; undefined for the system roots. */
+  private trustedCa(): Promise<string | undefined> {
+    if (this.ca !== null) return this.ca;
+    if (this.caFile === undefined || this.caFile === '') return (this.ca = Promise.resolve(undefined));
     const caFile = this.caFile;
-    this.fetcher = import('../transport/fetch-with-ca.js').then(({ fetchWithCa }) => fetchWithCa(caFile)).catch((error: unknown) => {
+    this.ca = import('../transport/fetch-with-ca.js').then(({ readCaFile }) => readCaFile(caFile)).catch((error: unknown) => {
       throw usageFailure(`--ca-file: ${(error as Error).message}`);
     });
-    return this.fetcher;
+    return this.ca;
   }
 
   get serverUrl(): string {
@@ -62,34 +64,48 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token !== null) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const fetchFn = await this.fetchFunction();
-    let response: Response;
+    const ca = await this.trustedCa();
+    let response: ExchangeAnswer;
     try {
-      response = await fetchFn(url, {
+      response = await exchange(url, {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        timeoutMs: REQUEST_TIMEOUT_MS,
+        ...(ca !== undefined ? { ca } : {}),
       });
     } catch (error) {
       throw unreachable(this.serverUrl, error);
     }
-    const text = await response.text();
-    if (!response.ok) throw this.apiFailure(response.status, text);
+    const { text } = response;
+    if (response.status < 200 || response.status > 299) throw await this.apiFailure(response.status, text);
     return { status: response.status, body: (text === '' ? null : parseJson(text, response.status)) as T };
   }
 
-  private apiFailure(status: number, text: string): CliFailure {
+  private async apiFailure(status: number, text: string): Promise<CliFailure> {
     const error = readErrorBody(text);
-    let message = error?.message ?? `the server answered HTTP ${status}`;
+    let message = error === null ? `the server answered HTTP ${status}` : inCliWords(error, await this.suggestionFor(error));
     if (status === 401 && this.token === null) {
       message += ' (no token given: pass --token, set FERRY_TOKEN, or run where ./.ferry/admin.token exists)';
     }
-    return new CliFailure(message, exitCodeForStatus(status), {
+    return new CliFailure(message, exitCodeForStatus(status, error?.code), {
       status,
       retryable: status === 503 || status === 502 || status === 504,
       ...(error?.code !== undefined ? { code: error.code } : {}),
     });
+  }
+
+  /** For an unknown service, the existing one its name is a likely typo of; null when none or the list is unavailable. */
+  private async suggestionFor(error: ApiErrorFacts): Promise<string | null> {
+    const service = serviceNamed(error);
+    if (error.code !== 'service_not_found' || service === null) return null;
+    try {
+      const listed = await this.get<{ services?: Array<{ service?: unknown }> }>('/api/v1/services');
+      const names = (listed?.services ?? []).map((s) => s.service).filter((name): name is string => typeof name === 'string');
+      return closestName(service, names);
+    } catch {
+      return null;
+    }
   }
 }
 
@@ -115,15 +131,14 @@ function withQuery(path: string, query: Record<string, QueryValue>): string {
   return text === '' ? path : `${path}?${text}`;
 }
 
-function readErrorBody(text: string): { code?: string; message?: string } | null {
+/** The contract's error body `{error: {code, message, details}}`, or null when the body is not one. */
+function readErrorBody(text: string): ApiErrorFacts | null {
   try {
-    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
     const error = parsed.error;
-    if (error === undefined || error === null || typeof error !== 'object') return null;
-    return {
-      ...(typeof error.code === 'string' ? { code: error.code } : {}),
-      ...(typeof error.message === 'string' ? { message: error.message } : {}),
-    };
+    if (error === undefined || error === null || typeof error !== 'object' || typeof error.message !== 'string') return null;
+    const details = typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>) : {};
+    return { ...(typeof error.code === 'string' ? { code: error.code } : {}), message: error.message, details };
   } catch {
     return null;
   }
@@ -138,8 +153,7 @@ function parseJson(text: string, status: number): unknown {
 }
 
 function unreachable(server: string, error: unknown): CliFailure {
-  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
-  const name = (error as { name?: string } | undefined)?.name;
-  const why = name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? String(error));
+  const failure = error as { name?: string; code?: unknown; message?: string } | undefined;
+  const why = failure?.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : typeof failure?.code === 'string' ? failure.code : (failure?.message ?? String(error));
   return new CliFailure(`cannot reach the ferry server at ${server}: ${why}`, EXIT_UNREACHABLE, { retryable: true });
 }

@@ -5,12 +5,25 @@
  */
 
 export const EXIT_OK = 0;
-/** The operation ran and did not succeed (a deployment or rollback failed, the server was temporarily unable). */
+/** The operation ran and did not succeed (a deployment or rollback failed, the server broke: 5xx but 503). */
 export const EXIT_FAILED = 1;
-/** Bad usage or bad input: unknown flag, invalid name, refused by the API with 400/404/409/422. */
+/** Bad usage or bad input: unknown flag, invalid name, refused by the API with 400/404/409/422 (but see EXIT_REFUSED_FOR_NOW). */
 export const EXIT_USAGE = 2;
 /** The server could not be reached, or refused our credentials (401/403). */
 export const EXIT_UNREACHABLE = 3;
+/**
+ * Refused for now and nothing changed: the service is locked by another operation, a freeze or
+ * an admission gate holds, or the server is temporarily unable (503). A CI job may retry later
+ * or clear the gate; the request itself was fine.
+ */
+export const EXIT_REFUSED_FOR_NOW = 4;
+
+/** API error codes that mean "not now" rather than "not this": each keeps the request valid for later. */
+const REFUSED_FOR_NOW: ReadonlyArray<readonly [status: number, code: string]> = [
+  [409, 'service_locked'],
+  [422, 'frozen'],
+  [422, 'not_admitted'],
+];
 
 export interface CliFailureOptions {
   /** The API's snake_case error code, when the failure came from the API. */
@@ -46,13 +59,16 @@ export function usageFailure(message: string): CliFailure {
 }
 
 /**
- * Exit code for an API error status:
- *   401, 403                → 3 (cannot authenticate)
- *   503, other 5xx          → 1 (the server could not do it now)
- *   400, 404, 409, 422, 4xx → 2 (the request itself was refused)
+ * Exit code for an API error status and, when the body had one, its error code:
+ *   401, 403                                     → 3 (cannot authenticate)
+ *   503; 409 service_locked; 422 frozen, not_admitted → 4 (refused for now, nothing changed)
+ *   other 5xx                                    → 1 (the server could not do it)
+ *   400, 404, other 409 and 422, other 4xx       → 2 (the request itself was refused)
  */
-export function exitCodeForStatus(status: number): number {
+export function exitCodeForStatus(status: number, code?: string): number {
   if (status === 401 || status === 403) return EXIT_UNREACHABLE;
+  if (status === 503) return EXIT_REFUSED_FOR_NOW;
+  if (REFUSED_FOR_NOW.some(([s, c]) => s === status && c === code)) return EXIT_REFUSED_FOR_NOW;
   if (status >= 500) return EXIT_FAILED;
   return EXIT_USAGE;
 }

@@ -6,27 +6,48 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { writeNote } from './cli-output.js';
-import { registerAgentCommand } from './commands/agent-command.js';
-import { registerDemoCommand } from './commands/demo-command.js';
-import { registerDeployCommands } from './commands/deploy-command.js';
-import { registerDeploymentControlCommands } from './commands/deployment-control-command.js';
-import { registerLogsCommand } from './commands/logs-command.js';
-import { registerOperationListCommands } from './commands/operation-list-commands.js';
-import { registerPackageCommand } from './commands/package-command.js';
-import { registerReadCommands } from './commands/read-commands.js';
-import { registerReleaseCommands } from './commands/release-command.js';
-import { registerReleaseInstanceCommand } from './commands/release-instance-command.js';
-import { registerRestartCommand } from './commands/restart-command.js';
-import { registerRollbackCommand } from './commands/rollback-command.js';
-import { registerServerCommand } from './commands/server-command.js';
-import { registerServiceCommands } from './commands/service-command.js';
-import { registerTokenCommands } from './commands/token-command.js';
 import { CliFailure, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 /** Commands that keep running after their action returns, until a signal stops them. */
 const LONG_RUNNING = new Set(['server', 'agent']);
 
-export function buildProgram(version: string): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each definition module and the top-level commands it registers, in help order. A run
+ * loads only the module of the command it names, so `ferry deploy …` never parses the
+ * other commands' code, and `ferry --version` none of it; help, an unknown name and
+ * anything else load them all. A module's heavy code (server, agent, packaging) is
+ * imported by its action, not here. main.test.ts checks that `names` match what each
+ * module registers.
+ */
+export const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Register> }> = [
+  { names: ['server'], load: async () => (await import('./commands/server-command.js')).registerServerCommand },
+  { names: ['agent'], load: async () => (await import('./commands/agent-command.js')).registerAgentCommand },
+  { names: ['package'], load: async () => (await import('./commands/package-command.js')).registerPackageCommand },
+  { names: ['release', 'releases'], load: async () => (await import('./commands/release-command.js')).registerReleaseCommands },
+  { names: ['service', 'services'], load: async () => (await import('./commands/service-command.js')).registerServiceCommands },
+  { names: ['deploy'], load: async () => (await import('./commands/deploy-command.js')).registerDeployCommands },
+  {
+    names: ['promote', 'pause', 'resume', 'abort'],
+    load: async () => (await import('./commands/deployment-control-command.js')).registerDeploymentControlCommands,
+  },
+  { names: ['restart'], load: async () => (await import('./commands/restart-command.js')).registerRestartCommand },
+  { names: ['rollback'], load: async () => (await import('./commands/rollback-command.js')).registerRollbackCommand },
+  { names: ['status', 'versions', 'instances', 'audit', 'hosts'], load: async () => (await import('./commands/read-commands.js')).registerReadCommands },
+  { names: ['deployments', 'rollbacks'], load: async () => (await import('./commands/operation-list-commands.js')).registerOperationListCommands },
+  { names: ['logs'], load: async () => (await import('./commands/logs-command.js')).registerLogsCommand },
+  { names: ['release-instance'], load: async () => (await import('./commands/release-instance-command.js')).registerReleaseInstanceCommand },
+  { names: ['token'], load: async () => (await import('./commands/token-command.js')).registerTokenCommands },
+  { names: ['demo'], load: async () => (await import('./commands/demo-command.js')).registerDemoCommand },
+];
+
+/**
+ * The `ferry` program. `argv` (as process.argv) lets it define only what that run needs:
+ * the one module of the command named, nothing for a bare `--version`; without it, every
+ * command (for help and the generated docs/cli.md).
+ */
+export async function buildProgram(version: string, argv?: readonly string[]): Promise<Command> {
   const program = new Command('ferry')
     .description('Ferry: immutable releases, verified rollouts and one-command rollbacks for a fleet of service instances')
     .version(version, '-V, --version', 'print the ferry version')
@@ -34,22 +55,16 @@ export function buildProgram(version: string): Command {
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerServerCommand(program);
-  registerAgentCommand(program);
-  registerPackageCommand(program);
-  registerReleaseCommands(program);
-  registerServiceCommands(program);
-  registerDeployCommands(program);
-  registerDeploymentControlCommands(program);
-  registerRestartCommand(program);
-  registerRollbackCommand(program);
-  registerReadCommands(program);
-  registerOperationListCommands(program);
-  registerLogsCommand(program);
-  registerReleaseInstanceCommand(program);
-  registerTokenCommands(program);
-  registerDemoCommand(program);
+  for (const register of await Promise.all(modulesFor(argv).map((m) => m.load()))) register(program);
   return program;
+}
+
+function modulesFor(argv: readonly string[] | undefined): ReadonlyArray<(typeof COMMAND_MODULES)[number]> {
+  if (argv === undefined) return COMMAND_MODULES;
+  const first = argv[2];
+  if (argv.length === 3 && (first === '--version' || first === '-V')) return [];
+  const named = COMMAND_MODULES.find((m) => first !== undefined && m.names.includes(first));
+  return named !== undefined ? [named] : COMMAND_MODULES;
 }
 
 /**
@@ -57,7 +72,7 @@ export function buildProgram(version: string): Command {
  * command (`server`, `agent`) started and the process must stay up until a signal.
  */
 export async function runCli(argv: string[] = process.argv): Promise<number | null> {
-  const program = buildProgram(await packageVersion());
+  const program = await buildProgram(await packageVersion(), argv);
   let invoked = '';
   program.hook('preAction', (_program, actionCommand) => {
     invoked = actionCommand.name();

@@ -3,7 +3,8 @@
  * machine: a local path becomes an absolute `file://` URL, and a missing `--sha256` is
  * read from the sibling `<package>.sha256` that `ferry package` wrote (the digest still
  * travels to the server, which stores it, and agents verify it on download). The
- * sibling `S-V.manifest.json` of the same digest supplies git_sha and build_time.
+ * sibling `S-V.manifest.json` of the same digest supplies git_sha and build_time, and a
+ * manifest naming another service or version than the one given refuses the reference.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -52,15 +53,39 @@ function siblingDigest(url: string): string | undefined {
 
 /** git_sha and build_time from the `S-V.manifest.json` beside `S-V.tar.gz`, when it describes this digest. */
 function siblingIdentity(url: string, digest: string): Pick<PackageReference, 'git_sha' | 'build_time'> {
-  if (!url.toLowerCase().startsWith('file://') || !url.endsWith('.tar.gz')) return {};
+  const manifest = siblingManifest(url)?.content;
+  if (manifest === undefined || manifest.sha256 !== digest) return {};
+  return {
+    ...(typeof manifest.git_sha === 'string' || manifest.git_sha === null ? { git_sha: manifest.git_sha } : {}),
+    ...(typeof manifest.build_time === 'string' ? { build_time: manifest.build_time } : {}),
+  };
+}
+
+/**
+ * For a local package (a path or file:// URL), refuse when the `S-V.manifest.json` beside it
+ * describes another service or version than `service` and `version`: registering
+ * hello-1.0.0.tar.gz as hello 1.1.0 would make a version that lies about its code. No
+ * manifest, or one that cannot be read, checks nothing.
+ */
+export function checkPackageIdentity(reference: PackageReference, service: string, version: string): void {
+  const manifest = siblingManifest(reference.package_url);
+  if (manifest === null) return;
+  const { file, content } = manifest;
+  if (typeof content.service === 'string' && content.service !== service) {
+    throw usageFailure(`${file} is a package of service ${content.service}, not ${service}; nothing registered`);
+  }
+  if (typeof content.version === 'string' && content.version !== version) {
+    throw usageFailure(`${file} is version ${content.version} of ${service}, not ${version}; nothing registered`);
+  }
+}
+
+function siblingManifest(url: string): { file: string; content: Record<string, unknown> } | null {
+  if (!url.toLowerCase().startsWith('file://') || !url.endsWith('.tar.gz')) return null;
+  const file = fileURLToPath(url).replace(/\.tar\.gz$/, '.manifest.json');
   try {
-    const manifest = JSON.parse(readFileSync(fileURLToPath(url).replace(/\.tar\.gz$/, '.manifest.json'), 'utf8')) as Record<string, unknown>;
-    if (manifest.sha256 !== digest) return {};
-    return {
-      ...(typeof manifest.git_sha === 'string' || manifest.git_sha === null ? { git_sha: manifest.git_sha } : {}),
-      ...(typeof manifest.build_time === 'string' ? { build_time: manifest.build_time } : {}),
-    };
+    const content = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return typeof content === 'object' && content !== null ? { file, content: content as Record<string, unknown> } : null;
   } catch {
-    return {};
+    return null;
   }
 }

@@ -9,7 +9,6 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { AgentOptions } from '../../agent/agent-options.js';
 import { readInstallLimits } from '../../agent/install-limits.js';
-import { startAgent } from '../../agent/start-agent.js';
 import { readTimers } from '../../config/timers.js';
 import { checkHostId } from '../../core/names.js';
 import { ApiClient } from '../api-client.js';
@@ -46,6 +45,8 @@ export function registerAgentCommand(program: Command): void {
       await awaitLocalAdminToken(flags, process.env);
       const options = agentOptions(flags, process.env);
       if (flags.token?.trim()) writeNote(TOKEN_ON_COMMAND_LINE_WARNING);
+      // Loaded here, not at the top: other commands start without the agent's dependencies.
+      const { startAgent } = await import('../../agent/start-agent.js');
       const agent = await startAgent(options).catch((error: unknown) => {
         throw startFailure('agent', error);
       });

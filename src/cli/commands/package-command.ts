@@ -4,7 +4,6 @@
  * the two facts `ferry release add` needs next.
  */
 import type { Command } from 'commander';
-import { buildPackage } from '../../packaging/build-package.js';
 import { writeJson, writeLine } from '../cli-output.js';
 import { usageFailure } from '../exit-codes.js';
 
@@ -27,6 +26,7 @@ export function registerPackageCommand(program: Command): void {
     .requiredOption('--out <dir>', 'directory to write the package files to')
     .option('--json', 'print the manifest and the file paths as JSON')
     .action(async (dir: string, flags: PackageFlags) => {
+      const { buildPackage } = await import('../../packaging/build-package.js');
       const built = await buildPackage({
         dir,
         service: flags.service,

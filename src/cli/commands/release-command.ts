@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { writeJson, writeLine, writeTable } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
-import { resolvePackageReference } from '../package-reference.js';
+import { checkPackageIdentity, resolvePackageReference } from '../package-reference.js';
 
 interface ReleaseAddFlags extends ClientFlags {
   packageUrl: string;
@@ -40,6 +40,7 @@ export function registerReleaseCommands(program: Command): void {
   ).action(async (service: string, version: string, flags: ReleaseAddFlags) => {
     const { client, json } = clientContext(flags);
     const reference = resolvePackageReference(flags.packageUrl, flags.sha256, true);
+    checkPackageIdentity(reference, service, version);
     const body = {
       service,
       version,

@@ -7,7 +7,6 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { readTimers } from '../../config/timers.js';
 import type { ServerOptions } from '../../server/server-options.js';
-import { startServer } from '../../server/start-server.js';
 import { writeLine, writeNote } from '../cli-output.js';
 import { usageFailure } from '../exit-codes.js';
 import { portNumber } from '../option-values.js';
@@ -51,6 +50,8 @@ export function registerServerCommand(program: Command): void {
         ...(nonEmpty(flags.agentToken) ? { agentToken: flags.agentToken } : {}),
         ...(nonEmpty(flags.tlsCert) && nonEmpty(flags.tlsKey) ? { tls: { certFile: resolve(flags.tlsCert), keyFile: resolve(flags.tlsKey) } } : {}),
       };
+      // Loaded here, not at the top: every other command starts without fastify and the store drivers.
+      const { startServer } = await import('../../server/start-server.js');
       const server = await startServer(options).catch((error: unknown) => {
         throw startFailure('server', error);
       });

@@ -97,7 +97,9 @@ function returnVersion(instance: Instance, desiredVersion: string | null): strin
 function chooseInstances(req: OperationRequest): Decision<{ instances: Instance[] }> {
   if (req.instanceIds === undefined) {
     if (req.instances.length === 0) {
-      return refuse('unprocessable', 'no_instances', `service ${req.service.name} has no instances; declare them with PUT /api/v1/services/${req.service.name}`);
+      return refuse('unprocessable', 'no_instances', `service ${req.service.name} has no instances; declare them with PUT /api/v1/services/${req.service.name}`, {
+        service: req.service.name,
+      });
     }
     return { ok: true, instances: req.instances };
   }
