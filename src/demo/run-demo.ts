@@ -76,7 +76,7 @@ async function story(fleet: LocalFleet, step: Step, say: (line: string) => void)
 
 async function deployAndCheck(api: FerryApi, step: Step, pkg: HelloPackage, ports: number[]): Promise<void> {
   await step(`deploy ${pkg.version} to every instance (all at once)`, async () => {
-    const { deploy_id } = await api.post('/api/v1/deployments', { service: SERVICE, version: pkg.version });
+    const { deploy_id } = await api.post('/api/v1/deployments', { service: SERVICE, version: pkg.version, strategy: { type: 'all_at_once' } });
     const done = await api.waitForDeployment(deploy_id);
     if (done.status !== 'succeeded') throw new Error(`deployment ${deploy_id} ended ${done.status}: ${done.reason?.message ?? ''}`);
     const answered = await answeredVersions(ports);

@@ -25,6 +25,15 @@ interface DeployFlags extends ClientFlags {
   wait?: boolean;
 }
 
+const STRATEGY_HELP = `
+Strategies (--strategy; default: the service's strategy, else {"type":"rolling","batch_percent":25},
+a quarter of the instances at a time and at least one):
+  all_at_once   every instance at once
+  rolling:N     at most N instances at a time (rolling:P% for a share of them)
+  canary:N      N instances (canary:P% for a share), paused until \`ferry promote\`, then the rest
+  canary        one step of RELEASE_CANARY_RATIO (default 0.1) of the instances, a pause of
+                RELEASE_CANARY_DURATION_MIN (default 30) minutes, then the rest`;
+
 export function registerDeployCommands(program: Command): void {
   addClientOptions(
     program
@@ -33,14 +42,16 @@ export function registerDeployCommands(program: Command): void {
       .argument('<service>')
       .argument('<version>')
       .option('--instances <ids>', 'comma-separated instance ids (default: every instance, which also sets the desired version)', commaList)
-      .option('--strategy <strategy>', 'all_at_once, rolling:N, canary:N, or the JSON strategy object')
+      .option('--strategy <strategy>', 'all_at_once, rolling:N, rolling:P%, canary:N, canary:P%, canary, or the JSON strategy object (see below)')
       .option('--timeout <seconds>', 'per-instance deadline to become healthy', integerAtLeast(1))
       .option('--retry-count <n>', 'retries of a failed install or start per instance', integerAtLeast(0))
       .option('--deploy-id <id>', 'idempotency key: re-posting it returns the existing deployment')
       .option('--package-url <url>', 'package URL or local path, to register the release on the fly (with --sha256)')
       .option('--sha256 <hex>', "the package's sha256, when registering on the fly")
       .option('--wait', 'follow the deployment live; exit 1 unless it succeeds'),
-  ).action(async (service: string, version: string, flags: DeployFlags) => {
+  )
+    .addHelpText('after', STRATEGY_HELP)
+    .action(async (service: string, version: string, flags: DeployFlags) => {
     const context = clientContext(flags);
     const strategy = flags.strategy === undefined ? undefined : parseStrategy(flags.strategy);
     if (strategy !== undefined && !strategy.ok) throw usageFailure(strategy.message);
