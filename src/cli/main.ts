@@ -19,6 +19,7 @@ import { registerRollbackCommand } from './commands/rollback-command.js';
 import { registerServerCommand } from './commands/server-command.js';
 import { registerServiceCommands } from './commands/service-command.js';
 import { registerTokenCommands } from './commands/token-command.js';
+import { registerUnpinCommand } from './commands/unpin-command.js';
 import { CliFailure, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 /** Commands that keep running after their action returns, until a signal stops them. */
@@ -43,6 +44,7 @@ export function buildProgram(version: string): Command {
   registerRollbackCommand(program);
   registerReadCommands(program);
   registerReleaseInstanceCommand(program);
+  registerUnpinCommand(program);
   registerTokenCommands(program);
   registerDemoCommand(program);
   return program;
