@@ -79,7 +79,7 @@ try {
 
 async function deployOnce(version) {
   const started = performance.now();
-  const { deploy_id } = await fleet.api.post('/api/v1/deployments', { service: 'hello', version });
+  const { deploy_id } = await fleet.api.post('/api/v1/deployments', { service: 'hello', version, strategy: { type: 'all_at_once' } });
   const done = await fleet.api.waitForDeployment(deploy_id);
   if (done.status !== 'succeeded') throw new Error(`deployment ${deploy_id} ended ${done.status}: ${JSON.stringify(done.reason)}`);
   return performance.now() - started;

@@ -27,7 +27,8 @@ async function register(p: HelloPackage): Promise<void> {
   await fleet.api.post('/api/v1/releases', { service: SERVICE, version: p.version, package_url: p.package_url, sha256: p.sha256 });
 }
 async function deploy(version: string, extra: Record<string, unknown> = {}) {
-  const { deploy_id } = await fleet.api.post('/api/v1/deployments', { service: SERVICE, version, ...extra });
+  // These scenarios are written for all at once; the default (rolling 25%) is tested in the core.
+  const { deploy_id } = await fleet.api.post('/api/v1/deployments', { service: SERVICE, version, strategy: { type: 'all_at_once' }, ...extra });
   return fleet.api.waitForDeployment(deploy_id);
 }
 async function pids(): Promise<Record<string, number>> {

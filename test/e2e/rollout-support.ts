@@ -50,7 +50,8 @@ export class HelloService {
 
   /** Starts a whole-service deployment and returns its id. */
   async deploy(version: string, extra: Record<string, unknown> = {}): Promise<string> {
-    const { deploy_id } = await this.fleet.api.post('/api/v1/deployments', { service: this.name, version, ...extra });
+    // All at once unless a test names its strategy: the default (rolling 25%) is tested in the core.
+    const { deploy_id } = await this.fleet.api.post('/api/v1/deployments', { service: this.name, version, strategy: { type: 'all_at_once' }, ...extra });
     return deploy_id as string;
   }
 

@@ -121,7 +121,7 @@ describe('one-click rollback during a deployment', () => {
   }, 60_000);
   afterAll(() => svc?.remove(), 60_000);
 
-  it('aborts the deployment and returns every instance to the previous desired version', async () => {
+  it('aborts the deployment and returns every instance to the desired version it never replaced (CONTRACT §2 Rollbacks)', async () => {
     const before = await svc.describe();
     expect([before.desired_version, before.previous_version]).toEqual(['v2', 'v1']);
     const watch = watchInstances(svc.ports);
@@ -132,21 +132,22 @@ describe('one-click rollback during a deployment', () => {
       return d.status === 'running' && d.progress.completed >= 1 && (await svc.versions()).includes('v3') ? true : undefined;
     });
 
+    // v3 never became desired, so the last known-good version is the desired v2, not the previous v1.
     const rollback = await fleet.api.post(`/api/v1/services/${svc.name}/rollback`, {});
-    expect(rollback.target_version).toBe('v1');
+    expect([rollback.target_version, rollback.target_reason]).toEqual(['v2', 'active_deployment']);
     const rolledBack = await fleet.api.waitForRollback(rollback.rollback_id);
     const samples = await watch.stop();
 
     expect(rolledBack.status, JSON.stringify(rolledBack.reason)).toBe('succeeded');
     const deployment = await fleet.api.waitForDeployment(id, 10_000);
     expect(deployment.status).toBe('aborted');
-    expect(await svc.versions()).toEqual(['v1', 'v1', 'v1']);
+    expect(await svc.versions()).toEqual(['v2', 'v2', 'v2']);
     // The deployment stopped advancing: only the two instances it had started ever ran v3.
     const ranV3 = [...versionsSeen(samples).values()].filter((seen) => seen.has('v3'));
     expect(ranV3.length).toBeGreaterThanOrEqual(1);
     expect(ranV3.length).toBeLessThanOrEqual(2);
     const service = await svc.describe();
-    expect([service.desired_version, service.lock]).toEqual(['v1', null]);
+    expect([service.desired_version, service.previous_version, service.lock]).toEqual(['v2', 'v1', null]);
     const { events } = await fleet.api.get(`/api/v1/audit?type=deploy_aborted&deploy_id=${id}`);
     expect(events).toHaveLength(1);
   });

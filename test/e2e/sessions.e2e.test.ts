@@ -28,7 +28,7 @@ beforeAll(async () => {
   }
   await fleet.api.put(`/api/v1/services/${SERVICE}`, { start: 'node server.js', instances: ports.map((port) => ({ host: 'local', port })) });
   await fleet.api.put(`/api/v1/services/${EMPTY}`, { start: 'node server.js', instances: [] });
-  const { deploy_id } = await fleet.api.post('/api/v1/deployments', { service: SERVICE, version: 'v1' });
+  const { deploy_id } = await fleet.api.post('/api/v1/deployments', { service: SERVICE, version: 'v1', strategy: { type: 'all_at_once' } });
   expect((await fleet.api.waitForDeployment(deploy_id)).status).toBe('succeeded');
 }, 120_000);
 

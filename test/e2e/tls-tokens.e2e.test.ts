@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (agent !== undefined) {
-    await cli(ADMIN, 'service', 'put', 'hello', '--start', 'node server.js', '--no-instances').catch(() => undefined);
+    await cli(ADMIN, 'service', 'put', 'hello', '--start', 'node server.js', '--no-instances', '--yes').catch(() => undefined);
     await pollUntil('the instance to stop', async () => {
       const answered = await fetch(`http://127.0.0.1:${port}/version`).then(() => true, () => false);
       return answered ? undefined : true;

@@ -34,6 +34,7 @@ const EXPECTED: Record<string, Need> = {
   'GET /api/v1/services/:service/versions': 'read',
   'GET /api/v1/instances/:id/history': 'read',
   'POST /api/v1/instances/:id/release': 'deploy',
+  'DELETE /api/v1/instances/:id/pin': 'deploy',
   'POST /api/v1/deployments': 'deploy',
   'GET /api/v1/deployments/:id': 'read',
   'POST /api/v1/deployments/:id/abort': 'deploy',

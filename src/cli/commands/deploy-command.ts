@@ -23,7 +23,30 @@ interface DeployFlags extends ClientFlags {
   packageUrl?: string;
   sha256?: string;
   wait?: boolean;
+  dryRun?: boolean;
 }
+
+interface DryRunAnswer {
+  service: string;
+  version: string;
+  total: number;
+  strategy: unknown;
+  batches: Array<{
+    batch: number;
+    canary_step: number | null;
+    instances: Array<{ instance_id: string; from_version: string | null; to_version: string | null }>;
+    pause_after: 'until_promoted' | { pause_s: number } | null;
+  }>;
+}
+
+const STRATEGY_HELP = `
+Strategies (--strategy; default: the service's strategy, else {"type":"rolling","batch_percent":25},
+a quarter of the instances at a time and at least one):
+  all_at_once   every instance at once
+  rolling:N     at most N instances at a time (rolling:P% for a share of them)
+  canary:N      N instances (canary:P% for a share), paused until \`ferry promote\`, then the rest
+  canary        one step of RELEASE_CANARY_RATIO (default 0.1) of the instances, a pause of
+                RELEASE_CANARY_DURATION_MIN (default 30) minutes, then the rest`;
 
 export function registerDeployCommands(program: Command): void {
   addClientOptions(
@@ -33,14 +56,17 @@ export function registerDeployCommands(program: Command): void {
       .argument('<service>')
       .argument('<version>')
       .option('--instances <ids>', 'comma-separated instance ids (default: every instance, which also sets the desired version)', commaList)
-      .option('--strategy <strategy>', 'all_at_once, rolling:N, canary:N, or the JSON strategy object')
+      .option('--strategy <strategy>', 'all_at_once, rolling:N, rolling:P%, canary:N, canary:P%, canary, or the JSON strategy object (see below)')
       .option('--timeout <seconds>', 'per-instance deadline to become healthy', integerAtLeast(1))
       .option('--retry-count <n>', 'retries of a failed install or start per instance', integerAtLeast(0))
       .option('--deploy-id <id>', 'idempotency key: re-posting it returns the existing deployment')
       .option('--package-url <url>', 'package URL or local path, to register the release on the fly (with --sha256)')
       .option('--sha256 <hex>', "the package's sha256, when registering on the fly")
-      .option('--wait', 'follow the deployment live; exit 1 unless it succeeds'),
-  ).action(async (service: string, version: string, flags: DeployFlags) => {
+      .option('--wait', 'follow the deployment live; exit 1 unless it succeeds')
+      .option('--dry-run', 'show the batches and the instances each would change; change nothing'),
+  )
+    .addHelpText('after', STRATEGY_HELP)
+    .action(async (service: string, version: string, flags: DeployFlags) => {
     const context = clientContext(flags);
     const strategy = flags.strategy === undefined ? undefined : parseStrategy(flags.strategy);
     if (strategy !== undefined && !strategy.ok) throw usageFailure(strategy.message);
@@ -56,9 +82,30 @@ export function registerDeployCommands(program: Command): void {
       ...(reference !== undefined ? { package_url: reference.package_url } : {}),
       ...(reference?.sha256 !== undefined ? { sha256: reference.sha256 } : flags.sha256 !== undefined ? { sha256: flags.sha256 } : {}),
     };
+    if (flags.dryRun === true) {
+      const plan = await context.client.post<DryRunAnswer>('/api/v1/deployments', { ...body, dry_run: true });
+      if (context.json) return writeJson(plan);
+      for (const line of dryRunLines(plan)) writeLine(line);
+      return;
+    }
     const started = await context.client.post<{ deploy_id: string; status: string }>('/api/v1/deployments', body);
     await reportDeployment(context, started, flags.wait === true);
   });
+}
+
+/**
+ * One line per batch, in the order the planner starts them:
+ *   batch 1 (canary step 1): web-h1-7001 1.0.0 → 1.1.0; then pause until promoted
+ */
+function dryRunLines(plan: DryRunAnswer): string[] {
+  const lines = [`dry run: deploy ${plan.service} ${plan.version} to ${plan.total} instance(s) in ${plan.batches.length} batch(es), strategy ${JSON.stringify(plan.strategy)}; nothing changed`];
+  for (const b of plan.batches) {
+    const step = b.canary_step === null ? '' : ` (canary step ${b.canary_step})`;
+    const instances = b.instances.map((i) => `${i.instance_id} ${i.from_version ?? '-'} → ${i.to_version ?? '-'}`).join(', ');
+    const pause = b.pause_after === null ? '' : b.pause_after === 'until_promoted' ? '; then pause until promoted' : `; then pause ${b.pause_after.pause_s}s`;
+    lines.push(`  batch ${b.batch}${step}: ${instances}${pause}`);
+  }
+  return lines;
 }
 
 /**

@@ -5,9 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { writeJson, writeLine, writeTable } from '../cli-output.js';
+import { writeJson, writeLine, writeNote, writeTable } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
-import { usageFailure } from '../exit-codes.js';
+import { confirm, stdinIsTerminal } from '../confirm-prompt.js';
+import { CliFailure, EXIT_FAILED, usageFailure } from '../exit-codes.js';
+import { servicePlanLines, type ServicePlanView } from '../service-plan-lines.js';
 import { collect, integerAtLeast } from '../option-values.js';
 import { buildServiceSpec, type ServiceSpecFlags } from '../service-spec.js';
 import { parseStrategy } from '../strategy-shorthand.js';
@@ -17,6 +19,8 @@ interface ServicePutFlags extends ClientFlags, Omit<ServiceSpecFlags, 'strategy'
   strategy?: string;
   /** False when `--no-instances` was given (commander's negated option). */
   instances?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
 }
 
 interface ServiceLock {
@@ -55,10 +59,14 @@ export function registerServiceCommands(program: Command): void {
       .option('--keep-releases <n>', 'releases each agent keeps on disk (default 5)', integerAtLeast(1))
       .option('--drain-s <seconds>', 'drain time before an instance is stopped', integerAtLeast(0))
       .addOption(new Option('--drift-policy <policy>', 'what to do with a drifted instance').choices(['rebuild', 'quarantine', 'mark_unhealthy']))
-      .option('--strategy <strategy>', "the service's default rollout strategy (JSON or all_at_once, rolling:N, canary:N)"),
-  ).action(async (name: string, flags: ServicePutFlags) => {
+      .option('--strategy <strategy>', "the service's default rollout strategy (JSON or all_at_once, rolling:N, canary:N)")
+      .option('--dry-run', 'show what the PUT would change (instances added and removed, settings changed) and change nothing')
+      .option('--yes', 'apply without asking, removals included (needed in scripts when the PUT removes instances)'),
+  )
+    .addHelpText('after', PUT_HELP)
+    .action(async (name: string, flags: ServicePutFlags) => {
     const { client, json } = clientContext(flags);
-    const { strategy: strategyText, spec, instances, ...specFlags } = flags;
+    const { strategy: strategyText, spec, instances, dryRun, yes, ...specFlags } = flags;
     const strategy = strategyText === undefined ? undefined : parseStrategy(strategyText);
     if (strategy !== undefined && !strategy.ok) throw usageFailure(strategy.message);
     const built = buildServiceSpec(
@@ -66,9 +74,21 @@ export function registerServiceCommands(program: Command): void {
       spec === undefined ? {} : readSpecFile(spec),
     );
     if (!built.ok) throw usageFailure(built.message);
-    const answer = await client.put<ServiceView>(`/api/v1/services/${encodeURIComponent(name)}`, built.body);
+    const path = `/api/v1/services/${encodeURIComponent(name)}`;
+    if (dryRun === true || yes !== true) {
+      const dry = await client.put<{ plan: ServicePlanView; warnings: string[] }>(`${path}?dry_run=true`, built.body);
+      if (dryRun === true) {
+        if (json) return writeJson(dry);
+        for (const line of servicePlanLines(dry.plan)) writeLine(line);
+        for (const warning of dry.warnings) writeNote(`warning: ${warning}`);
+        return;
+      }
+      await requireConsent(dry.plan, json);
+    }
+    const answer = await client.put<ServiceView & { plan?: ServicePlanView; warnings?: string[] }>(path, built.body);
+    for (const warning of answer.warnings ?? []) writeNote(`warning: ${warning}`);
     if (json) return writeJson(answer);
-    writeLine(`service ${answer.service ?? name} saved with ${built.body.instances.length} instance(s)`);
+    writeLine(`service ${answer.service ?? name} saved with ${built.body.instances.length} instance(s)${appliedSummary(answer.plan)}`);
   });
 
   addClientOptions(service.command('get').description('show one service').argument('<service>')).action(async (name: string, flags: ClientFlags) => {
@@ -87,6 +107,44 @@ export function registerServiceCommands(program: Command): void {
       answer.services.map((s) => [s.service, s.desired_version, s.previous_version, s.instance_counts?.total, s.drift_count, lockText(s.lock)]),
     );
   });
+}
+
+const PUT_HELP = `
+A PUT replaces the instance list: an instance not listed is drained and stopped. Before it
+changes an existing service, put shows the plan (instances added and removed, settings
+changed) and on a terminal asks "Apply? [y/N]" (a new service is created without asking);
+--yes applies without asking. When stdin is not a
+terminal, a plan that removes instances is refused (exit 2) unless --yes is given; a plan
+that removes none is applied without asking. --dry-run shows the plan and changes nothing.`;
+
+/**
+ * Nothing is removed without a person's yes: asked on a terminal, --yes in a script.
+ * A plan that removes nothing applies in a script unasked; a declined plan exits 1 with nothing changed.
+ * Declaring a new service is never asked about: there is nothing to lose.
+ */
+async function requireConsent(plan: ServicePlanView, json: boolean): Promise<void> {
+  const show = json ? writeNote : writeLine;
+  if (!stdinIsTerminal()) {
+    if (plan.removed.length === 0) return;
+    const ids = plan.removed.map((r) => r.instance_id).join(', ');
+    throw usageFailure(`this would remove ${plan.removed.length} instance(s) of ${plan.service} (${ids}); pass --yes to apply it, or --dry-run to see the whole plan`);
+  }
+  // Nothing to lose in creating a service or in a PUT that changes nothing: no question.
+  if (!plan.changes || plan.creates_service) return;
+  for (const line of servicePlanLines(plan)) show(line);
+  for (const warning of plan.warnings) writeNote(`warning: ${warning}`);
+  if (!(await confirm('Apply? [y/N]'))) throw new CliFailure('not applied; nothing changed', EXIT_FAILED);
+}
+
+/** `: 1 added, 2 removed, 1 setting changed`, or '' when nothing changed. */
+function appliedSummary(plan: ServicePlanView | undefined): string {
+  if (plan === undefined || !plan.changes || plan.creates_service) return '';
+  const parts = [
+    plan.added.length > 0 ? `${plan.added.length} added` : '',
+    plan.removed.length > 0 ? `${plan.removed.length} removed (${plan.removed.map((r) => r.instance_id).join(', ')})` : '',
+    plan.settings.length > 0 ? `${plan.settings.length} setting(s) changed` : '',
+  ].filter((p) => p !== '');
+  return parts.length > 0 ? `: ${parts.join(', ')}` : '';
 }
 
 function readSpecFile(path: string): Record<string, unknown> {

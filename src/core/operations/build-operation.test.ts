@@ -150,11 +150,11 @@ describe('buildOperation results', () => {
   });
 
   describe('strategy', () => {
-    it('request strategy, else the service strategy, else all at once', () => {
+    it('request strategy, else the service strategy, else rolling 25% (never all at once by default)', () => {
       const service = makeService({ strategy: { type: 'rolling', batch_size: 2 } });
       expect(built({ service, strategy: { type: 'rolling', batch_percent: 50 } }).operation.strategy).toEqual({ type: 'rolling', batch_percent: 50 });
       expect(built({ service }).operation.strategy).toEqual({ type: 'rolling', batch_size: 2 });
-      expect(built().operation.strategy).toEqual({ type: 'all_at_once' });
+      expect(built().operation.strategy).toEqual({ type: 'rolling', batch_percent: 25 });
     });
   });
 

@@ -6,7 +6,7 @@
 import { refuse, type Decision } from '../result.js';
 import { initialRollout, type Instance, type Operation, type OperationKind, type OperationTarget, type Service, type StrategySpec } from '../types.js';
 import { expectedVersion } from '../instances/instance-status.js';
-import { DEFAULT_CANARY, healthyDeadlineS, resolveCanaryDefaults, type CanaryDefaults } from './strategy.js';
+import { DEFAULT_CANARY, DEFAULT_STRATEGY, healthyDeadlineS, resolveCanaryDefaults, type CanaryDefaults } from './strategy.js';
 
 export interface OperationRequest {
   id: string;
@@ -34,7 +34,7 @@ export function buildOperation(req: OperationRequest): Decision<{ operation: Ope
   if (req.activeOperation !== undefined) return lockRefusal(req.activeOperation);
   const chosen = chooseInstances(req);
   if (!chosen.ok) return chosen;
-  const strategy = resolveCanaryDefaults(req.strategy ?? req.service.strategy ?? { type: 'all_at_once' }, req.canaryDefaults ?? DEFAULT_CANARY);
+  const strategy = resolveCanaryDefaults(req.strategy ?? req.service.strategy ?? DEFAULT_STRATEGY, req.canaryDefaults ?? DEFAULT_CANARY);
   const targets: OperationTarget[] = [];
   for (const instance of chosen.instances) {
     const from = returnVersion(instance, req.service.desired_version);

@@ -26,7 +26,9 @@ import { planOperation } from './plan-operation.js';
 import { SERVER_DEADLINE_SLACK_MS } from './target-progress.js';
 
 function fleetOf(instances: Instance[], opts: Parameters<typeof startFleet>[0] extends infer O ? Omit<O, 'instances'> : never = {}): FleetState {
-  return startFleet({ instances, timeout_s: 30, ...opts });
+  // These scenarios are written for all at once; the default strategy (rolling 25%) has its own tests.
+  const allAtOnce = opts.strategy === undefined && !opts.service?.strategy ? { strategy: { type: 'all_at_once' } as const } : {};
+  return startFleet({ instances, timeout_s: 30, ...allAtOnce, ...opts });
 }
 
 function run(state: FleetState, agents: Record<string, Partial<AgentBehaviour>> = {}, stepMs = 1000): Pass[] {
@@ -66,6 +68,15 @@ describe('planOperation', () => {
       ['i4', 'deploying', 1, T0],
     ]);
     expect(plan.serviceVersions).toBeNull();
+  });
+
+  it('planOperation: with no strategy anywhere, rolls a quarter at a time (at least one), never all at once', () => {
+    const fleet = startFleet({ instances: makeInstances(4, '1.0.0'), timeout_s: 30 });
+    expect(fleet.operation.strategy).toEqual({ type: 'rolling', batch_percent: 25 });
+    const four = planFor(fleet);
+    expect(four.targets.filter((t) => t.status === 'deploying').map((t) => t.instance_id)).toEqual(['i1']);
+    const two = planFor(startFleet({ instances: makeInstances(2, '1.0.0'), timeout_s: 30 }));
+    expect(two.targets.filter((t) => t.status === 'deploying')).toHaveLength(1);
   });
 
   it('planOperation: success moves desired version and previous', () => {

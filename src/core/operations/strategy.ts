@@ -19,6 +19,13 @@ export interface CanaryDefaults {
 export const DEFAULT_CANARY: CanaryDefaults = { ratio: 0.1, durationMin: 30 };
 
 /**
+ * The strategy of a deployment that names none and whose service has none (CONTRACT §2):
+ * a quarter of the instances at a time, at least one, so a bad release never reaches the
+ * whole fleet at once. 4 instances → 4 batches of 1; 10 → 3, 3, 3, 1.
+ */
+export const DEFAULT_STRATEGY: StrategySpec = { type: 'rolling', batch_percent: 25 };
+
+/**
  * Batch size for a strategy over `total` instances, rounded up and at least 1.
  *   all_at_once, 10 instances            → 10
  *   rolling batch_size 2                 → 2

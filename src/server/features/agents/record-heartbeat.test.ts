@@ -55,6 +55,20 @@ describe('recordHeartbeat', () => {
     expect((await store.getInstance('web-host-a-8080'))?.observed).toMatchObject({ ...change, at: T0 + 5000 });
   });
 
+  it('audits a crash and the recovery of a live instance, but not the stop of a removed one', async () => {
+    await recordHeartbeat(ctx, 'host-a', report({}), caller);
+    await recordHeartbeat(ctx, 'host-a', report({ status: 'crashed', pid: null }), caller);
+    await recordHeartbeat(ctx, 'host-a', report({}), caller);
+    expect((await store.listAudit({})).map((e) => e.type)).toEqual(['instance_crashed', 'instance_recovered']);
+
+    await store.markInstanceRemoved('web-host-a-8080', now);
+    await recordHeartbeat(ctx, 'host-a', report({ status: 'crashed', pid: null }), caller);
+    await recordHeartbeat(ctx, 'host-a', report({ status: 'stopped', pid: null }), caller);
+    await recordHeartbeat(ctx, 'host-a', { address: '10.0.0.1', agent_version: 'test', instances: [] }, caller);
+    expect((await store.listAudit({})).map((e) => e.type)).toEqual(['instance_crashed', 'instance_recovered']);
+    expect(await store.getInstance('web-host-a-8080')).toBeUndefined();
+  });
+
   it('writes an outcome that differs only in its message', async () => {
     const failed = { generation: 4, ok: false, code: 'health_timeout', message: 'first', switched: true };
     await recordHeartbeat(ctx, 'host-a', report({ achieved_generation: 4, outcome: failed }), caller);

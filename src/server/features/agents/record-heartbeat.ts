@@ -63,6 +63,8 @@ async function recordInstance(tx: Store, instance: Instance, item: InstanceRepor
   });
   if (item.version !== null) await tx.recordInstanceVersion(instance.instance_id, item.version, now);
   const before = instance.observed;
+  // A removed instance's process ends because it was told to: its `instance_removed` event says so, not a crash.
+  if (instance.removed_at !== null) return;
   if (before !== null && before.status !== item.status && (item.status === 'crashed' || before.status === 'crashed')) {
     await tx.appendAudit({
       at: now,

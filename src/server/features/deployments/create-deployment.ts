@@ -9,34 +9,73 @@ import { firstFailure } from '../../../core/result.js';
 import type { Operation } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
-import { startOperation } from '../operations/start-operation.js';
+import { previewBatches } from '../../../core/operations/batch-preview.js';
+import { previewOperation, startOperation, type StartOperationInput } from '../operations/start-operation.js';
 import { registerRelease, type Caller } from '../releases/release-service.js';
 import type { DeploymentBody } from './deployment-routes.js';
 
 export async function createDeployment(ctx: ServerContext, body: Static<typeof DeploymentBody>, caller: Caller, startEvents = ['deploy_started']): Promise<Operation> {
-  const check = firstFailure(checkServiceName(body.service), checkVersion(body.version));
-  if (!check.ok) throw new InputError(check.reason, check.message);
+  checkNames(body);
   if (body.deploy_id !== undefined) {
     const existing = await ctx.store.getOperation(body.deploy_id);
     if (existing !== undefined) return sameDeploymentOrConflict(existing, body);
   }
-  const { operation } = await startOperation(
-    ctx,
-    {
-      ...(body.deploy_id !== undefined ? { id: body.deploy_id } : {}),
-      kind: 'deploy',
-      service: body.service,
-      version: body.version,
-      ...(body.instances !== undefined ? { instanceIds: body.instances } : {}),
-      ...(body.strategy !== undefined ? { strategy: body.strategy } : {}),
-      ...(body.timeout !== undefined ? { timeout_s: body.timeout } : {}),
-      ...(body.retry_count !== undefined ? { retry_count: body.retry_count } : {}),
-      startEvents,
-      before: (tx) => ensureRelease(ctx, tx, body, caller),
-    },
-    caller,
-  );
+  const { operation } = await startOperation(ctx, { ...operationInput(body, startEvents), before: (tx) => ensureRelease(ctx, tx, body, caller) }, caller);
   return operation;
+}
+
+/**
+ * `"dry_run": true`: the batches the deployment would run and the instances each would
+ * change, from the same core code and the same refusals (409 service_locked, 404, 422
+ * release_not_registered), with nothing stored, no release registered, no audit event.
+ */
+export async function previewDeployment(ctx: ServerContext, body: Static<typeof DeploymentBody>, caller: Caller) {
+  checkNames(body);
+  await requirePreviewRelease(ctx.store, body);
+  const { operation, targets } = await previewOperation(ctx, { ...operationInput(body, []), id: body.deploy_id ?? 'dry-run' }, caller);
+  return {
+    dry_run: true,
+    service: operation.service,
+    version: operation.version,
+    whole_service: operation.whole_service,
+    strategy: operation.strategy,
+    total: targets.length,
+    batches: previewBatches(operation, targets),
+  };
+}
+
+function checkNames(body: Static<typeof DeploymentBody>): void {
+  const check = firstFailure(checkServiceName(body.service), checkVersion(body.version));
+  if (!check.ok) throw new InputError(check.reason, check.message);
+}
+
+function operationInput(body: Static<typeof DeploymentBody>, startEvents: string[]): StartOperationInput {
+  return {
+    ...(body.deploy_id !== undefined ? { id: body.deploy_id } : {}),
+    kind: 'deploy',
+    service: body.service,
+    version: body.version,
+    ...(body.instances !== undefined ? { instanceIds: body.instances } : {}),
+    ...(body.strategy !== undefined ? { strategy: body.strategy } : {}),
+    ...(body.timeout !== undefined ? { timeout_s: body.timeout } : {}),
+    ...(body.retry_count !== undefined ? { retry_count: body.retry_count } : {}),
+    startEvents,
+  };
+}
+
+/** The release checks of ensureRelease, without registering anything. */
+async function requirePreviewRelease(store: Store, body: Static<typeof DeploymentBody>): Promise<void> {
+  const release = await store.getRelease(body.service, body.version);
+  if (release !== undefined) {
+    if (body.sha256 !== undefined && body.sha256 !== release.sha256) {
+      throw new ConflictError('release_immutable', `release ${body.service} ${body.version} is registered with another sha256`, { service: body.service, version: body.version });
+    }
+    return;
+  }
+  if (body.sha256 === undefined) {
+    throw new UnprocessableError('release_not_registered', `release ${body.service} ${body.version} is not registered; register it first (POST /api/v1/releases) or pass sha256 and package_url`, { service: body.service, version: body.version });
+  }
+  if (body.package_url === undefined) throw new InputError('package_url_required', `release ${body.service} ${body.version} is not registered, so package_url is needed along with sha256`);
 }
 
 function sameDeploymentOrConflict(existing: Operation, body: Static<typeof DeploymentBody>): Operation {

@@ -7,7 +7,7 @@ import type { ServerContext } from '../../server-context.js';
 import { loadOperationDetail, presentDeployment } from '../operations/operation-presenter.js';
 import { IdParams, StrategySchema } from '../shared/schemas.js';
 import { controlDeployment } from './control-deployment.js';
-import { createDeployment } from './create-deployment.js';
+import { createDeployment, previewDeployment } from './create-deployment.js';
 
 export const DeploymentBody = Type.Object(
   {
@@ -20,6 +20,8 @@ export const DeploymentBody = Type.Object(
     timeout: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400 })),
     retry_count: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
     strategy: Type.Optional(StrategySchema),
+    /** true: answer the batches it would run (200) and change nothing. */
+    dry_run: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -28,7 +30,10 @@ const ListQuery = Type.Object({ service: Type.Optional(Type.String()), limit: Ty
 
 export function registerDeploymentRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/v1/deployments', { config: { access: 'deploy' }, schema: { body: DeploymentBody, tags: ['deployments'] } }, async (request, reply) => {
-    const operation = await createDeployment(ctx, request.body as Static<typeof DeploymentBody>, { actor: request.actor, correlationId: request.correlationId });
+    const { dry_run: dryRun, ...body } = request.body as Static<typeof DeploymentBody>;
+    const caller = { actor: request.actor, correlationId: request.correlationId };
+    if (dryRun === true) return reply.status(200).send(await previewDeployment(ctx, body, caller));
+    const operation = await createDeployment(ctx, body, caller);
     return reply.status(202).send({ deploy_id: operation.id, status: operation.status, started_at: new Date(operation.created_at).toISOString() });
   });
 

@@ -10,6 +10,7 @@ import { IdParams, ServiceParams } from '../shared/schemas.js';
 import { requireService } from '../services/service-lookup.js';
 import { loadFleetView } from './fleet-view.js';
 import { releaseInstance } from './release-instance.js';
+import { unpinInstance } from './unpin-instance.js';
 
 const HistoryQuery = Type.Object({ at: Type.Optional(Type.String()) });
 
@@ -78,6 +79,12 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
     const fleet = await loadFleetView(ctx, await requireService(ctx.store, service));
     const view = fleet.instances.find((v) => v.instance.instance_id === id);
     return { instance_id: id, service, released: true, status: view?.status ?? null, version: view?.version ?? null };
+  });
+
+  /** Returns a pinned instance to the desired version (CONTRACT §2 Desired version); idempotent. */
+  app.delete('/api/v1/instances/:id/pin', { config: { access: 'deploy' }, schema: { params: IdParams, tags: ['instances'] } }, async (request) => {
+    const { id } = request.params as Static<typeof IdParams>;
+    return unpinInstance(ctx, id, { actor: request.actor, correlationId: request.correlationId });
   });
 }
 

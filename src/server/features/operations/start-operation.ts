@@ -38,34 +38,14 @@ export function newOperationId(kind: OperationKind): string {
 export async function startOperation(ctx: ServerContext, input: StartOperationInput, caller: Caller): Promise<{ operation: Operation; targets: OperationTarget[] }> {
   const now = ctx.now();
   const result = await ctx.store.transaction(async (tx) => {
-    const service = await requireService(tx, input.service);
-    await input.before?.(tx);
-    const [instances, active] = await Promise.all([liveInstances(tx, service.name), tx.listOperations({ service: service.name, activeOnly: true, limit: 1 })]);
-    const request: OperationRequest = {
-      id: input.id ?? newOperationId(input.kind),
-      kind: input.kind,
-      service,
-      version: input.version,
-      ...(input.instanceIds !== undefined ? { instanceIds: input.instanceIds } : {}),
-      instances,
-      activeOperation: active[0],
-      ...(input.strategy !== undefined ? { strategy: input.strategy } : {}),
-      ...(input.timeout_s !== undefined ? { timeout_s: input.timeout_s } : {}),
-      ...(input.retry_count !== undefined ? { retry_count: input.retry_count } : {}),
-      canaryDefaults: ctx.canary,
-      actor: caller.actor,
-      correlation_id: caller.correlationId,
-      now,
-    };
-    const built = buildOperation(request);
-    if (!built.ok) throw refusalError(built);
+    const built = await buildIn(ctx, tx, input, caller, now, input.before);
     input.validate?.(built);
     await tx.insertOperation(built.operation, built.targets);
     for (const type of input.startEvents) {
       await tx.appendAudit({
         at: now,
         type,
-        service: service.name,
+        service: built.operation.service,
         version: built.operation.version,
         instance_id: built.targets.length === 1 ? built.targets[0]!.instance_id : null,
         deploy_id: built.operation.id,
@@ -74,8 +54,51 @@ export async function startOperation(ctx: ServerContext, input: StartOperationIn
         details: { kind: built.operation.kind, instances: built.targets.map((t) => t.instance_id), strategy: built.operation.strategy, ...input.details },
       });
     }
-    return { operation: built.operation, targets: built.targets };
+    return built;
   });
   ctx.wake.reconcile();
   return result;
+}
+
+/**
+ * The operation `input` would start, built by the same core code from the same reads and
+ * refused for the same reasons (409 service_locked included), but stored nowhere: the
+ * dry run of a deployment. `input.before` is not run: a dry run registers nothing.
+ */
+export async function previewOperation(ctx: ServerContext, input: StartOperationInput, caller: Caller): Promise<{ operation: Operation; targets: OperationTarget[] }> {
+  const built = await buildIn(ctx, ctx.store, input, caller, ctx.now(), undefined);
+  input.validate?.(built);
+  return built;
+}
+
+async function buildIn(
+  ctx: ServerContext,
+  tx: Store,
+  input: StartOperationInput,
+  caller: Caller,
+  now: number,
+  before: ((tx: Store) => Promise<void>) | undefined,
+): Promise<{ operation: Operation; targets: OperationTarget[] }> {
+  const service = await requireService(tx, input.service);
+  await before?.(tx);
+  const [instances, active] = await Promise.all([liveInstances(tx, service.name), tx.listOperations({ service: service.name, activeOnly: true, limit: 1 })]);
+  const request: OperationRequest = {
+    id: input.id ?? newOperationId(input.kind),
+    kind: input.kind,
+    service,
+    version: input.version,
+    ...(input.instanceIds !== undefined ? { instanceIds: input.instanceIds } : {}),
+    instances,
+    activeOperation: active[0],
+    ...(input.strategy !== undefined ? { strategy: input.strategy } : {}),
+    ...(input.timeout_s !== undefined ? { timeout_s: input.timeout_s } : {}),
+    ...(input.retry_count !== undefined ? { retry_count: input.retry_count } : {}),
+    canaryDefaults: ctx.canary,
+    actor: caller.actor,
+    correlation_id: caller.correlationId,
+    now,
+  };
+  const built = buildOperation(request);
+  if (!built.ok) throw refusalError(built);
+  return { operation: built.operation, targets: built.targets };
 }

@@ -4,6 +4,8 @@
  * service rollback may preempt an active deployment: it aborts it and takes the lock.
  */
 import { InputError, UnprocessableError } from '../../../core/errors.js';
+import { chooseRollbackTarget, type RollbackTargetReason } from '../../../core/rollbacks/rollback-target.js';
+import { refusalError } from '../../http/error-reply.js';
 import { checkPackageUrl, checkServiceName, checkVersion } from '../../../core/names.js';
 import { firstFailure } from '../../../core/result.js';
 import type { Operation } from '../../../core/types.js';
@@ -45,13 +47,25 @@ export async function rollBack(ctx: ServerContext, input: RollbackInput, caller:
   return operation;
 }
 
-export async function rollBackService(ctx: ServerContext, name: string, body: { to_version?: string | undefined; reason?: string | undefined }, caller: Caller): Promise<Operation> {
+/**
+ * The one-click rollback: to `to_version`, else the last known-good version, chosen by
+ * the core from the service and its latest operation (rollback-target.ts). Read before
+ * the transaction: a deployment racing in between meets the rollback's preemption, and
+ * the audit event records which target was chosen and why.
+ */
+export async function rollBackService(
+  ctx: ServerContext,
+  name: string,
+  body: { to_version?: string | undefined; reason?: string | undefined },
+  caller: Caller,
+): Promise<{ operation: Operation; targetReason: RollbackTargetReason }> {
   const service = await requireService(ctx.store, name);
-  const target = body.to_version ?? service.previous_version;
-  if (target === null) {
-    throw new UnprocessableError('no_previous_version', `service ${name} has no previous version to roll back to; pass to_version`);
-  }
-  return rollBack(ctx, { service: name, target_version: target }, caller, true, body.reason ? { reason: body.reason } : {});
+  const [latestOperation] = await ctx.store.listOperations({ service: name, limit: 1 });
+  const chosen = chooseRollbackTarget({ service: name, versions: service, latestOperation, toVersion: body.to_version });
+  if (!chosen.ok) throw refusalError(chosen);
+  const details = { target_reason: chosen.reason, ...(body.reason ? { reason: body.reason } : {}) };
+  const operation = await rollBack(ctx, { service: name, target_version: chosen.target }, caller, true, details);
+  return { operation, targetReason: chosen.reason };
 }
 
 /**

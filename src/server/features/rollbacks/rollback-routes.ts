@@ -48,8 +48,8 @@ export function registerRollbackRoutes(app: FastifyInstance, ctx: ServerContext)
   app.post('/api/v1/services/:service/rollback', { config: { access: 'deploy' }, schema: { params: ServiceParams, body: Type.Optional(ServiceRollbackBody), tags: ['rollbacks'] } }, async (request, reply) => {
     const service = checkedName((request.params as Static<typeof ServiceParams>).service, 'service');
     const body = (request.body ?? {}) as Static<typeof ServiceRollbackBody>;
-    const op = await rollBackService(ctx, service, body, { actor: request.actor, correlationId: request.correlationId });
-    return reply.status(202).send(presentRollback(await loadOperationDetail(ctx, op)));
+    const { operation, targetReason } = await rollBackService(ctx, service, body, { actor: request.actor, correlationId: request.correlationId });
+    return reply.status(202).send({ ...presentRollback(await loadOperationDetail(ctx, operation)), target_reason: targetReason });
   });
 
   app.get('/api/v1/rollbacks/:id', { config: { access: 'read' }, schema: { params: IdParams, tags: ['rollbacks'] } }, async (request) => {

@@ -1,5 +1,6 @@
 /**
- * Declaring a service: store its spec and reconcile its instance list. An instance
+ * Declaring a service: the core plans what the PUT changes (plan-service-change.ts), then
+ * one transaction stores the spec and applies the plan. An instance
  * added to a service that already has a desired version gets that version as its goal
  * at once (the agent deploys it); an instance removed is marked removed, so its agent
  * drains and stops it and the row goes once the agent stops reporting it.
@@ -7,6 +8,7 @@
 import { ConflictError, InputError } from '../../../core/errors.js';
 import { checkHostId, instanceIdFor } from '../../../core/names.js';
 import { DEFAULT_HEALTHY_DEADLINE_S } from '../../../core/operations/strategy.js';
+import { planServiceChange, type PlannedInstance, type ServicePlan, type ServiceSettings } from '../../../core/services/plan-service-change.js';
 import type { Instance, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { Caller } from '../releases/release-service.js';
@@ -15,47 +17,71 @@ import type { ServiceSpec } from './service-routes.js';
 
 export const DEFAULT_KEEP_RELEASES = 5;
 
-export async function applyServiceSpec(ctx: ServerContext, name: string, spec: ServiceSpec, caller: Caller): Promise<void> {
-  const wanted = wantedInstances(name, spec);
+/** What a PUT of `spec` would change, written nowhere (`?dry_run=true`): the same checks as a real PUT. */
+export async function planServiceSpec(ctx: ServerContext, name: string, spec: ServiceSpec): Promise<ServicePlan> {
+  return (await loadPlan(ctx.store, name, spec)).plan;
+}
+
+/** Applies `spec` in one transaction and returns the plan it applied; every instance it adds or removes is audited. */
+export async function applyServiceSpec(ctx: ServerContext, name: string, spec: ServiceSpec, caller: Caller): Promise<ServicePlan> {
   const now = ctx.now();
   const touchedHosts = new Set<string>();
-  await ctx.store.transaction(async (tx) => {
-    const existing = await tx.getService(name);
+  const plan = await ctx.store.transaction(async (tx) => {
+    const { plan, existing, rows } = await loadPlan(tx, name, spec);
     await tx.putService(serviceFromSpec(name, spec, existing, now));
-    const current = await tx.listInstances({ service: name });
-    const byId = new Map(current.map((i) => [i.instance_id, i]));
     const event = eventFactory(tx, name, caller, now);
-    for (const { host, port, id } of wanted) {
-      const found = byId.get(id);
-      if (found !== undefined && found.removed_at === null) continue;
-      if (found !== undefined) await tx.deleteInstance(id);
-      await assertPortFree(tx, host, port, id);
-      await tx.insertInstance(newInstance(id, name, host, port, existing?.desired_version ?? null, now));
+    const desired = existing?.desired_version ?? null;
+    for (const { host, port, instance_id: id } of plan.added) {
+      // A row still draining from an earlier removal gives way to the new instance.
+      if (rows.has(id)) await tx.deleteInstance(id);
+      await tx.insertInstance(newInstance(id, name, host, port, desired, now));
       touchedHosts.add(host);
-      await event('instance_added', id, existing?.desired_version ?? null, { host, port });
+      await event('instance_added', id, desired, { host, port });
     }
-    const wantedIds = new Set(wanted.map((w) => w.id));
-    for (const instance of current) {
-      if (wantedIds.has(instance.instance_id) || instance.removed_at !== null) continue;
-      await tx.markInstanceRemoved(instance.instance_id, now);
-      touchedHosts.add(instance.host);
-      await event('instance_removed', instance.instance_id, instance.goal.version, { host: instance.host, port: instance.port });
+    for (const removed of plan.removed) {
+      await tx.markInstanceRemoved(removed.instance_id, now);
+      touchedHosts.add(removed.host);
+      await event('instance_removed', removed.instance_id, removed.version, { host: removed.host, port: removed.port, reason: 'not in the service spec' });
     }
-    await event(existing === undefined ? 'service_created' : 'service_updated', null, null, { instances: wanted.length });
+    await event(existing === undefined ? 'service_created' : 'service_updated', null, null, {
+      instances: spec.instances.length,
+      added: plan.added.map((a) => a.instance_id),
+      removed: plan.removed.map((r) => r.instance_id),
+      settings: plan.settings,
+      warnings: plan.warnings,
+    });
+    return plan;
   });
   ctx.wake.hosts(touchedHosts);
   ctx.wake.reconcile();
+  return plan;
+}
+
+/** Reads what the plan depends on and lets the core compute it; refuses a port another instance holds. */
+async function loadPlan(tx: Store, name: string, spec: ServiceSpec) {
+  const wanted = wantedInstances(name, spec);
+  const [existing, instances, hosts] = await Promise.all([tx.getService(name), tx.listInstances({ service: name }), tx.listHosts()]);
+  const plan = planServiceChange({
+    service: name,
+    existing,
+    current: instances.filter((i) => i.removed_at === null),
+    wanted,
+    settings: settingsFromSpec(spec),
+    knownHosts: new Set(hosts.map((h) => h.host)),
+  });
+  for (const { host, port, instance_id } of plan.added) await assertPortFree(tx, host, port, instance_id);
+  return { plan, existing, rows: new Set(instances.map((i) => i.instance_id)) };
 }
 
 function wantedInstances(name: string, spec: ServiceSpec) {
   const seen = new Set<string>();
-  return spec.instances.map(({ host, port }) => {
+  return spec.instances.map(({ host, port }): PlannedInstance => {
     const check = checkHostId(host);
     if (!check.ok) throw new InputError(check.reason, check.message);
     const id = instanceIdFor(name, host, port);
     if (seen.has(id)) throw new InputError('duplicate_instance', `instance ${host}:${port} is listed twice`);
     seen.add(id);
-    return { host, port, id };
+    return { instance_id: id, host, port };
   });
 }
 
@@ -66,9 +92,8 @@ async function assertPortFree(tx: Store, host: string, port: number, id: string)
   }
 }
 
-function serviceFromSpec(name: string, spec: ServiceSpec, existing: Service | undefined, now: number): Service {
+function settingsFromSpec(spec: ServiceSpec): ServiceSettings {
   return {
-    name,
     start: spec.start,
     health_path: spec.health_path ?? '/healthz',
     version_path: spec.version_path ?? '/version',
@@ -78,6 +103,13 @@ function serviceFromSpec(name: string, spec: ServiceSpec, existing: Service | un
     drift_policy: spec.drift_policy ?? 'rebuild',
     keep_releases: spec.keep_releases ?? DEFAULT_KEEP_RELEASES,
     drain_s: spec.drain_s ?? 0,
+  };
+}
+
+function serviceFromSpec(name: string, spec: ServiceSpec, existing: Service | undefined, now: number): Service {
+  return {
+    name,
+    ...settingsFromSpec(spec),
     desired_version: existing?.desired_version ?? null,
     previous_version: existing?.previous_version ?? null,
     created_at: existing?.created_at ?? now,

@@ -5,7 +5,7 @@ import { seesSecrets } from '../../../core/access/roles.js';
 import { checkedName } from '../../http/checked-name.js';
 import type { ServerContext } from '../../server-context.js';
 import { ServiceParams, StrategySchema, VerifyCheckSchema } from '../shared/schemas.js';
-import { applyServiceSpec } from './apply-service-spec.js';
+import { applyServiceSpec, planServiceSpec } from './apply-service-spec.js';
 import { describeHosts, describeService, describeServices } from './service-presenter.js';
 
 export const ServiceBody = Type.Object(
@@ -28,12 +28,27 @@ export const ServiceBody = Type.Object(
 );
 export type ServiceSpec = Static<typeof ServiceBody>;
 
+const PutQuery = Type.Object({ dry_run: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) });
+
 export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.put('/api/v1/services/:service', { config: { access: 'admin' }, schema: { params: ServiceParams, body: ServiceBody, tags: ['services'] } }, async (request) => {
-    const name = checkedName((request.params as Static<typeof ServiceParams>).service, 'service');
-    await applyServiceSpec(ctx, name, request.body as ServiceSpec, { actor: request.actor, correlationId: request.correlationId });
-    return describeService(ctx, name, { secrets: true });
-  });
+  /**
+   * `?dry_run=true` answers `{dry_run, service, plan, warnings}` and writes nothing, audit
+   * included; a real PUT answers the service plus the plan it applied and its warnings.
+   */
+  app.put(
+    '/api/v1/services/:service',
+    { config: { access: 'admin' }, schema: { params: ServiceParams, querystring: PutQuery, body: ServiceBody, tags: ['services'] } },
+    async (request) => {
+      const name = checkedName((request.params as Static<typeof ServiceParams>).service, 'service');
+      const spec = request.body as ServiceSpec;
+      if ((request.query as Static<typeof PutQuery>).dry_run === 'true') {
+        const plan = await planServiceSpec(ctx, name, spec);
+        return { dry_run: true, service: name, plan, warnings: plan.warnings };
+      }
+      const plan = await applyServiceSpec(ctx, name, spec, { actor: request.actor, correlationId: request.correlationId });
+      return { ...(await describeService(ctx, name, { secrets: true })), plan, warnings: plan.warnings };
+    },
+  );
 
   app.get('/api/v1/services', { config: { access: 'read' }, schema: { tags: ['services'] } }, async () => describeServices(ctx));
 
