@@ -84,8 +84,8 @@ describe('GET /api/v1/openapi.json', () => {
     expect(routes().filter((r) => r.access === 'public').map((r) => r.url).sort()).toEqual(['/api/v1/openapi.json', '/healthz', '/metrics', '/version']);
   });
 
-  it('declares the route-specific errors, e.g. 409 service_locked and 503 for deployments', () => {
-    expect(Object.keys(spec.paths['/api/v1/deployments'].post.responses).sort()).toEqual(['202', '400', '401', '403', '404', '409', '422', '500', '503']);
+  it('declares the route-specific errors, e.g. 409 service_locked and 503 for deployments (200: the dry run)', () => {
+    expect(Object.keys(spec.paths['/api/v1/deployments'].post.responses).sort()).toEqual(['200', '202', '400', '401', '403', '404', '409', '422', '500', '503']);
     expect(spec.paths['/api/v1/deployments'].post.requestBody.content['application/json'].schema.properties.strategy).toBeDefined();
   });
 });

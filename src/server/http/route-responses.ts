@@ -71,6 +71,24 @@ const Started = (what: string, properties: Record<string, TSchema>) => open(`${w
 const RollbackStarted = Started('the rollback', { rollback_id: Str, target_version: NullableStr, status: Str });
 
 const OK = (schema: TSchema) => ({ 200: schema });
+const ServicePlan = open('what a PUT of the service changes (instances added and removed, settings changed; env keys by name only)', {
+  service: Str,
+  creates_service: Type.Boolean(),
+  added: Type.Array(AnyObject),
+  removed: Type.Array(AnyObject),
+  settings: Type.Array(AnyObject),
+  warnings: Type.Array(Str),
+  changes: Type.Boolean(),
+});
+const ServiceDryRun = open('with ?dry_run=true: the plan alone; nothing changed', { dry_run: Type.Literal(true), service: Str, plan: ServicePlan, warnings: Type.Array(Str) });
+const DeploymentDryRun = open('with "dry_run": true: the batches and the instances each would change; nothing stored', {
+  dry_run: Type.Literal(true),
+  service: Str,
+  version: Str,
+  whole_service: Type.Boolean(),
+  total: Type.Integer(),
+  batches: Type.Array(AnyObject),
+});
 
 export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
   'GET /api/v1/openapi.json': { success: OK(open('this OpenAPI 3.1 document')), errors: [] },
@@ -87,7 +105,7 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
   'POST /api/v1/releases': { success: { 201: Release, 200: open('the identical release, already registered') }, errors: [409] },
   'GET /api/v1/services/:service/releases': { success: OK(open('the releases, newest first', { service: Str, releases: Type.Array(AnyObject) })), errors: [404] },
 
-  'PUT /api/v1/services/:service': { success: OK(Service), errors: [404, 409, 422] },
+  'PUT /api/v1/services/:service': { success: OK(Type.Union([ServiceDryRun, Service])), errors: [404, 409, 422] },
   'GET /api/v1/services': { success: OK(open('every service', { services: Type.Array(AnyObject) })), errors: [] },
   'GET /api/v1/services/:service': { success: OK(Service), errors: [404] },
   'GET /api/v1/hosts': { success: OK(open('every agent', { hosts: Type.Array(AnyObject) })), errors: [] },
@@ -98,13 +116,17 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
     errors: [404],
   },
   'GET /api/v1/instances/:id/history': { success: OK(open('the versions the instance ran, or the one it ran `at`', { instance_id: Str, service: Str })), errors: [404] },
+  'DELETE /api/v1/instances/:id/pin': {
+    success: OK(open('the pin cleared; the instance goes to the desired version', { instance_id: Str, service: Str, cleared_pin: NullableStr, target_version: NullableStr, unpinned: Type.Boolean() })),
+    errors: [404, 409, 422],
+  },
   'POST /api/v1/instances/:id/release': { success: OK(open('the instance, back in service', { instance_id: Str, service: Str, released: Type.Boolean() })), errors: [404, 409, 422] },
   'GET /api/v1/instances/:id/logs': {
     success: OK(open('the end of the instance log', { instance_id: Str, service: Str, host: Str, lines: Type.Array(Str), next_after: Type.Integer(), truncated: Type.Boolean() })),
     errors: [404, 503],
   },
 
-  'POST /api/v1/deployments': { success: { 202: Started('the deployment', { deploy_id: Str, status: Str, started_at: Str }) }, errors: [404, 409, 422, 503] },
+  'POST /api/v1/deployments': { success: { 202: Started('the deployment', { deploy_id: Str, status: Str, started_at: Str }), 200: DeploymentDryRun }, errors: [404, 409, 422, 503] },
   'GET /api/v1/deployments/:id': { success: OK(Deployment), errors: [404] },
   'POST /api/v1/deployments/:id/abort': { success: OK(Deployment), errors: [404, 409, 422] },
   'POST /api/v1/deployments/:id/pause': { success: OK(Deployment), errors: [404, 409, 422] },
