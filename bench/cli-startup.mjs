@@ -15,12 +15,13 @@
  * Prints one JSON object with the medians. Needs a build (`npm run build`) and, for pm2,
  * the npm registry. BENCH_RUNS overrides the 10.
  */
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalFleet } from '../dist/local-fleet/local-fleet.js';
+import { installPm2, killPm2 } from './lib/pm2.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,18 +48,9 @@ function timed(command, args, env = {}) {
   });
 }
 
-/** pm2 in the scratch folder, or null (and why) when npm cannot install it here. */
-function installPm2() {
-  const prefix = join(scratch, 'pm2');
-  const npm = spawnSync('npm', ['install', 'pm2', '--prefix', prefix, '--no-audit', '--no-fund', '--silent'], { encoding: 'utf8', timeout: 300_000 });
-  const bin = join(prefix, 'node_modules', '.bin', 'pm2');
-  if (npm.status !== 0 || !existsSync(bin)) return { bin: null, why: `npm install pm2 failed: ${(npm.stderr || npm.error?.message || '').trim().slice(-300)}` };
-  return { bin, why: null };
-}
-
 const scratch = mkdtempSync(join(tmpdir(), 'ferry-bench-cli-'));
-const pm2 = installPm2();
-const pm2Env = { PM2_HOME: join(scratch, 'pm2-home') };
+const pm2 = installPm2(scratch);
+const pm2Env = pm2.env;
 const fleet = await LocalFleet.start({ hosts: [], env: { FERRY_LOG_LEVEL: 'warn' } });
 try {
   const ferryEnv = { FERRY_TOKEN: fleet.token, FERRY_SERVER: fleet.server.url };
@@ -95,7 +87,7 @@ try {
     load_average_1m: Math.round(loadavg()[0] * 100) / 100,
   }, null, 2));
 } finally {
-  if (pm2.bin !== null) spawnSync(pm2.bin, ['kill'], { env: { ...process.env, ...pm2Env }, stdio: 'ignore', timeout: 30_000 });
+  killPm2(pm2);
   await fleet.stop();
   rmSync(scratch, { recursive: true, force: true });
 }
