@@ -14,6 +14,7 @@ import { progressBar } from './progress-bar.js';
 import type { ProgressDisplay } from './progress-display.js';
 import { finalLine, progressLines } from './progress-lines.js';
 import { interruptedFailure, interruptOnSigint } from './interrupt-signal.js';
+import { abortableSleep } from './abortable-sleep.js';
 
 const POLL_INTERVAL_MS = 200;
 /** How long the server may stay unreachable before the wait gives up. */
@@ -54,7 +55,7 @@ export async function waitForOperation<T extends OperationSnapshot>(
         } else if (Date.now() - outageSince > OUTAGE_LIMIT_MS) {
           throw new CliFailure(`gave up waiting for ${op.kind} ${op.id}: ${error.message}`, error.exitCode);
         }
-        await sleep(POLL_INTERVAL_MS, stop);
+        await abortableSleep(POLL_INTERVAL_MS, stop);
         continue;
       }
       const lines = progressLines(op, previous, current);
@@ -65,7 +66,7 @@ export async function waitForOperation<T extends OperationSnapshot>(
         return { snapshot: current, elapsedMs };
       }
       display.update(lines, progressBar(current, Date.now()));
-      await sleep(POLL_INTERVAL_MS, stop);
+      await abortableSleep(POLL_INTERVAL_MS, stop);
     }
   } finally {
     sigint?.dispose();
@@ -95,17 +96,5 @@ function untilAborted<T>(request: Promise<T>, signal: AbortSignal): Promise<T | 
     const onAbort = (): void => resolve(ABORTED);
     signal.addEventListener('abort', onAbort, { once: true });
     request.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
   });
 }

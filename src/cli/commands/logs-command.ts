@@ -12,6 +12,7 @@ import { addClientOptions, clientContext, type ClientFlags } from '../client-opt
 import { CliFailure } from '../exit-codes.js';
 import { interruptOnSigint } from '../interrupt-signal.js';
 import { integerAtLeast } from '../option-values.js';
+import { abortableSleep } from '../abortable-sleep.js';
 
 interface LogsFlags extends ClientFlags {
   lines?: number;
@@ -54,7 +55,7 @@ async function follow(client: ApiClient, path: string, from: number, json: boole
   let after = from;
   let failing = false;
   while (!stop.aborted) {
-    await sleep(FOLLOW_INTERVAL_MS, stop);
+    await abortableSleep(FOLLOW_INTERVAL_MS, stop);
     if (stop.aborted) return;
     try {
       const next = await client.get<LogsAnswer>(path, { lines: 1000, after });
@@ -73,16 +74,4 @@ async function follow(client: ApiClient, path: string, from: number, json: boole
 function print(answer: LogsAnswer, json: boolean): void {
   if (json) return writeJson(answer);
   for (const line of answer.lines) writeLine(line);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
