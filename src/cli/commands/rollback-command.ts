@@ -39,7 +39,7 @@ export function registerRollbackCommand(program: Command): void {
   addClientOptions(
     program
       .command('rollback')
-      .description('roll a service (or one instance) back to the last known-good version (CONTRACT §2 Rollbacks), or to --to')
+      .description('roll a service (or one instance) back to the last known-good version (the desired version while a deployment never became desired, else the previous one), or to --to')
       .argument('<service>')
       .option('--to <version>', 'the version to return to (default: the desired version while a deployment that never became desired is active or failed in place, else the previous desired version)')
       .option('--instance <id>', 'roll back only this instance; without --to, a target newer than what it runs is refused')

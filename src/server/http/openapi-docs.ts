@@ -40,7 +40,7 @@ export function swaggerOptions() {
   return {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Ferry API', version: '1', description: 'Release control plane (CONTRACT §2). Errors are always ErrorBody.' },
+      info: { title: 'Ferry API', version: '1', description: 'Ferry, a release control plane: releases, services, deployments, rollbacks, sessions, tokens. Every error answers an ErrorBody.' },
       components: { securitySchemes: { bearer: { type: 'http' as const, scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
