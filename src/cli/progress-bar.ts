@@ -8,18 +8,18 @@
  *   rolling in batches of 2, 2 done, 1 failed, 2 being changed:
  *     [#####---------------] 2/8  running  2 in flight  1 failed
  */
+import { isInFlight } from '../core/operations/status-sets.js';
+import type { TargetStatus } from '../core/types.js';
 import type { OperationSnapshot, ProgressCounts } from './operation-snapshot.js';
 import { pauseCountdown, stepText } from './rollout-phrases.js';
 
 export const BAR_WIDTH = 20;
 
-/** Instance statuses that mean "being changed now", for servers that send no rollout. */
-const IN_FLIGHT = new Set(['deploying', 'healthy', 'verifying', 'reverting']);
 
 export function progressBar(snapshot: OperationSnapshot, nowMs: number): string {
   const counts = progressCounts(snapshot);
   const pause = snapshot.rollout?.pause ?? null;
-  const inFlight = snapshot.rollout?.in_flight ?? (snapshot.instances ?? []).filter((i) => IN_FLIGHT.has(i.status)).length;
+  const inFlight = snapshot.rollout?.in_flight ?? (snapshot.instances ?? []).filter((i) => isInFlight(i.status as TargetStatus)).length;
   const parts = [
     `${barCells(counts.completed, counts.total)} ${counts.completed}/${counts.total}`,
     stepText(snapshot.rollout),

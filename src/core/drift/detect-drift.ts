@@ -3,13 +3,12 @@
  * what its own version probe answered is that version. Pure; `planDrift` and the fleet
  * view both use it, so the API's `drifted` and the reconciler's decisions agree.
  */
-import type { Instance, OperationTarget, Reason, TargetStatus } from '../types.js';
+import { leftToOperation } from '../operations/status-sets.js';
+import type { Instance, OperationTarget, Reason } from '../types.js';
 
 /** What an instance should run at this moment, or `in_flight` while an operation changes it. */
 export type VersionExpectation = { kind: 'in_flight' } | { kind: 'expected'; version: string | null };
 
-/** Targets whose instance an agent is changing, or that wait for a revert: never drift. */
-const IN_FLIGHT: readonly TargetStatus[] = ['deploying', 'healthy', 'verifying', 'reverting', 'failed', 'revert_failed'];
 
 /**
  * The version an instance should run:
@@ -20,7 +19,7 @@ const IN_FLIGHT: readonly TargetStatus[] = ['deploying', 'healthy', 'verifying',
  */
 export function versionExpectation(instance: Instance, desiredVersion: string | null, target: OperationTarget | undefined): VersionExpectation {
   if (target !== undefined) {
-    if (IN_FLIGHT.includes(target.status)) return { kind: 'in_flight' };
+    if (leftToOperation(target.status)) return { kind: 'in_flight' };
     if (target.status === 'succeeded') return { kind: 'expected', version: target.to_version };
     if (target.status === 'reverted') return { kind: 'expected', version: target.from_version };
   }

@@ -21,6 +21,7 @@ import type {
   ServiceVersions,
   StrategySpec,
 } from '../types.js';
+import { isTerminal } from './status-sets.js';
 
 export const T0 = Date.UTC(2025, 0, 1);
 
@@ -277,7 +278,7 @@ export interface FleetState {
   now: number;
 }
 
-export const TERMINAL_STATUSES: readonly OperationStatus[] = ['succeeded', 'failed', 'rolled_back', 'aborted'];
+export { TERMINAL_OPERATION_STATUSES as TERMINAL_STATUSES } from './status-sets.js';
 
 /** Builds an operation through `buildOperation`; throws when it is refused, since fixtures must be valid. */
 export function startFleet(opts: {
@@ -385,7 +386,7 @@ export function runToEnd(state: FleetState, agents: FakeAgents, opts: { stepMs?:
     const plan = planFor(state);
     applyPlan(state, plan);
     passes.push({ before, plan, after: cloneState(state) });
-    if (TERMINAL_STATUSES.includes(state.operation.status) || opts.until?.(state)) break;
+    if (isTerminal(state.operation.status) || opts.until?.(state)) break;
     state.now += stepMs;
     agents.tick(state.instances, state.now);
   }

@@ -18,6 +18,7 @@ import type { AuditEventDraft, Instance, Operation, OperationStatus, OperationTa
 import { emptyPlan, type OperationPlan, type TargetChange } from './operation-plan.js';
 import { batchSize, canaryStepCounts, minHealthyTimeS, progressDeadlineS } from './strategy.js';
 import { stillHealthy, targetProgress } from './target-progress.js';
+import { awaitsAgent, holdsBatchSlot } from './status-sets.js';
 
 export interface OperationSnapshot {
   operation: Operation;
@@ -33,7 +34,6 @@ export interface OperationSnapshot {
 
 const ACTIVE: readonly OperationStatus[] = ['pending', 'running', 'paused', 'verifying', 'rolling_back'];
 /** Targets an agent is working on; a failure waits for them to settle before deciding. */
-const IN_FLIGHT: readonly OperationTarget['status'][] = ['deploying', 'verifying', 'reverting'];
 
 export function planOperation(snapshot: OperationSnapshot): OperationPlan {
   const plan = emptyPlan();
@@ -76,7 +76,7 @@ class PassPlanner {
         this.settleHealthy(target, instance);
         continue;
       }
-      if (!IN_FLIGHT.includes(target.status)) continue;
+      if (!awaitsAgent(target.status)) continue;
       const progress = targetProgress(target, instance, this.op.timeout_s, this.now);
       if (progress.state === 'in_progress') continue;
       if (target.status === 'reverting') this.settleRevert(target, progress.state === 'succeeded' ? null : progress.reason);
@@ -172,7 +172,7 @@ class PassPlanner {
   private startNextTargets(all: OperationTarget[]): void {
     if (this.status !== 'running') return;
     const started = all.filter((t) => t.status !== 'pending').length;
-    const inFlight = all.filter((t) => t.status === 'draining' || t.status === 'deploying' || t.status === 'healthy').length;
+    const inFlight = all.filter((t) => holdsBatchSlot(t.status)).length;
     const stepLimit = this.currentStepLimit(all.length) ?? all.length;
     const window = this.op.kind === 'rollback' ? all.length : batchSize(this.op.strategy, all.length);
     const room = Math.min(stepLimit - started, window - inFlight);
@@ -298,7 +298,7 @@ class PassPlanner {
   /** Nothing new starts; once in-flight targets settle, revert what changed or fail. */
   private failWhenSettled(all: OperationTarget[], reason: Reason): void {
     this.skipUntouched(all);
-    if (all.some((t) => IN_FLIGHT.includes(t.status))) return;
+    if (all.some((t) => awaitsAgent(t.status))) return;
     const toRevert = this.changedTargets(all);
     if (this.op.auto_rollback && this.op.kind === 'deploy' && toRevert.length > 0) this.startRevert(toRevert, reason);
     else this.fail(reason);
@@ -306,7 +306,7 @@ class PassPlanner {
 
   private abortWhenSettled(all: OperationTarget[]): void {
     this.skipUntouched(all);
-    if (all.some((t) => IN_FLIGHT.includes(t.status))) return;
+    if (all.some((t) => awaitsAgent(t.status))) return;
     const reason = this.op.reason ?? { code: 'aborted', message: `deployment ${this.op.id} was aborted` };
     const toRevert = this.op.kind === 'deploy' ? this.changedTargets(all) : [];
     if (toRevert.length > 0) this.startRevert(toRevert, reason);

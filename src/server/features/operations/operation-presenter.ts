@@ -3,11 +3,11 @@ import { batchSize, canaryStepCounts } from '../../../core/operations/strategy.j
 import type { Instance, Operation, OperationTarget } from '../../../core/types.js';
 import { iso } from '../../http/time-format.js';
 import type { ServerContext } from '../../server-context.js';
+import { isInFlight } from '../../../core/operations/status-sets.js';
 
 const DONE: OperationTarget['status'][] = ['succeeded', 'reverted'];
 const FAILED: OperationTarget['status'][] = ['failed', 'revert_failed'];
 /** Targets holding a place in the batch: draining counts, as the planner counts it. */
-const IN_FLIGHT: OperationTarget['status'][] = ['draining', 'deploying', 'healthy', 'verifying', 'reverting'];
 
 export async function loadOperationDetail(ctx: ServerContext, operation: Operation) {
   const [targets, instances] = await Promise.all([ctx.store.listTargets(operation.id), ctx.store.listInstances({ service: operation.service })]);
@@ -72,7 +72,7 @@ function presentRollout(op: Operation, targets: OperationTarget[]) {
     steps_done: op.rollout.steps_done,
     pause: pause === null ? null : { kind: pause.kind, since: iso(pause.since), until: iso(pause.until) },
     batch_size: op.kind === 'rollback' ? targets.length : batchSize(op.strategy, targets.length),
-    in_flight: targets.filter((t) => IN_FLIGHT.includes(t.status)).length,
+    in_flight: targets.filter((t) => isInFlight(t.status)).length,
     abort_requested: op.rollout.abort !== null,
   };
 }

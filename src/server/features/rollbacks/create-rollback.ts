@@ -16,6 +16,7 @@ import type { Caller } from '../releases/release-service.js';
 import { hostsWithoutRelease } from '../../../core/rollbacks/rollback-source.js';
 import { liveInstances, requireService } from '../services/service-lookup.js';
 import { packageUnreachable } from './package-reachability.js';
+import { isInFlight } from '../../../core/operations/status-sets.js';
 
 export interface RollbackInput {
   service: string;
@@ -102,7 +103,7 @@ async function abortActiveDeployment(tx: Store, service: string, caller: Caller,
   const reason = { code: 'preempted_by_rollback', message: `aborted by a one-click rollback of ${service} requested by ${caller.actor}` };
   await tx.updateOperation(active.id, { status: 'aborted', reason, updated_at: now, completed_at: now });
   for (const target of await tx.listTargets(active.id)) {
-    if (['pending', 'deploying', 'healthy', 'verifying', 'reverting'].includes(target.status)) {
+    if (target.status === 'pending' || isInFlight(target.status)) {
       await tx.updateTarget(active.id, target.instance_id, { status: 'skipped', updated_at: now });
     }
   }
