@@ -5,7 +5,7 @@
  */
 import { crashTail } from './instance-log.js';
 import type { VerifyCheck } from '../core/types.js';
-import type { ExitInfo } from './instance-supervisor.js';
+import type { ExitInfo } from './drivers/process-driver.js';
 
 /** Each request's own deadline, so one hung instance cannot stall the agent. */
 export const PROBE_REQUEST_TIMEOUT_MS = 2000;

@@ -7,8 +7,9 @@ import { switchCurrentLink } from './current-link.js';
 import { buildPackage, FAKE_START, freePort, waitFor } from './fake-release-package.js';
 import { instanceDir, logFile, pidFile } from './host-layout.js';
 import { probeOnce, probeStartup } from './instance-probe.js';
+import { DetachedProcessDriver } from './drivers/detached-process-driver.js';
+import type { LaunchSpec } from './drivers/process-driver.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
-import type { LaunchSpec } from './process-launcher.js';
 import { isAlive, isGroupAlive, signalGroup } from './process-liveness.js';
 import { removeTree } from './read-only-tree.js';
 import { installRelease } from './release-installer.js';
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 function supervisor(): InstanceSupervisor {
-  const s = new InstanceSupervisor({ root, log, stopGraceMs: 2000, restartBackoffMs: 50, livenessPollMs: 50 });
+  const s = new InstanceSupervisor({ root, log, driver: new DetachedProcessDriver(), now: Date.now, stopGraceMs: 2000, restartBackoffMs: 50, livenessPollMs: 50 });
   supervisors.push(s);
   return s;
 }

@@ -15,7 +15,7 @@ import { switchCurrentLink } from './current-link.js';
 import { logFile, releaseDir } from './host-layout.js';
 import { probeStartup, type StartupProbeResult } from './instance-probe.js';
 import type { InstanceSupervisor } from './instance-supervisor.js';
-import type { LaunchSpec } from './process-launcher.js';
+import type { LaunchSpec } from './drivers/process-driver.js';
 import type { ReleaseClaims } from './release-claims.js';
 import { collectReleases } from './release-gc.js';
 import { installRelease, type InstallOptions } from './release-installer.js';

@@ -16,6 +16,7 @@ import { pollAssignments } from './assignment-poller.js';
 import { restartBackoffBase } from './crash-backoff.js';
 import { HeartbeatScheduler } from './heartbeat-scheduler.js';
 import { tmpDir } from './host-layout.js';
+import { DetachedProcessDriver } from './drivers/detached-process-driver.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
 import { removeTree } from './read-only-tree.js';
 import { stopOrphans } from './orphan-processes.js';
@@ -34,6 +35,7 @@ const STOP_SETTLE_MS = 5000;
 /** Starts the agent's loops and resolves once it has adopted what runs and sent its first heartbeat. */
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = createLogger(opts.logLevel);
+  const now = opts.now ?? Date.now;
   // A CA file that cannot be read fails start-up, before anything runs.
   const fetchServer = await fetchWithCa(opts.caFile);
   const ca = opts.caFile ? await readCaFile(opts.caFile) : undefined;
@@ -51,6 +53,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const supervisor = new InstanceSupervisor({
     root: opts.root,
     log,
+    driver: new DetachedProcessDriver(now),
+    now,
     stopGraceMs: opts.timers.stopGraceS * 1000,
     restartBackoffMs: restartBackoffBase(),
     livenessPollMs: Math.min(200, opts.timers.probeIntervalMs),
