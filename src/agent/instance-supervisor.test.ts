@@ -64,6 +64,7 @@ describe('InstanceSupervisor', () => {
       superseded: () => false,
       verify: [{ path: '/version', body_contains: '1.0.0' }],
       logFile: logFile(spec.instanceDir),
+      now: Date.now,
     });
     expect(probed).toEqual({ ok: true });
     const record = JSON.parse(await readFile(pidFile(spec.instanceDir), 'utf8')) as { pid: number; start_time: number; version: string };
@@ -133,6 +134,7 @@ describe('InstanceSupervisor', () => {
       superseded: () => false,
       verify: [],
       logFile: logFile(spec.instanceDir),
+      now: Date.now,
     });
     expect(probed).toMatchObject({ ok: false, code: 'crashed_on_start' });
     expect(!probed.ok && probed.message).toContain('code 3');
@@ -149,7 +151,7 @@ describe('InstanceSupervisor', () => {
     const crashing = { ...spec, start: 'echo second-boom >&2; exit 4' };
     const launched = await s.launch(crashing);
     pidOf(s, spec.instanceId);
-    const probed = await probeStartup({ ...crashing, expectedVersion: '1.0.0', timeoutS: 10, exited: launched.exited, superseded: () => false, verify: [], logFile: logFile(spec.instanceDir) });
+    const probed = await probeStartup({ ...crashing, expectedVersion: '1.0.0', timeoutS: 10, exited: launched.exited, superseded: () => false, verify: [], logFile: logFile(spec.instanceDir), now: Date.now });
     expect(probed).toMatchObject({ ok: false, code: 'crashed_on_start' });
     expect(!probed.ok && probed.message).toContain('second-boom');
     expect(!probed.ok && probed.message).not.toContain('earlier-process-line');

@@ -58,7 +58,7 @@ async function harness(root?: string, port?: number, extra: Partial<WorkerContex
   const hostRoot = root ?? (await mkdtemp(path.join(work, 'root-')));
   const supervisor = new InstanceSupervisor({ root: hostRoot, log, driver: new DetachedProcessDriver(), now: Date.now, stopGraceMs: 2000, restartBackoffMs: 50 });
   supervisors.push(supervisor);
-  const ctx: WorkerContext = { root: hostRoot, supervisor, claims: new ReleaseClaims(), log, onChange: () => undefined, releasesChanged: () => undefined, ...extra };
+  const ctx: WorkerContext = { root: hostRoot, supervisor, claims: new ReleaseClaims(), log, onChange: () => undefined, releasesChanged: () => undefined, now: Date.now, ...extra };
   const id = 'hello-h1-7001';
   const dir = instanceDir(hostRoot, 'hello', id);
   const worker = new InstanceWorker(ctx, id, 'hello', dir);

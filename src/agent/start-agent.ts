@@ -70,6 +70,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       onChange,
       releasesChanged: () => kept.changed(),
       stopping: abort.signal,
+      now,
       ...(opts.limits ? { limits: opts.limits } : {}),
       ...(ca !== undefined ? { ca } : {}),
     },
@@ -82,7 +83,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
   const client = new ServerClient({ serverUrl: opts.serverUrl, token: opts.token, hostId: opts.hostId, fetch: fetchServer });
   const logs = new LogResponder(opts.root, client, log, abort.signal);
-  heartbeat = new HeartbeatScheduler(() => sendHeartbeat(client, registry, kept, opts, log, abort.signal), opts.timers.heartbeatS * 1000);
+  heartbeat = new HeartbeatScheduler(() => sendHeartbeat(client, registry, kept, opts, log, abort.signal, now), opts.timers.heartbeatS * 1000);
   // The first heartbeat registers the host; polling waits for it, not startAgent's caller.
   const polling = heartbeat.start().then(() =>
     pollAssignments({
@@ -90,6 +91,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       longPollS: opts.timers.longPollS,
       log,
       signal: abort.signal,
+      now,
       onAssignments: (assignments) => {
         registry.apply(assignments);
         logs.handle(assignments);
@@ -115,9 +117,9 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   };
 }
 
-async function sendHeartbeat(client: ServerClient, registry: WorkerRegistry, kept: KeptReleases, opts: AgentOptions, log: Logger, signal: AbortSignal): Promise<void> {
+async function sendHeartbeat(client: ServerClient, registry: WorkerRegistry, kept: KeptReleases, opts: AgentOptions, log: Logger, signal: AbortSignal, now: () => number): Promise<void> {
   const { instances, removed } = registry.reports();
-  const kept_releases = await kept.read();
+  const kept_releases = await kept.read(now());
   const result = await client.sendHeartbeat({ address: opts.advertiseAddress, agent_version: agentVersion(), instances, kept_releases }, signal);
   if (result.ok) {
     registry.forgetRemoved(removed);

@@ -12,7 +12,7 @@ import { stopProcessGroup } from '../stop-process-group.js';
 import type { ExitInfo, LaunchedProcess, LaunchSpec, ProcessDriver } from './process-driver.js';
 
 export class DetachedProcessDriver implements ProcessDriver {
-  /** `now` stamps each start (the log marker and `started_at` in `pid.json`). */
+  /** `now` stamps each start (the log marker and `started_at` in `pid.json`) and times a stop's grace. */
   constructor(private readonly now: () => number = Date.now) {}
 
   start(spec: LaunchSpec): Promise<LaunchedProcess> {
@@ -20,7 +20,7 @@ export class DetachedProcessDriver implements ProcessDriver {
   }
 
   stop(record: LaunchRecord, graceMs: number, exited?: Promise<ExitInfo>): Promise<boolean> {
-    return stopProcessGroup(record, graceMs, exited);
+    return stopProcessGroup(record, graceMs, exited, this.now);
   }
 
   isRunning(record: LaunchRecord): boolean {
