@@ -8,6 +8,7 @@ import { buildPackage, FAKE_START, freePort, waitFor } from './fake-release-pack
 import { instanceDir, logFile, pidFile } from './host-layout.js';
 import { probeOnce, probeStartup } from './instance-probe.js';
 import { DetachedProcessDriver } from './drivers/detached-process-driver.js';
+import { FakeProcessDriver } from './drivers/fake-process-driver.js';
 import type { LaunchSpec } from './drivers/process-driver.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
 import { isAlive, isGroupAlive, signalGroup } from './process-liveness.js';
@@ -157,5 +158,32 @@ describe('InstanceSupervisor', () => {
     expect(!probed.ok && probed.message).not.toContain('earlier-process-line');
     expect(await readFile(logFile(spec.instanceDir), 'utf8')).toMatch(/--- ferry: starting instance hello-h1-e version 1\.0\.0 at /);
     await s.halt(spec.instanceId, spec.instanceDir);
+  });
+});
+
+describe('InstanceSupervisor on a fake driver and clock', () => {
+  it('measures crash backoff on its clock: quick deaths double the delay, a death after a stable minute starts over', async () => {
+    let clock = 1_000_000;
+    const driver = new FakeProcessDriver(() => clock);
+    const warnings: Array<{ restart_in_ms?: number }> = [];
+    const warnLog = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as { restart_in_ms?: number }) });
+    const s = new InstanceSupervisor({ root, log: warnLog, driver, now: () => clock, stopGraceMs: 2000, restartBackoffMs: 20, livenessPollMs: 50 });
+    supervisors.push(s);
+    const spec = await instance('hello-h1-f');
+    await s.launch(spec);
+    const crashAfter = async (uptimeMs: number): Promise<number | undefined> => {
+      clock += uptimeMs;
+      const before = driver.started.length;
+      driver.crash(driver.started[before - 1]!.pid);
+      await waitFor('a crash restart', () => driver.started.length > before);
+      return warnings.at(-1)?.restart_in_ms;
+    };
+    expect(await crashAfter(1000)).toBe(20);
+    expect(await crashAfter(1000)).toBe(40);
+    expect(await crashAfter(1000)).toBe(80);
+    expect(await crashAfter(61_000)).toBe(20);
+    expect(driver.started.map((r) => r.started_at)).toEqual([1_000_000, 1_001_000, 1_002_000, 1_003_000, 1_064_000]);
+    await s.halt(spec.instanceId, spec.instanceDir);
+    expect(s.snapshot(spec.instanceId)).toMatchObject({ running: false, crashed: false, pid: null });
   });
 });
