@@ -16,6 +16,8 @@ export interface AgentOptions {
   limits?: InstallLimits;
   /** PEM CA file that verifies an https server and https package servers (`--ca-file`); else the system roots. */
   caFile?: string;
+  /** The agent's clock (epoch ms) for crash backoff, start stamps and intervals; `Date.now` when absent. */
+  now?: () => number;
 }
 
 export interface RunningAgent {

@@ -15,6 +15,8 @@ export interface PollerOptions {
   longPollS: number;
   log: Logger;
   signal: AbortSignal;
+  /** The clock the minimum interval between unchanged answers is measured on. */
+  now: () => number;
   /** Called with every successful answer, changed or not; applying must be idempotent. */
   onAssignments(assignments: Assignments): void;
 }
@@ -24,7 +26,7 @@ export async function pollAssignments(opts: PollerOptions): Promise<void> {
   let failures = 0;
   let lastFailure: CallFailureKind | null = null;
   while (!opts.signal.aborted) {
-    const askedAt = Date.now();
+    const askedAt = opts.now();
     const result = await opts.client.fetchAssignments(revision, opts.longPollS, opts.signal);
     if (opts.signal.aborted) return;
     if (result.ok) {
@@ -34,7 +36,7 @@ export async function pollAssignments(opts: PollerOptions): Promise<void> {
       const unchanged = result.value.revision === revision;
       revision = result.value.revision;
       opts.onAssignments(result.value);
-      if (unchanged && Date.now() - askedAt < MIN_UNCHANGED_INTERVAL_MS) await sleep(MIN_UNCHANGED_INTERVAL_MS, opts.signal);
+      if (unchanged && opts.now() - askedAt < MIN_UNCHANGED_INTERVAL_MS) await sleep(MIN_UNCHANGED_INTERVAL_MS, opts.signal);
       continue;
     }
     failures += 1;

@@ -5,7 +5,7 @@
  */
 import { crashTail } from './instance-log.js';
 import type { VerifyCheck } from '../core/types.js';
-import type { ExitInfo } from './instance-supervisor.js';
+import type { ExitInfo } from './drivers/process-driver.js';
 
 /** Each request's own deadline, so one hung instance cannot stall the agent. */
 export const PROBE_REQUEST_TIMEOUT_MS = 2000;
@@ -33,6 +33,8 @@ export interface StartupProbe extends ProbeTarget {
   superseded: () => boolean;
   verify: readonly VerifyCheck[];
   logFile: string;
+  /** The clock the `timeoutS` deadline is measured on. */
+  now: () => number;
 }
 
 export type StartupProbeResult = { ok: true } | { ok: false; code: string; message: string };
@@ -50,7 +52,7 @@ export async function probeOnce(target: ProbeTarget): Promise<{ healthy: boolean
  * and `superseded` when a newer goal arrived meanwhile.
  */
 export async function probeStartup(p: StartupProbe): Promise<StartupProbeResult> {
-  const deadline = Date.now() + p.timeoutS * 1000;
+  const deadline = p.now() + p.timeoutS * 1000;
   const seen: { exit: ExitInfo | null } = { exit: null };
   void p.exited?.then((info) => (seen.exit = info));
   let healthy = false;
@@ -66,7 +68,7 @@ export async function probeStartup(p: StartupProbe): Promise<StartupProbeResult>
       }
       if (answered === p.expectedVersion) return runVerifyChecks(p);
     }
-    if (Date.now() >= deadline) return timedOut(p, healthy);
+    if (p.now() >= deadline) return timedOut(p, healthy);
     await Promise.race([sleep(STARTUP_POLL_MS), p.exited ?? sleep(STARTUP_POLL_MS)]);
   }
 }

@@ -7,8 +7,10 @@ import { switchCurrentLink } from './current-link.js';
 import { buildPackage, FAKE_START, freePort, waitFor } from './fake-release-package.js';
 import { instanceDir, logFile, pidFile } from './host-layout.js';
 import { probeOnce, probeStartup } from './instance-probe.js';
+import { DetachedProcessDriver } from './drivers/detached-process-driver.js';
+import { FakeProcessDriver } from './drivers/fake-process-driver.js';
+import type { LaunchSpec } from './drivers/process-driver.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
-import type { LaunchSpec } from './process-launcher.js';
 import { isAlive, isGroupAlive, signalGroup } from './process-liveness.js';
 import { removeTree } from './read-only-tree.js';
 import { installRelease } from './release-installer.js';
@@ -32,7 +34,7 @@ afterAll(async () => {
 });
 
 function supervisor(): InstanceSupervisor {
-  const s = new InstanceSupervisor({ root, log, stopGraceMs: 2000, restartBackoffMs: 50, livenessPollMs: 50 });
+  const s = new InstanceSupervisor({ root, log, driver: new DetachedProcessDriver(), now: Date.now, stopGraceMs: 2000, restartBackoffMs: 50, livenessPollMs: 50 });
   supervisors.push(s);
   return s;
 }
@@ -63,6 +65,7 @@ describe('InstanceSupervisor', () => {
       superseded: () => false,
       verify: [{ path: '/version', body_contains: '1.0.0' }],
       logFile: logFile(spec.instanceDir),
+      now: Date.now,
     });
     expect(probed).toEqual({ ok: true });
     const record = JSON.parse(await readFile(pidFile(spec.instanceDir), 'utf8')) as { pid: number; start_time: number; version: string };
@@ -132,6 +135,7 @@ describe('InstanceSupervisor', () => {
       superseded: () => false,
       verify: [],
       logFile: logFile(spec.instanceDir),
+      now: Date.now,
     });
     expect(probed).toMatchObject({ ok: false, code: 'crashed_on_start' });
     expect(!probed.ok && probed.message).toContain('code 3');
@@ -148,11 +152,38 @@ describe('InstanceSupervisor', () => {
     const crashing = { ...spec, start: 'echo second-boom >&2; exit 4' };
     const launched = await s.launch(crashing);
     pidOf(s, spec.instanceId);
-    const probed = await probeStartup({ ...crashing, expectedVersion: '1.0.0', timeoutS: 10, exited: launched.exited, superseded: () => false, verify: [], logFile: logFile(spec.instanceDir) });
+    const probed = await probeStartup({ ...crashing, expectedVersion: '1.0.0', timeoutS: 10, exited: launched.exited, superseded: () => false, verify: [], logFile: logFile(spec.instanceDir), now: Date.now });
     expect(probed).toMatchObject({ ok: false, code: 'crashed_on_start' });
     expect(!probed.ok && probed.message).toContain('second-boom');
     expect(!probed.ok && probed.message).not.toContain('earlier-process-line');
     expect(await readFile(logFile(spec.instanceDir), 'utf8')).toMatch(/--- ferry: starting instance hello-h1-e version 1\.0\.0 at /);
     await s.halt(spec.instanceId, spec.instanceDir);
+  });
+});
+
+describe('InstanceSupervisor on a fake driver and clock', () => {
+  it('measures crash backoff on its clock: quick deaths double the delay, a death after a stable minute starts over', async () => {
+    let clock = 1_000_000;
+    const driver = new FakeProcessDriver(() => clock);
+    const warnings: Array<{ restart_in_ms?: number }> = [];
+    const warnLog = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as { restart_in_ms?: number }) });
+    const s = new InstanceSupervisor({ root, log: warnLog, driver, now: () => clock, stopGraceMs: 2000, restartBackoffMs: 20, livenessPollMs: 50 });
+    supervisors.push(s);
+    const spec = await instance('hello-h1-f');
+    await s.launch(spec);
+    const crashAfter = async (uptimeMs: number): Promise<number | undefined> => {
+      clock += uptimeMs;
+      const before = driver.started.length;
+      driver.crash(driver.started[before - 1]!.pid);
+      await waitFor('a crash restart', () => driver.started.length > before);
+      return warnings.at(-1)?.restart_in_ms;
+    };
+    expect(await crashAfter(1000)).toBe(20);
+    expect(await crashAfter(1000)).toBe(40);
+    expect(await crashAfter(1000)).toBe(80);
+    expect(await crashAfter(61_000)).toBe(20);
+    expect(driver.started.map((r) => r.started_at)).toEqual([1_000_000, 1_001_000, 1_002_000, 1_003_000, 1_064_000]);
+    await s.halt(spec.instanceId, spec.instanceDir);
+    expect(s.snapshot(spec.instanceId)).toMatchObject({ running: false, crashed: false, pid: null });
   });
 });

@@ -12,13 +12,10 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { planRestart } from './crash-backoff.js';
+import type { ExitInfo, LaunchedProcess, LaunchRecord, LaunchSpec, ProcessDriver } from './drivers/process-driver.js';
 import { instancesDir } from './host-layout.js';
-import { readLaunchRecord, removeLaunchRecord, type LaunchRecord } from './launch-record.js';
-import { launchProcess, type ExitInfo, type LaunchedProcess, type LaunchSpec } from './process-launcher.js';
 
-export type { ExitInfo } from './process-launcher.js';
-import { isAlive } from './process-liveness.js';
-import { stopProcessGroup } from './stop-process-group.js';
+export type { ExitInfo } from './drivers/process-driver.js';
 
 /** What the supervisor knows about one instance's process right now. */
 export interface ProcessSnapshot {
@@ -44,6 +41,10 @@ export interface FoundInstance {
 export interface SupervisorOptions {
   root: string;
   log: Logger;
+  /** Starts, stops and observes the processes (detached process groups today). */
+  driver: ProcessDriver;
+  /** The clock crash backoff reads a process's uptime from. */
+  now: () => number;
   stopGraceMs: number;
   restartBackoffMs: number;
   /** How often adopted processes (no exit event) are checked for life. */
@@ -93,12 +94,8 @@ export class InstanceSupervisor {
   }
 
   private async adopt(instanceId: string, dir: string): Promise<boolean> {
-    const record = await readLaunchRecord(dir);
+    const record = await this.opts.driver.adopt(dir);
     if (record === null) return false;
-    if (!isAlive(record)) {
-      removeLaunchRecord(dir);
-      return false;
-    }
     const t = this.entry(instanceId, dir);
     t.record = record;
     t.wanted = true;
@@ -122,7 +119,7 @@ export class InstanceSupervisor {
     });
   }
 
-  /** Stops the instance's process (SIGTERM to its group, SIGKILL after the grace) and keeps it stopped. */
+  /** Stops the instance's process (through the driver: SIGTERM, SIGKILL after the grace, for detached groups) and keeps it stopped. */
   halt(instanceId: string, dir: string): Promise<void> {
     return this.serially(instanceId, dir, async (t) => {
       t.wanted = false;
@@ -182,7 +179,7 @@ export class InstanceSupervisor {
   }
 
   private async startProcess(instanceId: string, t: Tracked, spec: LaunchSpec): Promise<LaunchedProcess> {
-    const launched = await launchProcess(spec);
+    const launched = await this.opts.driver.start(spec);
     const { record, exited } = launched;
     t.record = record;
     t.wanted = true;
@@ -196,15 +193,15 @@ export class InstanceSupervisor {
   private async stopProcess(instanceId: string, t: Tracked): Promise<void> {
     const record = t.record;
     if (record === null) {
-      removeLaunchRecord(t.dir);
+      this.opts.driver.forget(t.dir);
       return;
     }
     t.wanted = false;
-    const escalated = await stopProcessGroup(record, this.opts.stopGraceMs, t.exited ?? undefined);
+    const escalated = await this.opts.driver.stop(record, this.opts.stopGraceMs, t.exited ?? undefined);
     if (escalated) this.opts.log.warn({ instance: instanceId, pid: record.pid, grace_ms: this.opts.stopGraceMs }, 'instance ignored SIGTERM; it was killed');
     t.record = null;
     t.exited = null;
-    removeLaunchRecord(t.dir);
+    this.opts.driver.forget(t.dir);
     this.opts.log.info({ instance: instanceId, version: record.version, pid: record.pid }, 'stopped instance process');
     this.opts.onChange?.(instanceId);
   }
@@ -215,13 +212,13 @@ export class InstanceSupervisor {
     if (t === undefined || t.record !== record || !t.wanted || this.closed) return;
     t.record = null;
     t.exited = null;
-    const plan = planRestart(t.crashes, Date.now() - record.started_at, this.opts.restartBackoffMs);
+    const plan = planRestart(t.crashes, this.opts.now() - record.started_at, this.opts.restartBackoffMs);
     t.crashes = plan.crashes;
     this.opts.log.warn(
       { instance: instanceId, version: record.version, pid: record.pid, exit_code: info.code, signal: info.signal, restart_in_ms: plan.delayMs },
       'instance process died unexpectedly; restarting after backoff',
     );
-    void removeLaunchRecord(t.dir);
+    this.opts.driver.forget(t.dir);
     this.scheduleRestart(instanceId, t, plan.delayMs);
     this.opts.onChange?.(instanceId);
   }
@@ -245,7 +242,7 @@ export class InstanceSupervisor {
 
   private pollAdopted(): void {
     for (const [record, resolve] of this.adoptedWatch) {
-      if (!isAlive(record)) resolve();
+      if (!this.opts.driver.isRunning(record)) resolve();
     }
   }
 

@@ -12,6 +12,7 @@ import { instanceDir, releaseDir, tmpDir } from './host-layout.js';
 import { DEFAULT_INSTALL_LIMITS } from './install-limits.js';
 import { probeOnce } from './instance-probe.js';
 import { readInstanceState, writeInstanceState } from './instance-state-file.js';
+import { DetachedProcessDriver } from './drivers/detached-process-driver.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
 import { InstanceWorker, type WorkerContext } from './instance-worker.js';
 import { readLaunchRecord } from './launch-record.js';
@@ -55,9 +56,9 @@ interface Harness {
 
 async function harness(root?: string, port?: number, extra: Partial<WorkerContext> = {}): Promise<Harness> {
   const hostRoot = root ?? (await mkdtemp(path.join(work, 'root-')));
-  const supervisor = new InstanceSupervisor({ root: hostRoot, log, stopGraceMs: 2000, restartBackoffMs: 50 });
+  const supervisor = new InstanceSupervisor({ root: hostRoot, log, driver: new DetachedProcessDriver(), now: Date.now, stopGraceMs: 2000, restartBackoffMs: 50 });
   supervisors.push(supervisor);
-  const ctx: WorkerContext = { root: hostRoot, supervisor, claims: new ReleaseClaims(), log, onChange: () => undefined, releasesChanged: () => undefined, ...extra };
+  const ctx: WorkerContext = { root: hostRoot, supervisor, claims: new ReleaseClaims(), log, onChange: () => undefined, releasesChanged: () => undefined, now: Date.now, ...extra };
   const id = 'hello-h1-7001';
   const dir = instanceDir(hostRoot, 'hello', id);
   const worker = new InstanceWorker(ctx, id, 'hello', dir);

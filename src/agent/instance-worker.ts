@@ -37,6 +37,8 @@ export interface WorkerContext {
   ca?: string;
   /** Aborts when the agent stops: a download in progress is cut short and its goal redone on the next start. */
   stopping?: AbortSignal;
+  /** The agent's clock (startup probe deadlines). */
+  now: () => number;
 }
 
 type Goal = InstanceAssignment & { version: string };
@@ -194,6 +196,7 @@ export class InstanceWorker {
         writeInstanceState(this.dir, this.state);
       },
       superseded: () => !this.assigned || (this.latest?.generation ?? 0) > a.generation,
+      now: this.ctx.now,
       install: {
         ...(this.ctx.limits ? { limits: this.ctx.limits } : {}),
         ...(this.ctx.ca !== undefined ? { ca: this.ctx.ca } : {}),

@@ -15,7 +15,7 @@ import { switchCurrentLink } from './current-link.js';
 import { logFile, releaseDir } from './host-layout.js';
 import { probeStartup, type StartupProbeResult } from './instance-probe.js';
 import type { InstanceSupervisor } from './instance-supervisor.js';
-import type { LaunchSpec } from './process-launcher.js';
+import type { LaunchSpec } from './drivers/process-driver.js';
 import type { ReleaseClaims } from './release-claims.js';
 import { collectReleases } from './release-gc.js';
 import { installRelease, type InstallOptions } from './release-installer.js';
@@ -32,6 +32,8 @@ export interface SwitchContext {
   markSwitching(from: string | null): Promise<void>;
   /** True once a newer goal makes finishing this one pointless. */
   superseded(): boolean;
+  /** The agent's clock; the startup probe's deadline is measured on it. */
+  now: () => number;
   /** Limits, CA and the goal's abort signal (a newer goal, unassignment, the agent stopping) for the install. */
   install: InstallOptions;
 }
@@ -102,7 +104,7 @@ async function startAndProbe(ctx: SwitchContext, a: InstanceAssignment & { versi
 
 /** Probes the instance's process against the goal version within the goal's deadline. */
 export function probeInstance(
-  ctx: Pick<SwitchContext, 'instanceDir' | 'superseded'>,
+  ctx: Pick<SwitchContext, 'instanceDir' | 'superseded' | 'now'>,
   a: InstanceAssignment & { version: string },
   exited: Parameters<typeof probeStartup>[0]['exited'],
 ): Promise<StartupProbeResult> {
@@ -117,6 +119,7 @@ export function probeInstance(
     superseded: ctx.superseded,
     verify: a.verify,
     logFile: logFile(ctx.instanceDir),
+    now: ctx.now,
   });
 }
 

@@ -16,6 +16,7 @@ import { pollAssignments } from './assignment-poller.js';
 import { restartBackoffBase } from './crash-backoff.js';
 import { HeartbeatScheduler } from './heartbeat-scheduler.js';
 import { tmpDir } from './host-layout.js';
+import { DetachedProcessDriver } from './drivers/detached-process-driver.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
 import { removeTree } from './read-only-tree.js';
 import { stopOrphans } from './orphan-processes.js';
@@ -34,6 +35,7 @@ const STOP_SETTLE_MS = 5000;
 /** Starts the agent's loops and resolves once it has adopted what runs and sent its first heartbeat. */
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = createLogger(opts.logLevel);
+  const now = opts.now ?? Date.now;
   // A CA file that cannot be read fails start-up, before anything runs.
   const fetchServer = await fetchWithCa(opts.caFile);
   const ca = opts.caFile ? await readCaFile(opts.caFile) : undefined;
@@ -51,6 +53,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const supervisor = new InstanceSupervisor({
     root: opts.root,
     log,
+    driver: new DetachedProcessDriver(now),
+    now,
     stopGraceMs: opts.timers.stopGraceS * 1000,
     restartBackoffMs: restartBackoffBase(),
     livenessPollMs: Math.min(200, opts.timers.probeIntervalMs),
@@ -66,6 +70,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       onChange,
       releasesChanged: () => kept.changed(),
       stopping: abort.signal,
+      now,
       ...(opts.limits ? { limits: opts.limits } : {}),
       ...(ca !== undefined ? { ca } : {}),
     },
@@ -78,7 +83,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
   const client = new ServerClient({ serverUrl: opts.serverUrl, token: opts.token, hostId: opts.hostId, fetch: fetchServer });
   const logs = new LogResponder(opts.root, client, log, abort.signal);
-  heartbeat = new HeartbeatScheduler(() => sendHeartbeat(client, registry, kept, opts, log, abort.signal), opts.timers.heartbeatS * 1000);
+  heartbeat = new HeartbeatScheduler(() => sendHeartbeat(client, registry, kept, opts, log, abort.signal, now), opts.timers.heartbeatS * 1000);
   // The first heartbeat registers the host; polling waits for it, not startAgent's caller.
   const polling = heartbeat.start().then(() =>
     pollAssignments({
@@ -86,6 +91,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       longPollS: opts.timers.longPollS,
       log,
       signal: abort.signal,
+      now,
       onAssignments: (assignments) => {
         registry.apply(assignments);
         logs.handle(assignments);
@@ -111,9 +117,9 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   };
 }
 
-async function sendHeartbeat(client: ServerClient, registry: WorkerRegistry, kept: KeptReleases, opts: AgentOptions, log: Logger, signal: AbortSignal): Promise<void> {
+async function sendHeartbeat(client: ServerClient, registry: WorkerRegistry, kept: KeptReleases, opts: AgentOptions, log: Logger, signal: AbortSignal, now: () => number): Promise<void> {
   const { instances, removed } = registry.reports();
-  const kept_releases = await kept.read();
+  const kept_releases = await kept.read(now());
   const result = await client.sendHeartbeat({ address: opts.advertiseAddress, agent_version: agentVersion(), instances, kept_releases }, signal);
   if (result.ok) {
     registry.forgetRemoved(removed);

@@ -1,7 +1,20 @@
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './fake-release-package.js';
 import { identify, isGroupAlive, liveGroupMembers } from './process-liveness.js';
 import { stopProcessGroup } from './stop-process-group.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-stop-group-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 function startGroup(script: string): { leader: NonNullable<ReturnType<typeof identify>>; exited: Promise<unknown> } {
   const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
@@ -22,9 +35,11 @@ describe('stopProcessGroup', () => {
   });
 
   it('kills a member that ignores SIGTERM after its leader has exited, once the grace is over', async () => {
-    // The shell dies on SIGTERM; the subshell (and its sleep) ignore it.
-    const { leader, exited } = startGroup('(trap "" TERM; sleep 30) & wait');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The shell dies on SIGTERM; the subshell (and its sleep) ignore it. The marker is
+    // written once the trap is set, so SIGTERM cannot arrive before it.
+    const marker = path.join(dir, 'trap-set');
+    const { leader, exited } = startGroup(`(trap "" TERM; : > '${marker}'; sleep 30) & wait`);
+    await waitFor('the subshell ignoring SIGTERM', () => existsSync(marker));
     const started = Date.now();
     // The leader's exit (the hint) comes long before the grace ends; the wait goes on.
     expect(await stopProcessGroup(leader, 300, exited)).toBe(true);

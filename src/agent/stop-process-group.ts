@@ -22,13 +22,13 @@ const RESCAN_MS = 100;
 /**
  * Resolves once the group is gone; true when SIGKILL was needed. `leaderExited`, when the
  * leader is the agent's own child, resolves as soon as it is reaped and ends the current
- * wait between checks early.
+ * wait between checks early. `now` is the clock the grace and the kill wait are measured on.
  */
-export async function stopProcessGroup(leader: ProcessIdentity, graceMs: number, leaderExited?: Promise<unknown>): Promise<boolean> {
+export async function stopProcessGroup(leader: ProcessIdentity, graceMs: number, leaderExited?: Promise<unknown>, now: () => number = Date.now): Promise<boolean> {
   signalGroup(leader.pid, 'SIGTERM');
-  if (await waitUntilGone(leader, graceMs, leaderExited)) return false;
+  if (await waitUntilGone(leader, graceMs, now, leaderExited)) return false;
   signalGroup(leader.pid, 'SIGKILL');
-  await waitUntilGone(leader, KILL_WAIT_MS, leaderExited);
+  await waitUntilGone(leader, KILL_WAIT_MS, now, leaderExited);
   return true;
 }
 
@@ -40,9 +40,9 @@ export async function stopProcessGroup(leader: ProcessIdentity, graceMs: number,
  * are found by a scan of /proc and then polled one by one, with a rescan every RESCAN_MS
  * for members they forked meanwhile.
  */
-async function waitUntilGone(leader: ProcessIdentity, timeoutMs: number, leaderExited?: Promise<unknown>): Promise<boolean> {
+async function waitUntilGone(leader: ProcessIdentity, timeoutMs: number, now: () => number, leaderExited?: Promise<unknown>): Promise<boolean> {
   const pgid = leader.pid;
-  const deadline = Date.now() + timeoutMs;
+  const deadline = now() + timeoutMs;
   let members: number[] = []; // live members, as of the last scan, less those seen gone since
   let lastScan = -Infinity;
   let leaderSeenGone = false;
@@ -53,9 +53,9 @@ async function waitUntilGone(leader: ProcessIdentity, timeoutMs: number, leaderE
     if (!groupExists(pgid)) return true;
     if (leaderSeenGone) {
       members = members.filter((pid) => isLiveMember(pid, pgid));
-      if (members.length === 0 || Date.now() - lastScan >= RESCAN_MS) {
+      if (members.length === 0 || now() - lastScan >= RESCAN_MS) {
         members = liveGroupMembers(pgid);
-        lastScan = Date.now();
+        lastScan = now();
         if (members.length === 0) return true;
       }
     } else if (!isAlive(leader)) {
@@ -63,7 +63,7 @@ async function waitUntilGone(leader: ProcessIdentity, timeoutMs: number, leaderE
       // group is gone): one more poll before scanning for members that outlive it.
       leaderSeenGone = true;
     }
-    if (Date.now() >= deadline) return false;
+    if (now() >= deadline) return false;
     await pause(POLL_MS, exitHeard ? undefined : leaderExited);
   }
 }

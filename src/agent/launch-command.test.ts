@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { instanceEnv, shellScript, type LaunchSpec } from './process-launcher.js';
+import type { LaunchSpec } from './drivers/process-driver.js';
+import { buildLaunchCommand, instanceEnv, shellScript } from './launch-command.js';
 
 const spec: LaunchSpec = {
   instanceId: 'hello-h1-7001',
@@ -41,5 +42,27 @@ describe('shellScript', () => {
     ['', ''],
   ])('%j runs as %j', (start, script) => {
     expect(shellScript(start)).toBe(script);
+  });
+});
+
+describe('buildLaunchCommand', () => {
+  const base = { PATH: '/usr/bin', HOME: '/home/ferry' };
+  const plain = { ...spec, instanceDir: '/srv/ferry/hello/instances/hello-h1-7001', env: {} };
+  const ferryEnv = { PATH: '/usr/bin', HOME: '/home/ferry', PORT: '7001', FERRY_SERVICE: 'hello', FERRY_VERSION: '1.2.3', FERRY_INSTANCE_ID: 'hello-h1-7001' };
+  it.each([
+    ['node server.js', ['sh', '-c', 'exec node server.js']],
+    ['./bin/app --port=8080', ['sh', '-c', 'exec ./bin/app --port=8080']],
+    ['DEBUG=1 node server.js', ['sh', '-c', 'DEBUG=1 node server.js']],
+    ['npm ci && node server.js', ['sh', '-c', 'npm ci && node server.js']],
+  ])('%j runs as %j in the current link', (start, argv) => {
+    expect(buildLaunchCommand({ ...plain, start }, '1.2.3', base)).toEqual({
+      argv,
+      cwd: '/srv/ferry/hello/instances/hello-h1-7001/current',
+      env: ferryEnv,
+    });
+  });
+
+  it('gives the process the same environment instanceEnv builds', () => {
+    expect(buildLaunchCommand(spec, '1.2.3', base).env).toEqual(instanceEnv(spec, '1.2.3', base));
   });
 });
