@@ -60,3 +60,6 @@ export type OperationStartDetails = {
   restart: StartDetails;
   rollback: StartDetails;
 };
+
+/** The event types a new operation may be written with. */
+export type StartEventType = keyof OperationStartDetails;
