@@ -10,15 +10,19 @@
  * synchronously on the committing request's path, so it must be quick; one with slow
  * work returns a promise (not awaited) or queues the work itself.
  */
-import type { Logger } from 'pino';
 import type { RecordedEvent } from '../../core/events/event-catalogue.js';
 
 export type EventSubscriber = (event: RecordedEvent) => void | Promise<void>;
 
+/** Where a subscriber's failure is told: the server's pino logger, or a test's list. */
+export interface SubscriberFailureLog {
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
 export class EventSink {
   readonly #subscribers = new Set<EventSubscriber>();
 
-  constructor(private readonly log: Pick<Logger, 'error'>) {}
+  constructor(private readonly log: SubscriberFailureLog) {}
 
   /** Adds `fn` for every event committed from now on; returns the function that removes it. */
   subscribe(fn: EventSubscriber): () => void {
