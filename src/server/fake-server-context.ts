@@ -13,6 +13,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerContext } from './server-context.js';
 import { WakeSignal } from './wake-signal.js';
+import { EventSink } from './events/event-sink.js';
 import { LogRequestBroker } from './features/logs/log-request-broker.js';
 
 export interface FakeServerContext {
@@ -32,7 +33,8 @@ export async function openFakeServerContext(opts: { now: () => number; env?: Nod
   const dir = mkdtempSync(join(tmpdir(), 'ferry-server-test-'));
   const store = await openStore({ dataDir: dir });
   const wake = new WakeSignal();
-  const ctx: ServerContext = { store, timers: readTimers(opts.env ?? {}), canary: readCanaryDefaults({}), wake, logRequests: new LogRequestBroker(wake), now: opts.now, log: pino({ level: 'silent' }) };
+  const log = pino({ level: 'silent' });
+  const ctx: ServerContext = { store, timers: readTimers(opts.env ?? {}), canary: readCanaryDefaults({}), wake, logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: opts.now, log };
   return {
     ctx,
     store,

@@ -8,6 +8,7 @@ import type { Timers } from '../config/timers.js';
 import type { CanaryDefaults } from '../core/operations/strategy.js';
 import type { Store } from '../store/store.js';
 import type { WakeSignal } from './wake-signal.js';
+import type { EventSink } from './events/event-sink.js';
 import type { LogRequestBroker } from './features/logs/log-request-broker.js';
 
 export interface ServerContext {
@@ -18,6 +19,8 @@ export interface ServerContext {
   wake: WakeSignal;
   /** `ferry logs` requests waiting for an agent's answer. */
   logRequests: LogRequestBroker;
+  /** Where events recorded in a transaction go once it commits (events/record-event.ts). */
+  events: EventSink;
   now: () => number;
   log: Logger;
 }

@@ -3,7 +3,8 @@
  * restore, at most one rebuild operation to start, and the audit events. The reconciler
  * applies a plan in one transaction; the planner never does I/O.
  */
-import type { AuditEventDraft, InstanceIsolation, Operation, OperationTarget } from '../types.js';
+import type { FerryEvent } from '../events/event-catalogue.js';
+import type { InstanceIsolation, Operation, OperationTarget } from '../types.js';
 
 export interface DriftPlan {
   /** Isolation to store per instance; null clears it (the instance is back in service). */
@@ -11,7 +12,7 @@ export interface DriftPlan {
   pins: Array<{ instance_id: string; version: string | null }>;
   /** A deployment of the expected version to drifted instances (drift_policy rebuild). */
   rebuild: { operation: Operation; targets: OperationTarget[] } | null;
-  events: AuditEventDraft[];
+  events: FerryEvent[];
 }
 
 export function isEmptyDriftPlan(plan: DriftPlan): boolean {

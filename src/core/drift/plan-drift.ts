@@ -16,7 +16,8 @@
  */
 import { buildOperation } from '../operations/build-operation.js';
 import { isHostSilent } from '../instances/instance-status.js';
-import type { AuditEventDraft, Instance, InstanceIsolation, Operation, OperationTarget, Service } from '../types.js';
+import { eventOf, type DriftEventDetails, type EventDetails, type EventEnvelope } from '../events/event-catalogue.js';
+import type { Instance, InstanceIsolation, Operation, OperationTarget, Service } from '../types.js';
 import { answersExpected, detectDrift, versionExpectation, type DriftFinding, type VersionExpectation } from './detect-drift.js';
 import { DRIFT_ACTOR, episodeCorrelationId, MAX_REBUILD_ATTEMPTS, type DriftPlan } from './drift-plan.js';
 
@@ -133,7 +134,8 @@ function startRebuild(plan: DriftPlan, wanted: RebuildWanted[], s: DriftSnapshot
   if (!built.ok) return;
   plan.rebuild = { operation: built.operation, targets: built.targets };
   const ids = chosen.map((w) => w.instance.instance_id);
-  plan.events.push({ ...baseEvent(s, null, version, built.operation.correlation_id), type: 'deploy_started', deploy_id: built.operation.id, details: { kind: 'deploy', instances: ids, reason: 'drift_rebuild' } });
+  const envelope = { ...baseEvent(s, null, version, built.operation.correlation_id), deploy_id: built.operation.id };
+  plan.events.push(eventOf('deploy_started', envelope, { kind: 'deploy', instances: ids, reason: 'drift_rebuild' }));
   for (const { instance, isolation } of chosen) {
     const attempts = (isolation.rebuild?.attempts ?? 0) + 1;
     setIsolation(plan, instance.instance_id, { ...isolation, rebuild: { operation_id: built.operation.id, version, attempts, gave_up: false } });
@@ -158,12 +160,21 @@ function setIsolation(plan: DriftPlan, instanceId: string, isolation: InstanceIs
   plan.isolations.push({ instance_id: instanceId, isolation });
 }
 
-function baseEvent(s: DriftSnapshot, instanceId: string | null, version: string | null, correlationId: string): Omit<AuditEventDraft, 'type' | 'details'> {
+function baseEvent(s: DriftSnapshot, instanceId: string | null, version: string | null, correlationId: string): EventEnvelope {
   return { at: s.now, service: s.service.name, version, instance_id: instanceId, deploy_id: null, actor: DRIFT_ACTOR, correlation_id: correlationId };
 }
 
-function event(plan: DriftPlan, s: DriftSnapshot, instance: Instance, isolation: InstanceIsolation, type: string, version: string | null, details: Record<string, unknown>): void {
+function event<K extends keyof DriftEventDetails>(
+  plan: DriftPlan,
+  s: DriftSnapshot,
+  instance: Instance,
+  isolation: InstanceIsolation,
+  type: K,
+  version: string | null,
+  details: DriftEventDetails[K],
+): void {
   const correlationId = episodeCorrelationId(instance.instance_id, isolation.since);
-  const deployId = typeof details.deploy_id === 'string' ? details.deploy_id : null;
-  plan.events.push({ ...baseEvent(s, instance.instance_id, version, correlationId), deploy_id: deployId, type, details });
+  const detailsDeployId = (details as { deploy_id?: unknown }).deploy_id;
+  const deployId = typeof detailsDeployId === 'string' ? detailsDeployId : null;
+  plan.events.push(eventOf(type, { ...baseEvent(s, instance.instance_id, version, correlationId), deploy_id: deployId }, details as EventDetails[K]));
 }

@@ -7,7 +7,8 @@
  *   answers v2, should run v2            → isolation cleared, instance_released
  */
 import { refuse, type Decision } from '../result.js';
-import type { AuditEventDraft, Instance, OperationTarget } from '../types.js';
+import type { EventEnvelope, OperatorReleaseDetails } from '../events/event-catalogue.js';
+import type { Instance, OperationTarget } from '../types.js';
 import { versionExpectation } from './detect-drift.js';
 import { episodeCorrelationId } from './drift-plan.js';
 import { pinToRestore } from './plan-drift.js';
@@ -24,7 +25,7 @@ export interface ReleaseRequest {
 export interface ReleasePlan {
   /** The pin to restore (a rebuild's deployment pinned the instance); undefined leaves it. */
   pin: string | null | undefined;
-  event: AuditEventDraft;
+  event: EventEnvelope & { type: 'instance_released'; details: OperatorReleaseDetails };
 }
 
 export function planRelease(req: ReleaseRequest): Decision<ReleasePlan> {
@@ -43,7 +44,7 @@ export function planRelease(req: ReleaseRequest): Decision<ReleasePlan> {
     return refuse('unprocessable', 'version_still_wrong', message, { instance_id: id, expected, observed });
   }
   const pin = pinToRestore(instance, isolation);
-  const event: AuditEventDraft = {
+  const event: ReleasePlan['event'] = {
     at: req.now,
     type: 'instance_released',
     service: instance.service,

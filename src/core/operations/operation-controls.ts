@@ -9,6 +9,7 @@
  *   paused (step)     --promote--> running, next canary step
  *   any active        --abort-->   changed instances returned, then aborted
  */
+import type { ControlEventType } from '../events/operation-event-details.js';
 import { refuse, type Decision } from '../result.js';
 import { ACTIVE_OPERATION_STATUSES, type Operation, type OperationStatus, type Reason, type RolloutState } from '../types.js';
 
@@ -19,7 +20,7 @@ export interface ControlChange {
   rollout: RolloutState;
   reason?: Reason;
   /** Audit event type recording the request. */
-  event: string;
+  event: ControlEventType;
   /** False when the request changes nothing (a repeated abort): nothing is written. */
   changed: boolean;
 }
@@ -65,7 +66,7 @@ export function controlOperation(op: Operation, control: OperationControl, actor
   }
 }
 
-function accepted(status: OperationStatus, rollout: RolloutState, event: string, changed = true): Decision<{ change: ControlChange }> {
+function accepted(status: OperationStatus, rollout: RolloutState, event: ControlEventType, changed = true): Decision<{ change: ControlChange }> {
   return { ok: true, change: { status, rollout, event, changed } };
 }
 

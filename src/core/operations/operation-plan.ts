@@ -3,7 +3,8 @@
  * target and operation status changes, desired-version moves and audit events. The
  * reconciler applies a plan in one transaction; the planner never does I/O.
  */
-import type { AuditEventDraft, InstanceGoal, OperationStatus, Reason, RolloutState, ServiceVersions, TargetStatus } from '../types.js';
+import type { FerryEvent } from '../events/event-catalogue.js';
+import type { InstanceGoal, OperationStatus, Reason, RolloutState, ServiceVersions, TargetStatus } from '../types.js';
 
 export interface TargetChange {
   instance_id: string;
@@ -24,7 +25,7 @@ export interface OperationPlan {
   serviceVersions: ServiceVersions | null;
   /** Pins to set (a version) or clear (null). */
   pins: Array<{ instance_id: string; version: string | null }>;
-  events: AuditEventDraft[];
+  events: FerryEvent[];
 }
 
 export function emptyPlan(): OperationPlan {

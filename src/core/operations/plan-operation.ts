@@ -14,7 +14,9 @@
  * A failure stops new targets from starting (the rest are `skipped`), a revert touches
  * exactly the targets that changed, and reverts skip steps and pauses.
  */
-import type { AuditEventDraft, Instance, Operation, OperationStatus, OperationTarget, Reason, RolloutState, ServiceVersions, VerifyCheck } from '../types.js';
+import { eventOf, type EventDetails } from '../events/event-catalogue.js';
+import type { PlannerEventDetails } from '../events/operation-event-details.js';
+import type { Instance, Operation, OperationStatus, OperationTarget, Reason, RolloutState, ServiceVersions, VerifyCheck } from '../types.js';
 import { emptyPlan, type OperationPlan, type TargetChange } from './operation-plan.js';
 import { batchSize, canaryStepCounts, minHealthyTimeS, progressDeadlineS } from './strategy.js';
 import { stillHealthy, targetProgress } from './target-progress.js';
@@ -367,7 +369,7 @@ class PassPlanner {
       else for (const t of this.targets.values()) this.plan.pins.push({ instance_id: t.instance_id, version: op.version });
     }
     const type = op.kind === 'rollback' ? 'rollback_completed' : 'deploy_completed';
-    this.event(type, null, op.version, { kind: op.kind, whole_service: op.whole_service });
+    this.event(type, null, op.version, { whole_service: op.whole_service });
   }
 
   private moveDesiredVersion(version: string): void {
@@ -383,7 +385,7 @@ class PassPlanner {
   private fail(reason: Reason): void {
     this.setOperation('failed', { pause: null }, reason, true);
     const type = this.op.kind === 'rollback' ? 'rollback_failed' : 'deploy_failed';
-    this.event(type, null, this.op.version, { kind: this.op.kind, reason, rolled_back: false });
+    this.event(type, null, this.op.version, { reason, rolled_back: false });
   }
 
   private madeProgress(): void {
@@ -421,18 +423,12 @@ class PassPlanner {
     else this.plan.targets.push({ instance_id: target.instance_id, ...change });
   }
 
-  private event(type: string, instanceId: string | null, version: string | null, details: Record<string, unknown>): void {
-    const draft: AuditEventDraft = {
-      at: this.now,
-      type,
-      service: this.op.service,
-      version,
-      instance_id: instanceId,
-      deploy_id: this.op.id,
-      actor: this.op.actor,
-      correlation_id: this.op.correlation_id,
-      details: { kind: this.op.kind, ...details },
-    };
-    this.plan.events.push(draft);
+  /** Every planner event carries the operation's kind, id, actor and correlation id (README invariant 5). */
+  private event<K extends keyof PlannerEventDetails>(type: K, instanceId: string | null, version: string | null, details: WithoutKind<PlannerEventDetails[K]>): void {
+    const envelope = { at: this.now, service: this.op.service, version, instance_id: instanceId, deploy_id: this.op.id, actor: this.op.actor, correlation_id: this.op.correlation_id };
+    this.plan.events.push(eventOf(type, envelope, { kind: this.op.kind, ...details } as EventDetails[K]));
   }
 }
+
+/** A planner event's details as its call site gives them: `event` adds the kind. */
+type WithoutKind<D> = D extends unknown ? Omit<D, 'kind'> : never;

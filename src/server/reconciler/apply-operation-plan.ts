@@ -1,7 +1,8 @@
-/** Writes one plan from the core inside the caller's transaction. */
+/** Writes one plan from the core inside the caller's transaction (one of transactionWithEvents). */
 import type { OperationPlan } from '../../core/operations/operation-plan.js';
 import type { Operation } from '../../core/types.js';
 import type { Store } from '../../store/store.js';
+import { recordEvent } from '../events/record-event.js';
 
 export async function applyOperationPlan(tx: Store, operation: Operation, plan: OperationPlan, now: number): Promise<void> {
   for (const { instance_id, goal } of plan.goals) await tx.setInstanceGoal(instance_id, goal);
@@ -24,5 +25,5 @@ export async function applyOperationPlan(tx: Store, operation: Operation, plan: 
   } else if (plan.targets.length > 0) {
     await tx.updateOperation(operation.id, { updated_at: now });
   }
-  for (const event of plan.events) await tx.appendAudit(event);
+  for (const event of plan.events) await recordEvent(tx, event);
 }

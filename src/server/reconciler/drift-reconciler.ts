@@ -12,6 +12,7 @@ import type { ServerContext } from '../server-context.js';
 import { newOperationId } from '../features/operations/start-operation.js';
 import { activeOperationOf } from '../features/services/service-lookup.js';
 import { applyDriftPlan } from './apply-drift-plan.js';
+import { transactionWithEvents } from '../events/record-event.js';
 
 export class DriftReconciler {
   constructor(private readonly ctx: ServerContext) {}
@@ -29,7 +30,7 @@ export class DriftReconciler {
   }
 
   private async reconcileService(name: string, hostHeartbeats: ReadonlyMap<string, number>): Promise<boolean> {
-    return this.ctx.store.transaction(async (tx) => {
+    return transactionWithEvents(this.ctx.store, this.ctx.events, async (tx) => {
       const service = await tx.getService(name);
       if (service === undefined) return false;
       const [instances, active, releases] = await Promise.all([tx.listInstances({ service: name }), activeOperationOf(tx, name), tx.listReleases(name)]);

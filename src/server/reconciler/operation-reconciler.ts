@@ -10,6 +10,7 @@ import { planOperation } from '../../core/operations/plan-operation.js';
 import type { Operation } from '../../core/types.js';
 import type { ServerContext } from '../server-context.js';
 import { applyOperationPlan } from './apply-operation-plan.js';
+import { transactionWithEvents } from '../events/record-event.js';
 import { DriftReconciler } from './drift-reconciler.js';
 
 export class OperationReconciler {
@@ -75,7 +76,7 @@ export class OperationReconciler {
   }
 
   private async reconcileOperation(id: string): Promise<void> {
-    const hosts = await this.ctx.store.transaction(async (tx) => {
+    const hosts = await transactionWithEvents(this.ctx.store, this.ctx.events, async (tx) => {
       const operation: Operation | undefined = await tx.getOperation(id);
       if (operation === undefined) return [];
       const service = await tx.getService(operation.service);

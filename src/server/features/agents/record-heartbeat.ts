@@ -14,10 +14,11 @@ import type { GoalOutcome, Instance } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { Caller } from '../releases/release-service.js';
 import type { ServerContext } from '../../server-context.js';
+import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 
 export async function recordHeartbeat(ctx: ServerContext, host: string, report: HeartbeatReport, caller: Caller): Promise<HeartbeatAck> {
   const now = ctx.now();
-  await ctx.store.transaction(async (tx) => {
+  await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     await tx.upsertHost({ host, address: report.address, agent_version: report.agent_version, last_heartbeat_at: now, kept_releases: report.kept_releases ?? {} });
     const known = new Map((await tx.listInstances({ host })).map((i) => [i.instance_id, i]));
     const reported = new Set<string>();
@@ -66,7 +67,7 @@ async function recordInstance(tx: Store, instance: Instance, item: InstanceRepor
   // A removed instance's process ends because it was told to: its `instance_removed` event says so, not a crash.
   if (instance.removed_at !== null) return;
   if (before !== null && before.status !== item.status && (item.status === 'crashed' || before.status === 'crashed')) {
-    await tx.appendAudit({
+    await recordEvent(tx, {
       at: now,
       type: item.status === 'crashed' ? 'instance_crashed' : 'instance_recovered',
       service: instance.service,

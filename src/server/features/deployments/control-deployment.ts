@@ -8,11 +8,12 @@ import { controlOperation, type OperationControl } from '../../../core/operation
 import type { Operation } from '../../../core/types.js';
 import { refusalError } from '../../http/error-reply.js';
 import type { ServerContext } from '../../server-context.js';
+import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { Caller } from '../releases/release-service.js';
 
 export async function controlDeployment(ctx: ServerContext, id: string, control: OperationControl, caller: Caller): Promise<Operation> {
   const now = ctx.now();
-  const operation = await ctx.store.transaction(async (tx) => {
+  const operation = await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     const op = await tx.getOperation(id);
     if (op === undefined || op.kind === 'rollback') throw new NotFoundError('deployment_not_found', `deployment ${id} does not exist`, { deploy_id: id });
     const decision = controlOperation(op, control, caller.actor, now);
@@ -21,7 +22,7 @@ export async function controlDeployment(ctx: ServerContext, id: string, control:
     if (!change.changed) return op;
     const patch = { status: change.status, rollout: change.rollout, ...(change.reason ? { reason: change.reason } : {}), updated_at: now };
     await tx.updateOperation(id, patch);
-    await tx.appendAudit({
+    await recordEvent(tx, {
       at: now,
       type: change.event,
       service: op.service,

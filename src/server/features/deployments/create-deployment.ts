@@ -7,6 +7,7 @@ import { ConflictError, InputError, UnprocessableError } from '../../../core/err
 import { checkServiceName, checkVersion } from '../../../core/names.js';
 import { firstFailure } from '../../../core/result.js';
 import type { Operation } from '../../../core/types.js';
+import type { StartEventType } from '../../../core/events/operation-event-details.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
 import { previewBatches } from '../../../core/operations/batch-preview.js';
@@ -14,7 +15,7 @@ import { previewOperation, startOperation, type StartOperationInput } from '../o
 import { registerRelease, type Caller } from '../releases/release-service.js';
 import type { DeploymentBody } from './deployment-routes.js';
 
-export async function createDeployment(ctx: ServerContext, body: Static<typeof DeploymentBody>, caller: Caller, startEvents = ['deploy_started']): Promise<Operation> {
+export async function createDeployment(ctx: ServerContext, body: Static<typeof DeploymentBody>, caller: Caller, startEvents: StartEventType[] = ['deploy_started']): Promise<Operation> {
   checkNames(body);
   if (body.deploy_id !== undefined) {
     const existing = await ctx.store.getOperation(body.deploy_id);
@@ -49,7 +50,7 @@ function checkNames(body: Static<typeof DeploymentBody>): void {
   if (!check.ok) throw new InputError(check.reason, check.message);
 }
 
-function operationInput(body: Static<typeof DeploymentBody>, startEvents: string[]): StartOperationInput {
+function operationInput(body: Static<typeof DeploymentBody>, startEvents: StartEventType[]): StartOperationInput {
   return {
     ...(body.deploy_id !== undefined ? { id: body.deploy_id } : {}),
     kind: 'deploy',

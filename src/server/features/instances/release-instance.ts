@@ -6,11 +6,12 @@
 import { planRelease } from '../../../core/drift/plan-release.js';
 import { refusalError } from '../../http/error-reply.js';
 import type { ServerContext } from '../../server-context.js';
+import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { Caller } from '../releases/release-service.js';
 import { activeOperationOf, requireInstance, requireService } from '../services/service-lookup.js';
 
 export async function releaseInstance(ctx: ServerContext, instanceId: string, caller: Caller): Promise<{ service: string }> {
-  const service = await ctx.store.transaction(async (tx) => {
+  const service = await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     const instance = await requireInstance(tx, instanceId);
     const service = await requireService(tx, instance.service);
     const activeTarget = (await activeOperationOf(tx, service.name))?.targets.find((t) => t.instance_id === instanceId);
@@ -18,7 +19,7 @@ export async function releaseInstance(ctx: ServerContext, instanceId: string, ca
     if (!decided.ok) throw refusalError(decided);
     await tx.setInstanceIsolation(instanceId, null);
     if (decided.pin !== undefined) await tx.setInstancePin(instanceId, decided.pin);
-    await tx.appendAudit({ ...decided.event, details: { ...decided.event.details, request_correlation_id: caller.correlationId } });
+    await recordEvent(tx, { ...decided.event, details: { ...decided.event.details, request_correlation_id: caller.correlationId } });
     return service.name;
   });
   ctx.wake.reconcile();

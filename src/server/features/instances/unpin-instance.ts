@@ -7,6 +7,7 @@
 import { planUnpin } from '../../../core/instances/plan-unpin.js';
 import { refusalError } from '../../http/error-reply.js';
 import type { ServerContext } from '../../server-context.js';
+import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { Caller } from '../releases/release-service.js';
 import { requireInstance, requireService } from '../services/service-lookup.js';
 
@@ -22,7 +23,7 @@ export interface UnpinOutcome {
 
 export async function unpinInstance(ctx: ServerContext, instanceId: string, caller: Caller): Promise<UnpinOutcome> {
   const now = ctx.now();
-  const outcome = await ctx.store.transaction(async (tx) => {
+  const outcome = await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     const instance = await requireInstance(tx, instanceId);
     const service = await requireService(tx, instance.service);
     const [active] = await tx.listOperations({ service: service.name, activeOnly: true, limit: 1 });
@@ -33,7 +34,7 @@ export async function unpinInstance(ctx: ServerContext, instanceId: string, call
     if (decided.clearedPin === null) return { result, host: null };
     await tx.setInstancePin(instanceId, null);
     if (decided.goal !== null) await tx.setInstanceGoal(instanceId, decided.goal);
-    await tx.appendAudit({
+    await recordEvent(tx, {
       at: now,
       type: 'instance_unpinned',
       service: service.name,

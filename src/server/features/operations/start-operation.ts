@@ -10,6 +10,9 @@ import type { Operation, OperationKind, OperationTarget, StrategySpec } from '..
 import type { Store } from '../../../store/store.js';
 import { refusalError } from '../../http/error-reply.js';
 import type { ServerContext } from '../../server-context.js';
+import { eventOf } from '../../../core/events/event-catalogue.js';
+import type { StartEventType } from '../../../core/events/operation-event-details.js';
+import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { Caller } from '../releases/release-service.js';
 import { liveInstances, requireService } from '../services/service-lookup.js';
 
@@ -23,7 +26,7 @@ export interface StartOperationInput {
   timeout_s?: number;
   retry_count?: number;
   /** Audit events written with the operation, e.g. `deploy_started` and `rollout`. */
-  startEvents: string[];
+  startEvents: StartEventType[];
   details?: Record<string, unknown>;
   /** Runs first inside the transaction, e.g. to register a release or preempt a deployment. */
   before?: (tx: Store) => Promise<void>;
@@ -37,22 +40,22 @@ export function newOperationId(kind: OperationKind): string {
 
 export async function startOperation(ctx: ServerContext, input: StartOperationInput, caller: Caller): Promise<{ operation: Operation; targets: OperationTarget[] }> {
   const now = ctx.now();
-  const result = await ctx.store.transaction(async (tx) => {
+  const result = await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     const built = await buildIn(ctx, tx, input, caller, now, input.before);
     input.validate?.(built);
     await tx.insertOperation(built.operation, built.targets);
     for (const type of input.startEvents) {
-      await tx.appendAudit({
+      const envelope = {
         at: now,
-        type,
         service: built.operation.service,
         version: built.operation.version,
         instance_id: built.targets.length === 1 ? built.targets[0]!.instance_id : null,
         deploy_id: built.operation.id,
         actor: caller.actor,
         correlation_id: caller.correlationId,
-        details: { kind: built.operation.kind, instances: built.targets.map((t) => t.instance_id), strategy: built.operation.strategy, ...input.details },
-      });
+      };
+      const details = { kind: built.operation.kind, instances: built.targets.map((t) => t.instance_id), strategy: built.operation.strategy, ...input.details };
+      await recordEvent(tx, eventOf(type, envelope, details));
     }
     return built;
   });

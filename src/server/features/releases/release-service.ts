@@ -10,6 +10,7 @@ import type { Release } from '../../../core/types.js';
 import { InputError } from '../../../core/errors.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
+import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 
 export interface ReleaseInput {
   service: string;
@@ -38,7 +39,7 @@ export async function registerRelease(ctx: ServerContext, input: ReleaseInput, c
     build_time: input.build_time ?? null,
     registered_at: ctx.now(),
   };
-  return store.transaction(async (tx) => {
+  return transactionWithEvents(store, ctx.events, async (tx) => {
     const existing = await tx.getRelease(release.service, release.version);
     if (existing !== undefined) {
       if (existing.sha256 === release.sha256 && existing.package_url === release.package_url) return { release: existing, created: false };
@@ -47,7 +48,7 @@ export async function registerRelease(ctx: ServerContext, input: ReleaseInput, c
       });
     }
     await tx.insertRelease(release);
-    await tx.appendAudit({
+    await recordEvent(tx, {
       at: release.registered_at,
       type: 'release_registered',
       service: release.service,

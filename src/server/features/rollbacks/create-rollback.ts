@@ -11,6 +11,7 @@ import { firstFailure } from '../../../core/result.js';
 import type { Operation } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
+import { recordEvent } from '../../events/record-event.js';
 import { startOperation } from '../operations/start-operation.js';
 import type { Caller } from '../releases/release-service.js';
 import { hostsWithoutRelease } from '../../../core/rollbacks/rollback-source.js';
@@ -107,5 +108,5 @@ async function abortActiveDeployment(tx: Store, service: string, caller: Caller,
       await tx.updateTarget(active.id, target.instance_id, { status: 'skipped', updated_at: now });
     }
   }
-  await tx.appendAudit({ at: now, type: 'deploy_aborted', service, version: active.version, instance_id: null, deploy_id: active.id, actor: caller.actor, correlation_id: caller.correlationId, details: { reason } });
+  await recordEvent(tx, { at: now, type: 'deploy_aborted', service, version: active.version, instance_id: null, deploy_id: active.id, actor: caller.actor, correlation_id: caller.correlationId, details: { reason } });
 }

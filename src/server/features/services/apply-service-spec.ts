@@ -13,6 +13,8 @@ import type { Instance, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { Caller } from '../releases/release-service.js';
 import type { ServerContext } from '../../server-context.js';
+import { eventOf, type EventDetails } from '../../../core/events/event-catalogue.js';
+import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { ServiceSpec } from './service-routes.js';
 
 export const DEFAULT_KEEP_RELEASES = 5;
@@ -26,7 +28,7 @@ export async function planServiceSpec(ctx: ServerContext, name: string, spec: Se
 export async function applyServiceSpec(ctx: ServerContext, name: string, spec: ServiceSpec, caller: Caller): Promise<ServicePlan> {
   const now = ctx.now();
   const touchedHosts = new Set<string>();
-  const plan = await ctx.store.transaction(async (tx) => {
+  const plan = await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     const { plan, existing, rows } = await loadPlan(tx, name, spec);
     await tx.putService(serviceFromSpec(name, spec, existing, now));
     const event = eventFactory(tx, name, caller, now);
@@ -132,7 +134,9 @@ function newInstance(id: string, service: string, host: string, port: number, de
   };
 }
 
+type ServiceEventType = 'instance_added' | 'instance_removed' | 'service_created' | 'service_updated';
+
 function eventFactory(tx: Store, service: string, caller: Caller, now: number) {
-  return (type: string, instanceId: string | null, version: string | null, details: Record<string, unknown>) =>
-    tx.appendAudit({ at: now, type, service, version, instance_id: instanceId, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId, details });
+  return <K extends ServiceEventType>(type: K, instanceId: string | null, version: string | null, details: EventDetails[K]) =>
+    recordEvent(tx, eventOf(type, { at: now, service, version, instance_id: instanceId, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId }, details));
 }

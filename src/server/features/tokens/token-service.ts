@@ -11,6 +11,8 @@ import { checkHostId } from '../../../core/names.js';
 import type { ApiToken } from '../../../core/types.js';
 import type { Caller } from '../releases/release-service.js';
 import type { ServerContext } from '../../server-context.js';
+import type { FerryEvent } from '../../../core/events/event-catalogue.js';
+import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import { mintSecret, mintTokenId, secretSha256 } from './token-secret.js';
 
 export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -38,23 +40,23 @@ export async function createToken(ctx: ServerContext, input: TokenRequest, calle
     expires_at: checked.expiresAt,
     revoked_at: null,
   };
-  await ctx.store.transaction(async (tx) => {
+  await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     if ((await tx.listTokens()).some((t) => t.name === token.name && t.revoked_at === null)) {
       throw new ConflictError('token_exists', `a token named "${token.name}" exists; revoke it first or pick another name`, { name: token.name });
     }
     await tx.insertToken(token);
-    await tx.appendAudit(tokenEvent('token_created', token, now, caller));
+    await recordEvent(tx, tokenEvent('token_created', token, now, caller));
   });
   return { token, secret };
 }
 
 export async function revokeToken(ctx: ServerContext, tokenId: string, caller: Caller): Promise<ApiToken> {
   const now = ctx.now();
-  return ctx.store.transaction(async (tx) => {
+  return transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     const before = await tx.getToken(tokenId);
     if (before === undefined) throw new NotFoundError('token_not_found', `no token ${tokenId}`, { token_id: tokenId });
     const after = (await tx.revokeToken(tokenId, now)) ?? before;
-    if (before.revoked_at === null) await tx.appendAudit(tokenEvent('token_revoked', after, now, caller));
+    if (before.revoked_at === null) await recordEvent(tx, tokenEvent('token_revoked', after, now, caller));
     return after;
   });
 }
@@ -80,7 +82,7 @@ function checkTokenRequest(input: TokenRequest, now: number): { role: Role; host
   return { role: input.role, hostId, expiresAt };
 }
 
-function tokenEvent(type: 'token_created' | 'token_revoked', token: ApiToken, at: number, caller: Caller) {
+function tokenEvent(type: 'token_created' | 'token_revoked', token: ApiToken, at: number, caller: Caller): FerryEvent {
   return {
     at,
     type,

@@ -1,0 +1,65 @@
+/**
+ * `details` of the events about operations (deployments, restarts, rollbacks), by where
+ * they come from: the request that starts one, an operator's control of one, and the
+ * planner that runs it (core/operations/plan-operation.ts). The catalogue merges them.
+ */
+import type { OperationControl } from '../operations/operation-controls.js';
+import type { OperationKind, OperationPause, OperationStatus, Reason, StrategySpec } from '../types.js';
+
+/** What the planner adds to every event it writes: the kind of the operation it runs. */
+type Planned<T> = { kind: OperationKind } & T;
+
+/** Events the planner writes as an operation advances, settles, reverts and ends. */
+export type PlannerEventDetails = {
+  instance_deployed: Planned<{}>;
+  instance_verified: Planned<{}>;
+  /** `phase` is set when the fleet-wide verification failed, not the instance's own start. */
+  instance_failed: Planned<{ reason: Reason; phase?: 'verification' }>;
+  instance_retry: Planned<{ attempt: number; reason: Reason }>;
+  instance_draining: Planned<{ sessions: number; drain_s: number }>;
+  instance_reverted: Planned<{}>;
+  instance_revert_failed: Planned<{ reason: Reason }>;
+  deploy_paused: Planned<{ step: number; instances: number; pause: OperationPause | null }>;
+  deploy_promoted: Planned<{ step: number; automatic: true }>;
+  /** The automatic (or abort-requested) revert of a failed deployment's changed targets. */
+  rollback: Planned<{ automatic: boolean; reason: Reason; instances: Array<{ instance_id: string; to_version: string | null }> }>;
+  /** After an automatic revert (`automatic`), or when a rollback operation succeeds (`whole_service`). */
+  rollback_completed: Planned<{ automatic: true; reason: Reason }> | Planned<{ whole_service: boolean }>;
+  rollback_failed: Planned<{ reason: Reason; rolled_back: false }>;
+  deploy_completed: Planned<{ whole_service: boolean }>;
+  deploy_failed: Planned<{ reason: Reason; rolled_back: boolean }>;
+  deploy_aborted: Planned<{ reason: Reason; by: string | null }>;
+};
+
+/** An operator's pause, resume, promote or abort request (core/operations/operation-controls.ts). */
+type ControlDetails = { kind: OperationKind; control: OperationControl; from_status: OperationStatus; to_status: OperationStatus; steps_done: number };
+
+export type ControlEventDetails = {
+  deploy_paused: ControlDetails;
+  deploy_resumed: ControlDetails;
+  deploy_promoted: ControlDetails;
+  deploy_abort_requested: ControlDetails;
+  /** A deployment preempted by a one-click rollback. */
+  deploy_aborted: { reason: Reason };
+};
+
+/** The event type recording an operator's control request. */
+export type ControlEventType = 'deploy_paused' | 'deploy_resumed' | 'deploy_promoted' | 'deploy_abort_requested';
+
+/**
+ * Written with a new operation. Callers may add their own details (a one-click rollback
+ * says which target it chose and why), hence the open tail.
+ */
+type StartDetails = { kind: OperationKind; instances: string[]; strategy: StrategySpec; [extra: string]: unknown };
+
+export type OperationStartDetails = {
+  /** A deployment request, or the drift loop's rebuild of a drifted instance. */
+  deploy_started: StartDetails | { kind: 'deploy'; instances: string[]; reason: 'drift_rebuild' };
+  /** A rebootstrap in mode rollout, written next to `deploy_started`. */
+  rollout: StartDetails;
+  restart: StartDetails;
+  rollback: StartDetails;
+};
+
+/** The event types a new operation may be written with. */
+export type StartEventType = keyof OperationStartDetails;
