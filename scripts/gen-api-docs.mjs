@@ -15,7 +15,8 @@ import pino from 'pino';
 import { readCanaryDefaults } from '../dist/config/canary-defaults.js';
 import { readTimers } from '../dist/config/timers.js';
 import { buildApp } from '../dist/server/http/build-app.js';
-import { WakeSignal } from '../dist/server/wake-signal.js';
+import { InProcessWakeSignal } from '../dist/server/in-process-wake-signal.js';
+import { AlwaysLeader } from '../dist/server/leadership.js';
 import { openStore } from '../dist/store/open-store.js';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'api.md');
@@ -156,7 +157,7 @@ async function openApiDocument() {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-api-docs-'));
   const store = await openStore({ dataDir: dir });
   try {
-    const ctx = { store, timers: readTimers({}), canary: readCanaryDefaults({}), wake: new WakeSignal(), now: Date.now, log: pino({ level: 'silent' }) };
+    const ctx = { store, timers: readTimers({}), canary: readCanaryDefaults({}), wake: new InProcessWakeSignal(), leadership: new AlwaysLeader(), now: Date.now, log: pino({ level: 'silent' }) };
     const app = await buildApp(ctx, { admin: 'docs-only-admin-token', agent: null });
     try {
       await app.ready();

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { InstanceAssignment, InstanceReport } from '../core/agent-protocol.js';
 import type { ObservedStatus } from '../core/types.js';
 import { currentVersion } from './current-link.js';
+import { goalLogFields } from './goal-log-fields.js';
 import { planGoalStep } from './goal-step.js';
 import { probeOnce } from './instance-probe.js';
 import { EMPTY_INSTANCE_STATE, readInstanceState, writeInstanceState, type InstanceState } from './instance-state-file.js';
@@ -149,7 +150,7 @@ export class InstanceWorker {
     else if (result.run) await this.observe();
     this.state = next;
     const level = result.outcome.ok ? 'info' : 'warn';
-    this.ctx.log[level]({ instance: this.instanceId, version: a.version, generation: a.generation, outcome: result.outcome }, 'goal finished');
+    this.ctx.log[level]({ instance: this.instanceId, version: a.version, generation: a.generation, ...goalLogFields(a), outcome: result.outcome }, 'goal finished');
     this.ctx.onChange({ goalFinished: true });
     if (result.outcome.ok && result.outcome.switched && a.version !== null) await collectGarbage(this.ctx, a as Goal);
   }
@@ -164,7 +165,7 @@ export class InstanceWorker {
       runningVersion: snapshot.version,
       interruptedSwitch: interrupted,
     });
-    this.ctx.log.info({ instance: this.instanceId, version: a.version, generation: a.generation, step }, 'working on goal');
+    this.ctx.log.info({ instance: this.instanceId, version: a.version, generation: a.generation, ...goalLogFields(a), step }, 'working on goal');
     const ok = (switched: boolean, run: boolean): GoalResult => ({ outcome: { generation: a.generation, ok: true, code: null, message: null, switched }, run });
     switch (step.kind) {
       case 'none':

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { InstanceAssignment } from '../core/agent-protocol.js';
 import type { GoalOutcome } from '../core/types.js';
 import { switchCurrentLink } from './current-link.js';
+import { goalLogFields } from './goal-log-fields.js';
 import { logFile, releaseDir } from './host-layout.js';
 import { probeStartup, type StartupProbeResult } from './instance-probe.js';
 import type { InstanceSupervisor } from './instance-supervisor.js';
@@ -72,7 +73,7 @@ export async function switchRelease(ctx: SwitchContext, a: InstanceAssignment & 
     if (!installed.ok) return { outcome: failed(a, installed.code, installed.message, false), run: runBefore };
     if (installed.downloaded) {
       ctx.releasesChanged();
-      ctx.log.info({ instance: a.instance_id, version: a.version }, 'release installed');
+      ctx.log.info({ instance: a.instance_id, version: a.version, ...goalLogFields(a) }, 'release installed');
     }
     await ctx.markSwitching(from);
     await ctx.supervisor.halt(a.instance_id, ctx.instanceDir);
@@ -83,7 +84,7 @@ export async function switchRelease(ctx: SwitchContext, a: InstanceAssignment & 
     }
     // A newer goal takes over from here; returning first would only be undone again.
     if (probed.code === 'superseded') return { outcome: failed(a, probed.code, probed.message, true), run: true };
-    ctx.log.warn({ instance: a.instance_id, version: a.version, code: probed.code, from }, probed.message);
+    ctx.log.warn({ instance: a.instance_id, version: a.version, ...goalLogFields(a), code: probed.code, from }, probed.message);
     const restored = await restore(ctx, a, from);
     const back = restored ? `; returned to ${from}` : from === null ? '; no earlier release to return to' : `; could not return to ${from}`;
     return { outcome: failed(a, probed.code, `${probed.message}${back}`, true), run: restored };
@@ -130,10 +131,10 @@ async function restore(ctx: SwitchContext, a: InstanceAssignment, from: string |
   try {
     switchCurrentLink(ctx.instanceDir, from);
     await ctx.supervisor.launch(launchSpecFor(a, ctx.instanceDir));
-    ctx.log.info({ instance: a.instance_id, version: from }, 'returned instance to its previous release');
+    ctx.log.info({ instance: a.instance_id, version: from, ...goalLogFields(a) }, 'returned instance to its previous release');
     return true;
   } catch (err) {
-    ctx.log.error({ instance: a.instance_id, version: from, err: (err as Error).message }, 'could not return instance to its previous release');
+    ctx.log.error({ instance: a.instance_id, version: from, ...goalLogFields(a), err: (err as Error).message }, 'could not return instance to its previous release');
     return false;
   }
 }
@@ -148,7 +149,7 @@ export async function collectGarbage(ctx: Pick<SwitchContext, 'root' | 'claims' 
   try {
     const removed = await collectReleases(ctx.root, a.service, a.keep_releases, retained);
     if (removed.length > 0) ctx.releasesChanged();
-    if (removed.length > 0) ctx.log.info({ service: a.service, removed }, 'removed old releases');
+    if (removed.length > 0) ctx.log.info({ service: a.service, removed, ...goalLogFields(a) }, 'removed old releases');
   } catch (err) {
     ctx.log.warn({ service: a.service, err: (err as Error).message }, 'release garbage collection failed');
   }

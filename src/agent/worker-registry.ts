@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Assignments, InstanceReport } from '../core/agent-protocol.js';
 import { checkServiceName } from '../core/names.js';
+import { goalLogFields } from './goal-log-fields.js';
 import { instanceDir } from './host-layout.js';
 import { InstanceWorker, type WorkerContext } from './instance-worker.js';
 
@@ -30,7 +31,7 @@ export class WorkerRegistry {
     const listed = new Set<string>();
     for (const a of assignments.instances) {
       if (!INSTANCE_ID_PATTERN.test(a.instance_id) || !checkServiceName(a.service).ok) {
-        this.log.error({ instance: a.instance_id, service: a.service }, 'ignoring assignment with an unusable instance id or service name');
+        this.log.error({ instance: a.instance_id, service: a.service, ...goalLogFields(a) }, 'ignoring assignment with an unusable instance id or service name');
         continue;
       }
       listed.add(a.instance_id);

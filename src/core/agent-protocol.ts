@@ -13,7 +13,7 @@
  *        the answer to a `log_requests` entry of the assignments: the tail of one of
  *        this host's instance logs (`ferry logs`, src/agent/README.md).
  */
-import type { GoalOutcome, ObservedStatus, VerifyCheck } from './types.js';
+import type { GoalOperation, GoalOutcome, ObservedStatus, VerifyCheck } from './types.js';
 
 /** Everything the agent needs to run one instance; level-triggered, whole state each time. */
 export interface InstanceAssignment {
@@ -36,6 +36,12 @@ export interface InstanceAssignment {
   /** Releases never garbage-collected: the service's desired and previous desired versions. */
   protected_versions: string[];
   drain_s: number;
+  /**
+   * The operation this goal belongs to (id, kind, the starting request's correlation id and
+   * trace context), for the agent's log lines; null when no operation set the goal. Absent
+   * from older servers, and older agents ignore it, so a mismatched pair keeps working.
+   */
+  operation?: GoalOperation | null;
 }
 
 export interface Assignments {

@@ -77,6 +77,30 @@ export interface InstanceGoal {
   action: 'run' | 'restart';
   /** Per-instance deadline (seconds) to become healthy on this goal. */
   timeout_s: number;
+  /**
+   * The operation that set this goal, so the agent's log lines name it. Absent when no
+   * operation did (a new instance, an unpin) and on goals stored before migration 008.
+   */
+  operation?: GoalOperation;
+}
+
+/**
+ * Which operation a goal belongs to and the request that started it: what lets one
+ * deployment be followed from the API call through the reconciler to every agent.
+ */
+export interface GoalOperation {
+  /** The deployment's `deploy_id`, or the rollback's id. */
+  id: string;
+  kind: OperationKind;
+  /** Correlation id of the request that started the operation (the operation's `correlation_id`). */
+  correlation_id: string;
+  /** W3C trace context of that request; null until the server records one. */
+  traceparent: string | null;
+}
+
+/** The goal-side identity of an operation. */
+export function goalOperationOf(operation: Pick<Operation, 'id' | 'kind' | 'correlation_id'>): GoalOperation {
+  return { id: operation.id, kind: operation.kind, correlation_id: operation.correlation_id, traceparent: null };
 }
 
 /** The agent's account of what it did for one goal generation. */

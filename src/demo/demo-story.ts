@@ -141,5 +141,6 @@ async function answered(ports: number[]): Promise<string> {
   const versions = await Promise.all(ports.map(async (port) => ((await (await fetch(`http://127.0.0.1:${port}/version`)).json()) as { version: string }).version));
   const counts = new Map<string, number>();
   for (const v of versions) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return counts.size === 1 ? versions[0]! : [...counts].map(([v, n]) => `${v}×${n}`).join(' ');
+  // Sorted by version, so the line reads the same whichever instance answered first.
+  return counts.size === 1 ? versions[0]! : [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([v, n]) => `${v}×${n}`).join(' ');
 }

@@ -12,7 +12,8 @@ import { readTimers } from '../config/timers.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerContext } from './server-context.js';
-import { WakeSignal } from './wake-signal.js';
+import { InProcessWakeSignal } from './in-process-wake-signal.js';
+import { AlwaysLeader, type Leadership } from './leadership.js';
 import { EventSink } from './events/event-sink.js';
 import { LogRequestBroker } from './features/logs/log-request-broker.js';
 
@@ -27,14 +28,25 @@ export interface FakeServerContext {
 
 /**
  * `now` is the test's clock, usually `() => now` over a variable the test moves; `env` sets
- * the timers as the FERRY_* variables would, e.g. `{ FERRY_HEARTBEAT_S: '1' }`.
+ * the timers as the FERRY_* variables would, e.g. `{ FERRY_HEARTBEAT_S: '1' }`; `leadership`
+ * defaults to always leading (a SwitchableLeadership lets the test take it away).
  */
-export async function openFakeServerContext(opts: { now: () => number; env?: NodeJS.ProcessEnv }): Promise<FakeServerContext> {
+export async function openFakeServerContext(opts: { now: () => number; env?: NodeJS.ProcessEnv; leadership?: Leadership }): Promise<FakeServerContext> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-server-test-'));
   const store = await openStore({ dataDir: dir });
-  const wake = new WakeSignal();
+  const wake = new InProcessWakeSignal();
   const log = pino({ level: 'silent' });
-  const ctx: ServerContext = { store, timers: readTimers(opts.env ?? {}), canary: readCanaryDefaults({}), wake, logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: opts.now, log };
+  const ctx: ServerContext = {
+    store,
+    timers: readTimers(opts.env ?? {}),
+    canary: readCanaryDefaults({}),
+    wake,
+    leadership: opts.leadership ?? new AlwaysLeader(),
+    logRequests: new LogRequestBroker(wake),
+    events: new EventSink(log),
+    now: opts.now,
+    log,
+  };
   return {
     ctx,
     store,

@@ -1,12 +1,14 @@
 /**
  * What every route and loop of the control plane shares: the store, the timers, the
- * signal that wakes waiting agents and the reconciler, and the clock. Passing `now`
+ * signal that wakes waiting agents and the reconciler, whether this process leads (runs
+ * the loops), and the clock. Passing `now`
  * as a function keeps time a parameter all the way down to the pure core.
  */
 import type { Logger } from 'pino';
 import type { Timers } from '../config/timers.js';
 import type { CanaryDefaults } from '../core/operations/strategy.js';
 import type { Store } from '../store/store.js';
+import type { Leadership } from './leadership.js';
 import type { WakeSignal } from './wake-signal.js';
 import type { EventSink } from './events/event-sink.js';
 import type { LogRequestBroker } from './features/logs/log-request-broker.js';
@@ -17,6 +19,8 @@ export interface ServerContext {
   /** What a canary strategy without steps means (RELEASE_CANARY_RATIO, RELEASE_CANARY_DURATION_MIN). */
   canary: CanaryDefaults;
   wake: WakeSignal;
+  /** Whether this process runs the reconcile loop (operations, drift) and the session purge; every process serves the API. */
+  leadership: Leadership;
   /** `ferry logs` requests waiting for an agent's answer. */
   logRequests: LogRequestBroker;
   /** Where events recorded in a transaction go once it commits (events/record-event.ts). */

@@ -13,8 +13,9 @@ import { SessionPurge } from './features/sessions/session-purge.js';
 import { OperationReconciler } from './reconciler/operation-reconciler.js';
 import type { ServerContext } from './server-context.js';
 import type { RunningServer, ServerOptions } from './server-options.js';
-import { WakeSignal } from './wake-signal.js';
 import { EventSink } from './events/event-sink.js';
+import { InProcessWakeSignal } from './in-process-wake-signal.js';
+import { AlwaysLeader } from './leadership.js';
 import { LogRequestBroker } from './features/logs/log-request-broker.js';
 
 /** Never written to the log, whichever object carries them (a service's env, a token, a header). */
@@ -31,8 +32,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
-  const wake = new WakeSignal();
-  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: Date.now, log };
+  const wake = new InProcessWakeSignal();
+  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: Date.now, log };
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
   const reconciler = new OperationReconciler(ctx);
   const sessionPurge = new SessionPurge(ctx);

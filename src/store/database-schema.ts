@@ -56,6 +56,8 @@ export interface InstanceTable {
   goal_generation: number;
   goal_action: string;
   goal_timeout_s: number;
+  /** JSON GoalOperation: the operation that set the goal; null when none did (migration 008). */
+  goal_operation_json: string | null;
   observed_status: string | null;
   observed_version: string | null;
   observed_pid: number | null;

@@ -3,13 +3,31 @@
  * observation into nullable `observed_*` columns; and `instance_versions` rows to intervals.
  */
 import type { Insertable, Selectable } from 'kysely';
-import type { GoalOutcome, Instance, InstanceGoal, InstanceIsolation, InstanceObservation, ObservedStatus, VersionInterval } from '../core/types.js';
+import type { GoalOperation, GoalOutcome, Instance, InstanceGoal, InstanceIsolation, InstanceObservation, ObservedStatus, VersionInterval } from '../core/types.js';
 import { fromJsonOrNull, toJsonOrNull } from './column-codecs.js';
 import type { InstanceTable, InstanceVersionTable } from './database-schema.js';
 
-/** The goal columns of an instance row. */
-export function goalToColumns(goal: InstanceGoal): Pick<InstanceTable, 'goal_version' | 'goal_generation' | 'goal_action' | 'goal_timeout_s'> {
-  return { goal_version: goal.version, goal_generation: goal.generation, goal_action: goal.action, goal_timeout_s: goal.timeout_s };
+/** The goal columns of an instance row; a goal without an operation clears the previous goal's. */
+export function goalToColumns(goal: InstanceGoal): Pick<InstanceTable, 'goal_version' | 'goal_generation' | 'goal_action' | 'goal_timeout_s' | 'goal_operation_json'> {
+  return {
+    goal_version: goal.version,
+    goal_generation: goal.generation,
+    goal_action: goal.action,
+    goal_timeout_s: goal.timeout_s,
+    goal_operation_json: toJsonOrNull(goal.operation ?? null),
+  };
+}
+
+/** The stored goal; `operation` is left out, not null, when no operation set it. */
+function goalFromRow(row: Selectable<InstanceTable>): InstanceGoal {
+  const operation = fromJsonOrNull<GoalOperation>(row.goal_operation_json);
+  return {
+    version: row.goal_version,
+    generation: row.goal_generation,
+    action: row.goal_action as InstanceGoal['action'],
+    timeout_s: row.goal_timeout_s,
+    ...(operation === null ? {} : { operation }),
+  };
 }
 
 type ObservationColumns = Pick<
@@ -63,12 +81,7 @@ export function instanceFromRow(row: Selectable<InstanceTable>): Instance {
     host: row.host,
     port: row.port,
     pinned_version: row.pinned_version,
-    goal: {
-      version: row.goal_version,
-      generation: row.goal_generation,
-      action: row.goal_action as InstanceGoal['action'],
-      timeout_s: row.goal_timeout_s,
-    },
+    goal: goalFromRow(row),
     observed,
     removed_at: row.removed_at,
     isolation: fromJsonOrNull<InstanceIsolation>(row.isolation_json),

@@ -1,11 +1,13 @@
 /** Writes one plan from the core inside the caller's transaction (one of transactionWithEvents). */
 import type { OperationPlan } from '../../core/operations/operation-plan.js';
-import type { Operation } from '../../core/types.js';
+import { goalOperationOf, type Operation } from '../../core/types.js';
 import type { Store } from '../../store/store.js';
 import { recordEvent } from '../events/record-event.js';
 
 export async function applyOperationPlan(tx: Store, operation: Operation, plan: OperationPlan, now: number): Promise<void> {
-  for (const { instance_id, goal } of plan.goals) await tx.setInstanceGoal(instance_id, goal);
+  // Every goal an operation sets carries its identity, so assignments can name it to the agent.
+  const owner = goalOperationOf(operation);
+  for (const { instance_id, goal } of plan.goals) await tx.setInstanceGoal(instance_id, { ...goal, operation: owner });
   for (const change of plan.targets) {
     const { instance_id, ...patch } = change;
     await tx.updateTarget(operation.id, instance_id, { ...patch, updated_at: now });

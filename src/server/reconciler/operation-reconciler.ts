@@ -3,7 +3,9 @@
  * controller: each pass reads every active operation, its targets and instances from
  * the store, asks the pure planner what to do, and applies the plan in one
  * transaction. Nothing lives only in memory, so a restarted server resumes every
- * operation where the store says it stood.
+ * operation where the store says it stood. It runs only while `ctx.leadership` says this
+ * process leads: a non-leader's timer, wake-ups and kicks start no pass, and becoming
+ * leader starts one at once.
  */
 import { isEmptyPlan } from '../../core/operations/operation-plan.js';
 import { planOperation } from '../../core/operations/plan-operation.js';
@@ -18,7 +20,7 @@ export class OperationReconciler {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  private unsubscribe: (() => void) | undefined;
+  private unsubscribe: Array<() => void> = [];
   private readonly drift: DriftReconciler;
 
   constructor(private readonly ctx: ServerContext) {
@@ -26,7 +28,12 @@ export class OperationReconciler {
   }
 
   start(): void {
-    this.unsubscribe = this.ctx.wake.onReconcile(() => this.kick());
+    this.unsubscribe = [
+      this.ctx.wake.onReconcile(() => this.kick()),
+      this.ctx.leadership.onChange((leader) => {
+        if (leader) this.kick();
+      }),
+    ];
     this.timer = setInterval(() => this.kick(), this.ctx.timers.reconcileMs);
     this.kick();
   }
@@ -34,13 +41,18 @@ export class OperationReconciler {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    this.unsubscribe?.();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
     await this.running;
   }
 
-  /** Runs a pass now, or right after the one in progress. */
+  /** Resolves when no pass is running (at once when none was started). Exposed for tests. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Runs a pass now, or right after the one in progress; nothing while this process does not lead. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.ctx.leadership.isLeader()) return;
     if (this.running) {
       this.again = true;
       return;
@@ -58,7 +70,7 @@ export class OperationReconciler {
       } catch (err) {
         this.ctx.log.error({ err }, 'reconcile pass failed; retrying on the next tick');
       }
-    } while (this.again && !this.stopped);
+    } while (this.again && !this.stopped && this.ctx.leadership.isLeader());
   }
 
   /**

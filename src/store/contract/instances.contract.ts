@@ -43,6 +43,20 @@ export function instancesContract(ctx: ContractContext): void {
       expect((await ctx.store().getInstance(instance.instance_id))?.pinned_version).toBeNull();
     });
 
+    it("keeps the operation that set a goal, and clears it with a goal no operation set", async () => {
+      await withServices('web');
+      const instance = sampleInstance();
+      await ctx.store().insertInstance(instance);
+      const operation = { id: 'dep-7', kind: 'deploy' as const, correlation_id: 'corr-7', traceparent: null };
+      const goal = { version: '2.0.0', generation: 4, action: 'run' as const, timeout_s: 60, operation };
+      await ctx.store().setInstanceGoal(instance.instance_id, goal);
+      expect((await ctx.store().getInstance(instance.instance_id))?.goal).toEqual(goal);
+      expect((await ctx.store().listInstances({ service: 'web' }))[0]?.goal.operation).toEqual(operation);
+      const unowned = { version: '2.0.0', generation: 5, action: 'run' as const, timeout_s: 60 };
+      await ctx.store().setInstanceGoal(instance.instance_id, unowned);
+      expect((await ctx.store().getInstance(instance.instance_id))?.goal).toStrictEqual(unowned);
+    });
+
     it('sets and clears the drift isolation without touching goal, pin or observation', async () => {
       await withServices('web');
       const instance = sampleInstance({ pinned_version: '1.0.0', observed: sampleObservation() });

@@ -13,6 +13,7 @@ import { sessionsMigration } from './004-sessions.js';
 import { driftMigration } from './005-drift.js';
 import { sessionExpiryIndexMigration } from './006-session-expiry-index.js';
 import { apiTokensMigration } from './007-api-tokens.js';
+import { goalOperationMigration } from './008-goal-operation.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -24,6 +25,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '005-drift': driftMigration,
     '006-session-expiry-index': sessionExpiryIndexMigration,
     '007-api-tokens': apiTokensMigration,
+    '008-goal-operation': goalOperationMigration,
   };
 }
 

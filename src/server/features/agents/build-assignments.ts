@@ -48,5 +48,6 @@ function assignmentFor(instance: Instance, service: Service, release: Release | 
     keep_releases: service.keep_releases,
     protected_versions: [service.desired_version, service.previous_version].filter((v): v is string => v !== null),
     drain_s: service.drain_s,
+    operation: instance.goal.operation ?? null,
   };
 }
