@@ -1,0 +1,29 @@
+/**
+ * What the build ships: product code only. Fakes, fixtures and the store's contract suite
+ * are test support; a product module that imports one would pull it into dist/ (tsc
+ * compiles what is imported even when the file is excluded), so this looks at the output
+ * of the build `npm test` runs first, not at the exclude list.
+ */
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
+const TEST_SUPPORT = /(^|\/)(fake-[^/]*|[^/]*-fixtures|[^/]*\.test|[^/]*\.contract|sample-entities)\.js$|(^|\/)contract\//;
+
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return jsFiles(path);
+    return entry.name.endsWith('.js') ? [relative(DIST, path)] : [];
+  });
+}
+
+describe('dist/', () => {
+  it('holds the product and no test support', () => {
+    const files = jsFiles(DIST);
+    expect(files).toContain('cli/main.js');
+    expect(files.filter((f) => TEST_SUPPORT.test(f))).toEqual([]);
+  });
+});
