@@ -12,6 +12,7 @@
  * only the agent's user can read it.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { exposedTokenFileProblem } from '../config/token-file.js';
 import { firstToken } from './client-options.js';
 
 export interface AgentTokenSources {
@@ -53,9 +54,8 @@ export function readTokenFile(file: string): AgentTokenResult {
   } catch (err) {
     return { ok: false, message: `cannot read token file ${file}: ${(err as Error).message}` };
   }
-  if ((mode & 0o077) !== 0) {
-    return { ok: false, message: `token file ${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}); run chmod 600 ${file}` };
-  }
+  const exposed = exposedTokenFileProblem(file, mode);
+  if (exposed !== null) return { ok: false, message: exposed };
   const token = text.trim();
   if (token === '') return { ok: false, message: `token file ${file} is empty` };
   return { ok: true, token, source: file, warning: null };

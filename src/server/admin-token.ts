@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { exposedTokenFileProblem } from '../config/token-file.js';
 import { InputError } from '../core/errors.js';
 
 export const ADMIN_TOKEN_FILE = 'admin.token';
@@ -36,10 +37,6 @@ export function resolveAdminToken(dataDir: string, configured: string | undefine
 
 /** Throws when `file` exists and its mode lets the group or others read or write it. */
 export function refuseExposed(file: string): void {
-  const mode = statSync(file).mode & 0o777;
-  if ((mode & 0o077) === 0) return;
-  throw new InputError(
-    'token_file_exposed',
-    `${file} is readable by other users (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${file} (and rotate the token if others may have read it)`,
-  );
+  const problem = exposedTokenFileProblem(file, statSync(file).mode);
+  if (problem !== null) throw new InputError('token_file_exposed', problem);
 }
