@@ -21,7 +21,7 @@ export function startMarker(instanceId: string, version: string, at: number): st
   return `${MARKER_PREFIX}instance ${instanceId} version ${version} at ${new Date(at).toISOString()} ---`;
 }
 
-export function isStartMarker(line: string): boolean {
+function isStartMarker(line: string): boolean {
   return line.startsWith(MARKER_PREFIX);
 }
 

@@ -42,7 +42,7 @@ export class LogResponder {
 }
 
 /** The answer to one request: the log window, or an error when the instance is not this host's. */
-export async function readRequestedLog(root: string, request: LogRequest, assignments: Assignments): Promise<LogAnswer> {
+async function readRequestedLog(root: string, request: LogRequest, assignments: Assignments): Promise<LogAnswer> {
   const instance = assignments.instances.find((i) => i.instance_id === request.instance_id && i.service === request.service);
   if (instance === undefined) {
     return { lines: [], next_after: 0, truncated: false, error: { code: 'instance_not_on_host', message: `instance ${request.instance_id} is not assigned to host ${assignments.host}` } };

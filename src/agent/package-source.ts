@@ -83,11 +83,8 @@ function request(url: URL, opts: SourceOptions): Promise<OpenedSource | { ok: tr
   const secure = url.protocol === 'https:';
   return new Promise((resolve) => {
     let refusal: DownloadRefusal | null = null;
-    let settled = false;
-    const settle = (result: OpenedSource | { ok: true; redirect: string }): void => {
-      if (!settled) resolve(result);
-      settled = true;
-    };
+    // The first answer wins: a promise ignores every later resolve (an error after a redirect, say).
+    const settle = resolve;
     // agent: false gives a fresh socket, so its connect event always fires and starts the idle clock.
     const options = { agent: false as const, ...(opts.signal ? { signal: opts.signal } : {}), ...(secure && opts.ca !== undefined ? { ca: opts.ca } : {}) };
     const req = (secure ? https : http).get(url, options, (res) => onResponse(res));

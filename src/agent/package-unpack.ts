@@ -27,7 +27,7 @@ export type UnpackFailureCode = 'unsafe_archive' | 'unpacked_too_large' | 'too_m
 export type UnpackResult = { ok: true; entries: number; bytes: number } | { ok: false; code: UnpackFailureCode; message: string };
 
 /** Mode bits an installed file or directory may keep: no setuid/setgid/sticky, no group/other write. */
-export const INSTALLED_MODE_MASK = 0o755;
+const INSTALLED_MODE_MASK = 0o755;
 /** Headers, pax records and padding per entry, beyond its content, allowed in the tar stream. */
 const STREAM_OVERHEAD_PER_ENTRY = 4096;
 const STREAM_OVERHEAD_SLACK = 1024 * 1024;

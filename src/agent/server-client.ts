@@ -14,7 +14,7 @@ export interface ServerClientOptions {
   serverUrl: string;
   token: string;
   hostId: string;
-  /** The fetch to call the server with (`fetchWithCa`); the global fetch when absent. */
+  /** The fetch to call the server with (`fetchTrusting`); the global fetch when absent. */
   fetch?: FetchFunction;
 }
 

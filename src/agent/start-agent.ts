@@ -25,7 +25,7 @@ import { KeptReleases } from './kept-releases.js';
 import { LogResponder } from './log-responder.js';
 import { ServerClient } from './server-client.js';
 import { WorkerRegistry } from './worker-registry.js';
-import { fetchWithCa, readCaFile } from '../transport/fetch-with-ca.js';
+import { fetchTrusting, readCaFile } from '../transport/fetch-with-ca.js';
 
 export type { AgentOptions, RunningAgent } from './agent-options.js';
 
@@ -37,8 +37,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = createLogger(opts.logLevel);
   const now = opts.now ?? Date.now;
   // A CA file that cannot be read fails start-up, before anything runs.
-  const fetchServer = await fetchWithCa(opts.caFile);
   const ca = opts.caFile ? await readCaFile(opts.caFile) : undefined;
+  const fetchServer = await fetchTrusting(ca);
   await removeTree(tmpDir(opts.root));
   await mkdir(tmpDir(opts.root), { recursive: true });
 

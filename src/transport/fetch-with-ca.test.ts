@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchWithCa } from './fetch-with-ca.js';
+import { fetchTrusting, readCaFile } from './fetch-with-ca.js';
 
 let dir: string;
 let caFile: string;
@@ -27,21 +27,21 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('fetchWithCa', () => {
+describe('fetchTrusting', () => {
   it('verifies a server whose certificate the CA file signs', async () => {
-    const fetchTls = await fetchWithCa(caFile);
+    const fetchTls = await fetchTrusting(await readCaFile(caFile));
     const res = await fetchTls(url);
     expect(await res.json()).toEqual({ ok: true });
   });
 
   it('without the CA file uses the system roots, which refuse that server', async () => {
-    const fetchPlain = await fetchWithCa(undefined);
+    const fetchPlain = await fetchTrusting(undefined);
     expect(fetchPlain).toBe(globalThis.fetch);
     const error = await fetchPlain(url).then(() => null, (err: Error & { cause?: { code?: string } }) => err);
     expect(error?.cause?.code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO/);
   });
 
   it('fails at once on a CA file that cannot be read', async () => {
-    await expect(fetchWithCa(join(dir, 'missing.pem'))).rejects.toThrow(/cannot read CA file/);
+    await expect(readCaFile(join(dir, 'missing.pem'))).rejects.toThrow(/cannot read CA file/);
   });
 });

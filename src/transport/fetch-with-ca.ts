@@ -5,7 +5,7 @@
  * CA (and only it). undici is imported lazily: an agent or CLI run without a CA file
  * never loads it, which keeps start-up light.
  *
- * Shared by the agent (server calls and package downloads) and the CLI.
+ * The agent uses both (server calls; the PEM also goes to package downloads); the CLI reads the CA file with `readCaFile`.
  */
 import { readFile } from 'node:fs/promises';
 
@@ -13,20 +13,19 @@ import { readFile } from 'node:fs/promises';
 export type FetchFunction = typeof globalThis.fetch;
 
 /**
- * A fetch that verifies https servers against the PEM certificates in `caFile`, or the
- * global fetch (system roots) when no file is given. Throws when the file cannot be read:
- * a CA named but missing is a configuration error the caller reports at start-up.
+ * A fetch that verifies https servers against the PEM certificates `ca` (read once with
+ * `readCaFile`, and shared with the package downloads), or the global fetch (system roots)
+ * when none is given.
  */
-export async function fetchWithCa(caFile?: string): Promise<FetchFunction> {
-  if (caFile === undefined || caFile === '') return globalThis.fetch;
-  const ca = await readCaFile(caFile);
+export async function fetchTrusting(ca: string | undefined): Promise<FetchFunction> {
+  if (ca === undefined) return globalThis.fetch;
   const undici = await import('undici');
   const dispatcher = new undici.Agent({ connect: { ca } });
   return ((input: Parameters<FetchFunction>[0], init?: Parameters<FetchFunction>[1]) =>
     undici.fetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as FetchFunction;
 }
 
-/** The PEM text of a CA file, for TLS clients that take `ca` directly (node:https). */
+/** The PEM text of a CA file; throws a message naming the file when it cannot be read (a configuration error reported at start-up). */
 export async function readCaFile(caFile: string): Promise<string> {
   try {
     return await readFile(caFile, 'utf8');
