@@ -21,6 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalFleet } from '../dist/local-fleet/local-fleet.js';
+import { round } from './lib/instance-floor.mjs';
 import { installPm2, killPm2 } from './lib/pm2.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -34,7 +35,6 @@ const median = (xs) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const round = (ms) => Math.round(ms * 10) / 10;
 
 /** Wall time of one process from spawn to exit; a non-zero exit is an error, not a figure. */
 function timed(command, args, env = {}) {

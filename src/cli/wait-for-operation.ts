@@ -29,10 +29,9 @@ export async function waitForOperation<T extends OperationSnapshot>(
   client: ApiClient,
   op: OperationRef,
   display: ProgressDisplay,
-  interrupt?: AbortSignal,
 ): Promise<WaitResult<T>> {
-  const sigint = interrupt === undefined ? interruptOnSigint() : null;
-  const stop = interrupt ?? sigint!.signal;
+  const sigint = interruptOnSigint();
+  const stop = sigint.signal;
   const path = op.kind === 'deployment' ? `/api/v1/deployments/${encodeURIComponent(op.id)}` : `/api/v1/rollbacks/${encodeURIComponent(op.id)}`;
   const started = Date.now();
   let previous: T | null = null;
@@ -69,7 +68,7 @@ export async function waitForOperation<T extends OperationSnapshot>(
       await abortableSleep(POLL_INTERVAL_MS, stop);
     }
   } finally {
-    sigint?.dispose();
+    sigint.dispose();
     // An error message or the --json result must not land on the bar's line.
     display.close();
   }

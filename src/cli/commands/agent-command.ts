@@ -12,7 +12,7 @@ import { readInstallLimits } from '../../agent/install-limits.js';
 import { readTimers } from '../../config/timers.js';
 import { checkHostId } from '../../core/names.js';
 import { ApiClient } from '../api-client.js';
-import { resolveAgentToken, TOKEN_ON_COMMAND_LINE_WARNING } from '../agent-token.js';
+import { resolveAgentToken } from '../agent-token.js';
 import { writeLine, writeNote } from '../cli-output.js';
 import { DEFAULT_SERVER, LOCAL_ADMIN_TOKEN_FILE } from '../client-options.js';
 import { usageFailure } from '../exit-codes.js';
@@ -44,7 +44,6 @@ export function registerAgentCommand(program: Command): void {
     .action(async (flags: AgentFlags) => {
       await awaitLocalAdminToken(flags, process.env);
       const options = agentOptions(flags, process.env);
-      if (flags.token?.trim()) writeNote(TOKEN_ON_COMMAND_LINE_WARNING);
       // Loaded here, not at the top: other commands start without the agent's dependencies.
       const { startAgent } = await import('../../agent/start-agent.js');
       const agent = await startAgent(options).catch((error: unknown) => {
@@ -80,6 +79,7 @@ export function agentOptions(flags: AgentFlags, env: NodeJS.ProcessEnv): AgentOp
   const serverUrl = new ApiClient(flags.server, null).serverUrl;
   const token = resolveAgentToken({ flagToken: flags.token, flagTokenFile: flags.tokenFile, env, localTokenFile: resolve(LOCAL_ADMIN_TOKEN_FILE) });
   if (!token.ok) throw usageFailure(token.message);
+  if (token.warning !== null) writeNote(token.warning);
   const limits = readInstallLimits(env);
   if (!limits.ok) throw usageFailure(`bad install limit in the environment: ${limits.message}`);
   const hostId = flags.hostId?.trim() || hostname();

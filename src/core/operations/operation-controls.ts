@@ -11,7 +11,8 @@
  */
 import type { ControlEventType } from '../events/operation-event-details.js';
 import { refuse, type Decision } from '../result.js';
-import { ACTIVE_OPERATION_STATUSES, type Operation, type OperationStatus, type Reason, type RolloutState } from '../types.js';
+import type { Operation, OperationStatus, Reason, RolloutState } from '../types.js';
+import { isActive } from './status-sets.js';
 
 export type OperationControl = 'pause' | 'resume' | 'promote' | 'abort';
 
@@ -26,7 +27,7 @@ export interface ControlChange {
 }
 
 export function controlOperation(op: Operation, control: OperationControl, actor: string, now: number): Decision<{ change: ControlChange }> {
-  if (!ACTIVE_OPERATION_STATUSES.includes(op.status)) {
+  if (!isActive(op.status)) {
     return refuse('unprocessable', 'deployment_finished', `deployment ${op.id} already ended ${op.status}; there is nothing to ${control}`, { status: op.status });
   }
   if (op.kind === 'rollback') return refuse('unprocessable', 'not_a_deployment', `${op.id} is a rollback; rollbacks cannot be paused, promoted or aborted`);

@@ -20,7 +20,7 @@ import type { Instance, Operation, OperationStatus, OperationTarget, Reason, Rol
 import { emptyPlan, type OperationPlan, type TargetChange } from './operation-plan.js';
 import { batchSize, canaryStepCounts, minHealthyTimeS, progressDeadlineS } from './strategy.js';
 import { stillHealthy, targetProgress } from './target-progress.js';
-import { awaitsAgent, holdsBatchSlot } from './status-sets.js';
+import { awaitsAgent, holdsBatchSlot, isActive } from './status-sets.js';
 
 export interface OperationSnapshot {
   operation: Operation;
@@ -34,12 +34,9 @@ export interface OperationSnapshot {
   now: number;
 }
 
-const ACTIVE: readonly OperationStatus[] = ['pending', 'running', 'paused', 'verifying', 'rolling_back'];
-/** Targets an agent is working on; a failure waits for them to settle before deciding. */
-
 export function planOperation(snapshot: OperationSnapshot): OperationPlan {
   const plan = emptyPlan();
-  if (!ACTIVE.includes(snapshot.operation.status)) return plan;
+  if (!isActive(snapshot.operation.status)) return plan;
   const planner = new PassPlanner(snapshot, plan);
   planner.settleInFlightTargets();
   if (planner.status === 'rolling_back') planner.finishRevertWhenSettled();

@@ -18,7 +18,7 @@ const AWAITS_AGENT: ReadonlySet<TargetStatus> = new Set(['deploying', 'verifying
 const HOLDS_BATCH_SLOT: ReadonlySet<TargetStatus> = new Set(['draining', 'deploying', 'healthy']);
 const IN_FLIGHT: ReadonlySet<TargetStatus> = new Set([...HOLDS_BATCH_SLOT, ...AWAITS_AGENT]);
 // A draining instance still runs its old version, which is what it should run: drift checks it.
-const LEFT_TO_OPERATION: ReadonlySet<TargetStatus> = new Set(['deploying', 'healthy', 'verifying', 'reverting', 'failed', 'revert_failed']);
+const LEFT_TO_OPERATION: ReadonlySet<TargetStatus> = new Set([...[...IN_FLIGHT].filter((s) => s !== 'draining'), 'failed', 'revert_failed']);
 export const TERMINAL_OPERATION_STATUSES: readonly OperationStatus[] = ['succeeded', 'failed', 'rolled_back', 'aborted'];
 
 export function awaitsAgent(status: TargetStatus): boolean {

@@ -7,7 +7,8 @@
  * back is `previous_version`. Pure: the caller loads the service and its latest operation.
  */
 import { refuse, type Decision } from '../result.js';
-import { ACTIVE_OPERATION_STATUSES, type Operation, type ServiceVersions } from '../types.js';
+import { isActive } from '../operations/status-sets.js';
+import type { Operation, ServiceVersions } from '../types.js';
 
 /** Why a rollback goes where it goes; `to_version` when the caller named the target. */
 export type RollbackTargetReason = 'active_deployment' | 'previous_version' | 'to_version';
@@ -40,6 +41,6 @@ export function chooseRollbackTarget(input: RollbackTargetInput): Decision<{ tar
 /** True when `op` put (or is putting) instances on a version other than `desired`. */
 function leftUndesiredVersion(op: Operation | undefined, desired: string): boolean {
   if (op === undefined || op.kind !== 'deploy' || op.version === desired) return false;
-  if (ACTIVE_OPERATION_STATUSES.includes(op.status)) return true;
+  if (isActive(op.status)) return true;
   return op.status === 'failed' && !op.auto_rollback;
 }

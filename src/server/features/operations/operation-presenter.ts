@@ -7,7 +7,6 @@ import { isInFlight } from '../../../core/operations/status-sets.js';
 
 const DONE: OperationTarget['status'][] = ['succeeded', 'reverted'];
 const FAILED: OperationTarget['status'][] = ['failed', 'revert_failed'];
-/** Targets holding a place in the batch: draining counts, as the planner counts it. */
 
 export async function loadOperationDetail(ctx: ServerContext, operation: Operation) {
   const [targets, instances] = await Promise.all([ctx.store.listTargets(operation.id), ctx.store.listInstances({ service: operation.service })]);

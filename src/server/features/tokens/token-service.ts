@@ -55,8 +55,10 @@ export async function revokeToken(ctx: ServerContext, tokenId: string, caller: C
   return transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     const before = await tx.getToken(tokenId);
     if (before === undefined) throw new NotFoundError('token_not_found', `no token ${tokenId}`, { token_id: tokenId });
+    // Revoking twice keeps the first time and records nothing new.
+    if (before.revoked_at !== null) return before;
     const after = (await tx.revokeToken(tokenId, now)) ?? before;
-    if (before.revoked_at === null) await recordEvent(tx, tokenEvent('token_revoked', after, now, caller));
+    await recordEvent(tx, tokenEvent('token_revoked', after, now, caller));
     return after;
   });
 }
