@@ -12,7 +12,7 @@ import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
 import { previewBatches } from '../../../core/operations/batch-preview.js';
 import { previewOperation, startOperation, type StartOperationInput } from '../operations/start-operation.js';
-import { registerRelease, type Caller } from '../releases/release-service.js';
+import { checkReleaseRegistration, registerRelease, type Caller, type ReleaseInput } from '../releases/release-service.js';
 import type { DeploymentBody } from './deployment-routes.js';
 
 export async function createDeployment(ctx: ServerContext, body: Static<typeof DeploymentBody>, caller: Caller, startEvents: StartEventType[] = ['deploy_started']): Promise<Operation> {
@@ -32,7 +32,7 @@ export async function createDeployment(ctx: ServerContext, body: Static<typeof D
  */
 export async function previewDeployment(ctx: ServerContext, body: Static<typeof DeploymentBody>, caller: Caller) {
   checkNames(body);
-  await requirePreviewRelease(ctx.store, body);
+  await checkRelease(ctx, body);
   const { operation, targets } = await previewOperation(ctx, { ...operationInput(body, []), id: body.deploy_id ?? 'dry-run' }, caller);
   return {
     dry_run: true,
@@ -64,35 +64,32 @@ function operationInput(body: Static<typeof DeploymentBody>, startEvents: StartE
   };
 }
 
-/** The release checks of ensureRelease, without registering anything. */
-async function requirePreviewRelease(store: Store, body: Static<typeof DeploymentBody>): Promise<void> {
-  const release = await store.getRelease(body.service, body.version);
-  if (release !== undefined) {
-    if (body.sha256 !== undefined && body.sha256 !== release.sha256) {
-      throw new ConflictError('release_immutable', `release ${body.service} ${body.version} is registered with another sha256`, { service: body.service, version: body.version });
-    }
-    return;
-  }
-  if (body.sha256 === undefined) {
-    throw new UnprocessableError('release_not_registered', `release ${body.service} ${body.version} is not registered; register it first (POST /api/v1/releases) or pass sha256 and package_url`, { service: body.service, version: body.version });
-  }
-  if (body.package_url === undefined) throw new InputError('package_url_required', `release ${body.service} ${body.version} is not registered, so package_url is needed along with sha256`);
-}
-
 function sameDeploymentOrConflict(existing: Operation, body: Static<typeof DeploymentBody>): Operation {
   if (existing.kind === 'deploy' && existing.service === body.service && existing.version === body.version) return existing;
   throw new ConflictError('deploy_id_conflict', `deploy_id ${existing.id} is already used by another operation (${existing.kind} of ${existing.service} ${existing.version ?? ''})`.trim());
 }
 
 async function ensureRelease(ctx: ServerContext, tx: Store, body: Static<typeof DeploymentBody>, caller: Caller): Promise<void> {
-  const release = await tx.getRelease(body.service, body.version);
+  const input = await releaseToRegister(tx, body);
+  // Registers it, or finds the identical one, or refuses a different package (409 release_immutable).
+  if (input !== null) await registerRelease(ctx, input, caller, tx);
+}
+
+/** The same refusals as ensureRelease, with nothing registered: what a dry run answers. */
+async function checkRelease(ctx: ServerContext, body: Static<typeof DeploymentBody>): Promise<void> {
+  const input = await releaseToRegister(ctx.store, body);
+  if (input !== null) await checkReleaseRegistration(ctx.store, input, ctx.now());
+}
+
+/** The release the body registers on the way (sha256 given), or null when it names a registered one; refuses what it cannot deploy. */
+async function releaseToRegister(store: Store, body: Static<typeof DeploymentBody>): Promise<ReleaseInput | null> {
+  const release = await store.getRelease(body.service, body.version);
   if (body.sha256 === undefined) {
-    if (release !== undefined) return;
+    if (release !== undefined) return null;
     throw new UnprocessableError('release_not_registered', `release ${body.service} ${body.version} is not registered; register it first (POST /api/v1/releases) or pass sha256 and package_url`, { service: body.service, version: body.version });
   }
   if (release === undefined && body.package_url === undefined) {
     throw new InputError('package_url_required', `release ${body.service} ${body.version} is not registered, so package_url is needed along with sha256`);
   }
-  // Registers it, or returns the identical one, or refuses a different package (409 release_immutable).
-  await registerRelease(ctx, { service: body.service, version: body.version, sha256: body.sha256, package_url: body.package_url ?? release!.package_url }, caller, tx);
+  return { service: body.service, version: body.version, sha256: body.sha256, package_url: body.package_url ?? release!.package_url };
 }

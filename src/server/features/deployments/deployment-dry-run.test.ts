@@ -29,6 +29,17 @@ afterEach(async () => {
 });
 
 describe('POST /api/v1/deployments {"dry_run": true}', () => {
+  it.each([
+    ['an upper-case sha256 of the registered release', { version: '1.1.0', sha256: 'A'.repeat(64) }],
+    ['credentials in a new package_url', { version: '2.0.0', sha256: 'b'.repeat(64), package_url: 'https://u:p@example.test/web-2.0.0.tgz' }],
+    ['another package_url for the registered release', { version: '1.1.0', sha256: 'a'.repeat(64), package_url: 'https://example.test/other.tgz' }],
+  ])('answers %s as the real request does, and registers nothing', async (_what, extra) => {
+    const dry = await call('POST', '/api/v1/deployments', { service: 'web', ...extra, dry_run: true });
+    const real = await call('POST', '/api/v1/deployments', { service: 'web', ...extra });
+    expect([dry.status, dry.body.error?.code]).toEqual([real.status === 202 ? 200 : real.status, real.body.error?.code]);
+    expect((await store.listReleases('web')).map((r) => r.version)).toEqual(['1.1.0']);
+  });
+
   it('answers one batch per instance under the default strategy, and stores nothing', async () => {
     const auditBefore = await store.listAudit({});
     const dry = await call('POST', '/api/v1/deployments', { service: 'web', version: '1.1.0', dry_run: true });

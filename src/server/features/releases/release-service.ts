@@ -27,26 +27,9 @@ export interface Caller {
 }
 
 export async function registerRelease(ctx: ServerContext, input: ReleaseInput, caller: Caller, store: Store = ctx.store): Promise<{ release: Release; created: boolean }> {
-  const sha256 = input.sha256.toLowerCase();
-  const check = firstFailure(checkServiceName(input.service), checkVersion(input.version), checkSha256(sha256), checkPackageUrl(input.package_url), checkBuildTime(input.build_time));
-  if (!check.ok) throw new InputError(check.reason, check.message);
-  const release: Release = {
-    service: input.service,
-    version: input.version,
-    package_url: input.package_url,
-    sha256,
-    git_sha: input.git_sha ?? null,
-    build_time: input.build_time ?? null,
-    registered_at: ctx.now(),
-  };
   return transactionWithEvents(store, ctx.events, async (tx) => {
-    const existing = await tx.getRelease(release.service, release.version);
-    if (existing !== undefined) {
-      if (existing.sha256 === release.sha256 && existing.package_url === release.package_url) return { release: existing, created: false };
-      throw new ConflictError('release_immutable', `release ${release.service} ${release.version} is already registered with another sha256 or package; versions are immutable, register a new version`, {
-        registered: { sha256: existing.sha256, package_url: existing.package_url },
-      });
-    }
+    const { release, existing } = await checkReleaseRegistration(tx, input, ctx.now());
+    if (existing !== undefined) return { release: existing, created: false };
     await tx.insertRelease(release);
     await recordEvent(tx, {
       at: release.registered_at,
@@ -60,5 +43,31 @@ export async function registerRelease(ctx: ServerContext, input: ReleaseInput, c
       details: { sha256: release.sha256, package_url: release.package_url, git_sha: release.git_sha },
     });
     return { release, created: true };
+  });
+}
+
+/**
+ * Every refusal registering `input` would give, and nothing written: the release as it
+ * would be stored, and the identical one already registered (then nothing is to be done).
+ * A deployment's dry run asks this, so it refuses exactly what the real request refuses.
+ */
+export async function checkReleaseRegistration(store: Store, input: ReleaseInput, now: number): Promise<{ release: Release; existing: Release | undefined }> {
+  const sha256 = input.sha256.toLowerCase();
+  const check = firstFailure(checkServiceName(input.service), checkVersion(input.version), checkSha256(sha256), checkPackageUrl(input.package_url), checkBuildTime(input.build_time));
+  if (!check.ok) throw new InputError(check.reason, check.message);
+  const release: Release = {
+    service: input.service,
+    version: input.version,
+    package_url: input.package_url,
+    sha256,
+    git_sha: input.git_sha ?? null,
+    build_time: input.build_time ?? null,
+    registered_at: now,
+  };
+  const existing = await store.getRelease(release.service, release.version);
+  if (existing === undefined) return { release, existing };
+  if (existing.sha256 === release.sha256 && existing.package_url === release.package_url) return { release, existing };
+  throw new ConflictError('release_immutable', `release ${release.service} ${release.version} is already registered with another sha256 or package; versions are immutable, register a new version`, {
+    registered: { sha256: existing.sha256, package_url: existing.package_url },
   });
 }
