@@ -4,9 +4,8 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { InputError } from '../../../core/errors.js';
 import type { HeartbeatReport } from '../../../core/agent-protocol.js';
-import { checkHostId } from '../../../core/names.js';
+import { checkedName } from '../../http/checked-name.js';
 import type { ServerContext } from '../../server-context.js';
 import { buildAssignments } from './build-assignments.js';
 import { recordHeartbeat } from './record-heartbeat.js';
@@ -39,10 +38,7 @@ const HeartbeatBody = Type.Object({
 });
 
 function hostParam(params: unknown): string {
-  const { host } = params as Static<typeof HostParams>;
-  const check = checkHostId(host);
-  if (!check.ok) throw new InputError(check.reason, check.message);
-  return host;
+  return checkedName((params as Static<typeof HostParams>).host, 'host');
 }
 
 export function registerAgentRoutes(app: FastifyInstance, ctx: ServerContext): void {

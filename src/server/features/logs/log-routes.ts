@@ -16,7 +16,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MAX_LOG_BYTES, MAX_LOG_LINES, type LogAnswer } from '../../../core/agent-protocol.js';
 import { InputError, NotFoundError, UnavailableError } from '../../../core/errors.js';
-import { checkHostId } from '../../../core/names.js';
+import { checkedName } from '../../http/checked-name.js';
 import type { ServerContext } from '../../server-context.js';
 import { IdParams } from '../shared/schemas.js';
 import { requireInstance } from '../services/service-lookup.js';
@@ -61,9 +61,8 @@ export function registerLogRoutes(app: FastifyInstance, ctx: ServerContext): voi
     '/api/v1/agents/:host/logs/:request_id',
     { config: { access: 'agent' }, bodyLimit: ANSWER_BODY_LIMIT, schema: { params: AnswerParams, body: LogAnswerBody, tags: ['agents'] } },
     async (request) => {
-      const { host, request_id } = request.params as Static<typeof AnswerParams>;
-      const check = checkHostId(host);
-      if (!check.ok) throw new InputError(check.reason, check.message);
+      const { request_id } = request.params as Static<typeof AnswerParams>;
+      const host = checkedName((request.params as Static<typeof AnswerParams>).host, 'host');
       if (!ctx.logRequests.answer(host, request_id, request.body as LogAnswer)) {
         throw new NotFoundError('log_request_not_found', `no log request ${request_id} waits for host ${host}`, { request_id });
       }

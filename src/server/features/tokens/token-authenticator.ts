@@ -43,7 +43,7 @@ export class TokenAuthenticator {
     }
     const token = await this.#lookup(secret);
     if (token === undefined || token.revoked_at !== null) return { ok: false, problem: 'invalid' };
-    if (token.expires_at !== null && token.expires_at <= this.now()) return { ok: false, problem: 'expired' };
+    if (hasExpired(token, this.now())) return { ok: false, problem: 'expired' };
     return { ok: true, principal: { name: token.name, role: token.role, host_id: token.host_id } };
   }
 
@@ -62,6 +62,11 @@ export class TokenAuthenticator {
     this.#cache.set(secret, { hash, token, until: now + CACHE_TTL_MS });
     return token;
   }
+}
+
+/** An expiry is the first moment the token no longer works. */
+export function hasExpired(token: ApiToken, now: number): boolean {
+  return token.expires_at !== null && token.expires_at <= now;
 }
 
 /** Constant time for secrets of the expected length; a length is no secret (every minted token has the same one). */

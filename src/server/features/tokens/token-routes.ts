@@ -5,6 +5,7 @@ import type { ApiToken } from '../../../core/types.js';
 import { iso } from '../../http/time-format.js';
 import type { ServerContext } from '../../server-context.js';
 import type { TokenAuthenticator } from './token-authenticator.js';
+import { hasExpired } from './token-authenticator.js';
 import { createToken, revokeToken } from './token-service.js';
 
 const TokenBody = Type.Object(
@@ -19,7 +20,7 @@ const TokenBody = Type.Object(
 const TokenParams = Type.Object({ token_id: Type.String({ maxLength: 64 }) });
 
 export function presentToken(token: ApiToken, now: number) {
-  const status = token.revoked_at !== null ? 'revoked' : token.expires_at !== null && token.expires_at <= now ? 'expired' : 'active';
+  const status = token.revoked_at !== null ? 'revoked' : hasExpired(token, now) ? 'expired' : 'active';
   return {
     token_id: token.token_id,
     name: token.name,
