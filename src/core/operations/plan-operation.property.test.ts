@@ -7,19 +7,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Instance, OperationKind, OperationStatus, StrategySpec } from '../types.js';
-import {
-  fakeAgents,
-  HEALTHY_AGENT,
-  makeInstance,
-  makeService,
-  runToEnd,
-  startFleet,
-  TERMINAL_STATUSES,
-  type AgentBehaviour,
-  type FakeAgents,
-  type FleetState,
-  type Pass,
-} from './fake-fleet.js';
+import { makeInstance, makeService } from '../../testing/builders.js';
+import { fakeAgents, HEALTHY_AGENT, type AgentBehaviour, type FakeAgents } from '../../testing/fake-agents.js';
+import { runToEnd, startFleet, type FleetState, type Pass } from '../../testing/fake-fleet.js';
+import { TERMINAL_OPERATION_STATUSES } from './status-sets.js';
 import { batchSize, canaryStepCounts } from './strategy.js';
 import { SERVER_DEADLINE_SLACK_MS } from './target-progress.js';
 
@@ -92,7 +83,7 @@ function instancesFor(s: Scenario): Instance[] {
   return s.versions.map((v, i) => makeInstance(`i${i + 1}`, v, { pinned_version: s.pinned[i] && v !== null ? v : null }));
 }
 
-function execute(s: Scenario): Run {
+async function execute(s: Scenario): Promise<Run> {
   const instances = instancesFor(s);
   let ids = s.subset?.map((i) => `i${i + 1}`);
   // A restart needs a running version on every instance it names; choose those.
@@ -103,7 +94,7 @@ function execute(s: Scenario): Run {
   const kind = s.kind === 'restart' && ids?.length === 0 ? 'deploy' : s.kind;
   if (ids?.length === 0) ids = undefined;
   const version = kind === 'restart' ? null : kind === 'rollback' ? '0.8.0' : '2.0.0';
-  const state = startFleet({
+  const state = await startFleet({
     instances,
     service: makeService({ desired_version: s.desired, previous_version: s.desired ? '0.8.0' : null, verify: s.verifyChecks ? [{ path: '/check' }] : [] }),
     kind,
@@ -123,17 +114,17 @@ function execute(s: Scenario): Run {
   // Health gates (≤ 8 s) and timed canary pauses (≤ 3 × 5 s) add waiting; the fleet-wide verify adds one more attempt.
   const waitingPasses = Math.ceil(23_000 / s.stepMs) + 1;
   const maxPasses = s.versions.length * (s.retryCount + 1) * (deadlinePasses + waitingPasses + 4) + 2 * deadlinePasses + 10;
-  const passes = runToEnd(state, agents, { stepMs: s.stepMs, maxPasses });
+  const passes = await runToEnd(state, agents, { stepMs: s.stepMs, maxPasses });
   return { scenario: s, state, initial, agents, passes, maxPasses };
 }
 
-const runArb = scenarioArb.map(execute);
 const NUM_RUNS = 300;
 
-function check(property: (run: Run) => void): void {
-  fc.assert(
-    fc.property(runArb, (run) => {
-      property(run);
+/** Each scenario runs through the server's reconcile step and applier on an in-memory store. */
+function check(property: (run: Run) => void): Promise<void> {
+  return fc.assert(
+    fc.asyncProperty(scenarioArb, async (scenario) => {
+      property(await execute(scenario));
     }),
     { numRuns: NUM_RUNS },
   );
@@ -142,8 +133,8 @@ function check(property: (run: Run) => void): void {
 const anyFailed = (state: FleetState) => state.targets.some((t) => t.status === 'failed');
 
 describe('planOperation properties', () => {
-  it('(a) a deployment never has more than batchSize targets changing at once, nor more started than its canary step allows', () => {
-    check(({ state, passes }) => {
+  it('(a) a deployment never has more than batchSize targets changing at once, nor more started than its canary step allows', async () => {
+    await check(({ state, passes }) => {
       if (state.operation.kind === 'rollback') return;
       const limit = batchSize(state.operation.strategy, state.targets.length);
       const steps = state.operation.kind === 'deploy' ? canaryStepCounts(state.operation.strategy, state.targets.length) : [];
@@ -155,8 +146,8 @@ describe('planOperation properties', () => {
     });
   });
 
-  it('(b) once a target has failed, no target goes pending → deploying and no untouched instance gets a goal', () => {
-    check(({ passes }) => {
+  it('(b) once a target has failed, no target goes pending → deploying and no untouched instance gets a goal', async () => {
+    await check(({ passes }) => {
       for (const p of passes) {
         if (!anyFailed(p.before) && !anyFailed(p.after)) continue;
         for (const change of p.plan.targets) {
@@ -171,8 +162,8 @@ describe('planOperation properties', () => {
     });
   });
 
-  it('(c) a revert touches exactly the targets with changed=true, once, and they cover every instance the agent switched', () => {
-    check(({ state, passes, agents }) => {
+  it('(c) a revert touches exactly the targets with changed=true, once, and they cover every instance the agent switched', async () => {
+    await check(({ state, passes, agents }) => {
       const revertPasses = passes.filter((p) => p.plan.targets.some((t) => t.status === 'reverting'));
       expect(revertPasses.length).toBeLessThanOrEqual(1);
       const revert = revertPasses[0];
@@ -193,8 +184,8 @@ describe('planOperation properties', () => {
     });
   });
 
-  it('(d) the desired version moves only when a whole-service, non-restart operation succeeds', () => {
-    check(({ state, initial, passes }) => {
+  it('(d) the desired version moves only when a whole-service, non-restart operation succeeds', async () => {
+    await check(({ state, initial, passes }) => {
       const op = state.operation;
       const moves = op.status === 'succeeded' && op.whole_service && op.kind !== 'restart';
       for (const p of passes) {
@@ -213,10 +204,10 @@ describe('planOperation properties', () => {
     });
   });
 
-  it('(e) every run ends succeeded, failed or rolled_back within a bounded number of passes', () => {
-    check(({ state, passes, maxPasses }) => {
+  it('(e) every run ends succeeded, failed or rolled_back within a bounded number of passes', async () => {
+    await check(({ state, passes, maxPasses }) => {
       expect(passes.length).toBeLessThanOrEqual(maxPasses);
-      expect(TERMINAL_STATUSES).toContain(state.operation.status);
+      expect(TERMINAL_OPERATION_STATUSES).toContain(state.operation.status);
       expect(['succeeded', 'failed', 'rolled_back']).toContain(state.operation.status);
       expect(state.operation.completed_at).not.toBeNull();
       const ends: OperationStatus[] = ['succeeded', 'failed', 'rolled_back'];
@@ -228,8 +219,8 @@ describe('planOperation properties', () => {
     });
   });
 
-  it('(f) every audit event belongs to the operation: deploy_id, actor and correlation id', () => {
-    check(({ state }) => {
+  it('(f) every audit event belongs to the operation: deploy_id, actor and correlation id', async () => {
+    await check(({ state }) => {
       expect(state.events.length).toBeGreaterThan(0);
       for (const e of state.events) {
         expect(e.deploy_id).toBe(state.operation.id);
