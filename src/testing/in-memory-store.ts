@@ -10,23 +10,8 @@
  * savepoints), and, as on SQLite, a call on the root store from inside a transaction
  * waits for that transaction and would deadlock: use only the `tx` store there.
  */
-import type {
-  ApiToken,
-  AuditEvent,
-  AuditEventDraft,
-  Host,
-  Instance,
-  InstanceGoal,
-  InstanceIsolation,
-  InstanceObservation,
-  InstancePlacement,
-  Operation,
-  OperationTarget,
-  Release,
-  Service,
-  Session,
-  VersionInterval,
-} from '../core/types.js';
+// One namespace for the domain types: the Store interface names them all again.
+import type * as domain from '../core/types.js';
 import { isActive } from '../core/operations/status-sets.js';
 import { DEFAULT_AUDIT_LIMIT } from '../store/audit-queries.js';
 import type { AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
@@ -102,29 +87,29 @@ export class InMemoryStore implements Store {
     return this.database.serialized(async () => fn(this.database.committed));
   }
 
-  insertRelease(release: Release): Promise<void> {
+  insertRelease(release: domain.Release): Promise<void> {
     return this.#run((t) => rows.insertReleaseRow(t, release));
   }
-  getRelease(service: string, version: string): Promise<Release | undefined> {
+  getRelease(service: string, version: string): Promise<domain.Release | undefined> {
     return this.#run((t) => copyOrUndefined(t.releases.get(rows.releaseKey(service, version))));
   }
-  listReleases(service: string): Promise<Release[]> {
+  listReleases(service: string): Promise<domain.Release[]> {
     return this.#run((t) =>
       detached([...t.releases.values()].filter((r) => r.service === service).sort((a, b) => b.registered_at - a.registered_at || byText(b.version, a.version))),
     );
   }
 
-  putService(service: Service): Promise<void> {
+  putService(service: domain.Service): Promise<void> {
     return this.#run((t) => {
       const existing = t.services.get(service.name);
       const kept = existing === undefined ? {} : { desired_version: existing.desired_version, previous_version: existing.previous_version, created_at: existing.created_at };
       t.services.set(service.name, detached({ ...service, ...kept }));
     });
   }
-  getService(name: string): Promise<Service | undefined> {
+  getService(name: string): Promise<domain.Service | undefined> {
     return this.#run((t) => copyOrUndefined(t.services.get(name)));
   }
-  listServices(): Promise<Service[]> {
+  listServices(): Promise<domain.Service[]> {
     return this.#run((t) => detached([...t.services.values()].sort((a, b) => byText(a.name, b.name))));
   }
   setServiceVersions(name: string, patch: ServiceVersionPatch): Promise<void> {
@@ -136,21 +121,21 @@ export class InMemoryStore implements Store {
     });
   }
 
-  insertInstance(instance: Instance): Promise<void> {
+  insertInstance(instance: domain.Instance): Promise<void> {
     return this.#run((t) => rows.insertInstanceRow(t, instance));
   }
-  getInstance(instanceId: string): Promise<Instance | undefined> {
+  getInstance(instanceId: string): Promise<domain.Instance | undefined> {
     return this.#run((t) => copyOrUndefined(t.instances.get(instanceId)));
   }
-  listInstances(filter: { service?: string; host?: string }): Promise<Instance[]> {
+  listInstances(filter: { service?: string; host?: string }): Promise<domain.Instance[]> {
     return this.#run((t) => detached(instancesOf(t, filter)));
   }
-  listInstancePlacements(service: string): Promise<InstancePlacement[]> {
+  listInstancePlacements(service: string): Promise<domain.InstancePlacement[]> {
     return this.#run((t) =>
       detached(
         instancesOf(t, { service })
           .filter((i) => i.removed_at === null)
-          .map((i): InstancePlacement => ({
+          .map((i): domain.InstancePlacement => ({
             instance_id: i.instance_id,
             host: i.host,
             port: i.port,
@@ -162,13 +147,13 @@ export class InMemoryStore implements Store {
       ),
     );
   }
-  setInstanceGoal(instanceId: string, goal: InstanceGoal): Promise<void> {
+  setInstanceGoal(instanceId: string, goal: domain.InstanceGoal): Promise<void> {
     return this.#run((t) => rows.updateInstanceRow(t, instanceId, (i) => ({ ...i, goal })));
   }
   setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void> {
     return this.#run((t) => rows.updateInstanceRow(t, instanceId, (i) => ({ ...i, pinned_version: pinnedVersion })));
   }
-  setInstanceIsolation(instanceId: string, isolation: InstanceIsolation | null): Promise<void> {
+  setInstanceIsolation(instanceId: string, isolation: domain.InstanceIsolation | null): Promise<void> {
     return this.#run((t) => rows.updateInstanceRow(t, instanceId, (i) => ({ ...i, isolation })));
   }
   markInstanceRemoved(instanceId: string, at: number): Promise<void> {
@@ -177,27 +162,27 @@ export class InMemoryStore implements Store {
   deleteInstance(instanceId: string): Promise<void> {
     return this.#run((t) => void t.instances.delete(instanceId));
   }
-  recordObservation(instanceId: string, observation: InstanceObservation): Promise<void> {
+  recordObservation(instanceId: string, observation: domain.InstanceObservation): Promise<void> {
     return this.#run((t) => rows.updateInstanceRow(t, instanceId, (i) => ({ ...i, observed: observation })));
   }
 
-  upsertHost(host: Host): Promise<void> {
+  upsertHost(host: domain.Host): Promise<void> {
     return this.#run((t) => void t.hosts.set(host.host, detached(host)));
   }
-  getHost(host: string): Promise<Host | undefined> {
+  getHost(host: string): Promise<domain.Host | undefined> {
     return this.#run((t) => copyOrUndefined(t.hosts.get(host)));
   }
-  listHosts(): Promise<Host[]> {
+  listHosts(): Promise<domain.Host[]> {
     return this.#run((t) => detached([...t.hosts.values()].sort((a, b) => byText(a.host, b.host))));
   }
 
-  insertOperation(operation: Operation, targets: OperationTarget[]): Promise<void> {
+  insertOperation(operation: domain.Operation, targets: domain.OperationTarget[]): Promise<void> {
     return this.#run((t) => rows.insertOperationRows(t, operation, targets));
   }
-  getOperation(id: string): Promise<Operation | undefined> {
+  getOperation(id: string): Promise<domain.Operation | undefined> {
     return this.#run((t) => copyOrUndefined(t.operations.get(id)));
   }
-  listOperations(filter: OperationFilter): Promise<Operation[]> {
+  listOperations(filter: OperationFilter): Promise<domain.Operation[]> {
     return this.#run((t) => {
       const listed = [...t.operations.values()]
         .filter((o) => filter.service === undefined || o.service === filter.service)
@@ -210,7 +195,7 @@ export class InMemoryStore implements Store {
   updateOperation(id: string, patch: OperationPatch): Promise<void> {
     return this.#run((t) => rows.updateOperationRow(t, id, patch));
   }
-  listTargets(operationId: string): Promise<OperationTarget[]> {
+  listTargets(operationId: string): Promise<domain.OperationTarget[]> {
     return this.#run((t) => detached([...(t.targets.get(operationId)?.values() ?? [])].sort((a, b) => byText(a.instance_id, b.instance_id))));
   }
   updateTarget(operationId: string, instanceId: string, patch: TargetPatch): Promise<void> {
@@ -220,19 +205,19 @@ export class InMemoryStore implements Store {
   recordInstanceVersion(instanceId: string, version: string, at: number): Promise<void> {
     return this.#run((t) => rows.recordVersionRow(t, instanceId, version, at));
   }
-  listInstanceHistory(instanceId: string): Promise<VersionInterval[]> {
+  listInstanceHistory(instanceId: string): Promise<domain.VersionInterval[]> {
     return this.#run((t) => detached(t.history.get(instanceId) ?? []));
   }
 
-  appendAudit(event: AuditEventDraft): Promise<AuditEvent> {
+  appendAudit(event: domain.AuditEventDraft): Promise<domain.AuditEvent> {
     return this.#run((t) => {
-      const stored: AuditEvent = detached({ ...event, id: t.nextAuditId });
+      const stored: domain.AuditEvent = detached({ ...event, id: t.nextAuditId });
       t.nextAuditId += 1;
       t.audit.push(stored);
       return detached(stored);
     });
   }
-  listAudit(filter: AuditFilter): Promise<AuditEvent[]> {
+  listAudit(filter: AuditFilter): Promise<domain.AuditEvent[]> {
     return this.#run((t) => {
       const matching = t.audit.filter(
         (e) =>
@@ -245,20 +230,14 @@ export class InMemoryStore implements Store {
     });
   }
 
-  insertSessions(sessions: Session[]): Promise<void> {
+  insertSessions(sessions: domain.Session[]): Promise<void> {
     return this.#run((t) => rows.insertSessionRows(t, sessions));
   }
-  getSession(sessionId: string): Promise<Session | undefined> {
+  getSession(sessionId: string): Promise<domain.Session | undefined> {
     return this.#run((t) => copyOrUndefined(t.sessions.get(sessionId)));
   }
-  endSession(sessionId: string, at: number): Promise<Session | undefined> {
-    return this.#run((t) => {
-      const session = t.sessions.get(sessionId);
-      if (session === undefined) return undefined;
-      const ended = session.ended_at === null ? { ...session, ended_at: at } : session;
-      t.sessions.set(sessionId, ended);
-      return detached(ended);
-    });
+  endSession(sessionId: string, at: number): Promise<domain.Session | undefined> {
+    return this.#run((t) => stampOnce(t.sessions, sessionId, 'ended_at', at));
   }
   countOpenSessionsByInstance(service: string, now: number): Promise<Record<string, number>> {
     return this.#run((t) => {
@@ -284,27 +263,30 @@ export class InMemoryStore implements Store {
     });
   }
 
-  insertToken(token: ApiToken): Promise<void> {
+  insertToken(token: domain.ApiToken): Promise<void> {
     return this.#run((t) => rows.insertTokenRow(t, token));
   }
-  findTokenBySecret(secretSha256: string): Promise<ApiToken | undefined> {
+  findTokenBySecret(secretSha256: string): Promise<domain.ApiToken | undefined> {
     return this.#run((t) => copyOrUndefined([...t.tokens.values()].find((token) => token.secret_sha256 === secretSha256)));
   }
-  getToken(tokenId: string): Promise<ApiToken | undefined> {
+  getToken(tokenId: string): Promise<domain.ApiToken | undefined> {
     return this.#run((t) => copyOrUndefined(t.tokens.get(tokenId)));
   }
-  listTokens(): Promise<ApiToken[]> {
+  listTokens(): Promise<domain.ApiToken[]> {
     return this.#run((t) => detached([...t.tokens.values()].sort((a, b) => a.created_at - b.created_at || byText(a.token_id, b.token_id))));
   }
-  revokeToken(tokenId: string, at: number): Promise<ApiToken | undefined> {
-    return this.#run((t) => {
-      const token = t.tokens.get(tokenId);
-      if (token === undefined) return undefined;
-      const revoked = token.revoked_at === null ? { ...token, revoked_at: at } : token;
-      t.tokens.set(tokenId, revoked);
-      return detached(revoked);
-    });
+  revokeToken(tokenId: string, at: number): Promise<domain.ApiToken | undefined> {
+    return this.#run((t) => stampOnce(t.tokens, tokenId, 'revoked_at', at));
   }
+}
+
+/** Sets `field` to `at` unless it is set already (the first time stays); the row after, undefined when unknown. */
+function stampOnce<R extends object>(table: Map<string, R>, key: string, field: keyof R, at: number): R | undefined {
+  const row = table.get(key);
+  if (row === undefined) return undefined;
+  const stamped = row[field] === null ? { ...row, [field]: at } : row;
+  table.set(key, stamped);
+  return detached(stamped);
 }
 
 function copyOrUndefined<T>(row: T | undefined): T | undefined {
@@ -312,7 +294,7 @@ function copyOrUndefined<T>(row: T | undefined): T | undefined {
 }
 
 /** Ordered by instance_id, removed ones included. */
-function instancesOf(t: MemoryTables, filter: { service?: string; host?: string }): Instance[] {
+function instancesOf(t: MemoryTables, filter: { service?: string; host?: string }): domain.Instance[] {
   return [...t.instances.values()]
     .filter((i) => (filter.service === undefined || i.service === filter.service) && (filter.host === undefined || i.host === filter.host))
     .sort((a, b) => byText(a.instance_id, b.instance_id));
