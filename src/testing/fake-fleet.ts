@@ -7,7 +7,7 @@
  * read a `FleetState`, a snapshot of what the store holds, taken after every step.
  */
 import type { OperationPlan } from '../core/operations/operation-plan.js';
-import { emptyPlan } from '../core/operations/operation-plan.js';
+import { emptyPlan, isEmptyPlan } from '../core/operations/operation-plan.js';
 import { buildOperation, type OperationRequest } from '../core/operations/build-operation.js';
 import type { OperationControl } from '../core/operations/operation-controls.js';
 import { planOperation } from '../core/operations/plan-operation.js';
@@ -48,6 +48,18 @@ function contextOf(state: FleetState): { ctx: ServerContext; clock: { now: numbe
 /** Every audit event the fleet's store holds, however many. */
 const ALL_EVENTS = Number.MAX_SAFE_INTEGER;
 
+/**
+ * Every audit event in the store: the snapshot's own and those appended since. The store
+ * appends in id order and stamps events with the fake clock, which never goes back, so
+ * the new ones are at or after the snapshot's `now`.
+ */
+async function eventsAfter(ctx: ServerContext, known: FleetState | undefined): Promise<AuditEvent[]> {
+  if (known === undefined) return ctx.store.listAudit({ limit: ALL_EVENTS });
+  const lastId = known.events.at(-1)?.id ?? 0;
+  const recent = await ctx.store.listAudit({ since: known.now, limit: ALL_EVENTS });
+  return [...known.events, ...recent.filter((e) => e.id > lastId)];
+}
+
 /** Reads the fleet from its store into `into` (or a new snapshot). */
 async function readFleet(ctx: ServerContext, operationId: string, now: number, into?: FleetState): Promise<FleetState> {
   const operation = await ctx.store.getOperation(operationId);
@@ -57,7 +69,7 @@ async function readFleet(ctx: ServerContext, operationId: string, now: number, i
   const [targets, instances, events, sessions] = await Promise.all([
     ctx.store.listTargets(operationId),
     ctx.store.listInstances({ service: operation.service }),
-    ctx.store.listAudit({ limit: ALL_EVENTS }),
+    eventsAfter(ctx, into),
     ctx.store.countOpenSessionsByInstance(operation.service, now),
   ]);
   const snapshot: FleetState = {
@@ -141,8 +153,10 @@ export async function reconcilePass(state: FleetState): Promise<Pass> {
   clock.now = state.now;
   const before = structuredClone(state);
   const step = await reconcileOperation(ctx.store, ctx.events, state.operation.id, () => clock.now);
-  await readFleet(ctx, state.operation.id, clock.now, state);
-  return { before, plan: step?.plan ?? emptyPlan(), after: structuredClone(state) };
+  const plan = step?.plan ?? emptyPlan();
+  // An empty plan wrote nothing, so the state read before the pass is still the store's.
+  if (!isEmptyPlan(plan)) await readFleet(ctx, state.operation.id, clock.now, state);
+  return { before, plan, after: structuredClone(state) };
 }
 
 /** Moves the fake clock and lets every agent report what it did with its goal; only instances change. */
