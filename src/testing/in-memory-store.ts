@@ -13,7 +13,7 @@
 // One namespace for the domain types: the Store interface names them all again.
 import type * as domain from '../core/types.js';
 import { isActive } from '../core/operations/status-sets.js';
-import { DEFAULT_AUDIT_LIMIT } from '../store/audit-queries.js';
+import { auditMatching, byText, copyOrUndefined, countOpenSessions, deleteExpiredSessions, instancesOf, lastTenantVersionOf, stampOnce } from './in-memory-queries.js';
 import type { AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
 import * as rows from './in-memory-tables.js';
 import { copyTables, detached, emptyTables, type MemoryTables } from './in-memory-tables.js';
@@ -31,7 +31,6 @@ export class MemoryDatabase {
   }
 }
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export class InMemoryStore implements Store {
   #closed = false;
@@ -218,16 +217,7 @@ export class InMemoryStore implements Store {
     });
   }
   listAudit(filter: AuditFilter): Promise<domain.AuditEvent[]> {
-    return this.#run((t) => {
-      const matching = t.audit.filter(
-        (e) =>
-          (filter.service === undefined || e.service === filter.service) &&
-          (filter.type === undefined || e.type === filter.type) &&
-          (filter.deploy_id === undefined || e.deploy_id === filter.deploy_id) &&
-          (filter.since === undefined || e.at >= filter.since),
-      );
-      return detached(matching.slice(0, filter.limit ?? DEFAULT_AUDIT_LIMIT));
-    });
+    return this.#run((t) => auditMatching(t, filter));
   }
 
   insertSessions(sessions: domain.Session[]): Promise<void> {
@@ -240,27 +230,13 @@ export class InMemoryStore implements Store {
     return this.#run((t) => stampOnce(t.sessions, sessionId, 'ended_at', at));
   }
   countOpenSessionsByInstance(service: string, now: number): Promise<Record<string, number>> {
-    return this.#run((t) => {
-      const counts: Record<string, number> = {};
-      for (const s of t.sessions.values()) {
-        if (s.service === service && s.ended_at === null && s.expires_at > now) counts[s.instance_id] = (counts[s.instance_id] ?? 0) + 1;
-      }
-      return counts;
-    });
+    return this.#run((t) => countOpenSessions(t, service, now));
   }
   lastTenantVersion(service: string, tenantId: string, since: number): Promise<string | undefined> {
-    return this.#run((t) => {
-      const given = [...t.sessions.values()].filter((s) => s.service === service && s.tenant_id === tenantId && s.created_at >= since);
-      return given.sort((a, b) => b.created_at - a.created_at)[0]?.runtime_version;
-    });
+    return this.#run((t) => lastTenantVersionOf(t, service, tenantId, since));
   }
   deleteSessionsExpiredBefore(cutoff: number, limit: number): Promise<number> {
-    return this.#run((t) => {
-      const expired = [...t.sessions.values()].filter((s) => s.expires_at < cutoff).sort((a, b) => a.expires_at - b.expires_at);
-      const deleted = expired.slice(0, limit);
-      for (const s of deleted) t.sessions.delete(s.session_id);
-      return deleted.length;
-    });
+    return this.#run((t) => deleteExpiredSessions(t, cutoff, limit));
   }
 
   insertToken(token: domain.ApiToken): Promise<void> {
@@ -278,24 +254,4 @@ export class InMemoryStore implements Store {
   revokeToken(tokenId: string, at: number): Promise<domain.ApiToken | undefined> {
     return this.#run((t) => stampOnce(t.tokens, tokenId, 'revoked_at', at));
   }
-}
-
-/** Sets `field` to `at` unless it is set already (the first time stays); the row after, undefined when unknown. */
-function stampOnce<R extends object>(table: Map<string, R>, key: string, field: keyof R, at: number): R | undefined {
-  const row = table.get(key);
-  if (row === undefined) return undefined;
-  const stamped = row[field] === null ? { ...row, [field]: at } : row;
-  table.set(key, stamped);
-  return detached(stamped);
-}
-
-function copyOrUndefined<T>(row: T | undefined): T | undefined {
-  return row === undefined ? undefined : detached(row);
-}
-
-/** Ordered by instance_id, removed ones included. */
-function instancesOf(t: MemoryTables, filter: { service?: string; host?: string }): domain.Instance[] {
-  return [...t.instances.values()]
-    .filter((i) => (filter.service === undefined || i.service === filter.service) && (filter.host === undefined || i.host === filter.host))
-    .sort((a, b) => byText(a.instance_id, b.instance_id));
 }
