@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sampleSession } from '../store/contract/sample-entities.js';
+import { sampleSession } from '../testing/sample-entities.js';
 import { SwitchableLeadership } from './fake-leadership.js';
 import { openFakeServerContext, type FakeServerContext } from './fake-server-context.js';
 import { SessionPurge } from './features/sessions/session-purge.js';

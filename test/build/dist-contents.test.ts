@@ -4,13 +4,13 @@
  * compiles what is imported even when the file is excluded), so this looks at the output
  * of the build `npm test` runs first, not at the exclude list.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const DIST = fileURLToPath(new URL('../../dist', import.meta.url));
-const TEST_SUPPORT = /(^|\/)(fake-[^/]*|[^/]*-fixtures|[^/]*\.test|[^/]*\.contract|sample-entities)\.js$|(^|\/)contract\//;
+const TEST_SUPPORT = /(^|\/)(fake-[^/]*|[^/]*-fixtures|[^/]*\.test|[^/]*\.contract|sample-entities)\.js$|(^|\/)(contract|testing)\//;
 
 function jsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -25,5 +25,7 @@ describe('dist/', () => {
     const files = jsFiles(DIST);
     expect(files).toContain('cli/main.js');
     expect(files.filter((f) => TEST_SUPPORT.test(f))).toEqual([]);
+    // src/testing/ is test support as a whole: not even an empty folder of it ships.
+    expect(existsSync(join(DIST, 'testing'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance, makeTarget } from '../operations/fake-fleet.js';
+import { makeInstance, makeTarget } from '../../testing/builders.js';
 import type { Instance } from '../types.js';
 import { answersExpected, detectDrift, versionExpectation } from './detect-drift.js';
 import { answering } from './drift-fixtures.js';

@@ -1,6 +1,6 @@
 /** Test fixtures for the drift planner: a fresh fleet snapshot and a way to apply a plan to it. */
 import type { Instance, InstanceObservation, Service } from '../types.js';
-import { makeInstance, makeService, T0 } from '../operations/fake-fleet.js';
+import { makeInstance, makeService, T0 } from '../../testing/builders.js';
 import type { DriftPlan } from './drift-plan.js';
 import type { DriftSnapshot } from './plan-drift.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance, makeTarget, T0 } from '../operations/fake-fleet.js';
+import { makeInstance, makeTarget, T0 } from '../../testing/builders.js';
 import type { Instance, InstanceIsolation } from '../types.js';
 import { answering } from './drift-fixtures.js';
 import { planRelease } from './plan-release.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractContext } from '../store.contract.js';
 import type { AuditFilter } from '../store.js';
-import { sampleAudit } from './sample-entities.js';
+import { sampleAudit } from '../../testing/sample-entities.js';
 
 export function auditContract(ctx: ContractContext): void {
   describe('audit', () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ContractContext } from '../store.contract.js';
 import type { Store } from '../store.js';
-import { sampleAudit, sampleHost, sampleInstance, sampleOperation, sampleRelease, sampleService, sampleTarget } from './sample-entities.js';
+import { sampleAudit, sampleHost, sampleInstance, sampleOperation, sampleRelease, sampleService, sampleTarget } from '../../testing/sample-entities.js';
 
 class Boom extends Error {}
 

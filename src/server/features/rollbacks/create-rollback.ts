@@ -11,13 +11,13 @@ import { firstFailure } from '../../../core/result.js';
 import type { Operation } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
-import { recordEvent } from '../../events/record-event.js';
+import { applyOperationPlan } from '../../reconciler/apply-operation-plan.js';
 import { startOperation } from '../operations/start-operation.js';
 import type { Caller } from '../releases/release-service.js';
 import { hostsWithoutRelease } from '../../../core/rollbacks/rollback-source.js';
 import { liveInstances, requireService } from '../services/service-lookup.js';
 import { packageUnreachable } from './package-reachability.js';
-import { isInFlight } from '../../../core/operations/status-sets.js';
+import { planPreemption } from '../../../core/rollbacks/plan-preemption.js';
 
 export interface RollbackInput {
   service: string;
@@ -97,16 +97,10 @@ async function requireRelease(tx: Store, service: string, version: string): Prom
   throw new UnprocessableError('release_not_registered', `release ${service} ${version} is not registered, so there is nothing verified to roll back to`, { service, version });
 }
 
-/** Ends the service's active deployment as `aborted`; the rollback's goals supersede its in-flight work. */
+/** Ends the service's active deployment as the core's preemption plan says; the rollback's goals supersede its in-flight work. */
 async function abortActiveDeployment(tx: Store, service: string, caller: Caller, now: number): Promise<void> {
   const [active] = await tx.listOperations({ service, activeOnly: true, limit: 1 });
-  if (active === undefined || active.kind === 'rollback') return;
-  const reason = { code: 'preempted_by_rollback', message: `aborted by a one-click rollback of ${service} requested by ${caller.actor}` };
-  await tx.updateOperation(active.id, { status: 'aborted', reason, updated_at: now, completed_at: now });
-  for (const target of await tx.listTargets(active.id)) {
-    if (target.status === 'pending' || isInFlight(target.status)) {
-      await tx.updateTarget(active.id, target.instance_id, { status: 'skipped', updated_at: now });
-    }
-  }
-  await recordEvent(tx, { at: now, type: 'deploy_aborted', service, version: active.version, instance_id: null, deploy_id: active.id, actor: caller.actor, correlation_id: caller.correlationId, details: { reason } });
+  const targets = active === undefined ? [] : await tx.listTargets(active.id);
+  const plan = planPreemption({ active, targets, actor: caller.actor, correlationId: caller.correlationId, now });
+  if (active !== undefined && plan !== null) await applyOperationPlan(tx, active, plan, now);
 }
