@@ -11,11 +11,11 @@ import { DEFAULT_HEALTHY_DEADLINE_S } from '../../../core/operations/strategy.js
 import { planServiceChange, type PlannedInstance, type ServicePlan, type ServiceSettings } from '../../../core/services/plan-service-change.js';
 import type { Instance, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
-import type { Caller } from '../releases/release-service.js';
+import type { Caller } from '../shared/caller.js';
 import type { ServerContext } from '../../server-context.js';
 import { eventOf, type EventDetails } from '../../../core/events/event-catalogue.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
-import type { ServiceSpec } from './service-routes.js';
+import type { ServiceSpec } from './service-body.js';
 
 export const DEFAULT_KEEP_RELEASES = 5;
 
