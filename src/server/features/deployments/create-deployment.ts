@@ -44,6 +44,7 @@ export async function previewDeployment(ctx: ServerContext, body: DeploymentRequ
   checkNames(body);
   const now = ctx.now();
   const release = await releaseToRegister(ctx.store, body, now);
+  // The refusals of registering it (409 release_immutable), with nothing registered.
   if (release !== null) await registeredTwin(ctx.store, release);
   const service = await requireService(ctx.store, body.service);
   const { operation, targets } = await buildOperationIn(ctx, ctx.store, service, { ...operationDraft(body), id: body.deploy_id ?? 'dry-run' }, caller, now);
