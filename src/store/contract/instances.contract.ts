@@ -1,6 +1,6 @@
 /** Store contract: instances (goal and observation kept apart) and per-instance version history. */
 import { describe, expect, it } from 'vitest';
-import type { ContractContext } from '../store.contract.js';
+import type { ContractContext } from './contract-context.js';
 import { makeIsolation } from '../../testing/builders.js';
 import { sampleInstance, sampleObservation, sampleService } from '../../testing/sample-entities.js';
 

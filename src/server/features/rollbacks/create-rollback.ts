@@ -5,15 +5,15 @@
  */
 import { InputError, UnprocessableError } from '../../../core/errors.js';
 import { chooseRollbackTarget, type RollbackTargetReason } from '../../../core/rollbacks/rollback-target.js';
-import { refusalError } from '../../http/error-reply.js';
+import { refusalError } from '../../../core/errors.js';
 import { checkPackageUrl, checkServiceName, checkVersion } from '../../../core/names.js';
 import { firstFailure } from '../../../core/result.js';
 import type { Operation } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
 import { applyOperationPlan } from '../../reconciler/apply-operation-plan.js';
-import { startOperation } from '../operations/start-operation.js';
-import type { Caller } from '../releases/release-service.js';
+import { buildOperationIn, inOperationTransaction, insertOperation } from '../operations/start-operation.js';
+import type { Caller } from '../shared/caller.js';
 import { hostsWithoutRelease } from '../../../core/rollbacks/rollback-source.js';
 import { liveInstances, requireService } from '../services/service-lookup.js';
 import { packageUnreachable } from './package-reachability.js';
@@ -30,22 +30,15 @@ export async function rollBack(ctx: ServerContext, input: RollbackInput, caller:
   const check = firstFailure(checkServiceName(input.service), checkVersion(input.target_version), input.package_url ? checkPackageUrl(input.package_url) : { ok: true });
   if (!check.ok) throw new InputError(check.reason, check.message);
   await requireReachableTarget(ctx, input);
-  const { operation } = await startOperation(
-    ctx,
-    {
-      kind: 'rollback',
-      service: input.service,
-      version: input.target_version,
-      ...(input.instances !== undefined ? { instanceIds: input.instances } : {}),
-      startEvents: ['rollback'],
-      details,
-      before: async (tx) => {
-        await requireRelease(tx, input.service, input.target_version);
-        if (preempt) await abortActiveDeployment(tx, input.service, caller, ctx.now());
-      },
-    },
-    caller,
-  );
+  const operation = await inOperationTransaction(ctx, async (tx, now) => {
+    const service = await requireService(tx, input.service);
+    await requireRelease(tx, input.service, input.target_version);
+    if (preempt) await abortActiveDeployment(tx, input.service, caller, now);
+    const draft = { kind: 'rollback' as const, version: input.target_version, ...(input.instances !== undefined ? { instanceIds: input.instances } : {}) };
+    const built = await buildOperationIn(ctx, tx, service, draft, caller, now);
+    await insertOperation(tx, built, ['rollback'], caller, now, details);
+    return built.operation;
+  });
   return operation;
 }
 

@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../../core/errors.js';
-import { checkedName } from '../../http/checked-name.js';
+import { checkedName } from '../../../core/names.js';
 import type { ServerContext } from '../../server-context.js';
 import { loadOperationDetail, presentRollback, rollbackStatus } from '../operations/operation-presenter.js';
 import { IdParams, ServiceParams } from '../shared/schemas.js';

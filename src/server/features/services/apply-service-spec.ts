@@ -12,12 +12,12 @@ import { NO_GOAL, planInitialGoals } from '../../../core/services/plan-initial-g
 import { planServiceChange, type PlannedInstance, type ServicePlan, type ServiceSettings } from '../../../core/services/plan-service-change.js';
 import type { Instance, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
-import type { Caller } from '../releases/release-service.js';
+import type { Caller } from '../shared/caller.js';
 import type { ServerContext } from '../../server-context.js';
 import { eventOf, type EventDetails } from '../../../core/events/event-catalogue.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import { applyPlan } from '../../reconciler/apply-operation-plan.js';
-import type { ServiceSpec } from './service-routes.js';
+import type { ServiceSpec } from './service-body.js';
 
 export const DEFAULT_KEEP_RELEASES = 5;
 

@@ -9,7 +9,7 @@ import { ConflictError, InputError, NotFoundError } from '../../../core/errors.j
 import { parseIsoTime } from '../../../core/iso-time.js';
 import { checkHostId } from '../../../core/names.js';
 import type { ApiToken } from '../../../core/types.js';
-import type { Caller } from '../releases/release-service.js';
+import type { Caller } from '../shared/caller.js';
 import type { ServerContext } from '../../server-context.js';
 import type { FerryEvent } from '../../../core/events/event-catalogue.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
