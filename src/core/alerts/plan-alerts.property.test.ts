@@ -13,6 +13,8 @@ import { applyAlertPlan, CONFIG, serviceState, snapshotOf, T0 } from './alert-fi
 import type { Alert } from './alert-types.js';
 import { planAlerts, type AlertSnapshot } from './plan-alerts.js';
 
+type StepOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
 const STATUSES: OperationStatus[] = ['running', 'succeeded', 'failed', 'rolled_back', 'rolling_back', 'aborted'];
 const REASONS = [null, 'verify_failed', 'progress_deadline_exceeded', 'version_mismatch'];
 
@@ -26,7 +28,7 @@ const stepArb = fc.record({
   newOperation: fc.option(fc.record({ kind: fc.constantFrom('deploy' as const, 'rollback' as const), status: fc.constantFrom(...STATUSES), reason: fc.constantFrom(...REASONS), tookS: fc.integer({ min: 0, max: 1200 }) })),
 });
 
-function stateAt(step: fc.infer<typeof stepArb>, operations: Operation[], now: number): AlertSnapshot['services'][number] {
+function stateAt(step: StepOf<typeof stepArb>, operations: Operation[], now: number): AlertSnapshot['services'][number] {
   const instances: Instance[] = step.instances.map((i) => {
     const base = makeInstance(i.id, i.version, i.driftAgeS === null ? {} : { isolation: makeIsolation({ since: now - i.driftAgeS * 1000 }) });
     return i.ready ? base : { ...base, observed: { ...base.observed!, status: 'crashed' } };
