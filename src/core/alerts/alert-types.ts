@@ -91,3 +91,22 @@ export const DEFAULT_ALERT_RULE_CONFIG: Omit<AlertRuleConfig, 'heartbeatS'> = {
   runbookBaseUrl: null,
   defaultOncall: null,
 };
+
+export type AlertDeliveryTarget = 'webhook' | 'alertmanager';
+
+/**
+ * One queued delivery of some alerts to one receiver (the persistent outbox). It stays
+ * queued until the receiver accepts it or the retry window ends, across server restarts.
+ */
+export interface AlertDelivery {
+  delivery_id: string;
+  target: AlertDeliveryTarget;
+  /** The alerts as they were when queued (a resolve carries resolved_at). */
+  alerts: Alert[];
+  /** Failed attempts so far. */
+  attempts: number;
+  next_attempt_at: number;
+  queued_at: number;
+  /** Why the last attempt failed (never a secret: status code or error code). */
+  last_error: string | null;
+}

@@ -45,6 +45,8 @@ export function sampleService(overrides: Partial<Service> = {}): Service {
     drift_policy: 'quarantine',
     keep_releases: 3,
     drain_s: 2.5,
+    oncall: 'team-web',
+    runbooks: { DeploymentRolledBack: 'https://wiki.test/web/rolled-back' },
     desired_version: null,
     previous_version: null,
     created_at: 1_700_000_000_000,

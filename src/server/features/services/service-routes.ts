@@ -4,9 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { seesSecrets } from '../../../core/access/roles.js';
 import { checkedName } from '../../http/checked-name.js';
 import type { ServerContext } from '../../server-context.js';
+import { ALERT_NAMES } from '../../../core/alerts/alert-types.js';
 import { ServiceParams, StrategySchema, VerifyCheckSchema } from '../shared/schemas.js';
 import { applyServiceSpec, planServiceSpec } from './apply-service-spec.js';
 import { describeHosts, describeService, describeServices } from './service-presenter.js';
+
+/** An http(s) URL without spaces or control characters, bounded in length. */
+const RunbookUrl = Type.String({ maxLength: 2048, pattern: '^https?://[^\\s\\u0000-\\u001f\\u007f]+$' });
 
 export const ServiceBody = Type.Object(
   {
@@ -23,6 +27,10 @@ export const ServiceBody = Type.Object(
     drift_policy: Type.Optional(Type.Union([Type.Literal('rebuild'), Type.Literal('quarantine'), Type.Literal('mark_unhealthy')])),
     keep_releases: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     drain_s: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
+    /** Who is paged for this service's alerts (else FERRY_DEFAULT_ONCALL): a name, a rotation, an address. */
+    oncall: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }), Type.Null()])),
+    /** Alert name (one of the nine) → runbook URL, instead of FERRY_RUNBOOK_BASE_URL + '/' + name. */
+    runbooks: Type.Optional(Type.Object(Object.fromEntries(ALERT_NAMES.map((name) => [name, Type.Optional(RunbookUrl)])), { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
