@@ -13,7 +13,7 @@ import type { ServerContext } from '../../server-context.js';
 import { readAlertConfig, type AlertConfig } from './alert-config.js';
 import { AlertDeliveryWorker, type DeliveryFailure } from './alert-delivery-worker.js';
 import { AlertEvaluator } from './alert-evaluator.js';
-import { WebhookReceiver } from './alert-receiver-fixtures.js';
+import { WebhookReceiver, type WebhookBody } from './alert-receiver-fixtures.js';
 
 const SECRET = 'whsec-test-not-a-real-one';
 let now = T0 + 3_600_000;
@@ -39,6 +39,11 @@ async function rolledBackDeployment(): Promise<void> {
   await fake.store.upsertHost({ host: 'h1', address: '127.0.0.1', agent_version: null, last_heartbeat_at: now, kept_releases: {} });
   const op = makeOperation({ id: 'dep-2', service: 'web', version: '2.0.0', status: 'rolled_back', correlation_id: 'corr-dep-2', reason: { code: 'version_mismatch', message: 'web-1 answered 1.0.0' }, created_at: now - 5000, updated_at: now, completed_at: now });
   await fake.store.insertOperation(op, []);
+}
+
+/** The agent of h1 reports now, so AgentSilent stays quiet while the test moves the clock. */
+async function heartbeat(): Promise<void> {
+  await fake.store.upsertHost({ host: 'h1', address: '127.0.0.1', agent_version: null, last_heartbeat_at: now, kept_releases: {} });
 }
 
 /** Runs worker turns, moving the clock past each backoff, until `done` or `turns` ran out. */
@@ -81,7 +86,7 @@ describe('alert evaluation and webhook delivery', () => {
     await drive(new AlertDeliveryWorker(ctx, config.delivery), () => hook.accepted.length > 0);
     expect(hook.accepted).toHaveLength(1);
     expect(hook.accepted[0]!.signatureValid).toBe(true);
-    const p0 = hook.accepted[0]!.body.alerts.find((a) => a.name === 'DeploymentRolledBack');
+    const p0 = (hook.accepted[0]!.body as WebhookBody).alerts.find((a) => a.name === 'DeploymentRolledBack');
     expect(p0).toMatchObject({
       severity: 'P0',
       state: 'firing',
@@ -147,12 +152,53 @@ describe('alert evaluation and webhook delivery', () => {
     expect(await restarted.evaluateOnce()).toEqual([]);
     expect((await fake.store.listAlerts({ state: 'resolved' })).map((a) => a.name).sort()).toEqual(['DeploymentRolledBack', 'RollbackPerformed']);
     await drive(worker, () => hook.accepted.length > 1);
-    expect(hook.accepted[1]!.body.alerts.map((a) => [a.name, a.state, typeof a.resolved_at])).toEqual(
+    expect((hook.accepted[1]!.body as WebhookBody).alerts.map((a) => [a.name, a.state, typeof a.resolved_at])).toEqual(
       expect.arrayContaining([
         ['DeploymentRolledBack', 'resolved', 'string'],
         ['RollbackPerformed', 'resolved', 'string'],
       ]),
     );
     expect((await fake.store.listAudit({ type: 'alert_resolved' })).length).toBe(2);
+  });
+});
+
+describe('Alertmanager delivery', () => {
+  it('posts to /api/v2/alerts, re-sends firing alerts after the resend interval, and sends endsAt on resolve', async () => {
+    const am = await receiver();
+    const config = configFor({ FERRY_ALERTMANAGER_URL: am.baseUrl, FERRY_ALERTMANAGER_RESEND_S: '30', FERRY_ENVIRONMENT: 'staging' });
+    await rolledBackDeployment();
+    const evaluator = new AlertEvaluator(ctx, config);
+    const worker = new AlertDeliveryWorker(ctx, config.delivery);
+    await evaluator.evaluateOnce();
+    await drive(worker, () => am.accepted.length > 0);
+    expect(am.accepted[0]!.path).toBe('/api/v2/alerts');
+    const first = am.accepted[0]!.body as Array<{ labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt?: string }>;
+    const p0 = first.find((a) => a.labels.alertname === 'DeploymentRolledBack')!;
+    expect(p0.labels).toEqual({ alertname: 'DeploymentRolledBack', severity: 'P0', service: 'web', cause: 'DeploymentRolledBack:web:dep-2', environment: 'staging' });
+    expect(p0.annotations).toMatchObject({ runbook_url: 'https://runbooks.test/ferry/DeploymentRolledBack', oncall: 'team-web', current_version: '2.0.0', previous_version: '1.0.0', deploy_id: 'dep-2', correlation_id: 'corr-dep-2' });
+    expect(p0.endsAt).toBeUndefined();
+
+    // Within the resend interval nothing is queued again; past it, every firing alert goes again.
+    now += 10_000;
+    await heartbeat();
+    await evaluator.evaluateOnce();
+    expect(await fake.store.countAlertDeliveries()).toBe(0);
+    now += 25_000;
+    await heartbeat();
+    await evaluator.evaluateOnce();
+    await drive(worker, () => am.accepted.length > 1);
+    expect((am.accepted[1]!.body as Array<{ labels: { alertname: string } }>).map((a) => a.labels.alertname).sort()).toEqual(['DeploymentRolledBack', 'RollbackPerformed']);
+
+    await fake.store.insertOperation(makeOperation({ id: 'dep-3', service: 'web', version: '2.0.1', status: 'succeeded', created_at: now, updated_at: now, completed_at: now }), []);
+    now += 1000;
+    await heartbeat();
+    const resolvedAt = now;
+    await evaluator.evaluateOnce();
+    await drive(worker, () => am.accepted.length > 2);
+    const last = am.accepted[2]!.body as Array<{ labels: { alertname: string }; endsAt?: string }>;
+    expect(last.map((a) => [a.labels.alertname, a.endsAt]).sort()).toEqual([
+      ['DeploymentRolledBack', new Date(resolvedAt).toISOString()],
+      ['RollbackPerformed', new Date(resolvedAt).toISOString()],
+    ]);
   });
 });

@@ -6,8 +6,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 
+/** What the webhook sends. */
+export interface WebhookBody {
+  alerts: Array<Record<string, unknown>>;
+}
+
 export interface ReceivedDelivery {
-  body: { alerts: Array<Record<string, unknown>> };
+  path: string;
+  /** The JSON body: `{alerts:[…]}` from the webhook, a list from the Alertmanager sender. */
+  body: unknown;
   signatureValid: boolean | null;
 }
 
@@ -18,6 +25,11 @@ export class WebhookReceiver {
     private readonly server: Server,
     readonly url: string,
   ) {}
+
+  /** The base URL, for a sender that appends its own path (Alertmanager's `/api/v2/alerts`). */
+  get baseUrl(): string {
+    return this.url.replace(/\/hook$/, '');
+  }
 
   static async start(opts: { secret?: string; failFirst?: number } = {}): Promise<WebhookReceiver> {
     let toFail = opts.failFirst ?? 0;
@@ -39,7 +51,7 @@ export class WebhookReceiver {
           const expected = Buffer.from(`sha256=${createHmac('sha256', opts.secret).update(raw).digest('hex')}`);
           signatureValid = typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), expected);
         }
-        receiver!.accepted.push({ body: JSON.parse(raw.toString('utf8')) as ReceivedDelivery['body'], signatureValid });
+        receiver!.accepted.push({ path: req.url ?? '', body: JSON.parse(raw.toString('utf8')), signatureValid });
         res.writeHead(signatureValid === false ? 401 : 200).end();
       });
     });
