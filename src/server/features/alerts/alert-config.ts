@@ -29,7 +29,7 @@ export interface AlertDeliveryConfig {
 export interface AlertConfig {
   rules: Omit<AlertRuleConfig, 'heartbeatS'>;
   delivery: AlertDeliveryConfig;
-  /** Least time between two evaluations (FERRY_ALERT_EVAL_MS, 1000): the reconcile loop may run far more often. */
+  /** Least time between two evaluations (FERRY_ALERT_EVAL_MS, 5000): the reconcile loop may run far more often. */
   evaluateEveryMs: number;
 }
 
@@ -57,7 +57,7 @@ export function readAlertConfig(env: NodeJS.ProcessEnv = process.env): AlertConf
       pollMs: positive(env, 'FERRY_ALERT_DELIVERY_POLL_MS', 500),
       alertmanagerResendMs: positive(env, 'FERRY_ALERTMANAGER_RESEND_S', 60) * 1000,
     },
-    evaluateEveryMs: positive(env, 'FERRY_ALERT_EVAL_MS', 1000),
+    evaluateEveryMs: positive(env, 'FERRY_ALERT_EVAL_MS', 5000),
   };
 }
 

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { isEmptyAlertPlan, planAlerts, type AlertSnapshot } from '../../../core/alerts/plan-alerts.js';
 import type { Alert, AlertDeliveryTarget, AlertDraft } from '../../../core/alerts/alert-types.js';
 import { eventOf } from '../../../core/events/event-catalogue.js';
+import type { Instance } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { ServerContext } from '../../server-context.js';
@@ -100,14 +101,18 @@ function envelope(alert: Alert, at: number) {
   return { at, service: alert.service, version: alert.current_version, instance_id: null, deploy_id: alert.deploy_id ?? alert.rollback_id, actor: ALERT_ACTOR, correlation_id: alert.correlation_id };
 }
 
-/** What the rules read, in a handful of queries per service. */
+/** What the rules read: every instance in one query, then each service's recent operations. */
 export async function readAlertSnapshot(store: Store, now: number): Promise<AlertSnapshot> {
-  const [services, hosts, firing] = await Promise.all([store.listServices(), store.listHosts(), store.listAlerts({ state: 'firing', limit: 100_000 })]);
+  const [services, hosts, firing, instances] = await Promise.all([store.listServices(), store.listHosts(), store.listAlerts({ state: 'firing', limit: 100_000 }), store.listInstances({})]);
+  const instancesOf = new Map<string, Instance[]>();
+  for (const instance of instances) instancesOf.set(instance.service, [...(instancesOf.get(instance.service) ?? []), instance]);
   const states = await Promise.all(
-    services.map(async (service) => {
-      const [instances, operations] = await Promise.all([store.listInstances({ service: service.name }), store.listOperations({ service: service.name, limit: RECENT_OPERATIONS })]);
-      return { service, routing: { oncall: service.oncall, runbooks: service.runbooks }, instances, operations };
-    }),
+    services.map(async (service) => ({
+      service,
+      routing: { oncall: service.oncall, runbooks: service.runbooks },
+      instances: instancesOf.get(service.name) ?? [],
+      operations: await store.listOperations({ service: service.name, limit: RECENT_OPERATIONS }),
+    })),
   );
   return { services: states, hostHeartbeats: new Map(hosts.map((h) => [h.host, h.last_heartbeat_at])), firing, now };
 }
