@@ -162,6 +162,17 @@ describe('alert evaluation and webhook delivery', () => {
   });
 });
 
+describe('RollbackPerformed', () => {
+  it('names the actor and the reason the person gave', async () => {
+    await fake.store.putService(makeService({ name: 'web', desired_version: '1.0.0' }));
+    await fake.store.insertOperation(makeOperation({ id: 'rb-1', kind: 'rollback', service: 'web', version: '0.9.0', status: 'running', actor: 'carol', created_at: now, updated_at: now }), []);
+    await fake.store.appendAudit({ at: now, type: 'rollback', service: 'web', version: '0.9.0', instance_id: null, deploy_id: 'rb-1', actor: 'carol', correlation_id: 'c', details: { target_reason: 'to_version', reason: 'checkout errors after 1.0.0' } });
+    const [alert] = await new AlertEvaluator(ctx, configFor({})).evaluateOnce();
+    expect(alert).toMatchObject({ name: 'RollbackPerformed', severity: 'P2', rollback_id: 'rb-1', deploy_id: null });
+    expect(alert!.summary).toBe('rollback rb-1 of web to 0.9.0 started by carol; reason: checkout errors after 1.0.0');
+  });
+});
+
 describe('Alertmanager delivery', () => {
   it('posts to /api/v2/alerts, re-sends firing alerts after the resend interval, and sends endsAt on resolve', async () => {
     const am = await receiver();

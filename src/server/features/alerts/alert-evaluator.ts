@@ -90,11 +90,22 @@ export class AlertEvaluator {
 
 async function openAlert(tx: Store, draft: AlertDraft, now: number): Promise<Alert> {
   const id = `al-${randomUUID()}`;
-  const alert: Alert = { ...draft, id, state: 'firing', resolved_at: null, correlation_id: draft.correlation_id ?? id };
+  const summary = draft.name === 'RollbackPerformed' && draft.rollback_id !== null ? await withRollbackReason(tx, draft.summary, draft.rollback_id) : draft.summary;
+  const alert: Alert = { ...draft, summary, id, state: 'firing', resolved_at: null, correlation_id: draft.correlation_id ?? id };
   await tx.insertAlert(alert);
   const details = { alert_id: id, name: alert.name, severity: alert.severity, cause_key: alert.cause_key, summary: alert.summary, runbook_url: alert.runbook_url, oncall: alert.oncall };
   await recordEvent(tx, eventOf('alert_opened', envelope(alert, now), details));
   return alert;
+}
+
+/**
+ * The reason a person gave for a rollback lives in its `rollback` audit event, not in the
+ * operation; read once, when the alert opens, so the page says why.
+ */
+async function withRollbackReason(tx: Store, summary: string, rollbackId: string): Promise<string> {
+  const [started] = await tx.listAudit({ deploy_id: rollbackId, type: 'rollback', limit: 1 });
+  const reason = started?.details.reason;
+  return typeof reason === 'string' && reason !== '' ? `${summary}; reason: ${reason.slice(0, 500)}` : summary;
 }
 
 function envelope(alert: Alert, at: number) {
