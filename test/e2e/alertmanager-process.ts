@@ -17,6 +17,7 @@ export interface AlertmanagerAlertView {
   annotations: Record<string, string>;
   startsAt: string;
   endsAt: string;
+  updatedAt: string;
   status: { state: string };
 }
 

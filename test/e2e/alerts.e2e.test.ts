@@ -2,7 +2,8 @@
  * Alerts end to end: a real server, agent and hello-service instances, a real Alertmanager
  * and a webhook that nobody listens on. A deployment of a release that crashes on start is
  * rolled back by Ferry; the P0 DeploymentRolledBack reaches Alertmanager with every label
- * and annotation, the dead webhook delays nothing, and a later good deployment resolves
+ * and annotation and survives a server crash unduplicated, the dead webhook delays nothing,
+ * and a later good deployment resolves
  * the alert in Ferry and in Alertmanager.
  */
 import { readFileSync } from 'node:fs';
@@ -74,6 +75,20 @@ describe.skipIf(!installed)('alerts to a real Alertmanager after an automatic ro
       previous_version: 'v1',
     });
     expect(received.status.state).toBe('active');
+
+    // A server killed and restarted finds the same firing alert in the store: it opens no
+    // second one, and sends the one it has to Alertmanager again.
+    await fleet.server.kill9();
+    await fleet.restartServer();
+    const restartedAt = Date.now();
+    await pollUntil('the restarted server to re-send the P0', async () => {
+      const again = (await alertmanager.alerts()).find((a) => a.labels.alertname === 'DeploymentRolledBack' && a.labels.service === 'paged');
+      return again !== undefined && Date.parse(again.updatedAt) >= restartedAt ? true : undefined;
+    }, { timeoutMs: 20_000 });
+    const afterRestart = await fleet.api.get('/api/v1/alerts?service=paged&severity=P0');
+    expect(afterRestart.alerts.map((a: { id: string; state: string }) => [a.id, a.state]), JSON.stringify(afterRestart.alerts)).toEqual([[p0.id, 'firing']]);
+    const opened = await fleet.api.get('/api/v1/audit?service=paged&type=alert_opened');
+    expect(opened.events.filter((e: { details: { name: string } }) => e.details.name === 'DeploymentRolledBack')).toHaveLength(1);
 
     // The dead webhook delayed nothing: the next deployment runs and resolves the alert.
     const fixed = await svc.deployAndWait('v2');

@@ -15,7 +15,7 @@ export function serviceState(instances: Instance[], operations: Operation[] = []
 /** Every host of the instances reported at `now - 1 s`. */
 export function snapshotOf(states: ServiceAlertState[], now: number, firing: Alert[] = [], heartbeats?: Map<string, number>): AlertSnapshot {
   const hostHeartbeats = heartbeats ?? new Map(states.flatMap((s) => s.instances.map((i) => [i.host, now - 1000] as const)));
-  return { services: states, hostHeartbeats, firing, now };
+  return { services: states, hostHeartbeats, firing, now, watchingSince: T0 };
 }
 
 let counter = 0;

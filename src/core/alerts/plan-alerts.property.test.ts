@@ -11,7 +11,7 @@ import type { Instance, Operation, OperationStatus } from '../types.js';
 import { alertCauses } from './alert-causes.js';
 import { applyAlertPlan, CONFIG, serviceState, snapshotOf, T0 } from './alert-fixtures.js';
 import type { Alert } from './alert-types.js';
-import { planAlerts, type AlertSnapshot } from './plan-alerts.js';
+import { heartbeatsSinceWatching, planAlerts, type AlertSnapshot } from './plan-alerts.js';
 
 type StepOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
 
@@ -56,7 +56,7 @@ describe('planAlerts properties', () => {
           const state = stateAt(step, operations, now);
           const snapshot = snapshotOf([state], now, firing, heartbeats);
           const plan = planAlerts(snapshot, CONFIG);
-          const present = new Set(alertCauses(state, heartbeats, CONFIG, now).map((c) => c.cause_key));
+          const present = new Set(alertCauses(state, heartbeatsSinceWatching(snapshot), CONFIG, now).map((c) => c.cause_key));
           for (const r of plan.resolve) expect(present.has(r.cause_key)).toBe(false);
           firing = applyAlertPlan(firing, plan);
           const keys = firing.map((a) => a.cause_key);

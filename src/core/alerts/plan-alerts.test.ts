@@ -132,6 +132,14 @@ describe('planAlerts, fields and lifetimes', () => {
     expect(planAlerts(snapshotOf([drifted], NOW + 2000, applyAlertPlan(firing, plan)), CONFIG).open.map((a) => a.cause_key)).toEqual(['DriftPersisting:hello:i3']);
   });
 
+  it('right after a server restart, a heartbeat missed while it was down is not silence', () => {
+    const stale = new Map([['host-i1', NOW - 600_000], ['host-i2', NOW - 600_000]]);
+    const justStarted = { ...snapshotOf([serviceState(ready())], NOW, [], stale), watchingSince: NOW - 1000 };
+    expect(planAlerts(justStarted, CONFIG).open).toEqual([]);
+    const later = { ...justStarted, now: NOW + 15_000 };
+    expect(planAlerts(later, CONFIG).open.map((a) => a.cause_key).sort()).toEqual(['AgentSilent:hello:host-i1', 'AgentSilent:hello:host-i2', 'NoReadyInstanceOnDesiredVersion:hello']);
+  });
+
   it('resolves the alerts of a service that no longer exists', () => {
     const firing = applyAlertPlan([], planAlerts(snapshotOf([serviceState(ready(), [rolledBack])], NOW), CONFIG));
     expect(planAlerts(snapshotOf([], NOW + 1000, firing), CONFIG).resolve).toHaveLength(2);

@@ -16,15 +16,22 @@ export interface AlertSnapshot {
   /** Every alert firing now. */
   firing: readonly Alert[];
   now: number;
+  /**
+   * When this server began evaluating (its start as leader). Heartbeats it could not
+   * receive while it was down are not the agents' silence: a heartbeat older than this
+   * counts as if it arrived at this moment.
+   */
+  watchingSince: number;
 }
 
 export function planAlerts(snapshot: AlertSnapshot, config: AlertRuleConfig): AlertPlan {
   const firingKeys = new Set(snapshot.firing.map((a) => a.cause_key));
+  const heartbeats = heartbeatsSinceWatching(snapshot);
   const presentKeys = new Set<string>();
   const open: AlertPlan['open'] = [];
   for (const state of snapshot.services) {
     const change = recentChange(state.service, latestChange(state));
-    for (const cause of alertCauses(state, snapshot.hostHeartbeats, config, snapshot.now)) {
+    for (const cause of alertCauses(state, heartbeats, config, snapshot.now)) {
       presentKeys.add(cause.cause_key);
       if (firingKeys.has(cause.cause_key)) continue;
       open.push({
@@ -50,6 +57,11 @@ export function planAlerts(snapshot: AlertSnapshot, config: AlertRuleConfig): Al
 /** The latest operation that finished, else the latest one: what "the most recent change" means while one runs. */
 function latestChange(state: ServiceAlertState) {
   return state.operations.find((op) => !ACTIVE_OPERATION_STATUSES.includes(op.status)) ?? state.operations[0];
+}
+
+/** Each host's last heartbeat, none older than `watchingSince`. */
+export function heartbeatsSinceWatching(snapshot: Pick<AlertSnapshot, 'hostHeartbeats' | 'watchingSince'>): Map<string, number> {
+  return new Map([...snapshot.hostHeartbeats].map(([host, at]) => [host, Math.max(at, snapshot.watchingSince)]));
 }
 
 export function isEmptyAlertPlan(plan: AlertPlan): boolean {

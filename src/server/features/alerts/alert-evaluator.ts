@@ -26,11 +26,15 @@ export class AlertEvaluator {
   #lastEvaluatedAt = -Infinity;
   #lastResendAt = -Infinity;
   #firing: readonly Alert[] = [];
+  /** Heartbeats missed before this moment were missed by this server, not by the agents. */
+  readonly #watchingSince: number;
 
   constructor(
     private readonly ctx: ServerContext,
     private readonly config: AlertConfig,
-  ) {}
+  ) {
+    this.#watchingSince = ctx.now();
+  }
 
   /** The alerts firing after the last evaluation (for the `ferry_alerts_firing` gauge). */
   firing(): readonly Alert[] {
@@ -47,7 +51,7 @@ export class AlertEvaluator {
 
   /** One evaluation; returns the alerts firing afterwards. */
   async evaluateOnce(): Promise<readonly Alert[]> {
-    const snapshot = await readAlertSnapshot(this.ctx.store, this.ctx.now());
+    const snapshot = await readAlertSnapshot(this.ctx.store, this.ctx.now(), this.#watchingSince);
     const plan = planAlerts(snapshot, { ...this.config.rules, heartbeatS: this.ctx.timers.heartbeatS });
     const now = snapshot.now;
     const resend = this.config.delivery.alertmanagerUrl !== null && now - this.#lastResendAt >= this.config.delivery.alertmanagerResendMs;
@@ -113,7 +117,7 @@ function envelope(alert: Alert, at: number) {
 }
 
 /** What the rules read: every instance in one query, then each service's recent operations. */
-export async function readAlertSnapshot(store: Store, now: number): Promise<AlertSnapshot> {
+export async function readAlertSnapshot(store: Store, now: number, watchingSince: number): Promise<AlertSnapshot> {
   const [services, hosts, firing, instances] = await Promise.all([store.listServices(), store.listHosts(), store.listAlerts({ state: 'firing', limit: 100_000 }), store.listInstances({})]);
   const instancesOf = new Map<string, Instance[]>();
   for (const instance of instances) instancesOf.set(instance.service, [...(instancesOf.get(instance.service) ?? []), instance]);
@@ -125,5 +129,5 @@ export async function readAlertSnapshot(store: Store, now: number): Promise<Aler
       operations: await store.listOperations({ service: service.name, limit: RECENT_OPERATIONS }),
     })),
   );
-  return { services: states, hostHeartbeats: new Map(hosts.map((h) => [h.host, h.last_heartbeat_at])), firing, now };
+  return { services: states, hostHeartbeats: new Map(hosts.map((h) => [h.host, h.last_heartbeat_at])), firing, now, watchingSince };
 }
