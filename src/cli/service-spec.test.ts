@@ -61,3 +61,17 @@ describe('parseHostPort', () => {
     expect(parseHostPort(text).ok).toBe(false);
   });
 });
+
+describe('buildServiceSpec: alerting flags', () => {
+  it('--oncall overrides the file, --runbook merges over its runbooks', () => {
+    const built = buildServiceSpec(
+      { start: 'x', instance: ['h:1'], oncall: 'team-b', runbook: ['DeploymentFailed=https://wiki.test/failed'] },
+      { oncall: 'team-a', runbooks: { AgentSilent: 'https://wiki.test/silent' } },
+    );
+    expect(built).toMatchObject({ ok: true, body: { oncall: 'team-b', runbooks: { AgentSilent: 'https://wiki.test/silent', DeploymentFailed: 'https://wiki.test/failed' } } });
+  });
+
+  it('refuses a --runbook without a name', () => {
+    expect(buildServiceSpec({ start: 'x', instance: ['h:1'], runbook: ['https://wiki.test'] })).toEqual({ ok: false, message: '--runbook "https://wiki.test" must be AlertName=URL' });
+  });
+});

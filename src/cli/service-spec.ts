@@ -16,6 +16,9 @@ export interface ServiceSpecFlags {
   drainS?: number;
   driftPolicy?: string;
   strategy?: StrategySpec;
+  oncall?: string;
+  /** `--runbook AlertName=URL`, repeatable; merged over the file's runbooks. */
+  runbook?: string[];
   /** `--no-instances`: declare the service with none, which stops and removes every instance. */
   noInstances?: boolean;
 }
@@ -36,6 +39,7 @@ export function buildServiceSpec(flags: ServiceSpecFlags, fromFile: Record<strin
     ['drain_s', flags.drainS],
     ['drift_policy', flags.driftPolicy],
     ['strategy', flags.strategy],
+    ['oncall', flags.oncall],
   ];
   for (const [key, value] of overrides) if (value !== undefined) body[key] = value;
 
@@ -47,6 +51,16 @@ export function buildServiceSpec(flags: ServiceSpecFlags, fromFile: Record<strin
       env[pair.slice(0, at)] = pair.slice(at + 1);
     }
     body.env = env;
+  }
+
+  if (flags.runbook !== undefined && flags.runbook.length > 0) {
+    const runbooks = isRecord(body.runbooks) ? { ...body.runbooks } : {};
+    for (const pair of flags.runbook) {
+      const at = pair.indexOf('=');
+      if (at <= 0) return { ok: false, message: `--runbook "${pair}" must be AlertName=URL` };
+      runbooks[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+    body.runbooks = runbooks;
   }
 
   if (flags.noInstances === true) {

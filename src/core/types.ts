@@ -58,6 +58,10 @@ export interface Service {
   drift_policy: DriftPolicy;
   keep_releases: number;
   drain_s: number;
+  /** Who is paged for the service's alerts; null = FERRY_DEFAULT_ONCALL. */
+  oncall: string | null;
+  /** Alert name → runbook URL, overriding FERRY_RUNBOOK_BASE_URL + '/' + name. */
+  runbooks: Record<string, string>;
   /** Set only by a successful whole-service deployment or rollback. */
   desired_version: string | null;
   /** The desired version that the last such operation replaced. */

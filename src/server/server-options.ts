@@ -1,5 +1,6 @@
 import type { Timers } from '../config/timers.js';
 import type { ConnectionLimits } from './http/connection-limits.js';
+import type { AlertConfig } from './features/alerts/alert-config.js';
 
 /** How `ferry server` was asked to run (flags and env resolved by the CLI). */
 export interface ServerOptions {
@@ -18,6 +19,8 @@ export interface ServerOptions {
   tls?: { certFile: string; keyFile: string };
   /** Receiving limits; defaults in src/server/http/connection-limits.ts. */
   limits?: ConnectionLimits;
+  /** Alert rules and delivery; read from the environment when absent (features/alerts/alert-config.ts). */
+  alerts?: AlertConfig;
   /** pino level; 'silent' in tests. */
   logLevel?: string;
 }

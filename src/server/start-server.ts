@@ -17,6 +17,9 @@ import { EventSink } from './events/event-sink.js';
 import { InProcessWakeSignal } from './in-process-wake-signal.js';
 import { AlwaysLeader } from './leadership.js';
 import { LogRequestBroker } from './features/logs/log-request-broker.js';
+import { readAlertConfig } from './features/alerts/alert-config.js';
+import { AlertEvaluator } from './features/alerts/alert-evaluator.js';
+import { AlertDeliveryWorker } from './features/alerts/alert-delivery-worker.js';
 
 /** Never written to the log, whichever object carries them (a service's env, a token, a header). */
 export const SECRET_LOG_PATHS = ['env', '*.env', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'];
@@ -30,12 +33,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = createServerLog(opts.logLevel ?? process.env.FERRY_LOG_LEVEL ?? 'info');
   // Settings and files are checked before the store opens, so a refusal leaves nothing open.
   const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
+  const alertConfig = opts.alerts ?? readAlertConfig(process.env);
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
   const wake = new InProcessWakeSignal();
   const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: Date.now, log };
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
-  const reconciler = new OperationReconciler(ctx);
+  // The metrics wiring reads `alerts.firing()` for ferry_alerts_firing and hooks the worker's failures for ferry_alert_deliveries_failed_total.
+  const alerts = new AlertEvaluator(ctx, alertConfig);
+  const alertDelivery = new AlertDeliveryWorker(ctx, alertConfig.delivery);
+  const reconciler = new OperationReconciler(ctx, alerts);
   const sessionPurge = new SessionPurge(ctx);
   try {
     await app.listen({ host: opts.host, port: opts.port });
@@ -45,6 +52,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   reconciler.start();
   sessionPurge.start();
+  alertDelivery.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -55,6 +63,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     async close() {
       await reconciler.stop();
       await sessionPurge.stop();
+      await alertDelivery.stop();
       await app.close();
       await store.close();
     },

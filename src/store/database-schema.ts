@@ -5,6 +5,7 @@
  * row mappers serialise. Migrations in `migrations/` create exactly these shapes.
  */
 import type { Generated } from 'kysely';
+import type { Alert } from '../core/alerts/alert-types.js';
 import type { ApiToken, Session } from '../core/types.js';
 
 /** SQLite has no boolean type; both engines store 0 or 1. */
@@ -38,6 +39,10 @@ export interface ServiceTable {
   drain_s: number;
   desired_version: string | null;
   previous_version: string | null;
+  /** Migration 009: who is paged for the service's alerts. */
+  oncall: string | null;
+  /** Migration 009: JSON object, alert name → runbook URL. */
+  runbooks_json: string;
   created_at: number;
   updated_at: number;
 }
@@ -157,6 +162,20 @@ export type SessionTable = Session;
 /** Named API tokens (migration 007), column for column the `ApiToken` record. */
 export type ApiTokenTable = ApiToken;
 
+/** Alerts (migration 009), column for column the `Alert` record. */
+export type AlertTable = Alert;
+
+/** The alert delivery outbox (migration 009); `alerts_json` is the JSON array of alerts. */
+export interface AlertDeliveryTable {
+  delivery_id: string;
+  target: string;
+  alerts_json: string;
+  attempts: number;
+  next_attempt_at: number;
+  queued_at: number;
+  last_error: string | null;
+}
+
 /** Every table the store owns, keyed by table name. */
 export interface Database {
   releases: ReleaseTable;
@@ -169,4 +188,6 @@ export interface Database {
   audit_events: AuditEventTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
+  alerts: AlertTable;
+  alert_deliveries: AlertDeliveryTable;
 }

@@ -23,6 +23,9 @@ import type {
   Session,
   VersionInterval,
 } from '../core/types.js';
+import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
+import * as alertDeliveries from './alert-delivery-queries.js';
+import * as alerts from './alert-queries.js';
 import * as audit from './audit-queries.js';
 import type { Database } from './database-schema.js';
 import * as history from './history-queries.js';
@@ -33,7 +36,7 @@ import * as releases from './release-queries.js';
 import * as services from './service-queries.js';
 import * as sessions from './session-queries.js';
 import * as tokens from './token-queries.js';
-import type { AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from './store.js';
+import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from './store.js';
 
 export class KyselyStore implements Store {
   #closed = false;
@@ -190,5 +193,30 @@ export class KyselyStore implements Store {
   }
   revokeToken(tokenId: string, at: number): Promise<ApiToken | undefined> {
     return this.#inTransaction((trx) => tokens.revokeToken(trx, tokenId, at));
+  }
+
+  insertAlert(alert: Alert): Promise<void> {
+    return alerts.insertAlert(this.db, alert);
+  }
+  resolveAlert(id: string, at: number): Promise<Alert | undefined> {
+    return this.#inTransaction((trx) => alerts.resolveAlert(trx, id, at));
+  }
+  listAlerts(filter: AlertFilter): Promise<Alert[]> {
+    return alerts.listAlerts(this.db, filter);
+  }
+  enqueueAlertDelivery(delivery: AlertDelivery, maxQueued: number): Promise<number> {
+    return this.#inTransaction((trx) => alertDeliveries.enqueueAlertDelivery(trx, delivery, maxQueued));
+  }
+  listDueAlertDeliveries(now: number, limit: number): Promise<AlertDelivery[]> {
+    return alertDeliveries.listDueAlertDeliveries(this.db, now, limit);
+  }
+  countAlertDeliveries(): Promise<number> {
+    return alertDeliveries.countAlertDeliveries(this.db);
+  }
+  updateAlertDelivery(deliveryId: string, patch: AlertDeliveryPatch): Promise<void> {
+    return alertDeliveries.updateAlertDelivery(this.db, deliveryId, patch);
+  }
+  deleteAlertDelivery(deliveryId: string): Promise<void> {
+    return alertDeliveries.deleteAlertDelivery(this.db, deliveryId);
   }
 }

@@ -24,6 +24,8 @@ export async function putService(db: Kysely<Database>, service: Service): Promis
         drift_policy: eb.ref('excluded.drift_policy'),
         keep_releases: eb.ref('excluded.keep_releases'),
         drain_s: eb.ref('excluded.drain_s'),
+        oncall: eb.ref('excluded.oncall'),
+        runbooks_json: eb.ref('excluded.runbooks_json'),
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )

@@ -18,6 +18,8 @@ export function serviceToRow(service: Service): Insertable<ServiceTable> {
     drain_s: service.drain_s,
     desired_version: service.desired_version,
     previous_version: service.previous_version,
+    oncall: service.oncall,
+    runbooks_json: JSON.stringify(service.runbooks),
     created_at: service.created_at,
     updated_at: service.updated_at,
   };
@@ -37,6 +39,8 @@ export function serviceFromRow(row: Selectable<ServiceTable>): Service {
     drain_s: row.drain_s,
     desired_version: row.desired_version,
     previous_version: row.previous_version,
+    oncall: row.oncall,
+    runbooks: JSON.parse(row.runbooks_json) as Service['runbooks'],
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

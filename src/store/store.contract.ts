@@ -4,6 +4,7 @@
  * store should run it too. Each test gets a fresh, empty, migrated database.
  */
 import { afterEach, beforeEach, describe } from 'vitest';
+import { alertsContract } from './contract/alerts.contract.js';
 import { auditContract } from './contract/audit.contract.js';
 import { catalogContract } from './contract/catalog.contract.js';
 import { instancesContract } from './contract/instances.contract.js';
@@ -42,5 +43,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     transactionsContract(context);
     sessionsContract(context);
     tokensContract(context);
+    alertsContract(context);
   });
 }

@@ -4,6 +4,7 @@
  * (store.contract.ts) runs against both. Writes that belong together go through
  * `transaction`, whose callback receives a Store bound to that transaction.
  */
+import type { Alert, AlertDelivery, AlertSeverity, AlertState } from '../core/alerts/alert-types.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -39,6 +40,15 @@ export interface OperationFilter {
   activeOnly?: boolean;
   limit?: number;
 }
+
+export interface AlertFilter {
+  state?: AlertState;
+  service?: string;
+  severity?: AlertSeverity;
+  limit?: number;
+}
+
+export type AlertDeliveryPatch = Pick<AlertDelivery, 'attempts' | 'next_attempt_at' | 'last_error'>;
 
 export type OperationPatch = Partial<Pick<Operation, 'status' | 'reason' | 'rollout' | 'updated_at' | 'completed_at'>>;
 export type TargetPatch = Partial<
@@ -126,4 +136,19 @@ export interface Store {
   listTokens(): Promise<ApiToken[]>;
   /** Sets revoked_at once (a second call keeps the first time); undefined when unknown. */
   revokeToken(tokenId: string, at: number): Promise<ApiToken | undefined>;
+
+  // Alerts (CONTRACT §3) and their delivery outbox.
+  /** Throws when a firing alert with the same cause_key exists. */
+  insertAlert(alert: Alert): Promise<void>;
+  /** Resolves a firing alert once (a second call keeps the first resolved_at); undefined when unknown. */
+  resolveAlert(id: string, at: number): Promise<Alert | undefined>;
+  /** Newest first. */
+  listAlerts(filter: AlertFilter): Promise<Alert[]>;
+  /** Queues a delivery; when `maxQueued` are queued, the oldest are dropped first. Returns how many were dropped. */
+  enqueueAlertDelivery(delivery: AlertDelivery, maxQueued: number): Promise<number>;
+  /** Deliveries with next_attempt_at <= now, longest waiting first. */
+  listDueAlertDeliveries(now: number, limit: number): Promise<AlertDelivery[]>;
+  countAlertDeliveries(): Promise<number>;
+  updateAlertDelivery(deliveryId: string, patch: AlertDeliveryPatch): Promise<void>;
+  deleteAlertDelivery(deliveryId: string): Promise<void>;
 }

@@ -21,6 +21,8 @@ export function makeService(overrides: Partial<Service> = {}): Service {
     drift_policy: 'rebuild',
     keep_releases: 5,
     drain_s: 5,
+    oncall: null,
+    runbooks: {},
     desired_version: null,
     previous_version: null,
     created_at: T0,

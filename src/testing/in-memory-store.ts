@@ -14,7 +14,9 @@
 import type * as domain from '../core/types.js';
 import { isActive } from '../core/operations/status-sets.js';
 import { auditMatching, byText, copyOrUndefined, countOpenSessions, deleteExpiredSessions, instancesOf, lastTenantVersionOf, stampOnce } from './in-memory-queries.js';
-import type { AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
+import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
+import { DEFAULT_ALERT_LIMIT } from '../store/alert-queries.js';
+import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
 import * as rows from './in-memory-tables.js';
 import { copyTables, detached, emptyTables, type MemoryTables } from './in-memory-tables.js';
 
@@ -253,5 +255,52 @@ export class InMemoryStore implements Store {
   }
   revokeToken(tokenId: string, at: number): Promise<domain.ApiToken | undefined> {
     return this.#run((t) => stampOnce(t.tokens, tokenId, 'revoked_at', at));
+  }
+
+  insertAlert(alert: Alert): Promise<void> {
+    return this.#run((t) => rows.insertAlertRow(t, alert));
+  }
+  resolveAlert(id: string, at: number): Promise<Alert | undefined> {
+    return this.#run((t) => {
+      const alert = t.alerts.get(id);
+      if (alert?.state === 'firing') t.alerts.set(id, { ...alert, state: 'resolved', resolved_at: at });
+      return copyOrUndefined(t.alerts.get(id));
+    });
+  }
+  listAlerts(filter: AlertFilter): Promise<Alert[]> {
+    return this.#run((t) =>
+      detached(
+        [...t.alerts.values()]
+          .filter((a) => (filter.state === undefined || a.state === filter.state) && (filter.service === undefined || a.service === filter.service))
+          .filter((a) => filter.severity === undefined || a.severity === filter.severity)
+          .sort((a, b) => b.started_at - a.started_at || byText(b.id, a.id))
+          .slice(0, filter.limit ?? DEFAULT_ALERT_LIMIT),
+      ),
+    );
+  }
+  enqueueAlertDelivery(delivery: AlertDelivery, maxQueued: number): Promise<number> {
+    return this.#run((t) => rows.enqueueDeliveryRow(t, delivery, maxQueued));
+  }
+  listDueAlertDeliveries(now: number, limit: number): Promise<AlertDelivery[]> {
+    return this.#run((t) =>
+      detached(
+        [...t.alertDeliveries.values()]
+          .filter((d) => d.next_attempt_at <= now)
+          .sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.queued_at - b.queued_at)
+          .slice(0, limit),
+      ),
+    );
+  }
+  countAlertDeliveries(): Promise<number> {
+    return this.#run((t) => t.alertDeliveries.size);
+  }
+  updateAlertDelivery(deliveryId: string, patch: AlertDeliveryPatch): Promise<void> {
+    return this.#run((t) => {
+      const delivery = t.alertDeliveries.get(deliveryId);
+      if (delivery !== undefined) t.alertDeliveries.set(deliveryId, { ...delivery, ...detached(patch) });
+    });
+  }
+  deleteAlertDelivery(deliveryId: string): Promise<void> {
+    return this.#run((t) => void t.alertDeliveries.delete(deliveryId));
   }
 }

@@ -8,6 +8,7 @@
  * Rows are replaced, never changed in place, so copying a table is copying its Map.
  */
 import { isActive } from '../core/operations/status-sets.js';
+import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { ApiToken, AuditEvent, Host, Instance, Operation, OperationTarget, Release, Service, Session, VersionInterval } from '../core/types.js';
 import type { OperationPatch, TargetPatch } from '../store/store.js';
 
@@ -25,6 +26,8 @@ export interface MemoryTables {
   nextAuditId: number;
   sessions: Map<string, Session>;
   tokens: Map<string, ApiToken>;
+  alerts: Map<string, Alert>;
+  alertDeliveries: Map<string, AlertDelivery>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -40,6 +43,8 @@ export function emptyTables(): MemoryTables {
     nextAuditId: 1,
     sessions: new Map(),
     tokens: new Map(),
+    alerts: new Map(),
+    alertDeliveries: new Map(),
   };
 }
 
@@ -57,6 +62,8 @@ export function copyTables(t: MemoryTables): MemoryTables {
     nextAuditId: t.nextAuditId,
     sessions: new Map(t.sessions),
     tokens: new Map(t.tokens),
+    alerts: new Map(t.alerts),
+    alertDeliveries: new Map(t.alertDeliveries),
   };
 }
 
@@ -177,4 +184,23 @@ export function insertTokenRow(t: MemoryTables, token: ApiToken): void {
     }
   }
   t.tokens.set(token.token_id, detached(token));
+}
+
+/** Like migration 009's keys: one row per alert id, and at most one firing alert per cause. */
+export function insertAlertRow(t: MemoryTables, alert: Alert): void {
+  if (t.alerts.has(alert.id)) throw new ConstraintError('alerts_pkey', alert.id);
+  for (const other of t.alerts.values()) {
+    if (alert.state === 'firing' && other.state === 'firing' && other.cause_key === alert.cause_key) throw new ConstraintError('alerts_one_firing_per_cause', alert.cause_key);
+  }
+  t.alerts.set(alert.id, detached(alert));
+}
+
+/** Queues a delivery, dropping the oldest first when `maxQueued` are queued; returns how many were dropped. */
+export function enqueueDeliveryRow(t: MemoryTables, delivery: AlertDelivery, maxQueued: number): number {
+  if (t.alertDeliveries.has(delivery.delivery_id)) throw new ConstraintError('alert_deliveries_pkey', delivery.delivery_id);
+  const excess = t.alertDeliveries.size - maxQueued + 1;
+  const oldest = [...t.alertDeliveries.values()].sort((a, b) => a.queued_at - b.queued_at || (a.delivery_id < b.delivery_id ? -1 : 1));
+  for (const dropped of oldest.slice(0, Math.max(0, excess))) t.alertDeliveries.delete(dropped.delivery_id);
+  t.alertDeliveries.set(delivery.delivery_id, detached(delivery));
+  return Math.max(0, excess);
 }

@@ -37,6 +37,8 @@ export function sampleService(overrides: Partial<Service> = {}): Service {
     drift_policy: 'quarantine',
     keep_releases: 3,
     drain_s: 2.5,
+    oncall: 'team-web',
+    runbooks: { DeploymentRolledBack: 'https://wiki.test/web/rolled-back' },
     created_at: SAMPLE_AT,
     updated_at: SAMPLE_AT,
     ...overrides,

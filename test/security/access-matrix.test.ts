@@ -49,6 +49,7 @@ const EXPECTED: Record<string, Need> = {
   'GET /api/v1/rollbacks': 'read',
   'POST /api/v1/vm/rebootstrap': 'deploy',
   'GET /api/v1/audit': 'read',
+  'GET /api/v1/alerts': 'read',
   'POST /api/v1/sessions': 'sessions',
   'GET /api/v1/sessions/:session_id': 'read',
   'DELETE /api/v1/sessions/:session_id': 'sessions',

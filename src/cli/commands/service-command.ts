@@ -60,6 +60,8 @@ export function registerServiceCommands(program: Command): void {
       .option('--drain-s <seconds>', 'drain time before an instance is stopped', integerAtLeast(0))
       .addOption(new Option('--drift-policy <policy>', 'what to do with a drifted instance').choices(['rebuild', 'quarantine', 'mark_unhealthy']))
       .option('--strategy <strategy>', "the service's default rollout strategy (JSON or all_at_once, rolling:N, canary:N)")
+      .option('--oncall <who>', "who is paged for this service's alerts (default: the server's FERRY_DEFAULT_ONCALL)")
+      .option('--runbook <alert=url>', 'runbook URL for one alert, e.g. DeploymentRolledBack=https://…, repeatable', collect)
       .option('--dry-run', 'show what the PUT would change (instances added and removed, settings changed) and change nothing')
       .option('--yes', 'apply without asking, removals included (needed in scripts when the PUT removes instances)'),
   )

@@ -55,11 +55,19 @@ type ServiceChangeDetails = { instances: number; added: string[]; removed: strin
 type TokenDetails = { token_id: string; name: string; role: string; host_id: string | null };
 type IsolatedDetails = { policy: DriftPolicy; status: InstanceIsolation['status']; reason: Reason };
 
+/** Details of the alert evaluator's events (core/alerts): an alert opened for a cause, and resolved once it cleared. */
+export type AlertEventDetails = {
+  alert_opened: AlertEventFields & { summary: string; runbook_url: string | null; oncall: string | null };
+  alert_resolved: AlertEventFields;
+};
+
+type AlertEventFields = { alert_id: string; name: string; severity: string; cause_key: string };
+
 /** Merges the per-source detail maps; a type in two maps gets the union of its shapes. */
 type Merge<A, B> = { [K in keyof A | keyof B]: (K extends keyof A ? A[K] : never) | (K extends keyof B ? B[K] : never) };
 
 /** `details` of each event type. */
-export type EventDetails = Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>;
+export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, AlertEventDetails>;
 
 export type EventType = keyof EventDetails;
 
@@ -116,6 +124,8 @@ const CATALOGUED: Record<EventType, true> = {
   deploy_failed: true,
   rollback_completed: true,
   rollback_failed: true,
+  alert_opened: true,
+  alert_resolved: true,
 };
 
 /** Every event type in the catalogue. */

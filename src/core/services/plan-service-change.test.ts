@@ -3,8 +3,8 @@ import { makeInstance, makeService } from '../../testing/builders.js';
 import { planServiceChange, type ServicePlanInput, type ServiceSettings } from './plan-service-change.js';
 
 const settings = (overrides: Partial<ServiceSettings> = {}): ServiceSettings => {
-  const { start, health_path, version_path, env, verify, strategy, drift_policy, keep_releases, drain_s } = makeService(overrides);
-  return { start, health_path, version_path, env, verify, strategy, drift_policy, keep_releases, drain_s };
+  const { start, health_path, version_path, env, verify, strategy, drift_policy, keep_releases, drain_s, oncall, runbooks } = makeService(overrides);
+  return { start, health_path, version_path, env, verify, strategy, drift_policy, keep_releases, drain_s, oncall, runbooks };
 };
 const on = (host: string, port: number) => ({ instance_id: `web-${host}-${port}`, host, port });
 const running = (host: string, port: number, version: string) => makeInstance(`web-${host}-${port}`, version, { host, port, service: 'web' });

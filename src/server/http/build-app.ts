@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { isPermission, type Permission } from '../../core/access/roles.js';
 import type { ServerContext } from '../server-context.js';
+import { registerAlertRoutes } from '../features/alerts/alert-routes.js';
 import { registerAgentRoutes } from '../features/agents/agent-routes.js';
 import { registerAuditRoutes } from '../features/audit/audit-routes.js';
 import { registerDeploymentRoutes } from '../features/deployments/deployment-routes.js';
@@ -97,6 +98,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   registerRollbackRoutes(app, ctx);
   registerRebootstrapRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerAlertRoutes(app, ctx);
   registerSessionRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
   registerLogRoutes(app, ctx);

@@ -70,6 +70,24 @@ const Session = open('a session', { session_id: Str, service: Str, instance_id: 
 const Started = (what: string, properties: Record<string, TSchema>) => open(`${what} accepted; follow it by its id`, properties);
 const RollbackStarted = Started('the rollback', { rollback_id: Str, target_version: NullableStr, status: Str });
 
+const Alert = open('an alert (CONTRACT §3)', {
+  id: Str,
+  name: Str,
+  severity: Str,
+  state: Str,
+  service: Str,
+  summary: Str,
+  current_version: NullableStr,
+  previous_version: NullableStr,
+  deploy_id: NullableStr,
+  rollback_id: NullableStr,
+  correlation_id: Str,
+  runbook_url: NullableStr,
+  oncall: NullableStr,
+  started_at: Str,
+  resolved_at: NullableStr,
+});
+
 const OK = (schema: TSchema) => ({ 200: schema });
 const ServicePlan = open('what a PUT of the service changes (instances added and removed, settings changed; env keys by name only)', {
   service: Str,
@@ -144,6 +162,7 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
     success: { 202: Started('the restart or rollout', { operation_id: Str, mode: Str, service: Str, target_version: NullableStr, deploy_id: Str }) },
     errors: [404, 409, 422, 503],
   },
+  'GET /api/v1/alerts': { success: OK(open('alerts, newest first', { alerts: Type.Array(Alert) })), errors: [] },
   'GET /api/v1/audit': { success: OK(open('audit events, oldest first', { events: Type.Array(AnyObject) })), errors: [] },
 
   'POST /api/v1/sessions': { success: { 201: Session }, errors: [404, 503] },

@@ -10,6 +10,7 @@
 import type { ServerContext } from '../server-context.js';
 import { DriftReconciler } from './drift-reconciler.js';
 import { reconcileOperation } from './reconcile-operation.js';
+import type { AlertEvaluator } from '../features/alerts/alert-evaluator.js';
 
 export class OperationReconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -19,7 +20,11 @@ export class OperationReconciler {
   private unsubscribe: Array<() => void> = [];
   private readonly drift: DriftReconciler;
 
-  constructor(private readonly ctx: ServerContext) {
+  /** `alerts` evaluates the alert rules after each pass (at most every FERRY_ALERT_EVAL_MS); none in tests that do not need it. */
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly alerts?: AlertEvaluator,
+  ) {
     this.drift = new DriftReconciler(ctx);
   }
 
@@ -81,6 +86,8 @@ export class OperationReconciler {
     // query, and drift's transactions would hold it while agents wait for their next goals.
     await new Promise((resolve) => setImmediate(resolve));
     if (await this.drift.reconcileOnce()) this.again = true; // a rebuild was started: give its targets goals now
+    // Alerts see the state this pass left; a failed evaluation must not stop the operations.
+    await this.alerts?.evaluateIfDue().catch((err: unknown) => this.ctx.log.error({ err }, 'alert evaluation failed; retrying on the next pass'));
   }
 
   private async reconcileOperation(id: string): Promise<void> {

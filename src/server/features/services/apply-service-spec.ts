@@ -108,6 +108,8 @@ function settingsFromSpec(spec: ServiceSpec): ServiceSettings {
     drift_policy: spec.drift_policy ?? 'rebuild',
     keep_releases: spec.keep_releases ?? DEFAULT_KEEP_RELEASES,
     drain_s: spec.drain_s ?? 0,
+    oncall: spec.oncall ?? null,
+    runbooks: Object.fromEntries(Object.entries(spec.runbooks ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined)),
   };
 }
 

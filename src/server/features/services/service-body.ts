@@ -5,7 +5,11 @@
  * neither imports the other.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { ALERT_NAMES } from '../../../core/alerts/alert-types.js';
 import { StrategySchema, VerifyCheckSchema } from '../shared/schemas.js';
+
+/** An http(s) URL without spaces or control characters, bounded in length. */
+const RunbookUrl = Type.String({ maxLength: 2048, pattern: '^https?://[^\\s\\u0000-\\u001f\\u007f]+$' });
 
 export const ServiceBody = Type.Object(
   {
@@ -22,6 +26,10 @@ export const ServiceBody = Type.Object(
     drift_policy: Type.Optional(Type.Union([Type.Literal('rebuild'), Type.Literal('quarantine'), Type.Literal('mark_unhealthy')])),
     keep_releases: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     drain_s: Type.Optional(Type.Number({ minimum: 0, maximum: 86_400 })),
+    /** Who is paged for this service's alerts (else FERRY_DEFAULT_ONCALL): a name, a rotation, an address. */
+    oncall: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }), Type.Null()])),
+    /** Alert name (one of the nine) → runbook URL, instead of FERRY_RUNBOOK_BASE_URL + '/' + name. */
+    runbooks: Type.Optional(Type.Object(Object.fromEntries(ALERT_NAMES.map((name) => [name, Type.Optional(RunbookUrl)])), { additionalProperties: false })),
   },
   { additionalProperties: false },
 );

@@ -27,6 +27,8 @@ function presentSpec(service: Service, secrets: boolean) {
     drift_policy: service.drift_policy,
     keep_releases: service.keep_releases,
     drain_s: service.drain_s,
+    oncall: service.oncall,
+    runbooks: service.runbooks,
     desired_version: service.desired_version,
     previous_version: service.previous_version,
     created_at: iso(service.created_at),
