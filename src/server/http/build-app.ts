@@ -10,6 +10,8 @@ import { isPermission, type Permission } from '../../core/access/roles.js';
 import type { ServerContext } from '../server-context.js';
 import { registerAgentRoutes } from '../features/agents/agent-routes.js';
 import { registerAuditRoutes } from '../features/audit/audit-routes.js';
+import { registerAuditStreamRoutes } from '../features/audit/audit-stream-routes.js';
+import type { AuditStreamLimits } from '../features/audit/audit-stream-hub.js';
 import { registerDeploymentRoutes } from '../features/deployments/deployment-routes.js';
 import { registerInstanceRoutes } from '../features/instances/instance-routes.js';
 import { registerLogRoutes } from '../features/logs/log-routes.js';
@@ -40,6 +42,8 @@ export interface AppOptions {
   /** PEM key and certificate: the server speaks HTTPS only. */
   tls?: { key: Buffer | string; cert: Buffer | string };
   limits?: ConnectionLimits;
+  /** Overrides of the audit stream's bounds (tests); the heartbeat is FERRY_AUDIT_HEARTBEAT_S. */
+  auditStream?: Partial<AuditStreamLimits>;
 }
 
 declare module 'fastify' {
@@ -97,6 +101,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   registerRollbackRoutes(app, ctx);
   registerRebootstrapRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerAuditStreamRoutes(app, ctx, opts.auditStream);
   registerSessionRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
   registerLogRoutes(app, ctx);
