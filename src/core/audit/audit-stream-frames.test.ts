@@ -13,7 +13,7 @@ describe('audit stream frames', () => {
 });
 
 describe('matchesStreamFilter', () => {
-  const event = { service: 'web', type: 'deploy_started', deploy_id: 'dep-1' };
+  const event = { at: 1000, service: 'web', type: 'deploy_started', deploy_id: 'dep-1' };
   it.each([
     [{}, true],
     [{ service: 'web' }, true],
@@ -21,12 +21,14 @@ describe('matchesStreamFilter', () => {
     [{ type: 'deploy_started', deploy_id: 'dep-1' }, true],
     [{ type: 'deploy_completed' }, false],
     [{ service: 'web', deploy_id: 'dep-2' }, false],
+    [{ since: 1000 }, true],
+    [{ since: 1001 }, false],
   ])('filter %j → %s', (filter, expected) => {
     expect(matchesStreamFilter(filter, event)).toBe(expected);
   });
 
   it('never matches a service filter against an event without a service', () => {
-    expect(matchesStreamFilter({ service: 'web' }, { service: null, type: 'release_registered', deploy_id: null })).toBe(false);
+    expect(matchesStreamFilter({ service: 'web' }, { at: 0, service: null, type: 'release_registered', deploy_id: null })).toBe(false);
   });
 });
 

@@ -26,10 +26,13 @@ export interface AuditStreamFilter {
   service?: string;
   type?: string;
   deploy_id?: string;
+  /** Epoch ms: only events at or after. A stream with `since` first replays the stored ones. */
+  since?: number;
 }
 
 /** Whether a committed event belongs on a stream with `filter`: every given field equals the event's. */
-export function matchesStreamFilter(filter: AuditStreamFilter, event: { service: string | null; type: string; deploy_id: string | null }): boolean {
+export function matchesStreamFilter(filter: AuditStreamFilter, event: { at: number; service: string | null; type: string; deploy_id: string | null }): boolean {
+  if (filter.since !== undefined && event.at < filter.since) return false;
   if (filter.service !== undefined && event.service !== filter.service) return false;
   if (filter.type !== undefined && event.type !== filter.type) return false;
   if (filter.deploy_id !== undefined && event.deploy_id !== filter.deploy_id) return false;

@@ -56,7 +56,7 @@ export type StreamEnd = 'client_closed' | 'client_too_slow' | 'server_closing' |
 
 export interface OpenStream {
   filter: AuditStreamFilter;
-  /** Resume after this id (Last-Event-ID); undefined: only events committed from now on. */
+  /** Resume after this id (Last-Event-ID); undefined: only events committed from now on (or, with `since`, every stored one from then). */
   afterId: number | undefined;
   /** Told once, when the stream ended. */
   onEnd?: (why: StreamEnd) => void;
@@ -120,7 +120,7 @@ export class AuditStreamConnection {
   async start(store: Store, sink: EventSink): Promise<void> {
     this.#unsubscribe = sink.subscribe((event) => this.#heard(event));
     this.#write(retryFrame(this.limits.retryMs));
-    if (this.opts.afterId !== undefined) await this.#catchUp(store, this.opts.afterId);
+    if (this.opts.afterId !== undefined || this.opts.filter.since !== undefined) await this.#catchUp(store, this.opts.afterId);
     if (this.#ended) return;
     const caughtUp = this.#caughtUp;
     for (const event of this.#pending) if (caughtUp === null || !caughtUp.has(event.id)) this.#send(event);
@@ -148,11 +148,12 @@ export class AuditStreamConnection {
     this.opts.onEnd?.(why);
   }
 
-  async #catchUp(store: Store, afterId: number): Promise<void> {
+  /** Replays stored events after `afterId` (all matching ones when undefined, for a stream with `since`). */
+  async #catchUp(store: Store, afterId: number | undefined): Promise<void> {
     this.#caughtUp = new Set();
     let cursor = afterId;
     for (;;) {
-      const page = await store.listAudit({ ...this.opts.filter, after_id: cursor, limit: this.limits.catchUpPage });
+      const page = await store.listAudit({ ...this.opts.filter, ...(cursor !== undefined ? { after_id: cursor } : {}), limit: this.limits.catchUpPage });
       for (const event of page) {
         if (this.#ended) return;
         this.#caughtUp.add(event.id);

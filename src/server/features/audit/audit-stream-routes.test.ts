@@ -146,6 +146,18 @@ describe('GET /api/v1/audit/stream', () => {
     expect((await eventCount(stream, 2)).map((e) => Number(e.id))).toEqual(ids.slice(1));
   });
 
+  it('with since, first replays the stored events from that time, then goes live', async () => {
+    await serve();
+    const old = await commit({ ...added('web', 1), at: Date.UTC(2025, 11, 31) });
+    const recent = await commit(added('web', 2), added('web', 3));
+    const stream = await open('?since=2026-01-01T00:00:00Z');
+    expect((await eventCount(stream, 2)).map((e) => Number(e.id))).toEqual(recent);
+    const live = await commit(added('web', 4));
+    expect((await eventCount(stream, 3)).map((e) => Number(e.id))).toEqual([...recent, ...live]);
+    expect(old).toHaveLength(1);
+    expect((await open('?since=yesterday')).status).toBe(400);
+  });
+
   it('sends heartbeat comments while nothing happens', async () => {
     fake.ctx.timers.auditHeartbeatS = 0.05;
     await serve();

@@ -2,14 +2,16 @@
  * `GET /api/v1/audit/stream`: the audit log as server-sent events, for `ferry audit
  * --follow` and dashboards. Each event is one `id:` line (the audit id) and one `data:`
  * line (the event as `GET /api/v1/audit` shows it); `Last-Event-ID` (header or
- * `last_event_id`) resumes from the store. The streaming itself is AuditStreamHub's.
+ * `last_event_id`) resumes from the store, and `since` first replays the stored events from
+ * that time. The streaming itself is AuditStreamHub's.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { resumePoint, type AuditStreamFilter } from '../../../core/audit/audit-stream-frames.js';
-import { UnavailableError } from '../../../core/errors.js';
+import { InputError, UnavailableError } from '../../../core/errors.js';
 import { checkedName } from '../../http/checked-name.js';
 import { refusalError } from '../../http/error-reply.js';
+import { parseIso } from '../../http/time-format.js';
 import type { ServerContext } from '../../server-context.js';
 import { AuditStreamHub, DEFAULT_AUDIT_STREAM_LIMITS, type AuditStreamLimits } from './audit-stream-hub.js';
 
@@ -17,6 +19,7 @@ const StreamQuery = Type.Object({
   service: Type.Optional(Type.String()),
   type: Type.Optional(Type.String({ pattern: '^[a-z_]{1,64}$' })),
   deploy_id: Type.Optional(Type.String({ maxLength: 200 })),
+  since: Type.Optional(Type.String()),
   last_event_id: Type.Optional(Type.String({ maxLength: 32 })),
 });
 
@@ -36,10 +39,13 @@ export function registerAuditStreamRoutes(app: FastifyInstance, ctx: ServerConte
 
   app.get('/api/v1/audit/stream', { config: { access: 'read' }, schema: { querystring: StreamQuery, tags: ['audit'] } }, async (request, reply) => {
     const query = request.query as Static<typeof StreamQuery>;
+    const since = parseIso(query.since);
+    if (since === null) throw new InputError('invalid_time', 'since must be an ISO-8601 time, e.g. 2026-01-31T12:00:00Z');
     const filter: AuditStreamFilter = {
       ...(query.service !== undefined ? { service: checkedName(query.service, 'service') } : {}),
       ...(query.type !== undefined ? { type: query.type } : {}),
       ...(query.deploy_id !== undefined ? { deploy_id: query.deploy_id } : {}),
+      ...(since !== undefined ? { since } : {}),
     };
     const header = request.headers['last-event-id'];
     const resume = resumePoint(typeof header === 'string' ? header : undefined, query.last_event_id);
