@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkLogLevel, LOG_LEVELS } from './log-level.js';
 
 describe('checkLogLevel', () => {
-  it.each([...LOG_LEVELS.map((l) => [l, l]), [' WARN ', 'warn'], ['Debug', 'debug']])('%j → %s', (raw, level) => {
+  it.each<[string, string]>([...LOG_LEVELS.map((l): [string, string] => [l, l]), [' WARN ', 'warn'], ['Debug', 'debug']])('%j → %s', (raw, level) => {
     expect(checkLogLevel(raw)).toBe(level);
   });
 
