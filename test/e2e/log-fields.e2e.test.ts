@@ -55,6 +55,8 @@ beforeAll(async () => {
   await fleet.api.put(`/api/v1/services/${SERVICE}`, { start: 'node server.js', instances: [{ host: 'local', port }] });
   deployId = await deploy('v1', CORRELATION);
   expect((await fleet.api.waitForDeployment(deployId, 90_000)).status).toBe('succeeded');
+  const session = await fleet.api.post('/api/v1/sessions', { service: SERVICE, tenant_id: 'tenant-7' });
+  await fleet.api.request('DELETE', `/api/v1/sessions/${session.session_id}`);
   failedDeployId = await deploy('v2', `${CORRELATION}-fail`);
   expect(['failed', 'rolled_back']).toContain((await fleet.api.waitForDeployment(failedDeployId, 90_000)).status);
   expect((await fetch(`${fleet.server.url}/api/v1/services`, { headers: { authorization: `Bearer ${WRONG_TOKEN}` } })).status).toBe(401);
@@ -77,6 +79,7 @@ describe('server and agent logs', () => {
       expect(line.request_id, JSON.stringify(line)).toBeDefined();
       expect(line.correlation_id, JSON.stringify(line)).toBeDefined();
     }
+    expect(lines.find((l) => l.msg === 'request answered' && l.route === '/api/v1/sessions')).toMatchObject({ tenant_id: 'tenant-7', status_code: 201 });
     const refused = lines.find((l) => l.error_code === 'invalid_token');
     expect(refused).toMatchObject({ status_code: 401, route: '/api/v1/services' });
     expect(refused?.request_id).toBeDefined();
