@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FerryEvent } from '../../../core/events/event-catalogue.js';
 import { EventStreamParser } from '../../../cli/event-stream-parser.js';
+import { pollUntil } from '../../../local-fleet/poll-until.js';
 import type { Store } from '../../../store/store.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import { openFakeServerContext, type FakeServerContext } from '../../fake-server-context.js';
@@ -108,6 +109,17 @@ describe('bounds', () => {
     await commit();
     expect(ended).toEqual(['client_too_slow']);
     await opening; // the stuck catch-up gives up once the stream is closed
+    expect(hub.openStreams).toBe(0);
+  });
+
+  it('ends a stream once its lifetime is reached', async () => {
+    const hub = hubOn(fake.store, { maxLifetimeMs: 20 });
+    const ended: StreamEnd[] = [];
+    const client = readingClient();
+    await hub.open(client.out, { filter: {}, afterId: undefined, onEnd: (why) => ended.push(why) });
+    await pollUntil('the lifetime to end the stream', async () => (ended.length > 0 ? true : undefined), { timeoutMs: 5_000 });
+    expect(ended).toEqual(['lifetime_reached']);
+    expect(client.out.writableEnded).toBe(true);
     expect(hub.openStreams).toBe(0);
   });
 

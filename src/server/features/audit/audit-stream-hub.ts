@@ -15,7 +15,8 @@
  * Bounded: at most `maxStreams` streams; a stream whose socket holds more than
  * `maxBufferedBytes` unsent, or whose catch-up leaves more than `maxPendingEvents` live
  * events waiting, is closed (the client resumes with Last-Event-ID from where it got to).
- * A stream that closes, for any reason, unsubscribes and stops its heartbeat at once.
+ * A stream lasts at most `maxLifetimeMs` (an hour). A stream that closes, for any reason,
+ * unsubscribes and stops its timers at once.
  *
  * Only events committed by THIS process reach the sink: with several server processes a
  * live stream misses the others' events until it reconnects (the catch-up reads the store).
@@ -40,6 +41,12 @@ export interface AuditStreamLimits {
   maxPendingEvents: number;
   /** Events read from the store per catch-up query. */
   catchUpPage: number;
+  /**
+   * A stream ends after this long and the client resumes with Last-Event-ID: long-lived
+   * connections then spread again over servers behind a balancer, and no stream outlives
+   * a token revoked meanwhile by more than this.
+   */
+  maxLifetimeMs: number;
 }
 
 export const DEFAULT_AUDIT_STREAM_LIMITS: AuditStreamLimits = {
@@ -49,10 +56,11 @@ export const DEFAULT_AUDIT_STREAM_LIMITS: AuditStreamLimits = {
   maxBufferedBytes: 1024 * 1024,
   maxPendingEvents: 10_000,
   catchUpPage: 500,
+  maxLifetimeMs: 60 * 60_000,
 };
 
 /** Why a stream ended, for the log line and the tests. */
-export type StreamEnd = 'client_closed' | 'client_too_slow' | 'server_closing' | 'write_failed';
+export type StreamEnd = 'client_closed' | 'client_too_slow' | 'server_closing' | 'write_failed' | 'lifetime_reached';
 
 export interface OpenStream {
   filter: AuditStreamFilter;
@@ -116,6 +124,7 @@ export class AuditStreamConnection {
   #caughtUp: Set<number> | null = null;
   #unsubscribe: (() => void) | null = null;
   #heartbeat: NodeJS.Timeout | null = null;
+  #lifetime: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly out: Writable,
@@ -145,6 +154,8 @@ export class AuditStreamConnection {
       this.#write(HEARTBEAT_FRAME);
     }, this.limits.heartbeatMs);
     this.#heartbeat.unref();
+    this.#lifetime = setTimeout(() => this.end('lifetime_reached'), this.limits.maxLifetimeMs);
+    this.#lifetime.unref();
   }
 
   /** Ends the stream once: unsubscribes, stops the heartbeat, closes the response. */
@@ -153,6 +164,7 @@ export class AuditStreamConnection {
     this.#ended = true;
     this.#unsubscribe?.();
     if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
+    if (this.#lifetime !== null) clearTimeout(this.#lifetime);
     this.#pending = [];
     this.#caughtUp = null;
     this.forget(this);
