@@ -83,6 +83,20 @@ describe('ferry audit --follow', () => {
     expect(follower.stderr).toContain('ferry: stopped following the audit log');
   }, 120_000);
 
+  it('with --since, first prints the stored events from that time, then the new ones', async () => {
+    const stored = ((await fleet.api.get('/api/v1/audit?limit=10000')) as { events: Array<{ id: number; at: string }> }).events;
+    const from = stored[1]!;
+    const follower = follow('--since', from.at);
+    const expectedStored = stored.filter((e) => Date.parse(e.at) >= Date.parse(from.at)).map((e) => e.id);
+    await pollUntil('the stored events on the follower', async () => (follower.events.length >= expectedStored.length ? true : undefined), { timeoutMs: 30_000 });
+    await registerRelease();
+    const all = (await auditIds()).filter((id) => id >= expectedStored[0]!);
+    await pollUntil('the new event on the follower', async () => (follower.events.length >= all.length ? true : undefined), { timeoutMs: 30_000 });
+    expect(follower.events.map((e) => e.id)).toEqual(all);
+    follower.child.kill('SIGINT');
+    expect(await follower.exit).toBe(130);
+  }, 60_000);
+
   it('refuses --follow with --limit (exit 2), a wrong token (exit 3), and an unreachable server (exit 3) at once', async () => {
     const limited = follow('--limit', '5');
     expect(await limited.exit).toBe(2);
