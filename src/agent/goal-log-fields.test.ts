@@ -72,21 +72,23 @@ describe('goal log lines', () => {
 
     worker.offer(assignment(port, { operation: DEPLOY }));
     await worker.settled();
-    const named = { operation_id: 'dep-42', operation_kind: 'deploy', correlation_id: 'corr-42' };
+    const named = { deploy_id: 'dep-42', operation_kind: 'deploy', correlation_id: 'corr-42' };
     for (const msg of ['working on goal', 'release installed', 'goal finished']) {
-      expect(lines.find((l) => l.msg === msg)).toMatchObject({ instance: 'hello-h1-7001', version: 'v1', ...named });
+      expect(lines.find((l) => l.msg === msg)).toMatchObject({ instance_id: 'hello-h1-7001', version: 'v1', ...named });
     }
 
     lines.length = 0;
     const { operation: _absent, ...fromOlderServer } = assignment(port, { generation: 2, version: null, release: null });
     worker.offer(fromOlderServer);
     await worker.settled();
-    expect(lines.find((l) => l.msg === 'goal finished')).toMatchObject({ generation: 2, operation_id: null, operation_kind: null, correlation_id: null });
+    expect(lines.find((l) => l.msg === 'goal finished')).toMatchObject({ generation: 2, deploy_id: null, operation_kind: null, correlation_id: null });
   });
 
   it('add the trace context only when the server sent one', () => {
-    expect(goalLogFields({ operation: DEPLOY })).toEqual({ operation_id: 'dep-42', operation_kind: 'deploy', correlation_id: 'corr-42' });
-    expect(goalLogFields({ operation: { ...DEPLOY, traceparent: '00-abc-def-01' } })).toMatchObject({ traceparent: '00-abc-def-01' });
-    expect(goalLogFields({})).toEqual({ operation_id: null, operation_kind: null, correlation_id: null });
+    expect(goalLogFields({ operation: DEPLOY })).toEqual({ deploy_id: 'dep-42', operation_kind: 'deploy', correlation_id: 'corr-42' });
+    expect(goalLogFields({ operation: { ...DEPLOY, traceparent: '00-abc-def-01' } })).toEqual({ deploy_id: 'dep-42', operation_kind: 'deploy', correlation_id: 'corr-42', traceparent: '00-abc-def-01' });
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect(goalLogFields({ operation: { ...DEPLOY, traceparent } })).toMatchObject({ traceparent, trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7' });
+    expect(goalLogFields({})).toEqual({ deploy_id: null, operation_kind: null, correlation_id: null });
   });
 });

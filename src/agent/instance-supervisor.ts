@@ -103,7 +103,7 @@ export class InstanceSupervisor {
       this.adoptedWatch.set(record, () => resolve({ code: null, signal: null }));
     });
     void t.exited.then((info) => this.onExit(instanceId, record, info));
-    this.opts.log.info({ instance: instanceId, version: record.version, pid: record.pid }, 'adopted running instance process');
+    this.opts.log.info({ instance_id: instanceId, version: record.version, pid: record.pid }, 'adopted running instance process');
     return true;
   }
 
@@ -185,7 +185,7 @@ export class InstanceSupervisor {
     t.wanted = true;
     t.exited = exited;
     void t.exited.then((info) => this.onExit(instanceId, record, info));
-    this.opts.log.info({ instance: instanceId, version: record.version, pid: record.pid }, 'started instance process');
+    this.opts.log.info({ instance_id: instanceId, version: record.version, pid: record.pid }, 'started instance process');
     this.opts.onChange?.(instanceId);
     return launched;
   }
@@ -198,11 +198,11 @@ export class InstanceSupervisor {
     }
     t.wanted = false;
     const escalated = await this.opts.driver.stop(record, this.opts.stopGraceMs, t.exited ?? undefined);
-    if (escalated) this.opts.log.warn({ instance: instanceId, pid: record.pid, grace_ms: this.opts.stopGraceMs }, 'instance ignored SIGTERM; it was killed');
+    if (escalated) this.opts.log.warn({ instance_id: instanceId, pid: record.pid, grace_ms: this.opts.stopGraceMs }, 'instance ignored SIGTERM; it was killed');
     t.record = null;
     t.exited = null;
     this.opts.driver.forget(t.dir);
-    this.opts.log.info({ instance: instanceId, version: record.version, pid: record.pid }, 'stopped instance process');
+    this.opts.log.info({ instance_id: instanceId, version: record.version, pid: record.pid }, 'stopped instance process');
     this.opts.onChange?.(instanceId);
   }
 
@@ -215,7 +215,7 @@ export class InstanceSupervisor {
     const plan = planRestart(t.crashes, this.opts.now() - record.started_at, this.opts.restartBackoffMs);
     t.crashes = plan.crashes;
     this.opts.log.warn(
-      { instance: instanceId, version: record.version, pid: record.pid, exit_code: info.code, signal: info.signal, restart_in_ms: plan.delayMs },
+      { instance_id: instanceId, version: record.version, pid: record.pid, exit_code: info.code, signal: info.signal, restart_in_ms: plan.delayMs },
       'instance process died unexpectedly; restarting after backoff',
     );
     this.opts.driver.forget(t.dir);
@@ -231,7 +231,7 @@ export class InstanceSupervisor {
         if (this.closed || !current.wanted || current.record !== null || current.spec === null) return;
         await this.startProcess(instanceId, current, current.spec);
       }).catch((err: Error) => {
-        this.opts.log.error({ instance: instanceId, err: err.message }, 'crash restart failed; trying again after backoff');
+        this.opts.log.error({ instance_id: instanceId, err: err.message }, 'crash restart failed; trying again after backoff');
         const plan = planRestart(t.crashes, 0, this.opts.restartBackoffMs);
         t.crashes = plan.crashes;
         if (t.wanted && !this.closed) this.scheduleRestart(instanceId, t, plan.delayMs);

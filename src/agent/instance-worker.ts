@@ -104,7 +104,7 @@ export class InstanceWorker {
   kick(): void {
     if (this.loop !== null) return;
     this.loop = this.drain()
-      .catch((err: Error) => this.ctx.log.error({ instance: this.instanceId, err: err.message }, 'instance worker failed'))
+      .catch((err: Error) => this.ctx.log.error({ instance_id: this.instanceId, err: err.message }, 'instance worker failed'))
       .finally(() => (this.loop = null));
   }
 
@@ -141,7 +141,7 @@ export class InstanceWorker {
     try {
       writeInstanceState(this.dir, next);
     } catch (err) {
-      this.ctx.log.error({ instance: this.instanceId, err: (err as Error).message }, 'cannot write state.json');
+      this.ctx.log.error({ instance_id: this.instanceId, err: (err as Error).message }, 'cannot write state.json');
     }
     // The report that carries this outcome must also carry the new process's probed
     // version: the periodic probe last saw the old pid (or none). A successful goal's
@@ -149,8 +149,10 @@ export class InstanceWorker {
     if (result.outcome.ok && result.run && a.version !== null) this.noteReady(a.version);
     else if (result.run) await this.observe();
     this.state = next;
-    const level = result.outcome.ok ? 'info' : 'warn';
-    this.ctx.log[level]({ instance: this.instanceId, version: a.version, generation: a.generation, ...goalLogFields(a), outcome: result.outcome }, 'goal finished');
+    const fields = { instance_id: this.instanceId, service: a.service, version: a.version, generation: a.generation, ...goalLogFields(a), outcome: result.outcome };
+    // A failed install, start or probe is an expected outcome: one line with its code and reason, no stack.
+    if (result.outcome.ok) this.ctx.log.info(fields, 'goal finished');
+    else this.ctx.log.warn({ ...fields, error_code: result.outcome.code }, `goal failed: ${result.outcome.message ?? result.outcome.code ?? 'unknown reason'}`);
     this.ctx.onChange({ goalFinished: true });
     if (result.outcome.ok && result.outcome.switched && a.version !== null) await collectGarbage(this.ctx, a as Goal);
   }
@@ -165,7 +167,7 @@ export class InstanceWorker {
       runningVersion: snapshot.version,
       interruptedSwitch: interrupted,
     });
-    this.ctx.log.info({ instance: this.instanceId, version: a.version, generation: a.generation, ...goalLogFields(a), step }, 'working on goal');
+    this.ctx.log.info({ instance_id: this.instanceId, version: a.version, generation: a.generation, ...goalLogFields(a), step }, 'working on goal');
     const ok = (switched: boolean, run: boolean): GoalResult => ({ outcome: { generation: a.generation, ok: true, code: null, message: null, switched }, run });
     switch (step.kind) {
       case 'none':
@@ -214,7 +216,7 @@ export class InstanceWorker {
   }
 
   private async removeFromHost(): Promise<void> {
-    this.ctx.log.info({ instance: this.instanceId }, 'instance no longer assigned to this host; stopping it and removing its directory');
+    this.ctx.log.info({ instance_id: this.instanceId }, 'instance no longer assigned to this host; stopping it and removing its directory');
     await this.ctx.supervisor.halt(this.instanceId, this.dir);
     this.ctx.supervisor.forget(this.instanceId);
     await removeTree(this.dir);

@@ -73,7 +73,7 @@ export async function switchRelease(ctx: SwitchContext, a: InstanceAssignment & 
     if (!installed.ok) return { outcome: failed(a, installed.code, installed.message, false), run: runBefore };
     if (installed.downloaded) {
       ctx.releasesChanged();
-      ctx.log.info({ instance: a.instance_id, version: a.version, ...goalLogFields(a) }, 'release installed');
+      ctx.log.info({ instance_id: a.instance_id, version: a.version, ...goalLogFields(a) }, 'release installed');
     }
     await ctx.markSwitching(from);
     await ctx.supervisor.halt(a.instance_id, ctx.instanceDir);
@@ -84,7 +84,8 @@ export async function switchRelease(ctx: SwitchContext, a: InstanceAssignment & 
     }
     // A newer goal takes over from here; returning first would only be undone again.
     if (probed.code === 'superseded') return { outcome: failed(a, probed.code, probed.message, true), run: true };
-    ctx.log.warn({ instance: a.instance_id, version: a.version, ...goalLogFields(a), code: probed.code, from }, probed.message);
+    // The goal's one failure line (instance-worker's 'goal failed') follows with the outcome of the return too.
+    ctx.log.debug({ instance_id: a.instance_id, version: a.version, ...goalLogFields(a), error_code: probed.code, from }, probed.message);
     const restored = await restore(ctx, a, from);
     const back = restored ? `; returned to ${from}` : from === null ? '; no earlier release to return to' : `; could not return to ${from}`;
     return { outcome: failed(a, probed.code, `${probed.message}${back}`, true), run: restored };
@@ -131,10 +132,10 @@ async function restore(ctx: SwitchContext, a: InstanceAssignment, from: string |
   try {
     switchCurrentLink(ctx.instanceDir, from);
     await ctx.supervisor.launch(launchSpecFor(a, ctx.instanceDir));
-    ctx.log.info({ instance: a.instance_id, version: from, ...goalLogFields(a) }, 'returned instance to its previous release');
+    ctx.log.info({ instance_id: a.instance_id, version: from, ...goalLogFields(a) }, 'returned instance to its previous release');
     return true;
   } catch (err) {
-    ctx.log.error({ instance: a.instance_id, version: from, ...goalLogFields(a), err: (err as Error).message }, 'could not return instance to its previous release');
+    ctx.log.error({ instance_id: a.instance_id, version: from, ...goalLogFields(a), err: (err as Error).message }, 'could not return instance to its previous release');
     return false;
   }
 }

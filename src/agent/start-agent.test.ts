@@ -15,7 +15,7 @@ import { signalGroup } from './process-liveness.js';
 import { removeTree } from './read-only-tree.js';
 import { startAgent } from './start-agent.js';
 
-const timers: Timers = { heartbeatS: 0.5, longPollS: 1, probeIntervalMs: 100, stopGraceS: 2, reconcileMs: 100, sessionRetentionS: 86_400, logRequestS: 5 };
+const timers: Timers = { heartbeatS: 0.5, longPollS: 1, probeIntervalMs: 100, stopGraceS: 2, reconcileMs: 100, sessionRetentionS: 86_400, logRequestS: 5, auditHeartbeatS: 15 };
 const pids = new Set<number>();
 const agents: RunningAgent[] = [];
 let work: string;

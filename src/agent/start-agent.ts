@@ -9,7 +9,8 @@
  * once so the first heartbeat tells the truth, then heartbeat and long-poll.
  */
 import { mkdir } from 'node:fs/promises';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createJsonLog } from '../config/json-log.js';
 import type { AgentOptions, RunningAgent } from './agent-options.js';
 import { agentVersion } from './agent-version.js';
 import { pollAssignments } from './assignment-poller.js';
@@ -142,5 +143,5 @@ function repeat(task: () => Promise<void>, ms: number): () => void {
 }
 
 function createLogger(level: string | undefined): Logger {
-  return pino({ name: 'ferry-agent', level: level ?? 'info' }, pino.destination({ fd: 2, sync: true }));
+  return createJsonLog('ferry-agent', level ?? 'info');
 }

@@ -31,7 +31,7 @@ export class WorkerRegistry {
     const listed = new Set<string>();
     for (const a of assignments.instances) {
       if (!INSTANCE_ID_PATTERN.test(a.instance_id) || !checkServiceName(a.service).ok) {
-        this.log.error({ instance: a.instance_id, service: a.service, ...goalLogFields(a) }, 'ignoring assignment with an unusable instance id or service name');
+        this.log.error({ instance_id: a.instance_id, service: a.service, ...goalLogFields(a) }, 'ignoring assignment with an unusable instance id or service name');
         continue;
       }
       listed.add(a.instance_id);

@@ -82,6 +82,29 @@ export class ApiClient {
     return { status: response.status, body: (text === '' ? null : parseJson(text, response.status)) as T };
   }
 
+  /**
+   * What a command with a long-lived request of its own (`ferry audit --follow`) needs to
+   * send it: the URL with its query, the bearer token header and the CA to trust.
+   */
+  async streamTarget(path: string, query: Record<string, QueryValue>): Promise<{ url: URL; headers: Record<string, string>; ca?: string }> {
+    const ca = await this.trustedCa();
+    return {
+      url: new URL(withQuery(path, query).replace(/^\//, ''), this.base),
+      headers: this.token !== null ? { authorization: `Bearer ${this.token}` } : {},
+      ...(ca !== undefined ? { ca } : {}),
+    };
+  }
+
+  /** The failure a non-2xx answer means, worded and coded as for every other call. */
+  failureFor(status: number, text: string): Promise<CliFailure> {
+    return this.apiFailure(status, text);
+  }
+
+  /** The failure a network error means (the server is not there, or stopped answering). */
+  unreachable(error: unknown): CliFailure {
+    return unreachable(this.serverUrl, error);
+  }
+
   private async apiFailure(status: number, text: string): Promise<CliFailure> {
     const error = readErrorBody(text);
     let message = error === null ? `the server answered HTTP ${status}` : inCliWords(error, await this.suggestionFor(error));

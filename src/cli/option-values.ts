@@ -3,6 +3,7 @@
  * (exit 2) reported before any request is sent.
  */
 import { InvalidArgumentError } from 'commander';
+import { checkLogLevel } from '../config/log-level.js';
 
 export function integerAtLeast(min: number): (raw: string) => number {
   return (raw) => {
@@ -47,4 +48,13 @@ export function operationId(raw: string): string {
   const id = raw.trim();
   if (id === '') throw new InvalidArgumentError('expected a deployment id such as dep-3f9a1c2b7d4e, got nothing');
   return id;
+}
+
+/** --log-level / FERRY_LOG_LEVEL of the server and the agent: one of pino's levels. */
+export function logLevel(raw: string): string {
+  try {
+    return checkLogLevel(raw);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

@@ -18,6 +18,8 @@ export interface Timers {
   sessionRetentionS: number;
   /** How long `GET /api/v1/instances/{id}/logs` waits for the agent's answer before a 503 (FERRY_LOG_REQUEST_TIMEOUT_S, default 5). */
   logRequestS: number;
+  /** How often an open audit stream sends a heartbeat comment, so proxies keep it open (FERRY_AUDIT_HEARTBEAT_S, default 15). */
+  auditHeartbeatS: number;
 }
 
 export function readTimers(env: NodeJS.ProcessEnv = process.env): Timers {
@@ -29,6 +31,7 @@ export function readTimers(env: NodeJS.ProcessEnv = process.env): Timers {
     reconcileMs: positiveNumber(env.FERRY_RECONCILE_MS, 500),
     sessionRetentionS: positiveNumber(env.FERRY_SESSION_RETENTION_S, 86_400),
     logRequestS: positiveNumber(env.FERRY_LOG_REQUEST_TIMEOUT_S, 5),
+    auditHeartbeatS: positiveNumber(env.FERRY_AUDIT_HEARTBEAT_S, 15),
   };
 }
 

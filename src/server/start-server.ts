@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { readCanaryDefaults } from '../config/canary-defaults.js';
+import { createJsonLog } from '../config/json-log.js';
 import { openStore } from '../store/open-store.js';
 import { resolveAdminToken } from './admin-token.js';
 import { buildApp } from './http/build-app.js';
@@ -14,6 +15,7 @@ import { OperationReconciler } from './reconciler/operation-reconciler.js';
 import type { ServerContext } from './server-context.js';
 import type { RunningServer, ServerOptions } from './server-options.js';
 import { EventSink } from './events/event-sink.js';
+import { logCommittedEvents } from './events/event-log.js';
 import { InProcessWakeSignal } from './in-process-wake-signal.js';
 import { AlwaysLeader } from './leadership.js';
 import { LogRequestBroker } from './features/logs/log-request-broker.js';
@@ -21,12 +23,9 @@ import { readAlertConfig } from './features/alerts/alert-config.js';
 import { AlertEvaluator } from './features/alerts/alert-evaluator.js';
 import { AlertDeliveryWorker } from './features/alerts/alert-delivery-worker.js';
 
-/** Never written to the log, whichever object carries them (a service's env, a token, a header). */
-export const SECRET_LOG_PATHS = ['env', '*.env', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'];
-
-/** The server's logger: JSON lines to `destination` (stderr by default) with secrets censored. */
-export function createServerLog(level: string, destination: pino.DestinationStream = pino.destination(2)): pino.Logger {
-  return pino({ level, base: { component: 'ferry-server' }, redact: SECRET_LOG_PATHS }, destination);
+/** The server's logger: JSON lines to `destination` (stdout by default) with secrets censored (config/json-log.ts). */
+export function createServerLog(level: string, destination?: pino.DestinationStream): pino.Logger {
+  return createJsonLog('ferry-server', level, destination);
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -38,6 +37,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
   const wake = new InProcessWakeSignal();
   const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: Date.now, log };
+  logCommittedEvents(ctx.events, log);
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
   // The metrics wiring reads `alerts.firing()` for ferry_alerts_firing and hooks the worker's failures for ferry_alert_deliveries_failed_total.
   const alerts = new AlertEvaluator(ctx, alertConfig);

@@ -24,6 +24,7 @@ export async function listAudit(db: Kysely<Database>, filter: AuditFilter): Prom
   if (filter.type !== undefined) query = query.where('type', '=', filter.type);
   if (filter.deploy_id !== undefined) query = query.where('deploy_id', '=', filter.deploy_id);
   if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
+  if (filter.after_id !== undefined) query = query.where('id', '>', filter.after_id);
   const rows = await query
     .orderBy('id')
     .limit(filter.limit ?? DEFAULT_AUDIT_LIMIT)

@@ -30,6 +30,8 @@ export interface AuditFilter {
   deploy_id?: string;
   /** Epoch ms; events at or after. */
   since?: number;
+  /** Only events whose id is greater: where a resumed audit stream picks up (Last-Event-ID). */
+  after_id?: number;
   limit?: number;
 }
 

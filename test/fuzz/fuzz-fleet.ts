@@ -99,7 +99,8 @@ export interface FuzzFleet {
 export async function openFuzzFleet(): Promise<FuzzFleet> {
   let clock = Date.UTC(2026, 0, 1);
   const fake = await openFakeServerContext({ now: () => (clock += 1), env: { FERRY_LONG_POLL_S: '0.001' } });
-  const app = await buildApp(fake.ctx, { admin: ADMIN_TOKEN, agent: AGENT_TOKEN });
+  // An audit stream the fuzzer opens ends at once after its replay, so inject gets a whole answer.
+  const app = await buildApp(fake.ctx, { admin: ADMIN_TOKEN, agent: AGENT_TOKEN }, { auditStream: { maxLifetimeMs: 1 } });
   const known = await seedFleet(app, fake.store, clock);
   const probe = new StoreWriteProbe(join(fake.dataDir, SQLITE_FILE_NAME));
   return {

@@ -50,6 +50,7 @@ const EXPECTED: Record<string, Need> = {
   'POST /api/v1/vm/rebootstrap': 'deploy',
   'GET /api/v1/audit': 'read',
   'GET /api/v1/alerts': 'read',
+  'GET /api/v1/audit/stream': 'read',
   'POST /api/v1/sessions': 'sessions',
   'GET /api/v1/sessions/:session_id': 'read',
   'DELETE /api/v1/sessions/:session_id': 'sessions',
@@ -100,7 +101,9 @@ afterAll(async () => {
 
 /** The route's path with its parameters filled; agent routes act for host h1 unless told otherwise. */
 function concrete(url: string, host = 'h1'): string {
-  return url.replace(':host', host).replace(/:[a-z_]+/g, 'nothing-here');
+  const path = url.replace(':host', host).replace(/:[a-z_]+/g, 'nothing-here');
+  // An admitted caller would get a stream that never ends; a malformed resume id makes it a 400 after the access check.
+  return url === '/api/v1/audit/stream' ? `${path}?last_event_id=not-an-id` : path;
 }
 
 const SPELLINGS: Record<string, (path: string) => string> = {

@@ -16,6 +16,7 @@ import { resolveAgentToken } from '../agent-token.js';
 import { writeLine, writeNote } from '../cli-output.js';
 import { DEFAULT_SERVER, LOCAL_ADMIN_TOKEN_FILE } from '../client-options.js';
 import { usageFailure } from '../exit-codes.js';
+import { logLevel } from '../option-values.js';
 import { readTimersOrFail, startFailure, stopOnSignals } from './process-lifecycle.js';
 
 interface AgentFlags {
@@ -40,7 +41,7 @@ export function registerAgentCommand(program: Command): void {
     .addOption(new Option('--host-id <name>', 'this host\'s id (default: the hostname)').env('FERRY_HOST_ID'))
     .addOption(new Option('--advertise-address <addr>', "where clients reach this host's instances").env('FERRY_ADVERTISE_ADDRESS').default('127.0.0.1'))
     .addOption(new Option('--root <dir>', 'directory for releases, instance links and logs').env('FERRY_AGENT_ROOT').default('./.ferry/agent'))
-    .addOption(new Option('--log-level <level>', 'pino log level').env('FERRY_LOG_LEVEL').default('info'))
+    .addOption(new Option('--log-level <level>', 'pino log level of the JSON lines on stdout').env('FERRY_LOG_LEVEL').default('info').argParser(logLevel))
     .action(async (flags: AgentFlags) => {
       await awaitLocalAdminToken(flags, process.env);
       const options = agentOptions(flags, process.env);

@@ -4,9 +4,9 @@
  */
 import type { Command } from 'commander';
 import type { ApiClient } from '../api-client.js';
-import { writeJson, writeLine, writeTable } from '../cli-output.js';
+import { writeJson, writeLine, writeNote, writeTable } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
-import { CliFailure } from '../exit-codes.js';
+import { CliFailure, usageFailure } from '../exit-codes.js';
 import { integerAtLeast, isoTimestamp } from '../option-values.js';
 import type { InstanceSnapshot, OperationRef } from '../operation-snapshot.js';
 import { progressDisplayFor } from '../progress-display.js';
@@ -34,6 +34,7 @@ interface AuditFlags extends ClientFlags {
   deployId?: string;
   since?: string;
   limit?: number;
+  follow?: boolean;
 }
 
 export function registerReadCommands(program: Command): void {
@@ -82,9 +83,11 @@ export function registerReadCommands(program: Command): void {
       .option('--type <type>', 'only this event type, e.g. deploy_started')
       .option('--deploy-id <id>', 'only events of this deployment or rollback')
       .option('--since <iso>', 'only events at or after this time', isoTimestamp)
-      .option('--limit <n>', 'at most this many events', integerAtLeast(1)),
+      .option('--limit <n>', 'at most this many events', integerAtLeast(1))
+      .option('--follow', 'keep printing events as they happen (with --since: the stored ones first); reconnects on its own; exit 130 on Ctrl-C'),
   ).action(async (flags: AuditFlags) => {
     const { client, json } = clientContext(flags);
+    if (flags.follow === true) return followAuditCommand(client, flags, json);
     const view = await client.get<{
       events: Array<{ at: string; type: string; service: string | null; version: string | null; instance_id: string | null; deploy_id: string | null; actor: string | null }>;
     }>('/api/v1/audit', { service: flags.service, type: flags.type, deploy_id: flags.deployId, since: flags.since, limit: flags.limit });
@@ -104,6 +107,30 @@ export function registerReadCommands(program: Command): void {
       view.hosts.map((h) => [h.host, h.address, h.last_heartbeat_at ?? h.last_heartbeat, h.instances?.length]),
     );
   });
+}
+
+/** `ferry audit --follow`: one line (or one JSON object) per event as it arrives, until Ctrl-C. */
+async function followAuditCommand(client: ApiClient, flags: AuditFlags, json: boolean): Promise<void> {
+  if (flags.limit !== undefined) throw usageFailure('--follow prints events until Ctrl-C; it cannot be combined with --limit');
+  const [{ followAudit }, { interruptOnSigint, EXIT_INTERRUPTED }] = await Promise.all([import('../audit-follow.js'), import('../interrupt-signal.js')]);
+  const interrupt = interruptOnSigint();
+  try {
+    await followAudit({
+      client,
+      filter: { service: flags.service, type: flags.type, deploy_id: flags.deployId, ...(flags.since !== undefined ? { since: flags.since } : {}) },
+      print: (event) => writeLine(json ? JSON.stringify(event) : auditLine(event)),
+      note: writeNote,
+      signal: interrupt.signal,
+    });
+  } finally {
+    interrupt.dispose();
+  }
+  throw new CliFailure('stopped following the audit log', EXIT_INTERRUPTED);
+}
+
+/** One event on one line, the columns of `ferry audit`'s table, `-` for nothing. */
+function auditLine(event: Record<string, unknown>): string {
+  return ['at', 'type', 'service', 'version', 'instance_id', 'deploy_id', 'actor'].map((field) => (event[field] === null || event[field] === undefined ? '-' : String(event[field]))).join('  ');
 }
 
 interface VersionsView {

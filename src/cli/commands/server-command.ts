@@ -9,7 +9,7 @@ import { readTimers } from '../../config/timers.js';
 import type { ServerOptions } from '../../server/server-options.js';
 import { writeLine, writeNote } from '../cli-output.js';
 import { usageFailure } from '../exit-codes.js';
-import { portNumber } from '../option-values.js';
+import { logLevel, portNumber } from '../option-values.js';
 import { readTimersOrFail, startFailure, stopOnSignals } from './process-lifecycle.js';
 
 interface ServerFlags {
@@ -36,7 +36,7 @@ export function registerServerCommand(program: Command): void {
     .addOption(new Option('--agent-token <token>', 'token agents use (else agents use the admin token)').env('FERRY_AGENT_TOKEN'))
     .addOption(new Option('--tls-cert <file>', 'PEM certificate: serve HTTPS only (with --tls-key)').env('FERRY_TLS_CERT'))
     .addOption(new Option('--tls-key <file>', 'PEM private key for --tls-cert').env('FERRY_TLS_KEY'))
-    .addOption(new Option('--log-level <level>', 'pino log level').env('FERRY_LOG_LEVEL').default('info'))
+    .addOption(new Option('--log-level <level>', 'pino log level of the JSON lines on stdout').env('FERRY_LOG_LEVEL').default('info').argParser(logLevel))
     .action(async (flags: ServerFlags) => {
       if (nonEmpty(flags.tlsCert) !== nonEmpty(flags.tlsKey)) throw usageFailure('--tls-cert and --tls-key go together: give both or neither');
       const options: ServerOptions = {

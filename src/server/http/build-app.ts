@@ -11,6 +11,8 @@ import type { ServerContext } from '../server-context.js';
 import { registerAlertRoutes } from '../features/alerts/alert-routes.js';
 import { registerAgentRoutes } from '../features/agents/agent-routes.js';
 import { registerAuditRoutes } from '../features/audit/audit-routes.js';
+import { registerAuditStreamRoutes } from '../features/audit/audit-stream-routes.js';
+import type { AuditStreamLimits } from '../features/audit/audit-stream-hub.js';
 import { registerDeploymentRoutes } from '../features/deployments/deployment-routes.js';
 import { registerInstanceRoutes } from '../features/instances/instance-routes.js';
 import { registerLogRoutes } from '../features/logs/log-routes.js';
@@ -26,6 +28,7 @@ import { DEFAULT_CONNECTION_LIMITS, limitConnectionsPerClient, serverTimeoutOpti
 import { handleError, errorBody } from './error-reply.js';
 import { addSharedSchemas, documentRoute, swaggerOptions } from './openapi-docs.js';
 import { authorizeRequest } from './request-identity.js';
+import { logAnsweredRequests } from './request-log.js';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -41,6 +44,8 @@ export interface AppOptions {
   /** PEM key and certificate: the server speaks HTTPS only. */
   tls?: { key: Buffer | string; cert: Buffer | string };
   limits?: ConnectionLimits;
+  /** Overrides of the audit stream's bounds (tests); the heartbeat is FERRY_AUDIT_HEARTBEAT_S. */
+  auditStream?: Partial<AuditStreamLimits>;
 }
 
 declare module 'fastify' {
@@ -55,7 +60,8 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   const timeouts = serverTimeoutOptions(limits);
   const app = Fastify({
     loggerInstance: ctx.log as unknown as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
+    // CONTRACT §3 Logs: the request's id goes out as request_id on every line of its logger.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: 1024 * 1024,
     requestTimeout: timeouts.requestTimeout,
     ...(opts.tls ? { https: { ...opts.tls, ...timeouts } } : { http: timeouts }),
@@ -80,12 +86,14 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   addSharedSchemas(app);
   await app.register(swagger, swaggerOptions());
   app.setErrorHandler(handleError);
+  logAnsweredRequests(app);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(errorBody('route_not_found', `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`)),
   );
   app.addHook('onRequest', async (request, reply) => {
     request.correlationId = request.id;
     void reply.header(CORRELATION_HEADER, request.id);
+    request.log = request.log.child({ correlation_id: request.correlationId });
     if (!request.is404) await authorizeRequest(request, authenticator);
   });
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { tags: ['meta'] } }, async () => app.swagger());
@@ -99,6 +107,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   registerRebootstrapRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
+  registerAuditStreamRoutes(app, ctx, opts.auditStream);
   registerSessionRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
   registerLogRoutes(app, ctx);

@@ -25,6 +25,8 @@ export function errorBody(code: string, message: string, details: Record<string,
 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof FerryError) {
+    // An expected refusal: one line with its code and reason, never a stack trace.
+    request.log.info({ error_code: error.code, status_code: STATUS_BY_KIND[error.kind], route: request.routeOptions?.url ?? null }, error.message);
     if (error instanceof UnavailableError) void reply.header('retry-after', String(error.retryAfterS));
     return reply.status(STATUS_BY_KIND[error.kind]).send(errorBody(error.code, error.message, error.details));
   }
@@ -32,6 +34,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   if (fastifyError.validation) {
     const where = fastifyError.validationContext ?? 'request';
     const message = `invalid ${where}: ${fastifyError.message.replace(/^(body|querystring|params|headers)\/?/, '')}`;
+    request.log.info({ error_code: 'invalid_request', status_code: 400, route: request.routeOptions?.url ?? null }, message);
     return reply.status(400).send(errorBody('invalid_request', message, { validation: fastifyError.validation }));
   }
   const status = fastifyError.statusCode;
@@ -39,6 +42,6 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     const code = FRAMEWORK_CODES[status] ?? 'invalid_request';
     return reply.status(status).send(errorBody(code, fastifyError.message));
   }
-  request.log.error({ err: error }, 'unexpected error');
+  request.log.error({ err: error, error_code: 'internal_error' }, 'unexpected error');
   return reply.status(500).send(errorBody('internal_error', 'an unexpected error occurred; see the server log', { correlation_id: request.id }));
 }

@@ -164,6 +164,10 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
   },
   'GET /api/v1/alerts': { success: OK(open('alerts, newest first', { alerts: Type.Array(Alert) })), errors: [] },
   'GET /api/v1/audit': { success: OK(open('audit events, oldest first', { events: Type.Array(AnyObject) })), errors: [] },
+  'GET /api/v1/audit/stream': {
+    success: { 200: { description: 'server-sent events: `id:` the audit id, `data:` one audit event as in GET /api/v1/audit; heartbeat comments; resumes after Last-Event-ID', content: { 'text/event-stream': { schema: Type.String() } } } as unknown as TSchema },
+    errors: [503],
+  },
 
   'POST /api/v1/sessions': { success: { 201: Session }, errors: [404, 503] },
   'GET /api/v1/sessions/:session_id': { success: OK(Session), errors: [404] },

@@ -46,8 +46,8 @@ export class DriftReconciler {
         rebuildId: newOperationId('deploy'),
       });
       if (isEmptyDriftPlan(plan)) return false;
+      // Its events reach the log once committed, like every event (events/event-log.ts).
       await applyDriftPlan(tx, plan);
-      for (const event of plan.events) this.ctx.log.info({ service: name, instance: event.instance_id, type: event.type, details: event.details }, 'drift');
       return plan.rebuild !== null;
     });
   }

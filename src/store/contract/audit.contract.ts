@@ -38,6 +38,19 @@ export function auditContract(ctx: ContractContext): void {
       expect(await ids({ service: 'nothing' })).toEqual([]);
     });
 
+    it('lists only events after an id, combined with the other filters and the cap', async () => {
+      const a = await ctx.store().appendAudit(sampleAudit({ service: 'web' }));
+      const b = await ctx.store().appendAudit(sampleAudit({ service: 'api' }));
+      const c = await ctx.store().appendAudit(sampleAudit({ service: 'web' }));
+      const d = await ctx.store().appendAudit(sampleAudit({ service: 'web' }));
+      const ids = async (filter: AuditFilter) => (await ctx.store().listAudit(filter)).map((e) => e.id);
+      expect(await ids({ after_id: a.id })).toEqual([b.id, c.id, d.id]);
+      expect(await ids({ after_id: a.id, service: 'web' })).toEqual([c.id, d.id]);
+      expect(await ids({ after_id: a.id, limit: 1 })).toEqual([b.id]);
+      expect(await ids({ after_id: d.id })).toEqual([]);
+      expect(await ids({ after_id: 0 })).toEqual([a.id, b.id, c.id, d.id]);
+    });
+
     it('caps the list at limit, oldest first, after since', async () => {
       const events = [];
       for (let at = 1; at <= 5; at++) events.push(await ctx.store().appendAudit(sampleAudit({ at })));

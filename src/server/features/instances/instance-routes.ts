@@ -65,12 +65,12 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
     const instance = await ctx.store.getInstance(id);
     if (instance === undefined) throw new NotFoundError('instance_not_found', `instance ${id} does not exist`, { instance_id: id });
     const history = await ctx.store.listInstanceHistory(id);
-    if (at === undefined) return { instance_id: id, service: instance.service, history: history.map(presentInterval) };
+    if (at === undefined) return { instance_id: id, service: instance.service, host: instance.host, history: history.map(presentInterval) };
     const interval = history.find((h) => h.from <= at && (h.to === null || at < h.to));
     if (interval === undefined) {
       throw new NotFoundError('version_not_known', `instance ${id} reported no version at ${iso(at)}`, { instance_id: id, at: iso(at) });
     }
-    return { instance_id: id, service: instance.service, at: iso(at), version: interval.version, interval: presentInterval(interval) };
+    return { instance_id: id, service: instance.service, host: instance.host, at: iso(at), version: interval.version, interval: presentInterval(interval) };
   });
 
   app.post('/api/v1/instances/:id/release', { config: { access: 'deploy' }, schema: { params: IdParams, tags: ['instances'] } }, async (request) => {

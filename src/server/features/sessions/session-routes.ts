@@ -51,6 +51,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServerContext):
 
   app.post('/api/v1/sessions', { config: { access: 'sessions' }, schema: { body: SessionBody, response: { 201: SessionRecord }, tags: ['sessions'] } }, async (request, reply) => {
     const body = request.body as Static<typeof SessionBody>;
+    if (body.tenant_id !== undefined) request.log = request.log.child({ tenant_id: body.tenant_id });
     const session = await placer.place({ service: checkedName(body.service, 'service'), tenant_id: body.tenant_id ?? null, ttl_s: body.ttl_s ?? DEFAULT_SESSION_TTL_S });
     return reply.status(201).send(presentSession(session));
   });
