@@ -27,6 +27,8 @@ export interface AuditFilter {
   service?: string;
   type?: string;
   deploy_id?: string;
+  correlation_id?: string;
+  trace_id?: string;
   /** Epoch ms; events at or after. */
   since?: number;
   limit?: number;

@@ -359,7 +359,7 @@ export function applyPlan(state: FleetState, plan: OperationPlan): void {
       updated_at: now,
     };
   }
-  for (const event of plan.events) state.events.push({ ...event, id: state.events.length + 1 });
+  for (const event of plan.events) state.events.push({ ...event, trace_id: event.trace_id ?? null, request_id: event.request_id ?? null, id: state.events.length + 1 });
 }
 
 /** One reconcile pass as the tests observe it: the state before, the plan, the state after. */

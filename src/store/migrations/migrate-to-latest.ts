@@ -14,6 +14,7 @@ import { driftMigration } from './005-drift.js';
 import { sessionExpiryIndexMigration } from './006-session-expiry-index.js';
 import { apiTokensMigration } from './007-api-tokens.js';
 import { goalOperationMigration } from './008-goal-operation.js';
+import { traceContextMigration } from './010-trace-context.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -26,6 +27,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '006-session-expiry-index': sessionExpiryIndexMigration,
     '007-api-tokens': apiTokensMigration,
     '008-goal-operation': goalOperationMigration,
+    '010-trace-context': traceContextMigration,
   };
 }
 

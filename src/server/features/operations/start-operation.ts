@@ -5,6 +5,7 @@
  * for the same service finds the first one's row and gets 409 `service_locked`.
  */
 import { randomBytes } from 'node:crypto';
+import { operationTraceOf } from '../../../core/correlation/operation-trace.js';
 import { buildOperation, type OperationRequest } from '../../../core/operations/build-operation.js';
 import type { Operation, OperationKind, OperationTarget, StrategySpec } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
@@ -43,6 +44,8 @@ export async function startOperation(ctx: ServerContext, input: StartOperationIn
   const result = await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     const built = await buildIn(ctx, tx, input, caller, now, input.before);
     input.validate?.(built);
+    built.operation.request_id = caller.requestId ?? null;
+    built.operation.trace = operationTraceOf(caller.traceContext ?? null, { trace_id: randomBytes(16).toString('hex'), span_id: randomBytes(8).toString('hex') });
     await tx.insertOperation(built.operation, built.targets);
     for (const type of input.startEvents) {
       const envelope = {
@@ -53,6 +56,8 @@ export async function startOperation(ctx: ServerContext, input: StartOperationIn
         deploy_id: built.operation.id,
         actor: caller.actor,
         correlation_id: caller.correlationId,
+        trace_id: built.operation.trace.trace_id,
+        request_id: built.operation.request_id,
       };
       const details = { kind: built.operation.kind, instances: built.targets.map((t) => t.instance_id), strategy: built.operation.strategy, ...input.details };
       await recordEvent(tx, eventOf(type, envelope, details));

@@ -3,6 +3,7 @@
  * (409 `release_immutable`), and record the event in the same transaction. Ferry stores
  * the declared sha256 without fetching the package; agents verify it on download.
  */
+import type { TraceContext } from '../../../core/correlation/trace-context.js';
 import { ConflictError } from '../../../core/errors.js';
 import { checkBuildTime, checkPackageUrl, checkServiceName, checkSha256, checkVersion } from '../../../core/names.js';
 import { firstFailure } from '../../../core/result.js';
@@ -24,6 +25,10 @@ export interface ReleaseInput {
 export interface Caller {
   actor: string;
   correlationId: string;
+  /** The request's id (x-request-id); absent for work no request started. */
+  requestId?: string;
+  /** The trace context work this request starts parents under; absent or null when there is none. */
+  traceContext?: TraceContext | null;
 }
 
 export async function registerRelease(ctx: ServerContext, input: ReleaseInput, caller: Caller, store: Store = ctx.store): Promise<{ release: Release; created: boolean }> {
