@@ -17,6 +17,9 @@ import { EventSink } from './events/event-sink.js';
 import { InProcessWakeSignal } from './in-process-wake-signal.js';
 import { AlwaysLeader } from './leadership.js';
 import { LogRequestBroker } from './features/logs/log-request-broker.js';
+import { agentVersion } from '../agent/agent-version.js';
+import { startTracing } from '../tracing/start-tracing.js';
+import { OperationTracer } from './tracing/operation-tracer.js';
 
 /** Never written to the log, whichever object carries them (a service's env, a token, a header). */
 export const SECRET_LOG_PATHS = ['env', '*.env', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'];
@@ -33,7 +36,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
   const wake = new InProcessWakeSignal();
-  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: Date.now, log };
+  const tracing = startTracing('ferry-server', agentVersion(), log);
+  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: Date.now, log, tracing };
+  if (tracing) new OperationTracer(ctx, tracing, process.env.FERRY_ENVIRONMENT?.trim() || null).listen(ctx.events);
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
   const reconciler = new OperationReconciler(ctx);
   const sessionPurge = new SessionPurge(ctx);
@@ -56,6 +61,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await reconciler.stop();
       await sessionPurge.stop();
       await app.close();
+      await tracing?.shutdown();
       await store.close();
     },
   };

@@ -27,6 +27,7 @@ import { addSharedSchemas, documentRoute, swaggerOptions } from './openapi-docs.
 import { authorizeRequest } from './request-identity.js';
 import { requestIdsOf } from '../../core/correlation/request-ids.js';
 import { parseTraceparent } from '../../core/correlation/trace-context.js';
+import { closeHttpSpans, openHttpSpan } from './http-spans.js';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -86,8 +87,10 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
     request.traceContext = parseTraceparent(request.headers.traceparent);
     void reply.header(REQUEST_ID_HEADER, request.id);
     void reply.header(CORRELATION_HEADER, request.correlationId);
+    if (ctx.tracing) openHttpSpan(ctx.tracing, request);
     if (!request.is404) await authorizeRequest(request, authenticator);
   });
+  if (ctx.tracing) closeHttpSpans(app);
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { tags: ['meta'] } }, async () => app.swagger());
 
   registerProbeRoutes(app, ctx);
