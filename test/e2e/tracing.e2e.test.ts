@@ -5,11 +5,13 @@
  * started it, TRACEPARENT in the instance's environment, and the audit events naming the
  * same trace. A server killed mid-deployment and restarted still ends the root span.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../bench/lib/otlp-receiver.mjs';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { pollUntil } from '../../src/local-fleet/poll-until.js';
+import { FERRY_BIN } from '../../src/local-fleet/ferry-processes.js';
 import { HelloService, tally } from './rollout-support.js';
 
 let receiver: OtlpReceiver;
@@ -44,6 +46,15 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 async function traceOf(id: string): Promise<{ root: ReceivedSpan; spans: ReceivedSpan[] }> {
   const root = await pollUntil(`root span of ${id}`, async () => receiver.spans.find((s) => s.name === 'ferry.deployment' && s.attributes['ferry.deploy_id'] === id), { timeoutMs: 20_000 });
   return { root, spans: receiver.trace(root.traceId) };
+}
+
+/** Runs the real CLI against the fleet's server. */
+function ferry(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [FERRY_BIN, ...args, '--server', fleet.server.url, '--token', fleet.token], (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
 }
 
 function environOf(pid: number): Record<string, string> {
@@ -110,6 +121,22 @@ describe('a traced deployment', () => {
     const byCorrelation = await fleet.api.get(`/api/v1/audit?correlation_id=${encodeURIComponent('ci:pipeline-7')}`);
     expect(byCorrelation.events.map((e: { id: number }) => e.id)).toEqual(events.map((e: { id: number }) => e.id));
     expect(spans.map((s) => s.traceId)).toContain(events[0].trace_id);
+
+    // `ferry which --trace` answers what that trace put in place, and where.
+    const which = await ferry(['which', '--trace', CALLER_TRACE, '--json']);
+    expect(which.code, which.stderr).toBe(0);
+    const answer = JSON.parse(which.stdout);
+    expect(answer.operations).toHaveLength(1);
+    expect(answer.operations[0]).toMatchObject({ id, kind: 'deploy', service: 'traced', status: 'succeeded' });
+    expect(answer.operations[0].instances.map((i: { instance_id: string; host: string; version: string }) => [i.instance_id, i.host, i.version]).sort()).toEqual(
+      svc.ports.map((port) => [svc.instanceId(port), 'local', 'v1']).sort(),
+    );
+    const table = await ferry(['which', '--trace', CALLER_TRACE.toUpperCase()]);
+    expect(table.stdout).toContain(`trace ${CALLER_TRACE}: deploy ${id} of traced (succeeded)`);
+    const unknown = await ferry(['which', '--trace', 'f'.repeat(32)]);
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([2, `ferry: no deployment, restart or rollback recorded trace ${'f'.repeat(32)}`]);
+    const malformed = await ferry(['which', '--trace', 'not-a-trace']);
+    expect(malformed.code).toBe(2);
   });
 
   it('replaces malformed ids and trace contexts instead of echoing them', async () => {
