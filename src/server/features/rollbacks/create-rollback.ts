@@ -108,5 +108,5 @@ async function abortActiveDeployment(tx: Store, service: string, caller: Caller,
       await tx.updateTarget(active.id, target.instance_id, { status: 'skipped', updated_at: now });
     }
   }
-  await recordEvent(tx, { at: now, type: 'deploy_aborted', service, version: active.version, instance_id: null, deploy_id: active.id, actor: caller.actor, correlation_id: caller.correlationId, details: { reason } });
+  await recordEvent(tx, { at: now, type: 'deploy_aborted', service, version: active.version, instance_id: null, deploy_id: active.id, actor: caller.actor, correlation_id: caller.correlationId, trace_id: active.trace?.trace_id ?? null, request_id: caller.requestId ?? null, details: { reason } });
 }
