@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../bench/lib/otlp-receiver.mjs';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
+import { packageHello } from '../../src/local-fleet/hello-packages.js';
 import { pollUntil } from '../../src/local-fleet/poll-until.js';
 import { FERRY_BIN } from '../../src/local-fleet/ferry-processes.js';
 import { HelloService, tally } from './rollout-support.js';
@@ -88,6 +89,11 @@ describe('a traced deployment', () => {
       'cicd.pipeline.result': 'success',
     });
     const http = spans.find((s) => s.name === 'POST /api/v1/deployments');
+    // Polling GET /api/v1/deployments/<id> made server spans named by the route pattern, never the URL.
+    const polls = receiver.spans.filter((s) => s.attributes['http.route'] === '/api/v1/deployments/:id');
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls.every((s) => s.name === 'GET /api/v1/deployments/:id' && s.attributes['http.response.status_code'] === 200)).toBe(true);
+    expect(receiver.spans.filter((s) => s.name.includes(id))).toEqual([]);
     expect(http?.parentSpanId).toBe(CALLER_SPAN);
     expect(root.parentSpanId).toBe(http?.spanId);
 
@@ -137,6 +143,18 @@ describe('a traced deployment', () => {
     expect([unknown.code, unknown.stderr.trim()]).toEqual([2, `ferry: no deployment, restart or rollback recorded trace ${'f'.repeat(32)}`]);
     const malformed = await ferry(['which', '--trace', 'not-a-trace']);
     expect(malformed.code).toBe(2);
+  });
+
+  it('records the request and trace ids with the events of requests that start no operation', async () => {
+    const trace = '1f'.repeat(16);
+    const pkg = await packageHello(fleet.dir, 'traced', 'v9');
+    const response = await post('/api/v1/releases', { service: 'traced', version: 'v9', package_url: pkg.package_url, sha256: pkg.sha256 }, {
+      traceparent: `00-${trace}-${CALLER_SPAN}-01`,
+      'x-request-id': 'req-release-9',
+    });
+    expect(response.status).toBe(201);
+    const { events } = await fleet.api.get(`/api/v1/audit?trace_id=${trace}`);
+    expect(events).toEqual([expect.objectContaining({ type: 'release_registered', version: 'v9', request_id: 'req-release-9', correlation_id: 'req-release-9', trace_id: trace })]);
   });
 
   it('replaces malformed ids and trace contexts instead of echoing them', async () => {

@@ -12,6 +12,7 @@ import { InputError } from '../../../core/errors.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
+import { callerEventIds } from '../shared/caller-event-ids.js';
 
 export interface ReleaseInput {
   service: string;
@@ -45,6 +46,7 @@ export async function registerRelease(ctx: ServerContext, input: ReleaseInput, c
       deploy_id: null,
       actor: caller.actor,
       correlation_id: caller.correlationId,
+      ...callerEventIds(caller),
       details: { sha256: release.sha256, package_url: release.package_url, git_sha: release.git_sha },
     });
     return { release, created: true };

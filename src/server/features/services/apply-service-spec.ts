@@ -16,6 +16,7 @@ import type { ServerContext } from '../../server-context.js';
 import { eventOf, type EventDetails } from '../../../core/events/event-catalogue.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { ServiceSpec } from './service-routes.js';
+import { callerEventIds } from '../shared/caller-event-ids.js';
 
 export const DEFAULT_KEEP_RELEASES = 5;
 
@@ -138,5 +139,5 @@ type ServiceEventType = 'instance_added' | 'instance_removed' | 'service_created
 
 function eventFactory(tx: Store, service: string, caller: Caller, now: number) {
   return <K extends ServiceEventType>(type: K, instanceId: string | null, version: string | null, details: EventDetails[K]) =>
-    recordEvent(tx, eventOf(type, { at: now, service, version, instance_id: instanceId, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId }, details));
+    recordEvent(tx, eventOf(type, { at: now, service, version, instance_id: instanceId, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId, ...callerEventIds(caller) }, details));
 }

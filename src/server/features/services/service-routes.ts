@@ -7,6 +7,7 @@ import type { ServerContext } from '../../server-context.js';
 import { ServiceParams, StrategySchema, VerifyCheckSchema } from '../shared/schemas.js';
 import { applyServiceSpec, planServiceSpec } from './apply-service-spec.js';
 import { describeHosts, describeService, describeServices } from './service-presenter.js';
+import { callerOf } from '../../http/request-identity.js';
 
 export const ServiceBody = Type.Object(
   {
@@ -45,7 +46,7 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
         const plan = await planServiceSpec(ctx, name, spec);
         return { dry_run: true, service: name, plan, warnings: plan.warnings };
       }
-      const plan = await applyServiceSpec(ctx, name, spec, { actor: request.actor, correlationId: request.correlationId });
+      const plan = await applyServiceSpec(ctx, name, spec, callerOf(request));
       return { ...(await describeService(ctx, name, { secrets: true })), plan, warnings: plan.warnings };
     },
   );
