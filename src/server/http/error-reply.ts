@@ -60,6 +60,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     const code = FRAMEWORK_CODES[status] ?? 'invalid_request';
     return reply.status(status).send(errorBody(code, fastifyError.message));
   }
-  request.log.error({ err: error }, 'unexpected error');
-  return reply.status(500).send(errorBody('internal_error', 'an unexpected error occurred; see the server log', { correlation_id: request.id }));
+  request.log.error({ err: error, request_id: request.id }, 'unexpected error');
+  // The request id finds the log line; the correlation id (the request id unless the caller sent one) the rest.
+  return reply.status(500).send(errorBody('internal_error', 'an unexpected error occurred; see the server log', { correlation_id: request.correlationId ?? request.id, request_id: request.id }));
 }
