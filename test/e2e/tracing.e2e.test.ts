@@ -204,4 +204,17 @@ describe('a traced deployment', () => {
     for (const install of installs) expect(install.parentSpanId).toBe(root.spanId);
     expect(spans.filter((s) => s.name === 'ferry.deployment')).toHaveLength(1);
   }, 90_000);
+
+  it('traces a one-click rollback as its own ferry.rollback trace', async () => {
+    const response = await post('/api/v1/services/traced/rollback', {}, {});
+    expect(response.status).toBe(202);
+    const { rollback_id: id } = (await response.json()) as { rollback_id: string };
+    expect((await fleet.api.waitForRollback(id)).status).toBe('succeeded');
+    const root = await pollUntil('the rollback root span', async () => receiver.spans.find((s) => s.name === 'ferry.rollback' && s.attributes['ferry.rollback_id'] === id), { timeoutMs: 20_000 });
+    expect(root.attributes).toMatchObject({ 'ferry.service': 'traced', 'ferry.version': 'v1', 'deployment.id': id, 'cicd.pipeline.result': 'success' });
+    expect(root.attributes).not.toHaveProperty('ferry.deploy_id');
+    await pollUntil('the rollback agent spans', async () => (receiver.trace(root.traceId).filter((s) => s.name === 'ferry.instance.probe').length === 2 ? true : undefined), { timeoutMs: 20_000 });
+    const { events } = await fleet.api.get(`/api/v1/audit?deploy_id=${id}`);
+    for (const event of events) expect(event.trace_id).toBe(root.traceId);
+  }, 60_000);
 });

@@ -5,7 +5,7 @@
  * for the same service finds the first one's row and gets 409 `service_locked`.
  */
 import { randomBytes } from 'node:crypto';
-import { operationTraceOf } from '../../../core/correlation/operation-trace.js';
+import { newOperationTrace } from '../../tracing/new-operation-trace.js';
 import { buildOperation, type OperationRequest } from '../../../core/operations/build-operation.js';
 import type { Operation, OperationKind, OperationTarget, StrategySpec } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
@@ -45,7 +45,7 @@ export async function startOperation(ctx: ServerContext, input: StartOperationIn
     const built = await buildIn(ctx, tx, input, caller, now, input.before);
     input.validate?.(built);
     built.operation.request_id = caller.requestId ?? null;
-    built.operation.trace = operationTraceOf(caller.traceContext ?? null, { trace_id: randomBytes(16).toString('hex'), span_id: randomBytes(8).toString('hex') });
+    built.operation.trace = newOperationTrace(caller.traceContext ?? null);
     await tx.insertOperation(built.operation, built.targets);
     for (const type of input.startEvents) {
       const envelope = {
