@@ -110,7 +110,10 @@ describe('a traced deployment', () => {
     }
     const probeIds = new Set(agentSpans.filter((s) => s.name === 'ferry.instance.probe').map((s) => s.spanId));
     for (const verify of agentSpans.filter((s) => s.name === 'ferry.instance.verify')) expect(probeIds.has(verify.parentSpanId)).toBe(true);
-    expect(receiver.trace(CALLER_TRACE).filter((s) => s.name === 'ferry.instance' && s.parentSpanId === root.spanId)).toHaveLength(2);
+    // All at once: one batch under the root, both instances under it.
+    const batches = receiver.trace(CALLER_TRACE).filter((s) => s.name === 'ferry.batch');
+    expect(batches.map((b) => b.parentSpanId)).toEqual([root.spanId]);
+    expect(receiver.trace(CALLER_TRACE).filter((s) => s.name === 'ferry.instance' && s.parentSpanId === batches[0]!.spanId)).toHaveLength(2);
 
     // The instance process joins the trace under its start span.
     const startIds = new Set(agentSpans.filter((s) => s.name === 'ferry.instance.start').map((s) => s.spanId));
@@ -202,6 +205,12 @@ describe('a traced deployment', () => {
       return got.length === 2 ? got : undefined;
     }, { timeoutMs: 20_000 });
     for (const install of installs) expect(install.parentSpanId).toBe(root.spanId);
+    // Rolling one at a time: two batches, started one after the other, one instance each.
+    const batches = spans.filter((s) => s.name === 'ferry.batch').sort((a, b) => Number(a.startTimeUnixNano - b.startTimeUnixNano));
+    expect(batches.map((b) => [b.parentSpanId, b.attributes['ferry.batch'], b.attributes['ferry.instances']])).toEqual([
+      [root.spanId, 1, 1],
+      [root.spanId, 2, 1],
+    ]);
     expect(spans.filter((s) => s.name === 'ferry.deployment')).toHaveLength(1);
   }, 90_000);
 

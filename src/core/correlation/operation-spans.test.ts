@@ -51,7 +51,7 @@ describe('operationSpansOf', () => {
     expect(operationSpansOf(op({ status: 'running', completed_at: null }), [], null)).toBeNull();
   });
 
-  it('a succeeded deployment: the contract attributes, no error, one child per started instance', () => {
+  it('a succeeded deployment: the contract attributes, no error, a batch holding each started instance', () => {
     const spans = operationSpansOf(op(), [target(), target({ instance_id: 'web-2', started_at: null, status: 'pending' })], 'production')!;
     expect(spans.root).toEqual({
       name: 'ferry.deployment',
@@ -71,8 +71,13 @@ describe('operationSpansOf', () => {
         'cicd.pipeline.result': 'success',
       }),
     });
-    expect(spans.instances).toEqual([
-      { name: 'ferry.instance', startMs: T0 + 1000, endMs: T0 + 4000, error: null, attributes: expect.objectContaining({ 'ferry.instance_id': 'web-1', 'ferry.version': '2.0.0', 'ferry.from_version': '1.0.0' }) },
+    expect(spans.batches).toEqual([
+      {
+        span: { name: 'ferry.batch', startMs: T0 + 1000, endMs: T0 + 4000, error: null, attributes: { 'ferry.batch': 1, 'ferry.instances': 1, 'ferry.service': 'web' } },
+        instances: [
+          { name: 'ferry.instance', startMs: T0 + 1000, endMs: T0 + 4000, error: null, attributes: expect.objectContaining({ 'ferry.instance_id': 'web-1', 'ferry.version': '2.0.0', 'ferry.from_version': '1.0.0' }) },
+        ],
+      },
     ]);
   });
 
@@ -82,7 +87,8 @@ describe('operationSpansOf', () => {
     expect(spans.root.error).toBe('health_timeout');
     expect(spans.root.attributes).toMatchObject({ 'deployment.status': 'failed', 'cicd.pipeline.result': 'failure' });
     expect(spans.root.attributes).not.toHaveProperty('deployment.environment.name');
-    expect(spans.instances[0]!.error).toBe('health_timeout');
+    expect(spans.batches[0]!.instances[0]!.error).toBe('health_timeout');
+    expect(spans.batches[0]!.span.error).toBe('health_timeout');
   });
 
   it('a rollback is a ferry.rollback span named by its rollback id; an aborted one is a cancellation', () => {
@@ -98,8 +104,21 @@ describe('operationSpansOf', () => {
     expect(spans.root.attributes).not.toHaveProperty('ferry.version');
   });
 
+  it('groups instances started in one pass into one batch, batches in the order they started', () => {
+    const targets = [
+      target({ instance_id: 'web-3', started_at: T0 + 2500, updated_at: T0 + 4500 }),
+      target({ instance_id: 'web-1', started_at: T0 + 1000, updated_at: T0 + 2000 }),
+      target({ instance_id: 'web-2', started_at: T0 + 1000, updated_at: T0 + 2400 }),
+    ];
+    const spans = operationSpansOf(op(), targets, null)!;
+    expect(spans.batches.map((b) => [b.span.attributes['ferry.batch'], b.span.startMs, b.span.endMs, b.instances.map((i) => i.attributes['ferry.instance_id'])])).toEqual([
+      [1, T0 + 1000, T0 + 2400, ['web-1', 'web-2']],
+      [2, T0 + 2500, T0 + 4500, ['web-3']],
+    ]);
+  });
+
   it('keeps children inside the root even when clocks disagree', () => {
     const spans = operationSpansOf(op(), [target({ started_at: T0 - 50, updated_at: T0 + 9000 })], null)!;
-    expect(spans.instances[0]).toMatchObject({ startMs: T0, endMs: T0 + 5000 });
+    expect(spans.batches[0]!.instances[0]).toMatchObject({ startMs: T0, endMs: T0 + 5000 });
   });
 });

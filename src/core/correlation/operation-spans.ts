@@ -1,7 +1,8 @@
 /**
  * What an operation looks like as spans once it has ended (CONTRACT §3 Traces): the root
- * `ferry.deployment` / `ferry.rollback` with the contract's attributes, and one child per
- * instance it worked on. Pure: the server emits this plan with the ids stored on the
+ * `ferry.deployment` / `ferry.rollback` with the contract's attributes, a `ferry.batch`
+ * child per batch (the instances started in the same pass), and under each a
+ * `ferry.instance` per instance it worked on. Pure: the server emits this plan with the ids stored on the
  * operation, so any server process that sees the end, even one restarted since the start,
  * emits the same root span.
  */
@@ -18,10 +19,17 @@ export interface PlannedSpan {
   error: string | null;
 }
 
+/** One batch: the instances the rollout started together (in one reconcile pass, so at one time). */
+export interface PlannedBatch {
+  span: PlannedSpan;
+  /** Children of the batch, one per instance. */
+  instances: PlannedSpan[];
+}
+
 export interface OperationSpans {
   root: PlannedSpan;
-  /** Children of the root, one per instance that started work. */
-  instances: PlannedSpan[];
+  /** Children of the root, in the order they started. */
+  batches: PlannedBatch[];
 }
 
 const FAILED_TARGETS: ReadonlySet<TargetStatus> = new Set(['failed', 'revert_failed']);
@@ -62,8 +70,32 @@ export function operationSpansOf(op: Operation, targets: readonly OperationTarge
   };
   const error = result === 'success' ? null : (op.reason?.code ?? op.status);
   const root: PlannedSpan = { name: rollback ? 'ferry.rollback' : 'ferry.deployment', startMs: op.created_at, endMs: Math.max(op.created_at, op.completed_at), attributes, error };
-  const instances = targets.filter((t) => t.started_at !== null).map((t) => instanceSpanOf(op, t, root));
-  return { root, instances };
+  return { root, batches: batchesOf(op, targets, root) };
+}
+
+/**
+ * Targets grouped by the time they started: the planner starts a batch's targets in one
+ * pass, with one `now`. A batch spans from that time to its last instance's end.
+ *
+ *   web-1, web-2 started at t, web-3 at t+5 s → batch 1 [web-1, web-2], batch 2 [web-3]
+ */
+function batchesOf(op: Operation, targets: readonly OperationTarget[], root: PlannedSpan): PlannedBatch[] {
+  const byStart = new Map<number, OperationTarget[]>();
+  for (const t of targets) if (t.started_at !== null) byStart.set(t.started_at, [...(byStart.get(t.started_at) ?? []), t]);
+  return [...byStart.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, group], index) => {
+      const instances = group.map((t) => instanceSpanOf(op, t, root));
+      const failed = instances.find((i) => i.error !== null);
+      const span: PlannedSpan = {
+        name: 'ferry.batch',
+        startMs: Math.min(...instances.map((i) => i.startMs)),
+        endMs: Math.max(...instances.map((i) => i.endMs)),
+        attributes: { 'ferry.batch': index + 1, 'ferry.instances': instances.length, 'ferry.service': op.service },
+        error: failed?.error ?? null,
+      };
+      return { span, instances };
+    });
 }
 
 function instanceSpanOf(op: Operation, t: OperationTarget, root: PlannedSpan): PlannedSpan {

@@ -44,8 +44,17 @@ export class OperationTracer {
     this.#remember(id);
     const root = this.#startRoot(operation, spans.root);
     const under = trace.setSpan(ROOT_CONTEXT, root);
-    for (const planned of spans.instances) finish(this.tracing.tracer.startSpan(planned.name, { startTime: planned.startMs, attributes: planned.attributes }, under), planned);
+    for (const batch of spans.batches) {
+      const batchSpan = this.#start(batch.span, under);
+      const inBatch = trace.setSpan(ROOT_CONTEXT, batchSpan);
+      for (const planned of batch.instances) finish(this.#start(planned, inBatch), planned);
+      finish(batchSpan, batch.span);
+    }
     finish(root, spans.root);
+  }
+
+  #start(planned: PlannedSpan, parent: Context): Span {
+    return this.tracing.tracer.startSpan(planned.name, { startTime: planned.startMs, attributes: planned.attributes }, parent);
   }
 
   #startRoot(operation: Operation, planned: PlannedSpan): Span {
