@@ -6,20 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import { freePort } from '../../dist/local-fleet/free-port.js';
+import { pollUntil } from '../../dist/local-fleet/poll-until.js';
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const round = (ms) => Math.round(ms * 10) / 10;
 
 /** Polls GET /healthz every 2 ms until it answers 2xx. */
 export async function waitReady(port, timeoutMs = 30_000) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
-    } catch {}
-    if (performance.now() > deadline) throw new Error(`instance on port ${port} not ready within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
+  await pollUntil(`the instance on port ${port} to be ready`, async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok ? true : undefined), { timeoutMs, intervalMs: 2 });
 }
 
 /**

@@ -4,11 +4,13 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { switchCurrentLink } from './current-link.js';
-import { buildPackage, FAKE_START, freePort, waitFor } from './fake-release-package.js';
+import { freePort } from '../local-fleet/free-port.js';
+import { pollUntil } from '../local-fleet/poll-until.js';
+import { buildPackage, FAKE_START } from '../testing/fake-release-package.js';
 import { instanceDir, logFile, pidFile } from './host-layout.js';
 import { probeOnce, probeStartup } from './instance-probe.js';
 import { DetachedProcessDriver } from './drivers/detached-process-driver.js';
-import { FakeProcessDriver } from './drivers/fake-process-driver.js';
+import { FakeProcessDriver } from '../testing/fake-process-driver.js';
 import type { LaunchSpec } from './drivers/process-driver.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
 import { isAlive, isGroupAlive, signalGroup } from './process-liveness.js';
@@ -92,14 +94,14 @@ describe('InstanceSupervisor', () => {
     const s = supervisor();
     await s.launch(spec);
     const pid = pidOf(s, spec.instanceId)!;
-    await waitFor('first process healthy', async () => (await probeOnce(spec)).healthy);
+    await pollUntil('first process healthy', async () => (await probeOnce(spec)).healthy || undefined);
     process.kill(pid, 'SIGKILL');
-    const next = await waitFor('a new process', () => {
+    const next = await pollUntil('a new process', async () => {
       const now = pidOf(s, spec.instanceId);
       return now !== null && now !== pid ? now : undefined;
     });
     expect(next).not.toBe(pid);
-    expect(await waitFor('restarted process healthy', async () => (await probeOnce(spec)).healthy)).toBe(true);
+    expect(await pollUntil('restarted process healthy', async () => (await probeOnce(spec)).healthy || undefined)).toBe(true);
     await s.halt(spec.instanceId, spec.instanceDir);
     expect(s.snapshot(spec.instanceId).running).toBe(false);
   });
@@ -114,7 +116,7 @@ describe('InstanceSupervisor', () => {
     await second.adoptAll();
     second.updateSpec(spec);
     process.kill(pid, 'SIGKILL');
-    const next = await waitFor('a new process', () => {
+    const next = await pollUntil('a new process', async () => {
       const now = pidOf(second, spec.instanceId);
       return now !== null && now !== pid ? now : undefined;
     });
@@ -175,7 +177,7 @@ describe('InstanceSupervisor on a fake driver and clock', () => {
       clock += uptimeMs;
       const before = driver.started.length;
       driver.crash(driver.started[before - 1]!.pid);
-      await waitFor('a crash restart', () => driver.started.length > before);
+      await pollUntil('a crash restart', async () => driver.started.length > before || undefined);
       return warnings.at(-1)?.restart_in_ms;
     };
     expect(await crashAfter(1000)).toBe(20);

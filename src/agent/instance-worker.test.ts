@@ -7,7 +7,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceAssignment } from '../core/agent-protocol.js';
 import { switchCurrentLink } from './current-link.js';
-import { buildPackage, FAKE_START, freePort, waitFor, type BuiltPackage } from './fake-release-package.js';
+import { freePort } from '../local-fleet/free-port.js';
+import { pollUntil } from '../local-fleet/poll-until.js';
+import { buildPackage, FAKE_START, type BuiltPackage } from '../testing/fake-release-package.js';
 import { instanceDir, releaseDir, tmpDir } from './host-layout.js';
 import { DEFAULT_INSTALL_LIMITS } from './install-limits.js';
 import { probeOnce } from './instance-probe.js';
@@ -118,9 +120,9 @@ describe('InstanceWorker', () => {
     expect(h.pid()).not.toBeNull();
     expect(h.pid()).not.toBe(v1Pid);
     // The restored process was started, not waited for; periodic probes see it come up.
-    await waitFor('restored v1 ready', async () => {
+    await pollUntil('restored v1 ready', async () => {
       await h.worker.observe();
-      return h.worker.report().status === 'ready';
+      return h.worker.report().status === 'ready' || undefined;
     });
     expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v1', achieved_generation: 2 });
     expect(await readInstanceState(h.dir)).toMatchObject({ achieved_generation: 2, run: true, switching: null });
@@ -179,7 +181,7 @@ describe('InstanceWorker', () => {
     const record = await readLaunchRecord(first.dir);
     // The agent died after stopping v1 and pointing `current` at v3, before v3 started.
     signalGroup(record!.pid, 'SIGKILL');
-    await waitFor('v1 gone', () => !isAlive(record!));
+    await pollUntil('v1 gone', async () => !isAlive(record!) || undefined);
     await installRelease(first.root, 'hello', 'v3', { package_url: packages.v3!.url, sha256: packages.v3!.sha256 });
     writeInstanceState(first.dir, { achieved_generation: 1, outcome: null, run: true, switching: { generation: 2, from: 'v1' } });
     switchCurrentLink(first.dir, 'v3');
@@ -232,7 +234,7 @@ describe('InstanceWorker cancelling a download', () => {
   });
 
   const stalled = () => ({ release: { package_url: url, sha256: 'c'.repeat(64) } });
-  const downloading = (before: number) => waitFor('the download to start', () => requests.length > before);
+  const downloading = (before: number) => pollUntil('the download to start', async () => requests.length > before || undefined);
 
   it('a newer goal cancels it; the newer goal runs at once and .tmp is empty', async () => {
     const h = await harness(undefined, undefined, { limits: LIMITS });
@@ -246,7 +248,7 @@ describe('InstanceWorker cancelling a download', () => {
     expect(h.worker.report().outcome).toMatchObject({ generation: 3, ok: true, switched: true });
     expect(await linkTarget(h.dir)).toBe('../../releases/v2');
     expect(await readdir(tmpDir(h.root))).toEqual([]);
-    await waitFor('the stalled connection to close', () => requests[before]!.destroyed || requests[before]!.closed);
+    await pollUntil('the stalled connection to close', async () => requests[before]!.destroyed || requests[before]!.closed || undefined);
   });
 
   it('unassigning the instance cancels it', async () => {

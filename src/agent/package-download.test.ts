@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../local-fleet/poll-until.js';
 import { downloadPackage, type DownloadOptions } from './package-download.js';
 import { removeTree } from './read-only-tree.js';
 
@@ -153,7 +154,9 @@ describe('downloadPackage over http', () => {
     const abort = new AbortController();
     const out = await dest();
     const pending = downloadPackage(`http://127.0.0.1:${port}/slow`, out, { ...OPTS, idleTimeoutMs: 30_000, signal: abort.signal });
-    setTimeout(() => abort.abort(), 50);
+    // Aborted once the download has begun writing, so there is a partial file to delete.
+    await pollUntil('the partial file', async () => ((await emptyDirOf(out)).length > 0 ? true : undefined), { timeoutMs: 10_000, intervalMs: 10 });
+    abort.abort();
     expect(await pending).toMatchObject({ ok: false, code: 'cancelled' });
     expect(await emptyDirOf(out)).toEqual([]);
   });

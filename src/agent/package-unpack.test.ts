@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 import * as tar from 'tar';
-import { buildRawArchive, sha256Of } from './fake-release-package.js';
+import { buildRawArchive, sha256Of } from '../testing/fake-release-package.js';
 import { releaseDir, tmpDir } from './host-layout.js';
 import { DEFAULT_INSTALL_LIMITS, type InstallLimits } from './install-limits.js';
 import { installRelease } from './release-installer.js';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPackage, buildRawArchive } from './fake-release-package.js';
+import { buildPackage, buildRawArchive } from '../testing/fake-release-package.js';
 import { releaseDir, tmpDir } from './host-layout.js';
 import { installRelease } from './release-installer.js';
 import { removeTree } from './read-only-tree.js';

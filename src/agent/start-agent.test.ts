@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceAssignment } from '../core/agent-protocol.js';
 import type { Timers } from '../config/timers.js';
 import type { RunningAgent } from './agent-options.js';
-import { FakeControlPlane } from './fake-control-plane.js';
-import { buildPackage, FAKE_START, freePort, waitFor, type BuiltPackage } from './fake-release-package.js';
+import { FakeControlPlane } from '../testing/fake-control-plane.js';
+import { freePort } from '../local-fleet/free-port.js';
+import { pollUntil } from '../local-fleet/poll-until.js';
+import { buildPackage, FAKE_START, type BuiltPackage } from '../testing/fake-release-package.js';
 import { instanceDir, tmpDir } from './host-layout.js';
 import { signalGroup } from './process-liveness.js';
 import { removeTree } from './read-only-tree.js';
@@ -63,7 +65,7 @@ function assignment(port: number, generation: number): InstanceAssignment {
   };
 }
 
-const readyReport = (pid?: number) => () => {
+const readyReport = (pid?: number) => async () => {
   const r = plane.lastReport('hello-h1-1');
   if (r?.pid) pids.add(r.pid);
   return r?.status === 'ready' && r.version === '1.0.0' && (pid === undefined || r.pid === pid) ? r : undefined;
@@ -75,24 +77,24 @@ describe('startAgent', () => {
     await writeFile(path.join(tmpDir(root), 'leftover.tar.gz'), 'half a download');
     const first = await agent();
     expect(await readdir(tmpDir(root))).toEqual([]);
-    await waitFor('the registering heartbeat', () => plane.heartbeats.length > 0);
+    await pollUntil('the registering heartbeat', async () => plane.heartbeats.length > 0 || undefined);
     expect(plane.heartbeats[0]).toMatchObject({ address: '127.0.0.1', instances: [] });
 
     const port = await freePort();
     plane.assign([assignment(port, 1)]);
-    const report = await waitFor('instance ready on 1.0.0', readyReport());
+    const report = await pollUntil('instance ready on 1.0.0', readyReport());
     expect(report).toMatchObject({ achieved_generation: 1, outcome: { generation: 1, ok: true, switched: true } });
 
     // A new agent adopts the process: same pid, and its very first heartbeat says ready.
     await first.stop();
     const seen = plane.heartbeats.length;
     await agent();
-    await waitFor('a heartbeat of the new agent', () => plane.heartbeats.length > seen);
+    await pollUntil('a heartbeat of the new agent', async () => plane.heartbeats.length > seen || undefined);
     expect(plane.heartbeats[seen]!.instances).toEqual([expect.objectContaining({ status: 'ready', pid: report.pid, version: '1.0.0' })]);
-    await waitFor('still the same process', readyReport(report.pid!));
+    await pollUntil('still the same process', readyReport(report.pid!));
 
     plane.assign([]);
-    await waitFor('instance reported stopped', () => plane.lastReport('hello-h1-1')?.status === 'stopped');
+    await pollUntil('instance reported stopped', async () => plane.lastReport('hello-h1-1')?.status === 'stopped' || undefined);
     await expect(stat(instanceDir(root, 'hello', 'hello-h1-1'))).rejects.toThrow();
     expect(() => process.kill(report.pid!, 0)).toThrow();
   });
@@ -106,13 +108,13 @@ describe('startAgent', () => {
     let gone = false;
     orphan.once('exit', () => (gone = true));
     await agent();
-    await waitFor('the orphan stopped', () => gone);
+    await pollUntil('the orphan stopped', async () => gone || undefined);
   });
 
   it('keeps running and retrying when the server rejects its token', async () => {
     const before = plane.rejectedCalls;
     const rejected = await agent('wrong-token');
-    await waitFor('rejected calls', () => plane.rejectedCalls >= before + 2);
+    await pollUntil('rejected calls', async () => plane.rejectedCalls >= before + 2 || undefined);
     await rejected.stop();
   });
 });

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './fake-release-package.js';
+import { pollUntil } from '../local-fleet/poll-until.js';
 import { identify, isGroupAlive, liveGroupMembers } from './process-liveness.js';
 import { stopProcessGroup } from './stop-process-group.js';
 
@@ -39,7 +39,7 @@ describe('stopProcessGroup', () => {
     // written once the trap is set, so SIGTERM cannot arrive before it.
     const marker = path.join(dir, 'trap-set');
     const { leader, exited } = startGroup(`(trap "" TERM; : > '${marker}'; sleep 30) & wait`);
-    await waitFor('the subshell ignoring SIGTERM', () => existsSync(marker));
+    await pollUntil('the subshell ignoring SIGTERM', async () => existsSync(marker) || undefined);
     const started = Date.now();
     // The leader's exit (the hint) comes long before the grace ends; the wait goes on.
     expect(await stopProcessGroup(leader, 300, exited)).toBe(true);

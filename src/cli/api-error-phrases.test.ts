@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inCliWords, type ApiErrorFacts } from './api-error-phrases.js';
-import { startFakeFerryApi, type Answer, type FakeFerryApi } from './fake-ferry-api.js';
-import { runFerry } from './fake-terminal.js';
+import { startFakeFerryApi, type Answer, type FakeFerryApi } from '../testing/fake-ferry-api.js';
+import { runFerry } from '../testing/fake-terminal.js';
 
 const error = (code: string, details: Record<string, unknown>, message = 'the server said so (PUT /api/v1/x)'): ApiErrorFacts => ({ code, message, details });
 

@@ -1,8 +1,8 @@
 /** Exit codes scripts branch on (CONTRACT §1), from the status and code alone and through the real CLI. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeForStatus } from './exit-codes.js';
-import { apiError, startFakeFerryApi, type FakeFerryApi } from './fake-ferry-api.js';
-import { runFerry } from './fake-terminal.js';
+import { apiError, startFakeFerryApi, type FakeFerryApi } from '../testing/fake-ferry-api.js';
+import { runFerry } from '../testing/fake-terminal.js';
 
 describe('exitCodeForStatus', () => {
   it.each([

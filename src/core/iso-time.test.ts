@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIsoTime } from './iso-time.js';
+import { iso, parseIso, parseIsoTime } from './iso-time.js';
 
 describe('parseIsoTime', () => {
   it.each([
@@ -28,5 +28,25 @@ describe('parseIsoTime', () => {
       }),
       { seed: 8, numRuns: 500 },
     );
+  });
+});
+
+describe('iso and parseIso, the API edge of epoch milliseconds', () => {
+  it('writes epoch ms as ISO-8601 UTC and keeps null as null', () => {
+    expect(iso(Date.UTC(2026, 0, 31, 12, 0, 0, 250))).toBe('2026-01-31T12:00:00.250Z');
+    expect(iso(null)).toBeNull();
+  });
+
+  it.each([
+    [undefined, undefined],
+    ['', undefined],
+    ['2026-01-31T12:00:00Z', Date.UTC(2026, 0, 31, 12)],
+    ['2026-02-30', null],
+  ])('reads the query parameter %j as %j (absent, a time, or malformed)', (value, expected) => {
+    expect(parseIso(value)).toBe(expected);
+  });
+
+  it('reads back every time it writes', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: Date.UTC(9999, 11, 31) }), (ms) => parseIso(iso(ms)) === ms));
   });
 });

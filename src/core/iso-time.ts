@@ -29,3 +29,16 @@ export function parseIsoTime(text: string): number | null {
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
+
+/** Epoch milliseconds as the ISO-8601 UTC text the API speaks; Ferry keeps epoch ms inside. */
+export function iso(ms: number): string;
+export function iso(ms: number | null): string | null;
+export function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+/** An optional ISO-8601 query parameter, read strictly: undefined when absent or empty, null when malformed. */
+export function parseIso(value: string | undefined): number | undefined | null {
+  if (value === undefined || value === '') return undefined;
+  return parseIsoTime(value);
+}

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkBuildTime, checkPackageUrl, checkServiceName, checkSha256, checkVersion, instanceIdFor } from './names.js';
+import { InputError } from './errors.js';
+import { checkBuildTime, checkedName, checkHostId, checkPackageUrl, checkServiceName, checkSha256, checkVersion, instanceIdFor } from './names.js';
 
 describe('checkServiceName', () => {
   it.each([
@@ -149,5 +150,24 @@ describe('instanceIdFor', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('checkedName, for names taken from a path or query', () => {
+  it.each([
+    ['web', 'service' as const],
+    ['1.2.3', 'version' as const],
+    ['host-1.local', 'host' as const],
+  ])('gives back the well-formed %s (%s)', (value, what) => {
+    expect(checkedName(value, what)).toBe(value);
+  });
+
+  it.each([
+    ['Web', 'service' as const, checkServiceName('Web')],
+    ['latest', 'version' as const, checkVersion('latest')],
+    ['../etc', 'host' as const, checkHostId('../etc')],
+  ])("refuses %s (%s) with an InputError carrying the check's reason", (value, what, check) => {
+    expect(check.ok).toBe(false);
+    expect(() => checkedName(value, what)).toThrow(expect.objectContaining({ constructor: InputError, code: !check.ok ? check.reason : '' }));
   });
 });

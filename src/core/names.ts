@@ -4,6 +4,7 @@
  * separators and leading dots; floating labels are refused because a fleet must run
  * immutable versions (seed 000 R1).
  */
+import { InputError } from './errors.js';
 import { parseIsoTime } from './iso-time.js';
 import type { Check } from './result.js';
 
@@ -99,4 +100,14 @@ export function checkBuildTime(buildTime: string | null | undefined): Check {
  */
 export function instanceIdFor(service: string, host: string, port: number): string {
   return host.includes('-') ? `${service}.${host}-${port}` : `${service}-${host}-${port}`;
+}
+
+/**
+ * A name taken from a path or query parameter, or the contract's 400 when it is
+ * malformed: a bad name is refused before it can become a lookup.
+ */
+export function checkedName(value: string, what: 'service' | 'version' | 'host'): string {
+  const check = what === 'service' ? checkServiceName(value) : what === 'version' ? checkVersion(value) : checkHostId(value);
+  if (!check.ok) throw new InputError(check.reason, check.message);
+  return value;
 }

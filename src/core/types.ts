@@ -203,6 +203,9 @@ export interface Host {
 
 export type OperationKind = 'deploy' | 'restart' | 'rollback';
 
+/** What an operator may ask of a running deployment (operations/operation-controls.ts decides). */
+export type OperationControl = 'pause' | 'resume' | 'promote' | 'abort';
+
 export type OperationStatus =
   | 'pending'
   | 'running'

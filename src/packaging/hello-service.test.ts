@@ -4,12 +4,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extract as extractTar } from 'tar';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../local-fleet/free-port.js';
+import { pollUntil } from '../local-fleet/poll-until.js';
 import { buildPackage } from './build-package.js';
 
 const exampleDir = fileURLToPath(new URL('../../examples/hello-service/', import.meta.url));
@@ -21,18 +22,6 @@ afterEach(async () => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function releaseDir(files: Record<string, unknown>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'hello-release-'));
@@ -57,17 +46,6 @@ function start(dir: string, port: number): ChildProcess & { output: () => string
   return Object.assign(child, { output: () => output });
 }
 
-/** Polls `check` until it returns a value, or fails after the deadline. */
-async function eventually<T>(check: () => Promise<T | undefined>, what: string, deadlineMs = 10_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 function exited(child: ChildProcess, deadlineMs = 10_000): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve, reject) => {
@@ -86,10 +64,10 @@ describe('hello-service', () => {
     const port = await freePort();
     const child = start(await releaseDir({ 'ferry-release.json': stamp }), port);
     const base = `http://127.0.0.1:${port}`;
-    const health = await eventually(async () => {
+    const health = await pollUntil('healthz 200', async () => {
       const res = await fetch(`${base}/healthz`);
       return res.status === 200 ? res.json() : undefined;
-    }, 'healthz 200');
+    });
     expect(health).toEqual({ status: 'ok' });
     const version = await (await fetch(`${base}/version`)).json();
     expect(version).toEqual({ service: 'hello', version: '2.0.0', build_time: '2025-03-01T12:00:00.000Z', git_sha: 'abc1234', ready: true });
@@ -109,10 +87,10 @@ describe('hello-service', () => {
     await extractTar({ file: built.tarball, cwd: release });
     const port = await freePort();
     start(release, port);
-    const version = await eventually(async () => {
+    const version = await pollUntil('version', async () => {
       const res = await fetch(`http://127.0.0.1:${port}/version`);
       return res.ok ? res.json() : undefined;
-    }, 'version');
+    });
     expect(version).toEqual({ service: 'hello', version: '3.1.0', build_time: '2025-04-01T00:00:00.000Z', git_sha: 'def5678', ready: true });
   });
 
@@ -120,7 +98,7 @@ describe('hello-service', () => {
     const port = await freePort();
     start(await releaseDir({ 'ferry-release.json': stamp, 'behaviour.json': { never_ready: true } }), port);
     const base = `http://127.0.0.1:${port}`;
-    const status = await eventually(async () => (await fetch(`${base}/healthz`)).status, 'an answer');
+    const status = await pollUntil('an answer', async () => (await fetch(`${base}/healthz`)).status);
     expect(status).toBe(503);
     expect(await (await fetch(`${base}/version`)).json()).toMatchObject({ version: '2.0.0', ready: false });
   });
@@ -129,7 +107,7 @@ describe('hello-service', () => {
     const [good, bad] = [await freePort(), await freePort()];
     start(await releaseDir({ 'ferry-release.json': stamp }), good);
     start(await releaseDir({ 'ferry-release.json': stamp, 'behaviour.json': { failing_paths: ['/check'] } }), bad);
-    const check = (port: number) => eventually(async () => fetch(`http://127.0.0.1:${port}/check`), `/check on ${port}`);
+    const check = (port: number) => pollUntil(`/check on ${port}`, async () => fetch(`http://127.0.0.1:${port}/check`));
     const passing = await check(good);
     expect([passing.status, await passing.json()]).toEqual([200, { ok: true }]);
     expect((await check(bad)).status).toBe(500);
@@ -144,7 +122,7 @@ describe('hello-service', () => {
   it('unpackaged, uses a VERSION file', async () => {
     const port = await freePort();
     start(await releaseDir({ VERSION: '1.0.0\n' }), port);
-    const version = await eventually(async () => (await fetch(`http://127.0.0.1:${port}/version`)).json() as Promise<{ version: string }>, 'version');
+    const version = await pollUntil('version', async () => (await fetch(`http://127.0.0.1:${port}/version`)).json() as Promise<{ version: string }>);
     expect(version.version).toBe('1.0.0');
   });
 

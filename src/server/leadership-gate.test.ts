@@ -5,9 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sampleSession } from '../store/contract/sample-entities.js';
-import { SwitchableLeadership } from './fake-leadership.js';
-import { openFakeServerContext, type FakeServerContext } from './fake-server-context.js';
+import { sampleSession } from '../testing/sample-entities.js';
+import { SwitchableLeadership } from '../testing/fake-leadership.js';
+import { openFakeServerContext, type FakeServerContext } from '../testing/fake-server-context.js';
 import { SessionPurge } from './features/sessions/session-purge.js';
 import { buildApp } from './http/build-app.js';
 import { OperationReconciler } from './reconciler/operation-reconciler.js';

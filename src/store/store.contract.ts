@@ -11,22 +11,9 @@ import { operationsContract } from './contract/operations.contract.js';
 import { sessionsContract } from './contract/sessions.contract.js';
 import { tokensContract } from './contract/tokens.contract.js';
 import { transactionsContract } from './contract/transactions.contract.js';
-import type { Store } from './store.js';
+import type { ContractContext, StoreFixture } from './contract/contract-context.js';
 
-/** One empty store for one test, and the means to open it again and to throw it away. */
-export interface StoreFixture {
-  store: Store;
-  /** Opens another Store on the same database (migrations run again and must be no-ops). */
-  reopen: () => Promise<Store>;
-  /** Closes every store this fixture opened and deletes the database. */
-  cleanup: () => Promise<void>;
-}
-
-/** What each part of the contract sees: the current test's fixture. */
-export interface ContractContext {
-  fixture(): StoreFixture;
-  store(): Store;
-}
+export type { ContractContext, StoreFixture } from './contract/contract-context.js';
 
 /** Declares the contract suite under `name`, calling `makeStore` before each test. */
 export function describeStoreContract(name: string, makeStore: () => Promise<StoreFixture>): void {

@@ -1,6 +1,6 @@
 /**
- * Runs the store contract on SQLite always, and on PostgreSQL when FERRY_TEST_DATABASE_URL
- * names a test database. Each test gets its own SQLite file or PostgreSQL schema, removed
+ * Runs the store contract on SQLite and on the in-memory store of src/testing always, and
+ * on PostgreSQL when FERRY_TEST_DATABASE_URL names a test database. Each test gets its own SQLite file or PostgreSQL schema, removed
  * afterwards. Also checks how openStore picks the engine.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { InMemoryStore, MemoryDatabase } from '../testing/in-memory-store.js';
 import { openPostgresStore, openSqliteStore, openStore, SQLITE_FILE_NAME } from './open-store.js';
 import { describeStoreContract, type StoreFixture } from './store.contract.js';
 import type { Store } from './store.js';
@@ -61,7 +62,14 @@ async function makePostgresFixture(): Promise<StoreFixture> {
   );
 }
 
+/** Every store of one fixture shares one MemoryDatabase, as SQLite stores share one file. */
+async function makeInMemoryFixture(): Promise<StoreFixture> {
+  const database = new MemoryDatabase();
+  return trackingFixture(async () => new InMemoryStore(database), async () => undefined);
+}
+
 describeStoreContract('store contract on SQLite', makeSqliteFixture);
+describeStoreContract('store contract on the in-memory store', makeInMemoryFixture);
 
 if (postgresUrl === '') {
   console.warn('store contract on PostgreSQL skipped: set FERRY_TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run it');

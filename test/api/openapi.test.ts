@@ -6,7 +6,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFakeServerContext, type FakeServerContext } from '../../src/server/fake-server-context.js';
+import { openFakeServerContext, type FakeServerContext } from '../../src/testing/fake-server-context.js';
 import { buildApp } from '../../src/server/http/build-app.js';
 import { ROUTE_RESPONSES } from '../../src/server/http/route-responses.js';
 

@@ -5,7 +5,7 @@
  * agent that is gone makes the server answer 503 with Retry-After, not hang.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFerry } from '../../src/cli/fake-terminal.js';
+import { runFerry } from '../../src/testing/fake-terminal.js';
 import { refusalOf } from '../../src/local-fleet/ferry-api.js';
 import { freePorts } from '../../src/local-fleet/free-port.js';
 import { packageHello } from '../../src/local-fleet/hello-packages.js';

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFerry } from '../../src/cli/fake-terminal.js';
+import { runFerry } from '../../src/testing/fake-terminal.js';
 import { startAgentProcess, startServerProcess, type FerryProcess, type ServerProcess } from '../../src/local-fleet/ferry-processes.js';
 import { freePorts } from '../../src/local-fleet/free-port.js';
 import { packageHello } from '../../src/local-fleet/hello-packages.js';

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { openFakeServerContext } from '../../src/server/fake-server-context.js';
+import { openFakeServerContext } from '../../src/testing/fake-server-context.js';
 import { buildApp } from '../../src/server/http/build-app.js';
 import { SQLITE_FILE_NAME } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';

@@ -11,7 +11,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFakeServerContext, type FakeServerContext } from '../../src/server/fake-server-context.js';
+import { openFakeServerContext, type FakeServerContext } from '../../src/testing/fake-server-context.js';
 import { buildApp } from '../../src/server/http/build-app.js';
 import { createToken } from '../../src/server/features/tokens/token-service.js';
 import { errorCode, rawRequest, type RawAnswer } from './raw-http.js';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTimers } from '../../src/config/timers.js';
 import { FerryApi, refusalOf } from '../../src/local-fleet/ferry-api.js';
+import { pollUntil } from '../../src/local-fleet/poll-until.js';
 import type { RunningServer } from '../../src/server/server-options.js';
 import { startServer } from '../../src/server/start-server.js';
 import { errorCode, rawRequest } from './raw-http.js';
@@ -206,9 +207,8 @@ describe('slow clients', () => {
     });
   }
   async function closedWithin(socket: Socket, ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    while (!socket.destroyed && socket.readyState !== 'closed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    return socket.destroyed || socket.readyState === 'closed';
+    const closed = () => socket.destroyed || socket.readyState === 'closed';
+    return pollUntil('the server to hang up', async () => closed() || undefined, { timeoutMs: ms, intervalMs: 25 }).catch(() => closed());
   }
 
   /** Sends the start of a request and never the rest; true once the server has hung up. */

@@ -1,8 +1,8 @@
 /** `ferry deploy --wait` in-process against a real loopback API that plays a canary through. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceSnapshot, OperationSnapshot, RolloutSnapshot } from '../operation-snapshot.js';
-import { startFakeFerryApi, type Answer, type FakeFerryApi } from '../fake-ferry-api.js';
-import { runFerry } from '../fake-terminal.js';
+import { startFakeFerryApi, type Answer, type FakeFerryApi } from '../../testing/fake-ferry-api.js';
+import { runFerry } from '../../testing/fake-terminal.js';
 
 type Row = [id: string, status: string, version: string];
 

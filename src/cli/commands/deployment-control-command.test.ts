@@ -1,9 +1,9 @@
 /** `ferry promote|pause|resume|abort` run in-process against a real loopback API. */
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local-fleet/free-port.js';
 import type { DeploymentDetail } from '../control-summary.js';
-import { apiError, startFakeFerryApi, type Answer, type FakeFerryApi } from '../fake-ferry-api.js';
-import { runFerry } from '../fake-terminal.js';
+import { apiError, startFakeFerryApi, type Answer, type FakeFerryApi } from '../../testing/fake-ferry-api.js';
+import { runFerry } from '../../testing/fake-terminal.js';
 
 function detail(id: string, status: string, over: Partial<DeploymentDetail> = {}): Answer {
   return [
@@ -114,7 +114,7 @@ describe('ferry promote|pause|resume|abort: against the API', () => {
   });
 
   it('no server: exit 3', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const run = await runFerry(['resume', 'dep-1', '--server', `http://127.0.0.1:${port}`, '--token', 't']);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^ferry: cannot reach the ferry server at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED\n$/);
@@ -146,12 +146,3 @@ describe('ferry abort --wait', () => {
     expect(run.stderr).toMatch(/deployment dep-stop aborted after/);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

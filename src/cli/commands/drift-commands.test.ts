@@ -1,7 +1,7 @@
 /** `ferry release-instance` and `ferry versions` run in-process against a real loopback API. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiError, startFakeFerryApi, type FakeFerryApi } from '../fake-ferry-api.js';
-import { runFerry } from '../fake-terminal.js';
+import { apiError, startFakeFerryApi, type FakeFerryApi } from '../../testing/fake-ferry-api.js';
+import { runFerry } from '../../testing/fake-terminal.js';
 
 let api: FakeFerryApi;
 

@@ -2,8 +2,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiError, startFakeFerryApi, type Answer, type FakeFerryApi } from '../fake-ferry-api.js';
-import { runFerry } from '../fake-terminal.js';
+import { apiError, startFakeFerryApi, type Answer, type FakeFerryApi } from '../../testing/fake-ferry-api.js';
+import { runFerry } from '../../testing/fake-terminal.js';
+import { pollUntil } from '../../local-fleet/poll-until.js';
 import { EXIT_INTERRUPTED } from '../interrupt-signal.js';
 import { durationText } from './operation-list-commands.js';
 
@@ -18,11 +19,7 @@ function rollback(status: string, instanceStatus: string, version: string | null
 }
 
 async function untilRequests(fake: FakeFerryApi, path: string, count: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (fake.requests.filter((r) => r.url.startsWith(path)).length < count) {
-    if (Date.now() > deadline) throw new Error(`no ${count} requests to ${path} within 5 s`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await pollUntil(`${count} requests to ${path}`, async () => fake.requests.filter((r) => r.url.startsWith(path)).length >= count || undefined, { timeoutMs: 5000, intervalMs: 10 });
 }
 
 describe('ferry status ID --watch', () => {

@@ -1,7 +1,8 @@
 /** `ferry logs` against a loopback API: the tail, then --follow from next_after until Ctrl-C. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiError, startFakeFerryApi, type FakeFerryApi } from '../fake-ferry-api.js';
-import { runFerry } from '../fake-terminal.js';
+import { pollUntil } from '../../local-fleet/poll-until.js';
+import { apiError, startFakeFerryApi, type FakeFerryApi } from '../../testing/fake-ferry-api.js';
+import { runFerry } from '../../testing/fake-terminal.js';
 
 let api: FakeFerryApi | null = null;
 afterEach(async () => {
@@ -25,11 +26,7 @@ describe('ferry logs', () => {
     });
     const fake = api;
     const running = runFerry(['logs', 'web-1', '--follow', '--server', fake.url, '--token', fake.token]);
-    const deadline = Date.now() + 10_000;
-    while (fake.requests.length < 4) {
-      if (Date.now() > deadline) throw new Error('the follower did not poll four times within 10 s');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await pollUntil('the follower to poll four times', async () => fake.requests.length >= 4 || undefined, { timeoutMs: 10_000, intervalMs: 20 });
     process.emit('SIGINT');
     const run = await running;
     expect(run.code).toBe(0);

@@ -6,9 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFakeServerContext, type FakeServerContext } from '../../server/fake-server-context.js';
+import { openFakeServerContext, type FakeServerContext } from '../../testing/fake-server-context.js';
 import { buildApp } from '../../server/http/build-app.js';
-import { runFerry } from '../fake-terminal.js';
+import { runFerry } from '../../testing/fake-terminal.js';
 
 const TOKEN = 'admin-secret';
 let fake: FakeServerContext;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTimers } from '../../config/timers.js';
 import type { RunningServer } from '../../server/server-options.js';
 import { startServer } from '../../server/start-server.js';
-import { runFerry } from '../fake-terminal.js';
+import { runFerry } from '../../testing/fake-terminal.js';
 
 let dir: string;
 let server: RunningServer;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance, makeTarget } from '../operations/fake-fleet.js';
+import { makeInstance, makeTarget } from '../../testing/builders.js';
 import type { Instance } from '../types.js';
 import { answersExpected, detectDrift, versionExpectation } from './detect-drift.js';
-import { answering } from './drift-fixtures.js';
+import { answering } from '../../testing/drift-fixtures.js';
 
 const REGISTERED = new Set(['v1', 'v2', 'v3']);
 const drift = (instance: Instance, desired: string | null = 'v2', target = undefined as Parameters<typeof versionExpectation>[2]) =>

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeOperation, makeTarget } from '../operations/fake-fleet.js';
+import { makeOperation, makeTarget } from '../../testing/builders.js';
 import type { DriftPolicy, Instance, OperationTarget, TargetStatus } from '../types.js';
-import { answering, applyDriftPlanTo, HEARTBEAT_S, NOW, snapshot } from './drift-fixtures.js';
+import { answering, applyDriftPlanTo, HEARTBEAT_S, NOW, snapshot } from '../../testing/drift-fixtures.js';
 import { planDrift, type DriftSnapshot } from './plan-drift.js';
 
 const VERSIONS = ['v1', 'v2', 'v3', 'v9'] as const; // v9 is never registered

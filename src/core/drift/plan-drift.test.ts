@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance, makeIsolation, makeOperation, makeTarget } from '../operations/fake-fleet.js';
+import { makeInstance, makeIsolation, makeOperation, makeTarget } from '../../testing/builders.js';
 import { instanceStatus } from '../instances/instance-status.js';
 import { DRIFT_ACTOR, MAX_REBUILD_ATTEMPTS } from './drift-plan.js';
-import { answering, applyDriftPlanTo, eventTypes, HEARTBEAT_S, NOW, snapshot } from './drift-fixtures.js';
+import { answering, applyDriftPlanTo, eventTypes, HEARTBEAT_S, NOW, snapshot } from '../../testing/drift-fixtures.js';
 import { planDrift } from './plan-drift.js';
 
 describe('planDrift: detection', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance, makeTarget, T0 } from '../operations/fake-fleet.js';
+import { makeInstance, makeTarget, T0 } from '../../testing/builders.js';
 import type { Instance, InstanceIsolation } from '../types.js';
-import { answering } from './drift-fixtures.js';
+import { answering } from '../../testing/drift-fixtures.js';
 import { planRelease } from './plan-release.js';
 
 const isolation: InstanceIsolation = {

@@ -3,8 +3,7 @@
  * they come from: the request that starts one, an operator's control of one, and the
  * planner that runs it (core/operations/plan-operation.ts). The catalogue merges them.
  */
-import type { OperationControl } from '../operations/operation-controls.js';
-import type { OperationKind, OperationPause, OperationStatus, Reason, StrategySpec } from '../types.js';
+import type { OperationControl, OperationKind, OperationPause, OperationStatus, Reason, StrategySpec } from '../types.js';
 
 /** What the planner adds to every event it writes: the kind of the operation it runs. */
 type Planned<T> = { kind: OperationKind } & T;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance, makeIsolation, T0 } from '../operations/fake-fleet.js';
+import { makeInstance, makeIsolation, T0 } from '../../testing/builders.js';
 import type { Instance, InstanceObservation } from '../types.js';
 import { expectedVersion, instanceStatus, MISSED_HEARTBEATS_FOR_UNKNOWN, type StatusContext } from './instance-status.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance } from '../operations/fake-fleet.js';
+import { makeInstance } from '../../testing/builders.js';
 import { initialRollout, type Operation } from '../types.js';
 import { planUnpin } from './plan-unpin.js';
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { OperationTarget, StrategySpec } from '../types.js';
 import { previewBatches } from './batch-preview.js';
-import { fakeAgents, makeInstances, runToEnd, startFleet } from './fake-fleet.js';
+import { makeInstances } from '../../testing/builders.js';
+import { fakeAgents } from '../../testing/fake-agents.js';
+import { runToEnd, startFleet } from '../../testing/fake-fleet.js';
 import { DEFAULT_STRATEGY, resolveCanaryDefaults } from './strategy.js';
 
 const targets = (n: number): OperationTarget[] =>
@@ -45,13 +47,12 @@ describe('previewBatches against the planner', () => {
     ['rolling batch_size 2', { type: 'rolling', batch_size: 2, min_healthy_time_s: 0 }, 5],
     ['all at once', { type: 'all_at_once' }, 4],
     ['canary 20% then 60%, batch_size 2, no pauses', { type: 'canary', steps: [{ percent: 20 }, { percent: 60 }], batch_size: 2, min_healthy_time_s: 0 }, 10],
-  ])('%s starts what the preview shows', (_name, strategy, n) => {
+  ])('%s starts what the preview shows', async (_name, strategy, n) => {
     const noSoak = { ...strategy, min_healthy_time_s: 0 } as StrategySpec;
-    const state = startFleet({ instances: makeInstances(n, '1.0.0'), strategy: noSoak, timeout_s: 30 });
     // The store lists targets by instance id, and the planner starts them in that order.
-    state.targets.sort((a, b) => (a.instance_id < b.instance_id ? -1 : 1));
+    const state = await startFleet({ instances: makeInstances(n, '1.0.0'), strategy: noSoak, timeout_s: 30 });
     const preview = previewBatches(state.operation, state.targets).map((b) => b.instances.map((i) => i.instance_id));
-    const passes = runToEnd(state, fakeAgents(state.instances.values()));
+    const passes = await runToEnd(state, fakeAgents(state.instances.values()));
     const started = passes
       .map((p) => p.after.targets.filter((t) => t.status !== 'pending' && p.before.targets.find((b) => b.instance_id === t.instance_id)?.status === 'pending').map((t) => t.instance_id).sort())
       .filter((group) => group.length > 0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Refusal } from '../result.js';
 import { buildOperation, lockRefusal, type OperationRequest } from './build-operation.js';
-import { makeInstance, makeInstances, makeOperation, makeService, T0 } from './fake-fleet.js';
+import { makeInstance, makeInstances, makeOperation, makeService, T0 } from '../../testing/builders.js';
 
 function request(over: Partial<OperationRequest> = {}): OperationRequest {
   return {

@@ -11,10 +11,10 @@
  */
 import type { ControlEventType } from '../events/operation-event-details.js';
 import { refuse, type Decision } from '../result.js';
-import type { Operation, OperationStatus, Reason, RolloutState } from '../types.js';
+import type { Operation, OperationControl, OperationStatus, Reason, RolloutState } from '../types.js';
 import { isActive } from './status-sets.js';
 
-export type OperationControl = 'pause' | 'resume' | 'promote' | 'abort';
+export type { OperationControl } from '../types.js';
 
 export interface ControlChange {
   status: OperationStatus;

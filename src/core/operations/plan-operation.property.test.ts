@@ -7,19 +7,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Instance, OperationKind, OperationStatus, StrategySpec } from '../types.js';
-import {
-  fakeAgents,
-  HEALTHY_AGENT,
-  makeInstance,
-  makeService,
-  runToEnd,
-  startFleet,
-  TERMINAL_STATUSES,
-  type AgentBehaviour,
-  type FakeAgents,
-  type FleetState,
-  type Pass,
-} from './fake-fleet.js';
+import { makeInstance, makeService } from '../../testing/builders.js';
+import { fakeAgents, HEALTHY_AGENT, type AgentBehaviour, type FakeAgents } from '../../testing/fake-agents.js';
+import { runToEnd, startFleet, type FleetState, type Pass } from '../../testing/fake-fleet.js';
+import { TERMINAL_OPERATION_STATUSES } from './status-sets.js';
 import { batchSize, canaryStepCounts } from './strategy.js';
 import { SERVER_DEADLINE_SLACK_MS } from './target-progress.js';
 
@@ -92,7 +83,7 @@ function instancesFor(s: Scenario): Instance[] {
   return s.versions.map((v, i) => makeInstance(`i${i + 1}`, v, { pinned_version: s.pinned[i] && v !== null ? v : null }));
 }
 
-function execute(s: Scenario): Run {
+async function execute(s: Scenario): Promise<Run> {
   const instances = instancesFor(s);
   let ids = s.subset?.map((i) => `i${i + 1}`);
   // A restart needs a running version on every instance it names; choose those.
@@ -103,7 +94,7 @@ function execute(s: Scenario): Run {
   const kind = s.kind === 'restart' && ids?.length === 0 ? 'deploy' : s.kind;
   if (ids?.length === 0) ids = undefined;
   const version = kind === 'restart' ? null : kind === 'rollback' ? '0.8.0' : '2.0.0';
-  const state = startFleet({
+  const state = await startFleet({
     instances,
     service: makeService({ desired_version: s.desired, previous_version: s.desired ? '0.8.0' : null, verify: s.verifyChecks ? [{ path: '/check' }] : [] }),
     kind,
@@ -123,27 +114,54 @@ function execute(s: Scenario): Run {
   // Health gates (≤ 8 s) and timed canary pauses (≤ 3 × 5 s) add waiting; the fleet-wide verify adds one more attempt.
   const waitingPasses = Math.ceil(23_000 / s.stepMs) + 1;
   const maxPasses = s.versions.length * (s.retryCount + 1) * (deadlinePasses + waitingPasses + 4) + 2 * deadlinePasses + 10;
-  const passes = runToEnd(state, agents, { stepMs: s.stepMs, maxPasses });
+  const passes = await runToEnd(state, agents, { stepMs: s.stepMs, maxPasses });
   return { scenario: s, state, initial, agents, passes, maxPasses };
 }
 
-const runArb = scenarioArb.map(execute);
 const NUM_RUNS = 300;
+/**
+ * One seed for every property, so each sees the same scenarios and a scenario runs once:
+ * its first check judges it by every property and keeps the verdicts (small, unlike the
+ * runs). fast-check prints the seed of a failure; a shrunk scenario is simply a new one.
+ */
+const SEED = Math.floor(Math.random() * 0x7fffffff);
+const verdicts = new Map<string, Array<unknown>>();
 
-function check(property: (run: Run) => void): void {
-  fc.assert(
-    fc.property(runArb, (run) => {
+async function verdictsFor(scenario: Scenario): Promise<Array<unknown>> {
+  const key = JSON.stringify(scenario);
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
+  const run = await execute(scenario);
+  const judged = PROPERTIES.map(([, property]) => {
+    try {
       property(run);
+      return null;
+    } catch (failure) {
+      return failure;
+    }
+  });
+  verdicts.set(key, judged);
+  return judged;
+}
+
+/** Each scenario runs through the server's reconcile step and applier on an in-memory store. */
+function check(index: number): Promise<void> {
+  return fc.assert(
+    fc.asyncProperty(scenarioArb, async (scenario) => {
+      const failure = (await verdictsFor(scenario))[index];
+      if (failure !== null) throw failure;
     }),
-    { numRuns: NUM_RUNS },
+    { numRuns: NUM_RUNS, seed: SEED },
   );
 }
 
 const anyFailed = (state: FleetState) => state.targets.some((t) => t.status === 'failed');
 
-describe('planOperation properties', () => {
-  it('(a) a deployment never has more than batchSize targets changing at once, nor more started than its canary step allows', () => {
-    check(({ state, passes }) => {
+/** Each safety property of the planner, by name, over one run. */
+const PROPERTIES: Array<[string, (run: Run) => void]> = [
+  [
+    '(a) a deployment never has more than batchSize targets changing at once, nor more started than its canary step allows',
+    ({ state, passes }) => {
       if (state.operation.kind === 'rollback') return;
       const limit = batchSize(state.operation.strategy, state.targets.length);
       const steps = state.operation.kind === 'deploy' ? canaryStepCounts(state.operation.strategy, state.targets.length) : [];
@@ -152,11 +170,11 @@ describe('planOperation properties', () => {
         const stepLimit = steps[p.after.operation.rollout.steps_done];
         if (stepLimit !== undefined) expect(p.after.targets.filter((t) => t.status !== 'pending' && t.status !== 'skipped').length).toBeLessThanOrEqual(stepLimit);
       }
-    });
-  });
-
-  it('(b) once a target has failed, no target goes pending → deploying and no untouched instance gets a goal', () => {
-    check(({ passes }) => {
+    },
+  ],
+  [
+    '(b) once a target has failed, no target goes pending → deploying and no untouched instance gets a goal',
+    ({ passes }) => {
       for (const p of passes) {
         if (!anyFailed(p.before) && !anyFailed(p.after)) continue;
         for (const change of p.plan.targets) {
@@ -168,11 +186,11 @@ describe('planOperation properties', () => {
           expect(['deploying', 'reverting']).toContain(now);
         }
       }
-    });
-  });
-
-  it('(c) a revert touches exactly the targets with changed=true, once, and they cover every instance the agent switched', () => {
-    check(({ state, passes, agents }) => {
+    },
+  ],
+  [
+    '(c) a revert touches exactly the targets with changed=true, once, and they cover every instance the agent switched',
+    ({ state, passes, agents }) => {
       const revertPasses = passes.filter((p) => p.plan.targets.some((t) => t.status === 'reverting'));
       expect(revertPasses.length).toBeLessThanOrEqual(1);
       const revert = revertPasses[0];
@@ -190,11 +208,11 @@ describe('planOperation properties', () => {
           expect(state.instances.get(t.instance_id)?.observed?.version ?? null).toBe(t.from_version);
         }
       }
-    });
-  });
-
-  it('(d) the desired version moves only when a whole-service, non-restart operation succeeds', () => {
-    check(({ state, initial, passes }) => {
+    },
+  ],
+  [
+    '(d) the desired version moves only when a whole-service, non-restart operation succeeds',
+    ({ state, initial, passes }) => {
       const op = state.operation;
       const moves = op.status === 'succeeded' && op.whole_service && op.kind !== 'restart';
       for (const p of passes) {
@@ -210,13 +228,13 @@ describe('planOperation properties', () => {
       const replaced = initial.service.desired_version;
       expect(state.service.previous_version).toBe(replaced === op.version ? initial.service.previous_version : (replaced ?? initial.service.previous_version));
       expect([...state.instances.values()].every((i) => i.pinned_version === null)).toBe(true);
-    });
-  });
-
-  it('(e) every run ends succeeded, failed or rolled_back within a bounded number of passes', () => {
-    check(({ state, passes, maxPasses }) => {
+    },
+  ],
+  [
+    '(e) every run ends succeeded, failed or rolled_back within a bounded number of passes',
+    ({ state, passes, maxPasses }) => {
       expect(passes.length).toBeLessThanOrEqual(maxPasses);
-      expect(TERMINAL_STATUSES).toContain(state.operation.status);
+      expect(TERMINAL_OPERATION_STATUSES).toContain(state.operation.status);
       expect(['succeeded', 'failed', 'rolled_back']).toContain(state.operation.status);
       expect(state.operation.completed_at).not.toBeNull();
       const ends: OperationStatus[] = ['succeeded', 'failed', 'rolled_back'];
@@ -225,17 +243,23 @@ describe('planOperation properties', () => {
       expect(ends).toContain(passes.at(-1)?.plan.operation?.status);
       if (state.operation.status === 'succeeded') expect(state.targets.every((t) => t.status === 'succeeded')).toBe(true);
       else expect(state.operation.reason?.code).toEqual(expect.any(String));
-    });
-  });
-
-  it('(f) every audit event belongs to the operation: deploy_id, actor and correlation id', () => {
-    check(({ state }) => {
+    },
+  ],
+  [
+    '(f) every audit event belongs to the operation: deploy_id, actor and correlation id',
+    ({ state }) => {
       expect(state.events.length).toBeGreaterThan(0);
       for (const e of state.events) {
         expect(e.deploy_id).toBe(state.operation.id);
         expect(e.actor).toBe(state.operation.actor);
         expect(e.correlation_id).toBe(state.operation.correlation_id);
       }
-    });
+    },
+  ],
+];
+
+describe('planOperation properties', () => {
+  it.each(PROPERTIES.map(([name], index) => [name, index] as const))('%s', async (_name, index) => {
+    await check(index);
   });
 });

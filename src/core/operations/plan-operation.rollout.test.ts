@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Instance, OperationStatus, StrategySpec } from '../types.js';
-import { fakeAgents, makeInstances, makeService, runToEnd, startFleet, type AgentBehaviour, type FakeAgents, type FleetState, type Pass } from './fake-fleet.js';
+import { makeInstances, makeService } from '../../testing/builders.js';
+import { fakeAgents, type AgentBehaviour, type FakeAgents } from '../../testing/fake-agents.js';
+import { controlFleet, drainBeforeReplace, reportObservation, runToEnd, setOpenSessions, startFleet, type FleetState, type Pass } from '../../testing/fake-fleet.js';
 import { controlOperation, type OperationControl } from './operation-controls.js';
 
 interface Fleet {
@@ -13,22 +15,20 @@ interface Fleet {
   agents: FakeAgents;
 }
 
-function fleet(count: number, strategy: StrategySpec, opts: { verify?: boolean; agents?: Record<string, Partial<AgentBehaviour>> } = {}): Fleet {
+async function fleet(count: number, strategy: StrategySpec, opts: { verify?: boolean; agents?: Record<string, Partial<AgentBehaviour>> } = {}): Promise<Fleet> {
   const instances: Instance[] = makeInstances(count, '1.0.0');
   const service = makeService({ desired_version: '1.0.0', verify: opts.verify ? [{ path: '/check' }] : [] });
-  const state = startFleet({ instances, service, strategy, timeout_s: 30 });
+  const state = await startFleet({ instances, service, strategy, timeout_s: 30 });
   return { state, agents: fakeAgents(state.instances.values(), opts.agents ?? {}) };
 }
 
-function runUntil(f: Fleet, until: (s: FleetState) => boolean = () => false, stepMs = 1000): Pass[] {
+function runUntil(f: Fleet, until: (s: FleetState) => boolean = () => false, stepMs = 1000): Promise<Pass[]> {
   return runToEnd(f.state, f.agents, { stepMs, maxPasses: 400, until });
 }
 
-function control(f: Fleet, what: OperationControl): void {
-  const decision = controlOperation(f.state.operation, what, 'bob', f.state.now);
-  if (!decision.ok) throw new Error(`${what} refused: ${decision.code}`);
-  const { status, rollout, reason } = decision.change;
-  f.state.operation = { ...f.state.operation, status, rollout, ...(reason ? { reason } : {}) };
+/** Pause, resume, promote or abort as an operator's request does it (controlDeployment). */
+function control(f: Fleet, what: OperationControl): Promise<void> {
+  return controlFleet(f.state, what);
 }
 
 const versions = (s: FleetState) => [...s.instances.values()].map((i) => i.observed?.version);
@@ -36,27 +36,27 @@ const statusesOf = (passes: Pass[]): OperationStatus[] => passes.map((p) => p.af
 const paused = (s: FleetState) => s.operation.status === 'paused';
 
 describe('canary steps', () => {
-  it('canary step of 1 instance, until_promoted: moves exactly one, pauses, and completes on promote', () => {
-    const f = fleet(4, { type: 'canary', steps: [{ instances: 1, pause: 'until_promoted' }] });
-    runUntil(f, paused);
+  it('canary step of 1 instance, until_promoted: moves exactly one, pauses, and completes on promote', async () => {
+    const f = await fleet(4, { type: 'canary', steps: [{ instances: 1, pause: 'until_promoted' }] });
+    await runUntil(f, paused);
     expect(f.state.operation.rollout.pause?.kind).toBe('until_promoted');
     expect(versions(f.state).filter((v) => v === '2.0.0')).toHaveLength(1);
     expect(f.state.targets.filter((t) => t.status === 'pending')).toHaveLength(3);
     expect(f.state.service.desired_version).toBe('1.0.0');
     expect(f.state.events.map((e) => e.type)).toContain('deploy_paused');
 
-    const more = runUntil(f, () => false);
+    const more = await runUntil(f, () => false);
     expect(more.slice(1).every((p) => p.plan.goals.length === 0)).toBe(true); // paused: nothing starts without a promote
-    control(f, 'promote');
-    runUntil(f);
+    await control(f, 'promote');
+    await runUntil(f);
     expect(f.state.operation.status).toBe('succeeded');
     expect(versions(f.state)).toEqual(['2.0.0', '2.0.0', '2.0.0', '2.0.0']);
     expect(f.state.service.desired_version).toBe('2.0.0');
   });
 
-  it('percent steps with timed pauses end by themselves: 8 instances, 25% then 50% → 2, then 4, then the rest', () => {
-    const f = fleet(8, { type: 'canary', steps: [{ percent: 25, pause_s: 10 }, { percent: 50, pause_s: 10 }], min_healthy_time_s: 0 });
-    const passes = runUntil(f);
+  it('percent steps with timed pauses end by themselves: 8 instances, 25% then 50% → 2, then 4, then the rest', async () => {
+    const f = await fleet(8, { type: 'canary', steps: [{ percent: 25, pause_s: 10 }, { percent: 50, pause_s: 10 }], min_healthy_time_s: 0 });
+    const passes = await runUntil(f);
     expect(f.state.operation.status).toBe('succeeded');
     const startedAtPause = passes.filter((p) => p.plan.operation?.status === 'paused').map((p) => p.after.targets.filter((t) => t.status !== 'pending').length);
     expect(startedAtPause).toEqual([2, 4]);
@@ -64,9 +64,9 @@ describe('canary steps', () => {
     expect(promoted.map((e) => e.details.automatic)).toEqual([true, true]);
   });
 
-  it('a canary of the default shape pauses RELEASE_CANARY_DURATION_MIN after RELEASE_CANARY_RATIO of the instances', () => {
-    const f = fleet(20, { type: 'canary' });
-    runUntil(f, paused);
+  it('a canary of the default shape pauses RELEASE_CANARY_DURATION_MIN after RELEASE_CANARY_RATIO of the instances', async () => {
+    const f = await fleet(20, { type: 'canary' });
+    await runUntil(f, paused);
     const pause = f.state.operation.rollout.pause;
     expect(f.state.targets.filter((t) => t.status === 'succeeded')).toHaveLength(2);
     expect(pause?.kind).toBe('timed');
@@ -75,29 +75,29 @@ describe('canary steps', () => {
 });
 
 describe('health gates and deadlines', () => {
-  it('rolling min_healthy_time_s 5 waits 5 s after a batch is healthy before the next', () => {
-    const f = fleet(2, { type: 'rolling', batch_size: 1, min_healthy_time_s: 5 });
-    const passes = runUntil(f);
+  it('rolling min_healthy_time_s 5 waits 5 s after a batch is healthy before the next', async () => {
+    const f = await fleet(2, { type: 'rolling', batch_size: 1, min_healthy_time_s: 5 });
+    const passes = await runUntil(f);
     const firstPass = (id: string, status: string) => passes.find((p) => p.plan.targets.some((t) => t.instance_id === id && t.status === status))?.before.now ?? NaN;
     expect(firstPass('i2', 'deploying') - firstPass('i1', 'healthy')).toBeGreaterThanOrEqual(5000);
     expect(f.state.operation.status).toBe('succeeded');
   });
 
-  it('an instance that stops being ready during its health gate fails the deployment, which is rolled back', () => {
-    const f = fleet(3, { type: 'rolling', batch_size: 1, min_healthy_time_s: 5 });
-    runUntil(f, (s) => s.targets[0]?.status === 'healthy');
+  it('an instance that stops being ready during its health gate fails the deployment, which is rolled back', async () => {
+    const f = await fleet(3, { type: 'rolling', batch_size: 1, min_healthy_time_s: 5 });
+    await runUntil(f, (s) => s.targets[0]?.status === 'healthy');
     const crashed = f.state.instances.get('i1')!;
-    crashed.observed = { ...crashed.observed!, status: 'crashed', version: null };
-    runUntil(f);
+    await reportObservation(f.state, 'i1', { ...crashed.observed!, status: 'crashed', version: null });
+    await runUntil(f);
     expect(f.state.operation.status).toBe('rolled_back');
     expect(f.state.operation.reason).toMatchObject({ code: 'unhealthy_after_start' });
     expect(f.state.operation.reason?.message).toContain('i1');
     expect(f.state.targets.map((t) => t.status)).toEqual(['reverted', 'skipped', 'skipped']);
   });
 
-  it('a deployment making no progress within progress_deadline_s fails at the deadline and returns what it touched', () => {
-    const f = fleet(2, { type: 'all_at_once', progress_deadline_s: 5 }, { agents: { i2: { silent: true } } });
-    const passes = runUntil(f);
+  it('a deployment making no progress within progress_deadline_s fails at the deadline and returns what it touched', async () => {
+    const f = await fleet(2, { type: 'all_at_once', progress_deadline_s: 5 }, { agents: { i2: { silent: true } } });
+    const passes = await runUntil(f);
     // The silent host cannot be returned either, so the end is rollback_failed; the decision was the deadline's.
     expect(f.state.events.find((e) => e.type === 'rollback')?.details.reason).toMatchObject({ code: 'progress_deadline_exceeded' });
     expect(f.state.operation.reason?.message).toContain('progress_deadline_s 5 s');
@@ -107,16 +107,16 @@ describe('health gates and deadlines', () => {
 });
 
 describe('fleet-wide verification at the end', () => {
-  it('passes through verifying, probing every changed instance once more, then succeeds', () => {
-    const f = fleet(3, { type: 'all_at_once' }, { verify: true });
-    const passes = runUntil(f);
+  it('passes through verifying, probing every changed instance once more, then succeeds', async () => {
+    const f = await fleet(3, { type: 'all_at_once' }, { verify: true });
+    const passes = await runUntil(f);
     expect(statusesOf(passes)).toEqual(['running', 'verifying', 'succeeded']);
     expect(f.state.events.filter((e) => e.type === 'instance_verified')).toHaveLength(3);
   });
 
-  it('a check failing at the end rolls every changed instance back to its old version', () => {
-    const f = fleet(3, { type: 'all_at_once' }, { verify: true, agents: { i2: { verify: 'at_final_check' } } });
-    const passes = runUntil(f);
+  it('a check failing at the end rolls every changed instance back to its old version', async () => {
+    const f = await fleet(3, { type: 'all_at_once' }, { verify: true, agents: { i2: { verify: 'at_final_check' } } });
+    const passes = await runUntil(f);
     expect(statusesOf(passes)).toEqual(['running', 'verifying', 'rolling_back', 'rolled_back']);
     expect(f.state.operation.reason).toMatchObject({ code: 'verify_failed' });
     expect(versions(f.state)).toEqual(['1.0.0', '1.0.0', '1.0.0']);
@@ -125,26 +125,26 @@ describe('fleet-wide verification at the end', () => {
 });
 
 describe('pause, resume and abort', () => {
-  it('a user pause lets the batch in flight finish and starts nothing more until resumed', () => {
-    const f = fleet(4, { type: 'rolling', batch_size: 1, min_healthy_time_s: 0 });
-    runUntil(f, (s) => s.targets[0]?.status === 'deploying');
-    control(f, 'pause');
-    const whilePaused = runUntil(f, (s) => s.targets[0]?.status === 'succeeded');
-    const longer = runUntil(f, () => false);
+  it('a user pause lets the batch in flight finish and starts nothing more until resumed', async () => {
+    const f = await fleet(4, { type: 'rolling', batch_size: 1, min_healthy_time_s: 0 });
+    await runUntil(f, (s) => s.targets[0]?.status === 'deploying');
+    await control(f, 'pause');
+    const whilePaused = await runUntil(f, (s) => s.targets[0]?.status === 'succeeded');
+    const longer = await runUntil(f, () => false);
     expect([...whilePaused, ...longer].flatMap((p) => p.plan.goals)).toEqual([]);
     expect(f.state.targets.map((t) => t.status)).toEqual(['succeeded', 'pending', 'pending', 'pending']);
-    expect(() => control(f, 'promote')).toThrow(/not_awaiting_promotion/);
-    control(f, 'resume');
-    runUntil(f);
+    await expect(control(f, 'promote')).rejects.toMatchObject({ code: 'not_awaiting_promotion' });
+    await control(f, 'resume');
+    await runUntil(f);
     expect(f.state.operation.status).toBe('succeeded');
   });
 
-  it('abort returns only the instances the deployment changed and ends aborted', () => {
-    const f = fleet(4, { type: 'rolling', batch_size: 1, min_healthy_time_s: 0 });
-    runUntil(f, (s) => s.targets[1]?.status === 'succeeded');
+  it('abort returns only the instances the deployment changed and ends aborted', async () => {
+    const f = await fleet(4, { type: 'rolling', batch_size: 1, min_healthy_time_s: 0 });
+    await runUntil(f, (s) => s.targets[1]?.status === 'succeeded');
     expect(f.state.targets.map((t) => t.status)).toEqual(['succeeded', 'succeeded', 'deploying', 'pending']);
-    control(f, 'abort');
-    const passes = runUntil(f);
+    await control(f, 'abort');
+    const passes = await runUntil(f);
     expect(f.state.operation.status).toBe('aborted');
     expect(f.state.operation.reason).toMatchObject({ code: 'aborted' });
     // i3 was in flight: it settles first, then it goes back with the others; i4 is never touched.
@@ -159,8 +159,9 @@ describe('pause, resume and abort', () => {
   });
 });
 
+const base = (await fleet(2, { type: 'canary', steps: [{ instances: 1, pause: 'until_promoted' }] })).state.operation;
+
 describe('controlOperation refusals', () => {
-  const base = fleet(2, { type: 'canary', steps: [{ instances: 1, pause: 'until_promoted' }] }).state.operation;
   it.each<[string, Partial<typeof base>, OperationControl, string]>([
     ['promote while running', { status: 'running' }, 'promote', 'not_awaiting_promotion'],
     ['resume while running', { status: 'running' }, 'resume', 'not_paused'],
@@ -183,41 +184,41 @@ describe('controlOperation refusals', () => {
 });
 
 describe('drain before replace', () => {
-  function draining(sessions: Record<string, number>): Fleet {
-    const f = fleet(2, { type: 'rolling', batch_size: 1, min_healthy_time_s: 0 });
-    f.state.drainS = 30;
-    f.state.sessions = new Map(Object.entries(sessions));
+  async function draining(sessions: Record<string, number>): Promise<Fleet> {
+    const f = await fleet(2, { type: 'rolling', batch_size: 1, min_healthy_time_s: 0 });
+    await drainBeforeReplace(f.state, 30);
+    for (const [instanceId, count] of Object.entries(sessions)) await setOpenSessions(f.state, instanceId, count);
     return f;
   }
 
-  it('an instance with sessions drains first: no goal until its sessions end', () => {
-    const f = draining({ i1: 2 });
-    const first = runUntil(f, (s) => s.targets[0]?.status === 'draining');
+  it('an instance with sessions drains first: no goal until its sessions end', async () => {
+    const f = await draining({ i1: 2 });
+    const first = await runUntil(f, (s) => s.targets[0]?.status === 'draining');
     expect(first.flatMap((p) => p.plan.goals)).toEqual([]);
     expect(f.state.events.map((e) => e.type)).toContain('instance_draining');
-    const held = runUntil(f, () => false, 1000).slice(0, 5);
+    const held = (await runUntil(f, () => false, 1000)).slice(0, 5);
     expect(held.flatMap((p) => p.plan.goals)).toEqual([]); // still 2 sessions, 5 s < drain_s
-    f.state.sessions!.set('i1', 0);
-    runUntil(f);
+    await setOpenSessions(f.state, 'i1', 0);
+    await runUntil(f);
     expect(f.state.operation.status).toBe('succeeded');
     expect(versions(f.state)).toEqual(['2.0.0', '2.0.0']);
   });
 
-  it('drain_s caps the wait when sessions never end', () => {
-    const f = draining({ i1: 5 });
-    const passes = runUntil(f);
+  it('drain_s caps the wait when sessions never end', async () => {
+    const f = await draining({ i1: 5 });
+    const passes = await runUntil(f);
     const drainedAt = passes.find((p) => p.plan.targets.some((t) => t.instance_id === 'i1' && t.status === 'draining'))!.before.now;
     const changedAt = passes.find((p) => p.plan.goals.some((g) => g.instance_id === 'i1'))!.before.now;
     expect(changedAt - drainedAt).toBe(30_000);
     expect(f.state.operation.status).toBe('succeeded');
   });
 
-  it('an instance without sessions is changed at once, and a drained one that is never changed is skipped on abort', () => {
-    const f = draining({ i2: 1 });
-    runUntil(f, (s) => s.targets[1]?.status === 'draining');
+  it('an instance without sessions is changed at once, and a drained one that is never changed is skipped on abort', async () => {
+    const f = await draining({ i2: 1 });
+    await runUntil(f, (s) => s.targets[1]?.status === 'draining');
     expect(f.state.targets[0]?.status).toBe('succeeded');
-    control(f, 'abort');
-    runUntil(f);
+    await control(f, 'abort');
+    await runUntil(f);
     expect(f.state.operation.status).toBe('aborted');
     expect(f.state.targets.map((t) => t.status)).toEqual(['reverted', 'skipped']);
   });

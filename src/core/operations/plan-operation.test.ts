@@ -5,34 +5,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Instance, OperationStatus, OperationTarget } from '../types.js';
-import {
-  applyPlan,
-  fakeAgents,
-  makeInstance,
-  makeInstances,
-  makeOperation,
-  makeService,
-  makeTarget,
-  planFor,
-  runToEnd,
-  startFleet,
-  T0,
-  type AgentBehaviour,
-  type FleetState,
-  type Pass,
-} from './fake-fleet.js';
+import { makeInstance, makeInstances, makeOperation, makeService, makeTarget, T0 } from '../../testing/builders.js';
+import { fakeAgents, type AgentBehaviour } from '../../testing/fake-agents.js';
+import { planFor, reconcilePass, runToEnd, startFleet, type FleetState, type Pass } from '../../testing/fake-fleet.js';
 import { isEmptyPlan } from './operation-plan.js';
 import { planOperation } from './plan-operation.js';
 import { SERVER_DEADLINE_SLACK_MS } from './target-progress.js';
 
-function fleetOf(instances: Instance[], opts: Parameters<typeof startFleet>[0] extends infer O ? Omit<O, 'instances'> : never = {}): FleetState {
+function fleetOf(instances: Instance[], opts: Parameters<typeof startFleet>[0] extends infer O ? Omit<O, 'instances'> : never = {}): Promise<FleetState> {
   // These scenarios are written for all at once; the default strategy (rolling 25%) has its own tests.
   const allAtOnce = opts.strategy === undefined && !opts.service?.strategy ? { strategy: { type: 'all_at_once' } as const } : {};
   return startFleet({ instances, timeout_s: 30, ...allAtOnce, ...opts });
 }
 
-function run(state: FleetState, agents: Record<string, Partial<AgentBehaviour>> = {}, stepMs = 1000): Pass[] {
-  const passes = runToEnd(state, fakeAgents(state.instances.values(), agents), { stepMs });
+async function run(state: FleetState, agents: Record<string, Partial<AgentBehaviour>> = {}, stepMs = 1000): Promise<Pass[]> {
+  const passes = await runToEnd(state, fakeAgents(state.instances.values(), agents), { stepMs });
   expect(passes.length).toBeLessThan(500);
   return passes;
 }
@@ -54,8 +41,8 @@ const eventTypes = (state: FleetState): string[] => state.events.map((e) => e.ty
 const opStatuses = (passes: Pass[]): OperationStatus[] => passes.map((p) => p.after.operation.status).filter((s, i, all) => s !== all[i - 1]);
 
 describe('planOperation', () => {
-  it('planOperation: all at once starts every target', () => {
-    const state = fleetOf(makeInstances(4, '1.0.0'));
+  it('planOperation: all at once starts every target', async () => {
+    const state = await fleetOf(makeInstances(4, '1.0.0'));
     const plan = planFor(state);
 
     expect(plan.operation).toMatchObject({ status: 'running' });
@@ -70,19 +57,19 @@ describe('planOperation', () => {
     expect(plan.serviceVersions).toBeNull();
   });
 
-  it('planOperation: with no strategy anywhere, rolls a quarter at a time (at least one), never all at once', () => {
-    const fleet = startFleet({ instances: makeInstances(4, '1.0.0'), timeout_s: 30 });
+  it('planOperation: with no strategy anywhere, rolls a quarter at a time (at least one), never all at once', async () => {
+    const fleet = await startFleet({ instances: makeInstances(4, '1.0.0'), timeout_s: 30 });
     expect(fleet.operation.strategy).toEqual({ type: 'rolling', batch_percent: 25 });
     const four = planFor(fleet);
     expect(four.targets.filter((t) => t.status === 'deploying').map((t) => t.instance_id)).toEqual(['i1']);
-    const two = planFor(startFleet({ instances: makeInstances(2, '1.0.0'), timeout_s: 30 }));
+    const two = planFor(await startFleet({ instances: makeInstances(2, '1.0.0'), timeout_s: 30 }));
     expect(two.targets.filter((t) => t.status === 'deploying')).toHaveLength(1);
   });
 
-  it('planOperation: success moves desired version and previous', () => {
+  it('planOperation: success moves desired version and previous', async () => {
     const service = makeService({ desired_version: '1.0.0', previous_version: '0.9.0' });
-    const state = fleetOf(makeInstances(3, '1.0.0'), { service });
-    const passes = run(state);
+    const state = await fleetOf(makeInstances(3, '1.0.0'), { service });
+    const passes = await run(state);
 
     expect(state.operation.status).toBe('succeeded');
     expect(state.operation.completed_at).toBe(state.now);
@@ -97,17 +84,17 @@ describe('planOperation', () => {
     expect(eventTypes(state)).toEqual(['instance_deployed', 'instance_deployed', 'instance_deployed', 'deploy_completed']);
   });
 
-  it('planOperation: first deployment of a fresh fleet sets desired and leaves previous null', () => {
-    const state = fleetOf(makeInstances(2, null));
-    run(state);
+  it('planOperation: first deployment of a fresh fleet sets desired and leaves previous null', async () => {
+    const state = await fleetOf(makeInstances(2, null));
+    await run(state);
     expect(state.operation.status).toBe('succeeded');
     expect(state.service).toEqual({ desired_version: '2.0.0', previous_version: null });
   });
 
-  it('planOperation: partial deployment pins instead', () => {
+  it('planOperation: partial deployment pins instead', async () => {
     const service = makeService({ desired_version: '1.0.0', previous_version: null });
-    const state = fleetOf(makeInstances(4, '1.0.0'), { service, instanceIds: ['i1', 'i3'] });
-    run(state);
+    const state = await fleetOf(makeInstances(4, '1.0.0'), { service, instanceIds: ['i1', 'i3'] });
+    await run(state);
 
     expect(state.operation.status).toBe('succeeded');
     expect(state.operation.whole_service).toBe(false);
@@ -121,29 +108,29 @@ describe('planOperation', () => {
     expect(probed(state)).toEqual({ i1: '2.0.0', i2: '1.0.0', i3: '2.0.0', i4: '1.0.0' });
   });
 
-  it('planOperation: whole-service success clears pins', () => {
+  it('planOperation: whole-service success clears pins', async () => {
     const instances = makeInstances(3, '1.0.0');
     instances[1] = makeInstance('i2', '1.5.0', { pinned_version: '1.5.0' });
-    const state = fleetOf(instances, { service: makeService({ desired_version: '1.0.0' }) });
-    run(state);
+    const state = await fleetOf(instances, { service: makeService({ desired_version: '1.0.0' }) });
+    await run(state);
 
     expect(state.operation.status).toBe('succeeded');
     expect([...state.instances.values()].map((i) => i.pinned_version)).toEqual([null, null, null]);
     expect(targetOf(state, 'i2').from_version).toBe('1.5.0');
   });
 
-  it('planOperation: restart keeps versions and never moves desired', () => {
+  it('planOperation: restart keeps versions and never moves desired', async () => {
     const instances = [makeInstance('i1', '1.0.0'), makeInstance('i2', '0.9.0', { pinned_version: '0.9.0' })];
     const pidsBefore = instances.map((i) => i.observed?.pid);
     const service = makeService({ desired_version: '1.0.0', previous_version: '0.9.0' });
-    const state = fleetOf(instances, { service, kind: 'restart', version: null });
+    const state = await fleetOf(instances, { service, kind: 'restart', version: null });
     const first = planFor(state);
 
     expect(first.goals.map((g) => [g.instance_id, g.goal.version, g.goal.action])).toEqual([
       ['i1', '1.0.0', 'restart'],
       ['i2', '0.9.0', 'restart'],
     ]);
-    run(state);
+    await run(state);
     expect(state.operation.status).toBe('succeeded');
     expect(state.service).toEqual({ desired_version: '1.0.0', previous_version: '0.9.0' });
     expect(probed(state)).toEqual({ i1: '1.0.0', i2: '0.9.0' });
@@ -152,9 +139,9 @@ describe('planOperation', () => {
     expect(state.events.at(-1)).toMatchObject({ type: 'deploy_completed', version: null });
   });
 
-  it('planOperation: sha256 mismatch on every instance ends failed with no revert', () => {
-    const state = fleetOf(makeInstances(3, '1.0.0'), { service: makeService({ desired_version: '1.0.0' }) });
-    const passes = run(state, { i1: { install: 'sha256_mismatch' }, i2: { install: 'sha256_mismatch' }, i3: { install: 'sha256_mismatch' } });
+  it('planOperation: sha256 mismatch on every instance ends failed with no revert', async () => {
+    const state = await fleetOf(makeInstances(3, '1.0.0'), { service: makeService({ desired_version: '1.0.0' }) });
+    const passes = await run(state, { i1: { install: 'sha256_mismatch' }, i2: { install: 'sha256_mismatch' }, i3: { install: 'sha256_mismatch' } });
 
     expect(state.operation.status).toBe('failed');
     expect(state.operation.reason?.code).toBe('sha256_mismatch');
@@ -169,10 +156,10 @@ describe('planOperation', () => {
     expect(state.events.at(-1)).toMatchObject({ type: 'deploy_failed', details: { rolled_back: false } });
   });
 
-  it('planOperation: version mismatch after switch rolls back changed instances and ends rolled_back', () => {
+  it('planOperation: version mismatch after switch rolls back changed instances and ends rolled_back', async () => {
     const service = makeService({ desired_version: '1.0.0', previous_version: '0.9.0' });
-    const state = fleetOf(makeInstances(3, '1.0.0'), { service });
-    const passes = run(state, { i2: { install: 'version_mismatch', probedVersion: '1.0.0-dirty' } });
+    const state = await fleetOf(makeInstances(3, '1.0.0'), { service });
+    const passes = await run(state, { i2: { install: 'version_mismatch', probedVersion: '1.0.0-dirty' } });
 
     expect(state.operation.status).toBe('rolled_back');
     expect(state.operation.reason).toMatchObject({ code: 'version_mismatch' });
@@ -191,9 +178,9 @@ describe('planOperation', () => {
     expect(state.events.at(-1)).toMatchObject({ details: { rolled_back: true } });
   });
 
-  it('planOperation: revert touches only targets that changed (rolling 1: i1 done, i2 sha mismatch, i3 never started)', () => {
-    const state = fleetOf(makeInstances(3, '1.0.0'), { strategy: { type: 'rolling', batch_size: 1 } });
-    const passes = run(state, { i2: { install: 'sha256_mismatch' } });
+  it('planOperation: revert touches only targets that changed (rolling 1: i1 done, i2 sha mismatch, i3 never started)', async () => {
+    const state = await fleetOf(makeInstances(3, '1.0.0'), { strategy: { type: 'rolling', batch_size: 1 } });
+    const passes = await run(state, { i2: { install: 'sha256_mismatch' } });
 
     expect(state.operation.status).toBe('rolled_back');
     expect(statuses(state)).toEqual({ i1: 'reverted', i2: 'failed', i3: 'skipped' });
@@ -202,10 +189,10 @@ describe('planOperation', () => {
     expect(probed(state)).toEqual({ i1: '1.0.0', i2: '1.0.0', i3: '1.0.0' });
   });
 
-  it('planOperation: a revert returns a never-deployed instance to nothing (goal version null)', () => {
+  it('planOperation: a revert returns a never-deployed instance to nothing (goal version null)', async () => {
     const instances = [makeInstance('i1', '1.0.0'), makeInstance('i2', null)];
-    const state = fleetOf(instances, { service: makeService({ desired_version: '1.0.0' }) });
-    const passes = run(state, { i1: { install: 'version_mismatch' } });
+    const state = await fleetOf(instances, { service: makeService({ desired_version: '1.0.0' }) });
+    const passes = await run(state, { i1: { install: 'version_mismatch' } });
 
     expect(state.operation.status).toBe('rolled_back');
     const revert = passes.find((p) => p.plan.operation?.status === 'rolling_back');
@@ -213,9 +200,9 @@ describe('planOperation', () => {
     expect(instanceOf(state, 'i2').observed).toMatchObject({ status: 'stopped', version: null });
   });
 
-  it('planOperation: failure waits for in-flight targets before deciding', () => {
-    const state = fleetOf(makeInstances(2, '1.0.0'));
-    const passes = run(state, { i1: { install: 'sha256_mismatch' }, i2: { latencyTicks: 4 } });
+  it('planOperation: failure waits for in-flight targets before deciding', async () => {
+    const state = await fleetOf(makeInstances(2, '1.0.0'));
+    const passes = await run(state, { i1: { install: 'sha256_mismatch' }, i2: { latencyTicks: 4 } });
 
     const failedAt = passes.findIndex((p) => p.after.targets.some((t) => t.status === 'failed'));
     const decidedAt = passes.findIndex((p) => p.after.operation.status !== 'running');
@@ -232,9 +219,9 @@ describe('planOperation', () => {
     expect(statuses(state)).toEqual({ i1: 'failed', i2: 'reverted' });
   });
 
-  it('planOperation: retry_count retries a failed attempt with a new generation', () => {
-    const state = fleetOf(makeInstances(2, '1.0.0'), { retry_count: 2 });
-    const passes = run(state, { i1: { failFirst: 2 } });
+  it('planOperation: retry_count retries a failed attempt with a new generation', async () => {
+    const state = await fleetOf(makeInstances(2, '1.0.0'), { retry_count: 2 });
+    const passes = await run(state, { i1: { failFirst: 2 } });
 
     expect(state.operation.status).toBe('succeeded');
     expect(targetOf(state, 'i1')).toMatchObject({ status: 'succeeded', attempts: 3, generation: 4 });
@@ -246,24 +233,24 @@ describe('planOperation', () => {
     expect(retries[0]?.details.reason).toMatchObject({ code: 'download_failed' });
   });
 
-  it('planOperation: instance_retry events number the attempt being started (2, then 3)', () => {
-    const state = fleetOf(makeInstances(1, '1.0.0'), { retry_count: 2 });
-    run(state, { i1: { failFirst: 2 } });
+  it('planOperation: instance_retry events number the attempt being started (2, then 3)', async () => {
+    const state = await fleetOf(makeInstances(1, '1.0.0'), { retry_count: 2 });
+    await run(state, { i1: { failFirst: 2 } });
     expect(targetOf(state, 'i1').attempts).toBe(3);
     const attempts = state.events.filter((e) => e.type === 'instance_retry').map((e) => e.details.attempt);
     expect(attempts).toEqual([2, 3]);
   });
 
-  it('planOperation: retries exhausted fails the target with the last reason', () => {
-    const state = fleetOf(makeInstances(1, '1.0.0'), { retry_count: 1 });
-    run(state, { i1: { failFirst: 5 } });
+  it('planOperation: retries exhausted fails the target with the last reason', async () => {
+    const state = await fleetOf(makeInstances(1, '1.0.0'), { retry_count: 1 });
+    await run(state, { i1: { failFirst: 5 } });
     expect(state.operation.status).toBe('failed');
     expect(targetOf(state, 'i1')).toMatchObject({ status: 'failed', attempts: 2, reason: { code: 'download_failed' } });
   });
 
-  it('planOperation: agent silent past deadline fails with healthy_deadline_exceeded', () => {
-    const state = fleetOf(makeInstances(2, '1.0.0'), { strategy: { type: 'all_at_once', auto_rollback: false }, timeout_s: 10 });
-    const passes = run(state, { i2: { silent: true } });
+  it('planOperation: agent silent past deadline fails with healthy_deadline_exceeded', async () => {
+    const state = await fleetOf(makeInstances(2, '1.0.0'), { strategy: { type: 'all_at_once', auto_rollback: false }, timeout_s: 10 });
+    const passes = await run(state, { i2: { silent: true } });
 
     expect(state.operation.status).toBe('failed');
     expect(state.operation.reason?.code).toBe('healthy_deadline_exceeded');
@@ -285,19 +272,19 @@ describe('planOperation', () => {
     expect(late.targets[0]).toMatchObject({ status: 'failed', changed: true, reason: { code: 'healthy_deadline_exceeded' } });
   });
 
-  it('planOperation: a silent agent under auto_rollback is owed a revert (it may have switched), which also times out', () => {
-    const state = fleetOf(makeInstances(1, '1.0.0'), { timeout_s: 5 });
-    const passes = run(state, { i1: { silent: true } });
+  it('planOperation: a silent agent under auto_rollback is owed a revert (it may have switched), which also times out', async () => {
+    const state = await fleetOf(makeInstances(1, '1.0.0'), { timeout_s: 5 });
+    const passes = await run(state, { i1: { silent: true } });
     expect(opStatuses(passes)).toEqual(['running', 'rolling_back', 'failed']);
     expect(state.operation.reason?.code).toBe('rollback_failed');
     expect(targetOf(state, 'i1')).toMatchObject({ status: 'revert_failed', reason: { code: 'healthy_deadline_exceeded' } });
   });
 
-  it('planOperation: rollback kind never auto-reverts', () => {
+  it('planOperation: rollback kind never auto-reverts', async () => {
     const service = makeService({ desired_version: '2.0.0', previous_version: '1.0.0' });
-    const state = fleetOf(makeInstances(3, '2.0.0'), { service, kind: 'rollback', version: '1.0.0' });
+    const state = await fleetOf(makeInstances(3, '2.0.0'), { service, kind: 'rollback', version: '1.0.0' });
     expect(state.operation.auto_rollback).toBe(false);
-    const passes = run(state, { i3: { install: 'version_mismatch' } });
+    const passes = await run(state, { i3: { install: 'version_mismatch' } });
 
     expect(state.operation.status).toBe('failed');
     expect(opStatuses(passes)).not.toContain('rolling_back');
@@ -319,18 +306,18 @@ describe('planOperation', () => {
     expect(plan.goals).toEqual([]);
   });
 
-  it('planOperation: whole-service rollback success moves desired back and previous forward', () => {
+  it('planOperation: whole-service rollback success moves desired back and previous forward', async () => {
     const service = makeService({ desired_version: '2.0.0', previous_version: '1.0.0' });
-    const state = fleetOf(makeInstances(2, '2.0.0'), { service, kind: 'rollback', version: '1.0.0' });
-    run(state);
+    const state = await fleetOf(makeInstances(2, '2.0.0'), { service, kind: 'rollback', version: '1.0.0' });
+    await run(state);
     expect(state.operation.status).toBe('succeeded');
     expect(state.service).toEqual({ desired_version: '1.0.0', previous_version: '2.0.0' });
     expect(state.events.at(-1)).toMatchObject({ type: 'rollback_completed', version: '1.0.0' });
   });
 
-  it('planOperation: rolling batch_size 2 never has more than 2 deploying', () => {
-    const state = fleetOf(makeInstances(5, '1.0.0'), { strategy: { type: 'rolling', batch_size: 2 } });
-    const passes = run(state, { i1: { latencyTicks: 3 }, i2: { latencyTicks: 1 }, i4: { latencyTicks: 2 } });
+  it('planOperation: rolling batch_size 2 never has more than 2 deploying', async () => {
+    const state = await fleetOf(makeInstances(5, '1.0.0'), { strategy: { type: 'rolling', batch_size: 2 } });
+    const passes = await run(state, { i1: { latencyTicks: 3 }, i2: { latencyTicks: 1 }, i4: { latencyTicks: 2 } });
 
     const deploying = passes.map((p) => p.after.targets.filter((t) => t.status === 'deploying').length);
     expect(Math.max(...deploying)).toBe(2);
@@ -341,9 +328,9 @@ describe('planOperation', () => {
     expect(startOrder).toEqual(['i1', 'i2', 'i3', 'i4', 'i5']);
   });
 
-  it('planOperation: revert failure ends failed with rollback_failed', () => {
-    const state = fleetOf(makeInstances(2, '1.0.0'));
-    const passes = run(state, { i1: { kept: 'fails' }, i2: { install: 'version_mismatch' } });
+  it('planOperation: revert failure ends failed with rollback_failed', async () => {
+    const state = await fleetOf(makeInstances(2, '1.0.0'));
+    const passes = await run(state, { i1: { kept: 'fails' }, i2: { install: 'version_mismatch' } });
 
     expect(opStatuses(passes)).toEqual(['running', 'rolling_back', 'failed']);
     expect(state.operation.reason?.code).toBe('rollback_failed');
@@ -365,16 +352,17 @@ describe('planOperation', () => {
     },
   );
 
-  it('planOperation: a pass with nothing new to report is empty', () => {
-    const state = fleetOf(makeInstances(2, '1.0.0'));
-    applyPlan(state, planFor(state));
+  it('planOperation: a pass with nothing new to report is empty', async () => {
+    const state = await fleetOf(makeInstances(2, '1.0.0'));
+    await reconcilePass(state);
     state.now += 1000;
     expect(isEmptyPlan(planFor(state))).toBe(true);
+    expect(isEmptyPlan((await reconcilePass(state)).plan)).toBe(true);
   });
 
-  it('planOperation: events carry deploy id, actor and correlation id', () => {
-    const state = fleetOf(makeInstances(3, '1.0.0'), { id: 'dep-42', retry_count: 1 });
-    run(state, { i1: { failFirst: 1 }, i2: { install: 'version_mismatch' } });
+  it('planOperation: events carry deploy id, actor and correlation id', async () => {
+    const state = await fleetOf(makeInstances(3, '1.0.0'), { id: 'dep-42', retry_count: 1 });
+    await run(state, { i1: { failFirst: 1 }, i2: { install: 'version_mismatch' } });
 
     expect(state.events.length).toBeGreaterThan(4);
     for (const event of state.events) {
@@ -395,9 +383,9 @@ describe('planOperation: batches', () => {
     expect(plan.goals).toEqual([]);
   });
 
-  it('restart of a rolling batch_size 1 service restarts one instance at a time', () => {
+  it('restart of a rolling batch_size 1 service restarts one instance at a time', async () => {
     const service = makeService({ desired_version: '1.0.0', strategy: { type: 'rolling', batch_size: 1 } });
-    const state = fleetOf(makeInstances(3, '1.0.0'), { service, kind: 'restart', version: null });
+    const state = await fleetOf(makeInstances(3, '1.0.0'), { service, kind: 'restart', version: null });
     expect(planFor(state).goals).toHaveLength(1);
   });
 });

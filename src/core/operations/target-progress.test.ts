@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance, makeTarget, T0 } from './fake-fleet.js';
+import { makeInstance, makeTarget, T0 } from '../../testing/builders.js';
 import { SERVER_DEADLINE_SLACK_MS, targetProgress } from './target-progress.js';
 
 describe('targetProgress', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance } from '../operations/fake-fleet.js';
+import { makeInstance } from '../../testing/builders.js';
 import type { Host } from '../types.js';
 import { hostsWithoutRelease } from './rollback-source.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeInstance, makeService } from '../operations/fake-fleet.js';
+import { makeInstance, makeService } from '../../testing/builders.js';
 import { planServiceChange, type ServicePlanInput, type ServiceSettings } from './plan-service-change.js';
 
 const settings = (overrides: Partial<ServiceSettings> = {}): ServiceSettings => {

@@ -26,6 +26,7 @@ const EMITTING = [
   new RegExp(`(?:const type =|type:|event\\()\\s*[^;\\n]*? \\? ${T} : ${T}`, 'g'), // one of two types
   new RegExp(`startEvents(?:: [A-Za-z\\[\\]]+)?(?: =|:) \\[([^\\]]*)\\]`, 'g'), // start events of an operation
   new RegExp(`Deployment\\([^;]*caller, \\[([^\\]]*)\\]`, 'g'), // start events passed to createDeployment
+  new RegExp(`\\binsertOperation\\(tx, built, \\[([^\\]]*)\\]`, 'g'), // start events stored with an operation
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FerryEvent, RecordedEvent } from '../../core/events/event-catalogue.js';
-import { openFakeServerContext, type FakeServerContext } from '../fake-server-context.js';
+import { openFakeServerContext, type FakeServerContext } from '../../testing/fake-server-context.js';
 import { createToken } from '../features/tokens/token-service.js';
 import { recordEvent, transactionWithEvents } from './record-event.js';
 

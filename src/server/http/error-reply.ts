@@ -4,8 +4,7 @@
  * unexpected becomes a 500 without a stack trace in the body.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { FerryError, InputError, NotFoundError, ConflictError, UnprocessableError, UnavailableError } from '../../core/errors.js';
-import type { Refusal } from '../../core/result.js';
+import { FerryError, UnavailableError } from '../../core/errors.js';
 
 const STATUS_BY_KIND: Record<FerryError['kind'], number> = {
   input: 400,
@@ -22,26 +21,6 @@ const FRAMEWORK_CODES: Record<number, string> = { 413: 'body_too_large', 414: 'u
 
 export function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
   return { error: { code, message, details } };
-}
-
-/** A refusal from the core, as the matching domain error (thrown to the error handler). */
-export function refusalError(refusal: Refusal): FerryError {
-  const details = refusal.details ?? {};
-  switch (refusal.kind) {
-    case 'input':
-      return new InputError(refusal.code, refusal.message, details);
-    case 'not_found':
-      return new NotFoundError(refusal.code, refusal.message, details);
-    case 'conflict':
-      return new ConflictError(refusal.code, refusal.message, details);
-    case 'unprocessable':
-      return new UnprocessableError(refusal.code, refusal.message, details);
-    case 'unavailable': {
-      // The core may suggest when to retry (details.retry_after_s); one second otherwise.
-      const retryAfterS = typeof details.retry_after_s === 'number' ? details.retry_after_s : 1;
-      return new UnavailableError(refusal.code, refusal.message, retryAfterS, details);
-    }
-  }
 }
 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -57,7 +57,3 @@ export async function authorizeRequest(request: FastifyRequest, authenticator: T
   request.actor = principal === null ? 'anonymous' : typeof claimed === 'string' && ACTOR_PATTERN.test(claimed) ? `${principal.name}:${claimed}` : principal.name;
 }
 
-/** Who is calling and which request and trace they are in: what a feature records with its changes. */
-export function callerOf(request: FastifyRequest): { actor: string; correlationId: string; requestId: string; traceContext: TraceContext | null } {
-  return { actor: request.actor, correlationId: request.correlationId, requestId: request.id, traceContext: request.traceContext };
-}

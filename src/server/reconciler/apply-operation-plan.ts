@@ -1,20 +1,44 @@
-/** Writes one plan from the core inside the caller's transaction (one of transactionWithEvents). */
+/**
+ * The one applier of plans from the core, inside the caller's transaction (one of
+ * transactionWithEvents): the reconciler's operation plans, a one-click rollback's
+ * preemption, and the first goals a service PUT gives the instances it adds.
+ */
 import type { OperationPlan } from '../../core/operations/operation-plan.js';
 import { goalOperationOf, type Operation } from '../../core/types.js';
 import type { Store } from '../../store/store.js';
 import { recordEvent } from '../events/record-event.js';
 
-export async function applyOperationPlan(tx: Store, operation: Operation, plan: OperationPlan, now: number): Promise<void> {
+/** Where a plan applies: its service, and the operation it advances (null for a service change, whose goals no operation owns). */
+export interface PlanScope {
+  service: string;
+  operation: Operation | null;
+}
+
+export async function applyPlan(tx: Store, scope: PlanScope, plan: OperationPlan, now: number): Promise<void> {
+  const { operation } = scope;
+  if (operation === null && (plan.targets.length > 0 || plan.operation !== null)) {
+    throw new Error(`a plan for ${scope.service} changes an operation's targets or status but names no operation`);
+  }
   // Every goal an operation sets carries its identity, so assignments can name it to the agent.
-  const owner = goalOperationOf(operation);
-  for (const { instance_id, goal } of plan.goals) await tx.setInstanceGoal(instance_id, { ...goal, operation: owner });
+  const owner = operation === null ? undefined : goalOperationOf(operation);
+  for (const { instance_id, goal } of plan.goals) await tx.setInstanceGoal(instance_id, owner === undefined ? goal : { ...goal, operation: owner });
+  if (operation !== null) await applyOperationChanges(tx, operation, plan, now);
+  for (const pin of plan.pins) await tx.setInstancePin(pin.instance_id, pin.version);
+  if (plan.serviceVersions !== null) {
+    await tx.setServiceVersions(scope.service, { ...plan.serviceVersions, updated_at: now });
+  }
+  for (const event of plan.events) await recordEvent(tx, event);
+}
+
+/** Applies a plan for `operation`: the reconciler's, or a preemption's. */
+export function applyOperationPlan(tx: Store, operation: Operation, plan: OperationPlan, now: number): Promise<void> {
+  return applyPlan(tx, { service: operation.service, operation }, plan, now);
+}
+
+async function applyOperationChanges(tx: Store, operation: Operation, plan: OperationPlan, now: number): Promise<void> {
   for (const change of plan.targets) {
     const { instance_id, ...patch } = change;
     await tx.updateTarget(operation.id, instance_id, { ...patch, updated_at: now });
-  }
-  for (const pin of plan.pins) await tx.setInstancePin(pin.instance_id, pin.version);
-  if (plan.serviceVersions !== null) {
-    await tx.setServiceVersions(operation.service, { ...plan.serviceVersions, updated_at: now });
   }
   if (plan.operation !== null) {
     await tx.updateOperation(operation.id, {
@@ -27,5 +51,4 @@ export async function applyOperationPlan(tx: Store, operation: Operation, plan: 
   } else if (plan.targets.length > 0) {
     await tx.updateOperation(operation.id, { updated_at: now });
   }
-  for (const event of plan.events) await recordEvent(tx, event);
 }

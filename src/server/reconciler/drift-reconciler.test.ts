@@ -4,9 +4,9 @@
  * ordinary operation holding the service lock.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeInstance, makeService, T0 } from '../../core/operations/fake-fleet.js';
+import { makeInstance, makeService, T0 } from '../../testing/builders.js';
 import type { Store } from '../../store/store.js';
-import { openFakeServerContext, type FakeServerContext } from '../fake-server-context.js';
+import { openFakeServerContext, type FakeServerContext } from '../../testing/fake-server-context.js';
 import type { ServerContext } from '../server-context.js';
 import { DriftReconciler } from './drift-reconciler.js';
 

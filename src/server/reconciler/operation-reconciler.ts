@@ -7,13 +7,9 @@
  * process leads: a non-leader's timer, wake-ups and kicks start no pass, and becoming
  * leader starts one at once.
  */
-import { isEmptyPlan } from '../../core/operations/operation-plan.js';
-import { planOperation } from '../../core/operations/plan-operation.js';
-import type { Operation } from '../../core/types.js';
 import type { ServerContext } from '../server-context.js';
-import { applyOperationPlan } from './apply-operation-plan.js';
-import { transactionWithEvents } from '../events/record-event.js';
 import { DriftReconciler } from './drift-reconciler.js';
+import { reconcileOperation } from './reconcile-operation.js';
 
 export class OperationReconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -88,22 +84,9 @@ export class OperationReconciler {
   }
 
   private async reconcileOperation(id: string): Promise<void> {
-    const hosts = await transactionWithEvents(this.ctx.store, this.ctx.events, async (tx) => {
-      const operation: Operation | undefined = await tx.getOperation(id);
-      if (operation === undefined) return [];
-      const service = await tx.getService(operation.service);
-      if (service === undefined) return [];
-      const [targets, instances] = await Promise.all([tx.listTargets(id), tx.listInstances({ service: operation.service })]);
-      const instancesById = new Map(instances.map((i) => [i.instance_id, i]));
-      const now = this.ctx.now();
-      // Session counts matter only to a service that drains before it replaces (drain_s > 0).
-      const openSessions = service.drain_s > 0 ? new Map(Object.entries(await tx.countOpenSessionsByInstance(service.name, now))) : undefined;
-      const plan = planOperation({ operation, targets, instances: instancesById, service, now, ...(openSessions ? { openSessions } : {}) });
-      if (isEmptyPlan(plan)) return [];
-      await applyOperationPlan(tx, operation, plan, now);
-      if (plan.operation !== null) this.again = true; // a status change may unlock the next step at once
-      return plan.goals.map((g) => instancesById.get(g.instance_id)?.host).filter((h): h is string => h !== undefined);
-    });
-    if (hosts.length > 0) this.ctx.wake.hosts(hosts);
+    const step = await reconcileOperation(this.ctx.store, this.ctx.events, id, () => this.ctx.now());
+    if (step === undefined) return;
+    if (step.plan.operation !== null) this.again = true; // a status change may unlock the next step at once
+    if (step.hosts.length > 0) this.ctx.wake.hosts(step.hosts);
   }
 }

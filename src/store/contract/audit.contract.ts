@@ -1,8 +1,8 @@
 /** Store contract: the append-only audit log, its growing ids, filters and cap. */
 import { describe, expect, it } from 'vitest';
-import type { ContractContext } from '../store.contract.js';
+import type { ContractContext } from './contract-context.js';
 import type { AuditFilter } from '../store.js';
-import { sampleAudit } from './sample-entities.js';
+import { sampleAudit } from '../../testing/sample-entities.js';
 
 export function auditContract(ctx: ContractContext): void {
   describe('audit', () => {

@@ -1,7 +1,7 @@
 /** Store contract: releases (immutable), services (declared vs. rollout-owned fields), hosts. */
 import { describe, expect, it } from 'vitest';
-import type { ContractContext } from '../store.contract.js';
-import { sampleHost, sampleRelease, sampleService } from './sample-entities.js';
+import type { ContractContext } from './contract-context.js';
+import { sampleHost, sampleRelease, sampleService } from '../../testing/sample-entities.js';
 
 export function catalogContract(ctx: ContractContext): void {
   describe('releases', () => {

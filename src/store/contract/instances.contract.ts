@@ -1,8 +1,8 @@
 /** Store contract: instances (goal and observation kept apart) and per-instance version history. */
 import { describe, expect, it } from 'vitest';
-import type { ContractContext } from '../store.contract.js';
-import { makeIsolation } from '../../core/operations/fake-fleet.js';
-import { sampleInstance, sampleObservation, sampleService } from './sample-entities.js';
+import type { ContractContext } from './contract-context.js';
+import { makeIsolation } from '../../testing/builders.js';
+import { sampleInstance, sampleObservation, sampleService } from '../../testing/sample-entities.js';
 
 export function instancesContract(ctx: ContractContext): void {
   const withServices = async (...names: string[]): Promise<void> => {

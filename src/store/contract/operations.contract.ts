@@ -1,9 +1,9 @@
 /** Store contract: operations with their targets, listing order and filters, partial patches. */
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../core/types.js';
-import type { ContractContext } from '../store.contract.js';
+import type { ContractContext } from './contract-context.js';
 import type { OperationFilter } from '../store.js';
-import { sampleOperation, sampleTarget } from './sample-entities.js';
+import { sampleOperation, sampleTarget } from '../../testing/sample-entities.js';
 
 export function operationsContract(ctx: ContractContext): void {
   const listIds = async (filter: OperationFilter) =>

@@ -1,7 +1,7 @@
 /** Store contract: client sessions, their end, open counts per instance and tenant history. */
 import { describe, expect, it } from 'vitest';
-import type { ContractContext } from '../store.contract.js';
-import { sampleSession } from './sample-entities.js';
+import type { ContractContext } from './contract-context.js';
+import { sampleSession } from '../../testing/sample-entities.js';
 
 const NOW = 1_700_000_100_000;
 

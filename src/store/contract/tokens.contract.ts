@@ -1,7 +1,7 @@
 /** Store contract: named API tokens, found by their secret's hash, names unique among live tokens. */
 import { describe, expect, it } from 'vitest';
-import type { ContractContext } from '../store.contract.js';
-import { sampleToken } from './sample-entities.js';
+import type { ContractContext } from './contract-context.js';
+import { sampleToken } from '../../testing/sample-entities.js';
 
 const NOW = 1_700_000_100_000;
 

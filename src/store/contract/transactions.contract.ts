@@ -3,9 +3,9 @@
  * durability across reopening, which also proves migrations are safe to apply twice.
  */
 import { describe, expect, it } from 'vitest';
-import type { ContractContext } from '../store.contract.js';
+import type { ContractContext } from './contract-context.js';
 import type { Store } from '../store.js';
-import { sampleAudit, sampleHost, sampleInstance, sampleOperation, sampleRelease, sampleService, sampleTarget } from './sample-entities.js';
+import { sampleAudit, sampleHost, sampleInstance, sampleOperation, sampleRelease, sampleService, sampleTarget } from '../../testing/sample-entities.js';
 
 class Boom extends Error {}
 

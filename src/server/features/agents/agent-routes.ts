@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { HeartbeatReport } from '../../../core/agent-protocol.js';
-import { checkedName } from '../../http/checked-name.js';
+import { checkedName } from '../../../core/names.js';
 import type { ServerContext } from '../../server-context.js';
 import { buildAssignments } from './build-assignments.js';
 import { recordHeartbeat } from './record-heartbeat.js';

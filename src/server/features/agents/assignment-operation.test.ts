@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Assignments } from '../../../core/agent-protocol.js';
-import { openFakeServerContext, type FakeServerContext } from '../../fake-server-context.js';
+import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import { buildApp } from '../../http/build-app.js';
 import { OperationReconciler } from '../../reconciler/operation-reconciler.js';
 

@@ -4,9 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HeartbeatReport, InstanceReport } from '../../../core/agent-protocol.js';
-import { sampleInstance, sampleService } from '../../../store/contract/sample-entities.js';
+import { sampleInstance, sampleService } from '../../../testing/sample-entities.js';
 import type { Store } from '../../../store/store.js';
-import { openFakeServerContext, type FakeServerContext } from '../../fake-server-context.js';
+import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import type { ServerContext } from '../../server-context.js';
 import { recordHeartbeat } from './record-heartbeat.js';
 

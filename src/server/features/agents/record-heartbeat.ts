@@ -12,10 +12,10 @@
 import type { HeartbeatAck, HeartbeatReport, InstanceReport } from '../../../core/agent-protocol.js';
 import type { GoalOutcome, Instance } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
-import type { Caller } from '../releases/release-service.js';
+import type { Caller } from '../shared/caller.js';
 import type { ServerContext } from '../../server-context.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
-import { callerEventIds } from '../shared/caller-event-ids.js';
+import { callerEventIds } from '../shared/caller.js';
 
 export async function recordHeartbeat(ctx: ServerContext, host: string, report: HeartbeatReport, caller: Caller): Promise<HeartbeatAck> {
   const now = ctx.now();

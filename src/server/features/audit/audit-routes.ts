@@ -3,8 +3,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { InputError } from '../../../core/errors.js';
 import type { AuditEvent } from '../../../core/types.js';
-import { checkedName } from '../../http/checked-name.js';
-import { iso, parseIso } from '../../http/time-format.js';
+import { checkedName } from '../../../core/names.js';
+import { iso, parseIso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
 
 const AuditQuery = Type.Object({

@@ -3,13 +3,12 @@
  * deployment, lets the core decide, writes the change with its audit event and wakes
  * the reconcile loop, which carries it out.
  */
-import { NotFoundError } from '../../../core/errors.js';
+import { NotFoundError, refusalError } from '../../../core/errors.js';
 import { controlOperation, type OperationControl } from '../../../core/operations/operation-controls.js';
 import type { Operation } from '../../../core/types.js';
-import { refusalError } from '../../http/error-reply.js';
 import type { ServerContext } from '../../server-context.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
-import type { Caller } from '../releases/release-service.js';
+import type { Caller } from '../shared/caller.js';
 
 export async function controlDeployment(ctx: ServerContext, id: string, control: OperationControl, caller: Caller): Promise<Operation> {
   const now = ctx.now();

@@ -1,28 +1,38 @@
 /**
  * POST /api/v1/deployments: idempotent on `deploy_id`, registers the release on the fly
  * when the caller supplied its sha256 and package, otherwise requires it registered.
+ * The body's names are checked once, first; then one transaction finds the service,
+ * registers the release if asked, and builds and stores the operation, in that order.
  */
-import type { Static } from '@sinclair/typebox';
 import { ConflictError, InputError, UnprocessableError } from '../../../core/errors.js';
-import { checkServiceName, checkVersion } from '../../../core/names.js';
-import { firstFailure } from '../../../core/result.js';
-import type { Operation } from '../../../core/types.js';
 import type { StartEventType } from '../../../core/events/operation-event-details.js';
+import { checkServiceName, checkVersion } from '../../../core/names.js';
+import { previewBatches } from '../../../core/operations/batch-preview.js';
+import { firstFailure } from '../../../core/result.js';
+import type { Operation, Release } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
-import { previewBatches } from '../../../core/operations/batch-preview.js';
-import { previewOperation, startOperation, type StartOperationInput } from '../operations/start-operation.js';
-import { checkReleaseRegistration, registerRelease, type Caller, type ReleaseInput } from '../releases/release-service.js';
-import type { DeploymentBody } from './deployment-routes.js';
+import { buildOperationIn, inOperationTransaction, insertOperation, type OperationDraft } from '../operations/start-operation.js';
+import { checkedPackage, registeredTwin, storeRelease } from '../releases/release-service.js';
+import { requireService } from '../services/service-lookup.js';
+import type { Caller } from '../shared/caller.js';
+import type { DeploymentRequest } from './deployment-body.js';
 
-export async function createDeployment(ctx: ServerContext, body: Static<typeof DeploymentBody>, caller: Caller, startEvents: StartEventType[] = ['deploy_started']): Promise<Operation> {
+export async function createDeployment(ctx: ServerContext, body: DeploymentRequest, caller: Caller, startEvents: StartEventType[] = ['deploy_started']): Promise<Operation> {
   checkNames(body);
   if (body.deploy_id !== undefined) {
     const existing = await ctx.store.getOperation(body.deploy_id);
     if (existing !== undefined) return sameDeploymentOrConflict(existing, body);
   }
-  const { operation } = await startOperation(ctx, { ...operationInput(body, startEvents), before: (tx) => ensureRelease(ctx, tx, body, caller) }, caller);
-  return operation;
+  return inOperationTransaction(ctx, async (tx, now) => {
+    const service = await requireService(tx, body.service);
+    const release = await releaseToRegister(tx, body, now);
+    // Registers it, or finds the identical one, or refuses a different package (409 release_immutable).
+    if (release !== null) await storeRelease(tx, release, caller);
+    const built = await buildOperationIn(ctx, tx, service, operationDraft(body), caller, now);
+    await insertOperation(tx, built, startEvents, caller, now);
+    return built.operation;
+  });
 }
 
 /**
@@ -30,10 +40,14 @@ export async function createDeployment(ctx: ServerContext, body: Static<typeof D
  * change, from the same core code and the same refusals (409 service_locked, 404, 422
  * release_not_registered), with nothing stored, no release registered, no audit event.
  */
-export async function previewDeployment(ctx: ServerContext, body: Static<typeof DeploymentBody>, caller: Caller) {
+export async function previewDeployment(ctx: ServerContext, body: DeploymentRequest, caller: Caller) {
   checkNames(body);
-  await checkRelease(ctx, body);
-  const { operation, targets } = await previewOperation(ctx, { ...operationInput(body, []), id: body.deploy_id ?? 'dry-run' }, caller);
+  const now = ctx.now();
+  const release = await releaseToRegister(ctx.store, body, now);
+  // The refusals of registering it (409 release_immutable), with nothing registered.
+  if (release !== null) await registeredTwin(ctx.store, release);
+  const service = await requireService(ctx.store, body.service);
+  const { operation, targets } = await buildOperationIn(ctx, ctx.store, service, { ...operationDraft(body), id: body.deploy_id ?? 'dry-run' }, caller, now);
   return {
     dry_run: true,
     service: operation.service,
@@ -45,44 +59,33 @@ export async function previewDeployment(ctx: ServerContext, body: Static<typeof 
   };
 }
 
-function checkNames(body: Static<typeof DeploymentBody>): void {
+function checkNames(body: DeploymentRequest): void {
   const check = firstFailure(checkServiceName(body.service), checkVersion(body.version));
   if (!check.ok) throw new InputError(check.reason, check.message);
 }
 
-function operationInput(body: Static<typeof DeploymentBody>, startEvents: StartEventType[]): StartOperationInput {
+function operationDraft(body: DeploymentRequest): OperationDraft {
   return {
     ...(body.deploy_id !== undefined ? { id: body.deploy_id } : {}),
     kind: 'deploy',
-    service: body.service,
     version: body.version,
     ...(body.instances !== undefined ? { instanceIds: body.instances } : {}),
     ...(body.strategy !== undefined ? { strategy: body.strategy } : {}),
     ...(body.timeout !== undefined ? { timeout_s: body.timeout } : {}),
     ...(body.retry_count !== undefined ? { retry_count: body.retry_count } : {}),
-    startEvents,
   };
 }
 
-function sameDeploymentOrConflict(existing: Operation, body: Static<typeof DeploymentBody>): Operation {
+function sameDeploymentOrConflict(existing: Operation, body: DeploymentRequest): Operation {
   if (existing.kind === 'deploy' && existing.service === body.service && existing.version === body.version) return existing;
   throw new ConflictError('deploy_id_conflict', `deploy_id ${existing.id} is already used by another operation (${existing.kind} of ${existing.service} ${existing.version ?? ''})`.trim());
 }
 
-async function ensureRelease(ctx: ServerContext, tx: Store, body: Static<typeof DeploymentBody>, caller: Caller): Promise<void> {
-  const input = await releaseToRegister(tx, body);
-  // Registers it, or finds the identical one, or refuses a different package (409 release_immutable).
-  if (input !== null) await registerRelease(ctx, input, caller, tx);
-}
-
-/** The same refusals as ensureRelease, with nothing registered: what a dry run answers. */
-async function checkRelease(ctx: ServerContext, body: Static<typeof DeploymentBody>): Promise<void> {
-  const input = await releaseToRegister(ctx.store, body);
-  if (input !== null) await checkReleaseRegistration(ctx.store, input, ctx.now());
-}
-
-/** The release the body registers on the way (sha256 given), or null when it names a registered one; refuses what it cannot deploy. */
-async function releaseToRegister(store: Store, body: Static<typeof DeploymentBody>): Promise<ReleaseInput | null> {
+/**
+ * The release the body registers on the way (sha256 given), checked, or null when it
+ * names a registered one; refuses what it cannot deploy.
+ */
+async function releaseToRegister(store: Store, body: DeploymentRequest, now: number): Promise<Release | null> {
   const release = await store.getRelease(body.service, body.version);
   if (body.sha256 === undefined) {
     if (release !== undefined) return null;
@@ -91,5 +94,5 @@ async function releaseToRegister(store: Store, body: Static<typeof DeploymentBod
   if (release === undefined && body.package_url === undefined) {
     throw new InputError('package_url_required', `release ${body.service} ${body.version} is not registered, so package_url is needed along with sha256`);
   }
-  return { service: body.service, version: body.version, sha256: body.sha256, package_url: body.package_url ?? release!.package_url };
+  return checkedPackage({ service: body.service, version: body.version, sha256: body.sha256, package_url: body.package_url ?? release!.package_url }, now);
 }

@@ -2,30 +2,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../../core/errors.js';
-import { checkedName } from '../../http/checked-name.js';
+import { checkedName } from '../../../core/names.js';
 import type { ServerContext } from '../../server-context.js';
 import { loadOperationDetail, presentDeployment } from '../operations/operation-presenter.js';
-import { IdParams, StrategySchema } from '../shared/schemas.js';
+import { IdParams } from '../shared/schemas.js';
 import { controlDeployment } from './control-deployment.js';
 import { createDeployment, previewDeployment } from './create-deployment.js';
-import { callerOf } from '../../http/request-identity.js';
-
-export const DeploymentBody = Type.Object(
-  {
-    service: Type.String(),
-    version: Type.String(),
-    instances: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10_000 })),
-    package_url: Type.Optional(Type.String()),
-    sha256: Type.Optional(Type.String()),
-    deploy_id: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' })),
-    timeout: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400 })),
-    retry_count: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
-    strategy: Type.Optional(StrategySchema),
-    /** true: answer the batches it would run (200) and change nothing. */
-    dry_run: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
+import { DeploymentBody } from './deployment-body.js';
+import { callerOf } from '../shared/caller.js';
 
 const ListQuery = Type.Object({ service: Type.Optional(Type.String()), limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })) });
 

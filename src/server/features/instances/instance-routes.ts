@@ -3,15 +3,15 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { InputError, NotFoundError } from '../../../core/errors.js';
 import type { InstanceIsolation, VersionInterval } from '../../../core/types.js';
-import { checkedName } from '../../http/checked-name.js';
-import { iso, parseIso } from '../../http/time-format.js';
+import { checkedName } from '../../../core/names.js';
+import { iso, parseIso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
 import { IdParams, ServiceParams } from '../shared/schemas.js';
 import { requireService } from '../services/service-lookup.js';
 import { loadFleetView } from './fleet-view.js';
 import { releaseInstance } from './release-instance.js';
 import { unpinInstance } from './unpin-instance.js';
-import { callerOf } from '../../http/request-identity.js';
+import { callerOf } from '../shared/caller.js';
 
 const HistoryQuery = Type.Object({ at: Type.Optional(Type.String()) });
 

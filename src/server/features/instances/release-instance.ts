@@ -4,10 +4,10 @@
  * isolation and records who released it.
  */
 import { planRelease } from '../../../core/drift/plan-release.js';
-import { refusalError } from '../../http/error-reply.js';
+import { refusalError } from '../../../core/errors.js';
 import type { ServerContext } from '../../server-context.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
-import type { Caller } from '../releases/release-service.js';
+import type { Caller } from '../shared/caller.js';
 import { activeOperationOf, requireInstance, requireService } from '../services/service-lookup.js';
 
 export async function releaseInstance(ctx: ServerContext, instanceId: string, caller: Caller): Promise<{ service: string }> {

@@ -5,12 +5,12 @@
  * desired version goes on at once; drift handling takes over once the goal is achieved.
  */
 import { planUnpin } from '../../../core/instances/plan-unpin.js';
-import { refusalError } from '../../http/error-reply.js';
+import { refusalError } from '../../../core/errors.js';
 import type { ServerContext } from '../../server-context.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
-import type { Caller } from '../releases/release-service.js';
+import type { Caller } from '../shared/caller.js';
 import { requireInstance, requireService } from '../services/service-lookup.js';
-import { callerEventIds } from '../shared/caller-event-ids.js';
+import { callerEventIds } from '../shared/caller.js';
 
 export interface UnpinOutcome {
   instance_id: string;

@@ -16,7 +16,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MAX_LOG_BYTES, MAX_LOG_LINES, type LogAnswer } from '../../../core/agent-protocol.js';
 import { InputError, NotFoundError, UnavailableError } from '../../../core/errors.js';
-import { checkedName } from '../../http/checked-name.js';
+import { checkedName } from '../../../core/names.js';
 import type { ServerContext } from '../../server-context.js';
 import { IdParams } from '../shared/schemas.js';
 import { requireInstance } from '../services/service-lookup.js';

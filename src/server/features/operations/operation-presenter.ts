@@ -1,7 +1,7 @@
 /** Deployments and rollbacks as the contract shows them, from one operation record. */
 import { batchSize, canaryStepCounts } from '../../../core/operations/strategy.js';
 import type { Instance, Operation, OperationTarget } from '../../../core/types.js';
-import { iso } from '../../http/time-format.js';
+import { iso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
 import { isInFlight } from '../../../core/operations/status-sets.js';
 

@@ -9,8 +9,8 @@ import { InputError } from '../../../core/errors.js';
 import { checkServiceName, checkVersion } from '../../../core/names.js';
 import type { ServerContext } from '../../server-context.js';
 import { createDeployment } from '../deployments/create-deployment.js';
-import { startOperation } from '../operations/start-operation.js';
-import { callerOf } from '../../http/request-identity.js';
+import { createRestart } from './create-restart.js';
+import { callerOf } from '../shared/caller.js';
 
 const RebootstrapBody = Type.Object(
   {
@@ -40,23 +40,7 @@ export function registerRebootstrapRoutes(app: FastifyInstance, ctx: ServerConte
       const versionCheck = checkVersion(body.target_version);
       if (!versionCheck.ok) throw new InputError(versionCheck.reason, versionCheck.message);
     }
-    const { operation, targets } = await startOperation(
-      ctx,
-      {
-        kind: 'restart',
-        service: body.service,
-        version: null,
-        ...(body.instances ? { instanceIds: body.instances } : {}),
-        startEvents: ['restart'],
-        validate: (built) => {
-          const off = built.targets.find((t) => body.target_version !== undefined && t.to_version !== body.target_version);
-          if (off) {
-            throw new InputError('restart_changes_version', `restart keeps each instance's version, but ${off.instance_id} runs ${off.to_version ?? 'nothing'}, not ${body.target_version}; use mode rollout to change versions`);
-          }
-        },
-      },
-      caller,
-    );
+    const { operation, targets } = await createRestart(ctx, { service: body.service, instanceIds: body.instances, expectedVersion: body.target_version }, caller);
     const versions = [...new Set(targets.map((t) => t.to_version))];
     return reply.status(202).send({ operation_id: operation.id, mode: 'restart', service: operation.service, target_version: versions.length === 1 ? versions[0] : null, deploy_id: operation.id });
   });

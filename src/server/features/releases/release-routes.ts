@@ -2,12 +2,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Release } from '../../../core/types.js';
-import { iso } from '../../http/time-format.js';
+import { iso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
 import { registerRelease } from './release-service.js';
 import { requireService } from '../services/service-lookup.js';
-import { checkedName } from '../../http/checked-name.js';
-import { callerOf } from '../../http/request-identity.js';
+import { checkedName } from '../../../core/names.js';
+import { callerOf } from '../shared/caller.js';
 
 export const ReleaseBody = Type.Object({
   service: Type.String(),

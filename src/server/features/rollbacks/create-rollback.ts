@@ -5,19 +5,19 @@
  */
 import { InputError, UnprocessableError } from '../../../core/errors.js';
 import { chooseRollbackTarget, type RollbackTargetReason } from '../../../core/rollbacks/rollback-target.js';
-import { refusalError } from '../../http/error-reply.js';
+import { refusalError } from '../../../core/errors.js';
 import { checkPackageUrl, checkServiceName, checkVersion } from '../../../core/names.js';
 import { firstFailure } from '../../../core/result.js';
 import type { Operation } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
-import { recordEvent } from '../../events/record-event.js';
-import { startOperation } from '../operations/start-operation.js';
-import type { Caller } from '../releases/release-service.js';
+import { applyOperationPlan } from '../../reconciler/apply-operation-plan.js';
+import { buildOperationIn, inOperationTransaction, insertOperation } from '../operations/start-operation.js';
+import type { Caller } from '../shared/caller.js';
 import { hostsWithoutRelease } from '../../../core/rollbacks/rollback-source.js';
 import { liveInstances, requireService } from '../services/service-lookup.js';
 import { packageUnreachable } from './package-reachability.js';
-import { isInFlight } from '../../../core/operations/status-sets.js';
+import { planPreemption } from '../../../core/rollbacks/plan-preemption.js';
 
 export interface RollbackInput {
   service: string;
@@ -30,22 +30,15 @@ export async function rollBack(ctx: ServerContext, input: RollbackInput, caller:
   const check = firstFailure(checkServiceName(input.service), checkVersion(input.target_version), input.package_url ? checkPackageUrl(input.package_url) : { ok: true });
   if (!check.ok) throw new InputError(check.reason, check.message);
   await requireReachableTarget(ctx, input);
-  const { operation } = await startOperation(
-    ctx,
-    {
-      kind: 'rollback',
-      service: input.service,
-      version: input.target_version,
-      ...(input.instances !== undefined ? { instanceIds: input.instances } : {}),
-      startEvents: ['rollback'],
-      details,
-      before: async (tx) => {
-        await requireRelease(tx, input.service, input.target_version);
-        if (preempt) await abortActiveDeployment(tx, input.service, caller, ctx.now());
-      },
-    },
-    caller,
-  );
+  const operation = await inOperationTransaction(ctx, async (tx, now) => {
+    const service = await requireService(tx, input.service);
+    await requireRelease(tx, input.service, input.target_version);
+    if (preempt) await abortActiveDeployment(tx, input.service, caller, now);
+    const draft = { kind: 'rollback' as const, version: input.target_version, ...(input.instances !== undefined ? { instanceIds: input.instances } : {}) };
+    const built = await buildOperationIn(ctx, tx, service, draft, caller, now);
+    await insertOperation(tx, built, ['rollback'], caller, now, details);
+    return built.operation;
+  });
   return operation;
 }
 
@@ -97,16 +90,10 @@ async function requireRelease(tx: Store, service: string, version: string): Prom
   throw new UnprocessableError('release_not_registered', `release ${service} ${version} is not registered, so there is nothing verified to roll back to`, { service, version });
 }
 
-/** Ends the service's active deployment as `aborted`; the rollback's goals supersede its in-flight work. */
+/** Ends the service's active deployment as the core's preemption plan says; the rollback's goals supersede its in-flight work. */
 async function abortActiveDeployment(tx: Store, service: string, caller: Caller, now: number): Promise<void> {
   const [active] = await tx.listOperations({ service, activeOnly: true, limit: 1 });
-  if (active === undefined || active.kind === 'rollback') return;
-  const reason = { code: 'preempted_by_rollback', message: `aborted by a one-click rollback of ${service} requested by ${caller.actor}` };
-  await tx.updateOperation(active.id, { status: 'aborted', reason, updated_at: now, completed_at: now });
-  for (const target of await tx.listTargets(active.id)) {
-    if (target.status === 'pending' || isInFlight(target.status)) {
-      await tx.updateTarget(active.id, target.instance_id, { status: 'skipped', updated_at: now });
-    }
-  }
-  await recordEvent(tx, { at: now, type: 'deploy_aborted', service, version: active.version, instance_id: null, deploy_id: active.id, actor: caller.actor, correlation_id: caller.correlationId, trace_id: active.trace?.trace_id ?? null, request_id: caller.requestId ?? null, details: { reason } });
+  const targets = active === undefined ? [] : await tx.listTargets(active.id);
+  const plan = planPreemption({ active, targets, actor: caller.actor, correlationId: caller.correlationId, now });
+  if (active !== undefined && plan !== null) await applyOperationPlan(tx, active, plan, now);
 }

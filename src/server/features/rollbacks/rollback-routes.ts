@@ -2,13 +2,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../../core/errors.js';
-import { checkedName } from '../../http/checked-name.js';
+import { checkedName } from '../../../core/names.js';
 import type { ServerContext } from '../../server-context.js';
 import { loadOperationDetail, presentRollback, rollbackStatus } from '../operations/operation-presenter.js';
 import { IdParams, ServiceParams } from '../shared/schemas.js';
 import { requireInstance } from '../services/service-lookup.js';
 import { rollBack, rollBackService } from './create-rollback.js';
-import { callerOf } from '../../http/request-identity.js';
+import { callerOf } from '../shared/caller.js';
 
 const InstanceRollbackBody = Type.Object(
   { instance_id: Type.String({ maxLength: 200 }), target_version: Type.String(), package_url: Type.Optional(Type.String()) },

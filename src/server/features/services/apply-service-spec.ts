@@ -2,21 +2,22 @@
  * Declaring a service: the core plans what the PUT changes (plan-service-change.ts), then
  * one transaction stores the spec and applies the plan. An instance
  * added to a service that already has a desired version gets that version as its goal
- * at once (the agent deploys it); an instance removed is marked removed, so its agent
+ * at once (the agent deploys it), decided by the core (plan-initial-goals.ts) and written
+ * by the same applier as every plan; an instance removed is marked removed, so its agent
  * drains and stops it and the row goes once the agent stops reporting it.
  */
 import { ConflictError, InputError } from '../../../core/errors.js';
 import { checkHostId, instanceIdFor } from '../../../core/names.js';
-import { DEFAULT_HEALTHY_DEADLINE_S } from '../../../core/operations/strategy.js';
+import { NO_GOAL, planInitialGoals } from '../../../core/services/plan-initial-goals.js';
 import { planServiceChange, type PlannedInstance, type ServicePlan, type ServiceSettings } from '../../../core/services/plan-service-change.js';
 import type { Instance, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
-import type { Caller } from '../releases/release-service.js';
+import { callerEventIds, type Caller } from '../shared/caller.js';
 import type { ServerContext } from '../../server-context.js';
 import { eventOf, type EventDetails } from '../../../core/events/event-catalogue.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
-import type { ServiceSpec } from './service-routes.js';
-import { callerEventIds } from '../shared/caller-event-ids.js';
+import { applyPlan } from '../../reconciler/apply-operation-plan.js';
+import type { ServiceSpec } from './service-body.js';
 
 export const DEFAULT_KEEP_RELEASES = 5;
 
@@ -37,10 +38,11 @@ export async function applyServiceSpec(ctx: ServerContext, name: string, spec: S
     for (const { host, port, instance_id: id } of plan.added) {
       // A row still draining from an earlier removal gives way to the new instance.
       if (rows.has(id)) await tx.deleteInstance(id);
-      await tx.insertInstance(newInstance(id, name, host, port, desired, now));
+      await tx.insertInstance(newInstance(id, name, host, port, now));
       touchedHosts.add(host);
       await event('instance_added', id, desired, { host, port });
     }
+    await applyPlan(tx, { service: name, operation: null }, planInitialGoals(plan.added, desired), now);
     for (const removed of plan.removed) {
       await tx.markInstanceRemoved(removed.instance_id, now);
       touchedHosts.add(removed.host);
@@ -120,14 +122,15 @@ function serviceFromSpec(name: string, spec: ServiceSpec, existing: Service | un
   };
 }
 
-function newInstance(id: string, service: string, host: string, port: number, desired: string | null, now: number): Instance {
+/** The row of an added instance, with no goal yet: planInitialGoals decides its first one. */
+function newInstance(id: string, service: string, host: string, port: number, now: number): Instance {
   return {
     instance_id: id,
     service,
     host,
     port,
     pinned_version: null,
-    goal: { version: desired, generation: desired === null ? 0 : 1, action: 'run', timeout_s: DEFAULT_HEALTHY_DEADLINE_S },
+    goal: NO_GOAL,
     observed: null,
     removed_at: null,
     isolation: null,

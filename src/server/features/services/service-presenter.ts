@@ -1,6 +1,6 @@
 /** Read models for services and hosts, in the contract's shapes. */
 import type { Operation, Service } from '../../../core/types.js';
-import { iso } from '../../http/time-format.js';
+import { iso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
 import { loadFleetView, statusCounts } from '../instances/fleet-view.js';
 import { requireService } from './service-lookup.js';

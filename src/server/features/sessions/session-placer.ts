@@ -8,10 +8,9 @@
  * one's counts include everything this server placed before it.
  */
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '../../../core/errors.js';
+import { NotFoundError, refusalError } from '../../../core/errors.js';
 import { allocateSession } from '../../../core/sessions/allocate-session.js';
 import type { Service, Session } from '../../../core/types.js';
-import { refusalError } from '../../http/error-reply.js';
 import type { ServerContext } from '../../server-context.js';
 import { OpenSessionCounts } from './open-session-counts.js';
 import { loadPlacementInputs, type PlacementInputs } from './placement-inputs.js';

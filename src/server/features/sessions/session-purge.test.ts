@@ -1,8 +1,8 @@
 /** SessionPurge on a real SQLite store with a fake clock. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sampleSession } from '../../../store/contract/sample-entities.js';
+import { sampleSession } from '../../../testing/sample-entities.js';
 import type { Store } from '../../../store/store.js';
-import { openFakeServerContext, type FakeServerContext } from '../../fake-server-context.js';
+import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import type { ServerContext } from '../../server-context.js';
 import { SessionPurge } from './session-purge.js';
 

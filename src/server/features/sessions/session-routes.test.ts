@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initialRollout } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
-import { openFakeServerContext, type FakeServerContext } from '../../fake-server-context.js';
+import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import { buildApp } from '../../http/build-app.js';
 
 const TOKEN = 'admin-secret';

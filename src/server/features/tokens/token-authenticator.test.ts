@@ -1,6 +1,6 @@
 /** The authenticator on a real SQLite store with a fake clock: bootstrap tokens, expiry, revocation, caching. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openFakeServerContext, type FakeServerContext } from '../../fake-server-context.js';
+import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import { TokenAuthenticator } from './token-authenticator.js';
 import { secretSha256 } from './token-secret.js';
 import { createToken, revokeToken } from './token-service.js';

@@ -2,12 +2,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ApiToken } from '../../../core/types.js';
-import { iso } from '../../http/time-format.js';
+import { iso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
 import type { TokenAuthenticator } from './token-authenticator.js';
 import { hasExpired } from './token-authenticator.js';
 import { createToken, revokeToken } from './token-service.js';
-import { callerOf } from '../../http/request-identity.js';
+import { callerOf } from '../shared/caller.js';
 
 const TokenBody = Type.Object(
   {

@@ -9,12 +9,12 @@ import { ConflictError, InputError, NotFoundError } from '../../../core/errors.j
 import { parseIsoTime } from '../../../core/iso-time.js';
 import { checkHostId } from '../../../core/names.js';
 import type { ApiToken } from '../../../core/types.js';
-import type { Caller } from '../releases/release-service.js';
+import type { Caller } from '../shared/caller.js';
 import type { ServerContext } from '../../server-context.js';
 import type { FerryEvent } from '../../../core/events/event-catalogue.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import { mintSecret, mintTokenId, secretSha256 } from './token-secret.js';
-import { callerEventIds } from '../shared/caller-event-ids.js';
+import { callerEventIds } from '../shared/caller.js';
 
 export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const RESERVED_NAMES = new Set(['admin', 'agent', 'anonymous']);

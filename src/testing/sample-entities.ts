@@ -1,19 +1,13 @@
 /**
- * Builders of fully populated domain values for the store contract. Every optional field
- * is filled with a non-default value, so a round-trip that drops or mangles a column shows.
+ * Test support (not built): fully populated domain values for the store contract, built on
+ * the builders of builders.ts. Every optional field is filled with a non-default value,
+ * so a round-trip that drops or mangles a column shows.
  */
-import type {
-  ApiToken,
-  AuditEventDraft,
-  Host,
-  Instance,
-  InstanceObservation,
-  Operation,
-  OperationTarget,
-  Release,
-  Service,
-  Session,
-} from '../../core/types.js';
+import type { ApiToken, AuditEventDraft, Host, Instance, InstanceObservation, Operation, OperationTarget, Release, Service, Session } from '../core/types.js';
+import { makeInstance, makeOperation, makeService, makeTarget } from './builders.js';
+
+/** The fixed moment the sample entities were made at. */
+const SAMPLE_AT = 1_700_000_000_000;
 
 export function sampleRelease(overrides: Partial<Release> = {}): Release {
   return {
@@ -23,17 +17,15 @@ export function sampleRelease(overrides: Partial<Release> = {}): Release {
     sha256: 'a'.repeat(64),
     git_sha: '0123456789abcdef0123456789abcdef01234567',
     build_time: '2024-05-01T10:00:00Z',
-    registered_at: 1_700_000_000_000,
+    registered_at: SAMPLE_AT,
     ...overrides,
   };
 }
 
 export function sampleService(overrides: Partial<Service> = {}): Service {
-  return {
+  return makeService({
     name: 'web',
     start: 'node server.js --port $PORT',
-    health_path: '/healthz',
-    version_path: '/version',
     env: { NODE_ENV: 'production', GREETING: 'hello "world"' },
     verify: [{ path: '/ping', method: 'GET', expect_status: 200, body_contains: 'pong', timeout_ms: 1500 }],
     strategy: {
@@ -45,28 +37,21 @@ export function sampleService(overrides: Partial<Service> = {}): Service {
     drift_policy: 'quarantine',
     keep_releases: 3,
     drain_s: 2.5,
-    desired_version: null,
-    previous_version: null,
-    created_at: 1_700_000_000_000,
-    updated_at: 1_700_000_000_000,
+    created_at: SAMPLE_AT,
+    updated_at: SAMPLE_AT,
     ...overrides,
-  };
+  });
 }
 
 export function sampleInstance(overrides: Partial<Instance> = {}): Instance {
-  return {
-    instance_id: 'web-host-a-8080',
+  return makeInstance('web-host-a-8080', null, {
     service: 'web',
     host: 'host-a',
     port: 8080,
-    pinned_version: null,
     goal: { version: '1.0.0', generation: 3, action: 'run', timeout_s: 0.5 },
-    observed: null,
-    removed_at: null,
-    isolation: null,
-    created_at: 1_700_000_000_000,
+    created_at: SAMPLE_AT,
     ...overrides,
-  };
+  });
 }
 
 export function sampleObservation(overrides: Partial<InstanceObservation> = {}): InstanceObservation {
@@ -82,40 +67,30 @@ export function sampleObservation(overrides: Partial<InstanceObservation> = {}):
 }
 
 export function sampleHost(overrides: Partial<Host> = {}): Host {
-  return { host: 'host-a', address: '10.0.0.1', agent_version: '0.1.0+abc', last_heartbeat_at: 1_700_000_000_000, kept_releases: { web: ['1.0.0', '2.0.0'] }, ...overrides };
+  return { host: 'host-a', address: '10.0.0.1', agent_version: '0.1.0+abc', last_heartbeat_at: SAMPLE_AT, kept_releases: { web: ['1.0.0', '2.0.0'] }, ...overrides };
 }
 
 export function sampleOperation(overrides: Partial<Operation> = {}): Operation {
-  return {
-    id: 'dep-1',
-    kind: 'deploy',
+  return makeOperation({
     service: 'web',
-    version: '2.0.0',
-    whole_service: true,
     status: 'running',
     reason: { code: 'health_timeout', message: 'instance web-1 did not become healthy' },
     strategy: { type: 'rolling', batch_size: 2, min_healthy_time_s: 5, auto_rollback: true },
     timeout_s: 1.5,
     retry_count: 2,
     auto_rollback: false,
-    rollout: { steps_done: 1, pause: { kind: 'timed', until: 1_700_000_060_000, since: 1_700_000_000_000 }, progress_at: 1_700_000_000_500, abort: null },
-    actor: 'alice',
-    correlation_id: 'corr-1',
+    rollout: { steps_done: 1, pause: { kind: 'timed', until: 1_700_000_060_000, since: SAMPLE_AT }, progress_at: 1_700_000_000_500, abort: null },
     request_id: 'req-1',
     trace: { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', root_span_id: '00f067aa0ba902b7', parent_span_id: 'b7ad6b7169203331', flags: '01' },
-    created_at: 1_700_000_000_000,
+    created_at: SAMPLE_AT,
     updated_at: 1_700_000_001_000,
     completed_at: 1_700_000_002_000,
     ...overrides,
-  };
+  });
 }
 
 export function sampleTarget(overrides: Partial<OperationTarget> = {}): OperationTarget {
-  return {
-    operation_id: 'dep-1',
-    instance_id: 'web-host-a-8080',
-    from_version: '1.0.0',
-    to_version: '2.0.0',
+  return makeTarget('web-host-a-8080', '1.0.0', '2.0.0', {
     status: 'deploying',
     attempts: 1,
     generation: 4,
@@ -125,12 +100,12 @@ export function sampleTarget(overrides: Partial<OperationTarget> = {}): Operatio
     updated_at: 1_700_000_001_000,
     reason: { code: 'version_mismatch', message: 'answered 1.0.0' },
     ...overrides,
-  };
+  });
 }
 
 export function sampleAudit(overrides: Partial<AuditEventDraft> = {}): AuditEventDraft {
   return {
-    at: 1_700_000_000_000,
+    at: SAMPLE_AT,
     type: 'deploy_started',
     service: 'web',
     version: '2.0.0',
@@ -144,7 +119,6 @@ export function sampleAudit(overrides: Partial<AuditEventDraft> = {}): AuditEven
     ...overrides,
   };
 }
-
 export function sampleSession(overrides: Partial<Session> = {}): Session {
   return {
     session_id: 'ses-1',
@@ -155,7 +129,7 @@ export function sampleSession(overrides: Partial<Session> = {}): Session {
     address: '10.0.0.1',
     port: 8080,
     runtime_version: '1.0.0',
-    created_at: 1_700_000_000_000,
+    created_at: SAMPLE_AT,
     expires_at: 1_700_003_600_000,
     ended_at: null,
     ...overrides,
@@ -169,7 +143,7 @@ export function sampleToken(overrides: Partial<ApiToken> = {}): ApiToken {
     role: 'agent',
     host_id: 'host-a',
     secret_sha256: 'c'.repeat(64),
-    created_at: 1_700_000_000_000,
+    created_at: SAMPLE_AT,
     created_by: 'admin',
     expires_at: 1_800_000_000_000,
     revoked_at: null,

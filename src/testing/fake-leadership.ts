@@ -3,7 +3,7 @@
  * with `set`, telling listeners as a real election would.
  */
 import { EventEmitter } from 'node:events';
-import type { Leadership } from './leadership.js';
+import type { Leadership } from '../server/leadership.js';
 
 export class SwitchableLeadership implements Leadership {
   private readonly emitter = new EventEmitter();

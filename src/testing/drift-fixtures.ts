@@ -1,8 +1,8 @@
 /** Test fixtures for the drift planner: a fresh fleet snapshot and a way to apply a plan to it. */
-import type { Instance, InstanceObservation, Service } from '../types.js';
-import { makeInstance, makeService, T0 } from '../operations/fake-fleet.js';
-import type { DriftPlan } from './drift-plan.js';
-import type { DriftSnapshot } from './plan-drift.js';
+import type { Instance, InstanceObservation, Service } from '../core/types.js';
+import { makeInstance, makeService, T0 } from './builders.js';
+import type { DriftPlan } from '../core/drift/drift-plan.js';
+import type { DriftSnapshot } from '../core/drift/plan-drift.js';
 
 export const HEARTBEAT_S = 5;
 export const NOW = T0 + 60_000;

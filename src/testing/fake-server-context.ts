@@ -11,11 +11,11 @@ import { readCanaryDefaults } from '../config/canary-defaults.js';
 import { readTimers } from '../config/timers.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import type { ServerContext } from './server-context.js';
-import { InProcessWakeSignal } from './in-process-wake-signal.js';
-import { AlwaysLeader, type Leadership } from './leadership.js';
-import { EventSink } from './events/event-sink.js';
-import { LogRequestBroker } from './features/logs/log-request-broker.js';
+import type { ServerContext } from '../server/server-context.js';
+import { InProcessWakeSignal } from '../server/in-process-wake-signal.js';
+import { AlwaysLeader, type Leadership } from '../server/leadership.js';
+import { EventSink } from '../server/events/event-sink.js';
+import { LogRequestBroker } from '../server/features/logs/log-request-broker.js';
 
 export interface FakeServerContext {
   ctx: ServerContext;

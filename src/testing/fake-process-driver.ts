@@ -5,8 +5,8 @@
  * it as if it honoured SIGTERM, and records are kept per instance directory so a second
  * supervisor on the same driver adopts what the first one started.
  */
-import { currentVersion } from '../current-link.js';
-import type { ExitInfo, LaunchedProcess, LaunchRecord, LaunchSpec, ProcessDriver } from './process-driver.js';
+import { currentVersion } from '../agent/current-link.js';
+import type { ExitInfo, LaunchedProcess, LaunchRecord, LaunchSpec, ProcessDriver } from '../agent/drivers/process-driver.js';
 
 interface FakeProcess {
   record: LaunchRecord;

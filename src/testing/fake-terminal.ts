@@ -5,7 +5,7 @@
  * `stdin` stands in for the keyboard: whether it is a terminal, and what the person types.
  */
 import { PassThrough } from 'node:stream';
-import { runCli } from './main.js';
+import { runCli } from '../cli/main.js';
 
 export interface FerryRun {
   code: number | null;

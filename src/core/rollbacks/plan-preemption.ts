@@ -1,0 +1,48 @@
+/**
+ * The one-click rollback's preemption of an active deployment, as a plan: the deployment
+ * ends `aborted` with reason PREEMPTED_BY_ROLLBACK, every target not yet settled (pending
+ * or in flight) is skipped, and one `deploy_aborted` event names who asked. No goal is
+ * set: the rollback, started in the same transaction, gives every instance its goal and
+ * so supersedes the deployment's in-flight work. The reconciler's applier writes it.
+ *
+ *   deploy running, targets [succeeded, deploying, pending] → aborted, [succeeded, skipped, skipped]
+ *   a rollback is active, or nothing is                     → no plan (the lock refuses, or there is nothing to end)
+ */
+import { eventOf } from '../events/event-catalogue.js';
+import type { OperationPlan } from '../operations/operation-plan.js';
+import { emptyPlan } from '../operations/operation-plan.js';
+import { isInFlight } from '../operations/status-sets.js';
+import type { Operation, OperationTarget, Reason } from '../types.js';
+
+/** The reason a deployment ended because a one-click rollback took its service. */
+export const PREEMPTED_BY_ROLLBACK = 'preempted_by_rollback';
+
+export interface PreemptionInput {
+  /** The service's active operation, if any. */
+  active: Operation | undefined;
+  targets: readonly OperationTarget[];
+  /** Who asked for the rollback, and the request's correlation id. */
+  actor: string;
+  correlationId: string;
+  now: number;
+}
+
+/** The plan that ends `active` for a one-click rollback; null when there is no deployment to preempt. */
+export function planPreemption(input: PreemptionInput): OperationPlan | null {
+  const { active, actor, correlationId, now } = input;
+  if (active === undefined || active.kind === 'rollback') return null;
+  const reason: Reason = { code: PREEMPTED_BY_ROLLBACK, message: `aborted by a one-click rollback of ${active.service} requested by ${actor}` };
+  const unsettled = input.targets.filter((t) => t.status === 'pending' || isInFlight(t.status));
+  return {
+    ...emptyPlan(),
+    targets: unsettled.map((t) => ({ instance_id: t.instance_id, status: 'skipped' as const })),
+    operation: { status: 'aborted', rollout: active.rollout, reason, completed: true },
+    events: [
+      eventOf(
+        'deploy_aborted',
+        { at: now, service: active.service, version: active.version, instance_id: null, deploy_id: active.id, actor, correlation_id: correlationId, trace_id: active.trace?.trace_id ?? null },
+        { reason },
+      ),
+    ],
+  };
+}
