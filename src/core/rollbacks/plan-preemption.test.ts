@@ -41,6 +41,7 @@ describe('planPreemption', () => {
         correlation_id: 'corr-rb',
         // The preempted operation's trace: its root span then ends as a cancellation.
         trace_id: 'a'.repeat(32),
+        request_id: null,
         details: { reason: { code: PREEMPTED_BY_ROLLBACK, message: expect.stringContaining('carol') } },
       },
     ]);
