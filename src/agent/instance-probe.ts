@@ -32,6 +32,8 @@ export interface StartupProbe extends ProbeTarget {
   /** Checked between polls: true once a newer goal makes this probe pointless. */
   superseded: () => boolean;
   verify: readonly VerifyCheck[];
+  /** Wraps the verify checks once the version matched (the agent's `ferry.instance.verify` span). */
+  aroundVerify?: (run: () => Promise<StartupProbeResult>) => Promise<StartupProbeResult>;
   logFile: string;
   /** The clock the `timeoutS` deadline is measured on. */
   now: () => number;
@@ -66,7 +68,7 @@ export async function probeStartup(p: StartupProbe): Promise<StartupProbeResult>
       if (answered !== null && answered !== p.expectedVersion) {
         return { ok: false, code: 'version_mismatch', message: `instance ${p.instanceId} answered version ${answered}, expected ${p.expectedVersion}` };
       }
-      if (answered === p.expectedVersion) return runVerifyChecks(p);
+      if (answered === p.expectedVersion) return p.aroundVerify ? p.aroundVerify(() => runVerifyChecks(p)) : runVerifyChecks(p);
     }
     if (p.now() >= deadline) return timedOut(p, healthy);
     await Promise.race([sleep(STARTUP_POLL_MS), p.exited ?? sleep(STARTUP_POLL_MS)]);

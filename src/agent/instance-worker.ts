@@ -20,6 +20,8 @@ import { removeTree } from './read-only-tree.js';
 import type { InstallLimits } from './install-limits.js';
 import type { ReleaseClaims } from './release-claims.js';
 import { collectGarbage, launchSpecFor, probeInstance, switchRelease, type GoalResult } from './release-switch.js';
+import { GoalSpans } from './goal-spans.js';
+import type { Tracing } from '../tracing/start-tracing.js';
 
 export interface WorkerContext {
   root: string;
@@ -40,6 +42,8 @@ export interface WorkerContext {
   stopping?: AbortSignal;
   /** The agent's clock (startup probe deadlines). */
   now: () => number;
+  /** The agent's trace SDK; null or absent when no OTLP endpoint is set. */
+  tracing?: Tracing | null;
 }
 
 type Goal = InstanceAssignment & { version: string };
@@ -200,6 +204,7 @@ export class InstanceWorker {
       },
       superseded: () => !this.assigned || (this.latest?.generation ?? 0) > a.generation,
       now: this.ctx.now,
+      spans: new GoalSpans(this.ctx.tracing ?? null, a),
       install: {
         ...(this.ctx.limits ? { limits: this.ctx.limits } : {}),
         ...(this.ctx.ca !== undefined ? { ca: this.ctx.ca } : {}),

@@ -25,6 +25,13 @@ describe('instanceEnv', () => {
       FERRY_INSTANCE_ID: 'hello-h1-7001',
     });
   });
+
+  it('gives the instance its goal trace as TRACEPARENT, over any the service env sets', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const traced = { ...spec, env: { ...spec.env, TRACEPARENT: 'forged' }, traceparent };
+    expect(instanceEnv(traced, '1.2.3', {}).TRACEPARENT).toBe(traceparent);
+    expect(instanceEnv(spec, '1.2.3', {})).not.toHaveProperty('TRACEPARENT');
+  });
 });
 
 describe('shellScript', () => {

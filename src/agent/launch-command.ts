@@ -32,7 +32,8 @@ export function buildLaunchCommand(spec: LaunchSpec, version: string, base: Node
 
 /**
  * The environment of an instance process. The service's env comes after PATH and HOME
- * but before the four variables Ferry owns, so a service cannot lie about its identity.
+ * but before the variables Ferry owns (and `TRACEPARENT` when the goal has a trace), so a
+ * service cannot lie about its identity.
  */
 export function instanceEnv(spec: LaunchSpec, version: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const inherited: Record<string, string> = {};
@@ -45,6 +46,8 @@ export function instanceEnv(spec: LaunchSpec, version: string, base: NodeJS.Proc
     FERRY_SERVICE: spec.service,
     FERRY_VERSION: version,
     FERRY_INSTANCE_ID: spec.instanceId,
+    // OpenTelemetry's environment carrier: an instrumented service joins the rollout's trace.
+    ...(spec.traceparent !== undefined ? { TRACEPARENT: spec.traceparent } : {}),
   };
 }
 

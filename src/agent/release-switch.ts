@@ -20,6 +20,7 @@ import type { LaunchSpec } from './drivers/process-driver.js';
 import type { ReleaseClaims } from './release-claims.js';
 import { collectReleases } from './release-gc.js';
 import { installRelease, type InstallOptions } from './release-installer.js';
+import type { GoalSpans } from './goal-spans.js';
 
 export interface SwitchContext {
   root: string;
@@ -37,7 +38,11 @@ export interface SwitchContext {
   now: () => number;
   /** Limits, CA and the goal's abort signal (a newer goal, unassignment, the agent stopping) for the install. */
   install: InstallOptions;
+  /** The goal's spans; absent in tests that trace nothing. */
+  spans?: GoalSpans;
 }
+
+const failedCode = (r: { ok: boolean; code?: string }) => (r.ok ? null : (r.code ?? 'failed'));
 
 /** A goal's outcome plus whether a process should keep running from `current` afterwards. */
 export interface GoalResult {
@@ -56,6 +61,7 @@ export function launchSpecFor(a: InstanceAssignment, instanceDir: string): Launc
     env: a.env,
     healthPath: a.health_path,
     versionPath: a.version_path,
+    ...(a.operation?.traceparent ? { traceparent: a.operation.traceparent } : {}),
   };
 }
 
@@ -67,7 +73,8 @@ export function launchSpecFor(a: InstanceAssignment, instanceDir: string): Launc
 export async function switchRelease(ctx: SwitchContext, a: InstanceAssignment & { version: string }, from: string | null, runBefore: boolean): Promise<GoalResult> {
   const release = ctx.claims.claim(a.service, a.version);
   try {
-    const installed = await installRelease(ctx.root, a.service, a.version, a.release, ctx.install);
+    const install = () => installRelease(ctx.root, a.service, a.version, a.release, ctx.install);
+    const installed = ctx.spans ? await ctx.spans.run('ferry.instance.install', failedCode, install) : await install();
     // A download cut short because its goal was withdrawn changed nothing; the newer goal takes over.
     if (!installed.ok && installed.code === 'cancelled') return { outcome: failed(a, 'superseded', installed.message, false), run: runBefore };
     if (!installed.ok) return { outcome: failed(a, installed.code, installed.message, false), run: runBefore };
@@ -95,22 +102,40 @@ export async function switchRelease(ctx: SwitchContext, a: InstanceAssignment & 
 }
 
 async function startAndProbe(ctx: SwitchContext, a: InstanceAssignment & { version: string }): Promise<StartupProbeResult> {
-  let exited;
-  try {
-    exited = (await ctx.supervisor.launch(launchSpecFor(a, ctx.instanceDir))).exited;
-  } catch (err) {
-    return { ok: false, code: 'start_failed', message: `instance ${a.instance_id} could not start ${a.version}: ${(err as Error).message}` };
-  }
-  return probeInstance(ctx, a, exited);
+  const launch = async (traceparent: string | undefined) => {
+    try {
+      const spec = launchSpecFor(a, ctx.instanceDir);
+      return { ok: true as const, exited: (await ctx.supervisor.launch(traceparent ? { ...spec, traceparent } : spec)).exited };
+    } catch (err) {
+      return { ok: false as const, code: 'start_failed', message: `instance ${a.instance_id} could not start ${a.version}: ${(err as Error).message}` };
+    }
+  };
+  const started = ctx.spans ? await ctx.spans.run('ferry.instance.start', failedCode, launch) : await launch(undefined);
+  if (!started.ok) return started;
+  return probeInstance(ctx, a, started.exited);
 }
 
 /** Probes the instance's process against the goal version within the goal's deadline. */
 export function probeInstance(
-  ctx: Pick<SwitchContext, 'instanceDir' | 'superseded' | 'now'>,
+  ctx: Pick<SwitchContext, 'instanceDir' | 'superseded' | 'now' | 'spans'>,
   a: InstanceAssignment & { version: string },
   exited: Parameters<typeof probeStartup>[0]['exited'],
 ): Promise<StartupProbeResult> {
+  const spans = ctx.spans;
+  if (spans === undefined) return probeStartupOf(ctx, a, exited, undefined);
+  return spans.run('ferry.instance.probe', failedCode, (probeSpan) =>
+    probeStartupOf(ctx, a, exited, (verify) => spans.run('ferry.instance.verify', failedCode, verify, spans.child(probeSpan))),
+  );
+}
+
+function probeStartupOf(
+  ctx: Pick<SwitchContext, 'instanceDir' | 'superseded' | 'now'>,
+  a: InstanceAssignment & { version: string },
+  exited: Parameters<typeof probeStartup>[0]['exited'],
+  aroundVerify: Parameters<typeof probeStartup>[0]['aroundVerify'],
+): Promise<StartupProbeResult> {
   return probeStartup({
+    ...(aroundVerify ? { aroundVerify } : {}),
     instanceId: a.instance_id,
     port: a.port,
     healthPath: a.health_path,

@@ -27,6 +27,7 @@ import { LogResponder } from './log-responder.js';
 import { ServerClient } from './server-client.js';
 import { WorkerRegistry } from './worker-registry.js';
 import { fetchTrusting, readCaFile } from '../transport/fetch-with-ca.js';
+import { startTracing } from '../tracing/start-tracing.js';
 
 export type { AgentOptions, RunningAgent } from './agent-options.js';
 
@@ -37,6 +38,7 @@ const STOP_SETTLE_MS = 5000;
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const log = createLogger(opts.logLevel);
   const now = opts.now ?? Date.now;
+  const tracing = startTracing('ferry-agent', agentVersion(), log);
   // A CA file that cannot be read fails start-up, before anything runs.
   const ca = opts.caFile ? await readCaFile(opts.caFile) : undefined;
   const fetchServer = await fetchTrusting(ca);
@@ -72,6 +74,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       releasesChanged: () => kept.changed(),
       stopping: abort.signal,
       now,
+      tracing,
       ...(opts.limits ? { limits: opts.limits } : {}),
       ...(ca !== undefined ? { ca } : {}),
     },
@@ -113,6 +116,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       await polling;
       await Promise.race([registry.settled(), new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_MS).unref())]);
       supervisor.close();
+      await tracing?.shutdown();
       log.info({ host: opts.hostId }, 'ferry agent stopped; instance processes keep running');
     },
   };

@@ -103,8 +103,11 @@ export interface GoalOperation {
 }
 
 /** The goal-side identity of an operation. */
-export function goalOperationOf(operation: Pick<Operation, 'id' | 'kind' | 'correlation_id'>): GoalOperation {
-  return { id: operation.id, kind: operation.kind, correlation_id: operation.correlation_id, traceparent: null };
+export function goalOperationOf(operation: Pick<Operation, 'id' | 'kind' | 'correlation_id' | 'trace'>): GoalOperation {
+  const trace = operation.trace;
+  // The agent's spans are children of the operation's root span, named before it is emitted.
+  const traceparent = trace ? `00-${trace.trace_id}-${trace.root_span_id}-${trace.flags}` : null;
+  return { id: operation.id, kind: operation.kind, correlation_id: operation.correlation_id, traceparent };
 }
 
 /** The agent's account of what it did for one goal generation. */
@@ -280,9 +283,29 @@ export interface Operation {
   rollout: RolloutState;
   actor: string;
   correlation_id: string;
+  /** Id of the request that started the operation (migration 010); absent on older rows. */
+  request_id?: string | null;
+  /** The operation's trace (migration 010); absent on older rows and on operations no request started. */
+  trace?: OperationTrace | null;
   created_at: number;
   updated_at: number;
   completed_at: number | null;
+}
+
+/**
+ * Where an operation sits in OpenTelemetry: its trace, and its root span's id chosen when
+ * it starts, so agents and children can name the root as parent long before the root span
+ * is emitted (at the operation's end, by whichever server process sees it end).
+ */
+export interface OperationTrace {
+  /** 32 hex digits: the caller's trace when it sent a `traceparent`, else a new one. */
+  trace_id: string;
+  /** 16 hex digits: the id the `ferry.deployment` / `ferry.rollback` span will have. */
+  root_span_id: string;
+  /** The starting request's span (or the caller's), the root span's parent; null when the trace began here. */
+  parent_span_id: string | null;
+  /** W3C trace flags of the context; '01' is sampled. */
+  flags: string;
 }
 
 /**
@@ -335,10 +358,15 @@ export interface AuditEvent {
   deploy_id: string | null;
   actor: string;
   correlation_id: string;
+  /** Trace of the operation (or request) that caused the event; null when none is known (migration 010). */
+  trace_id: string | null;
+  /** Id of the request that caused the event, or that started its operation; null when none did. */
+  request_id: string | null;
   details: Record<string, unknown>;
 }
 
-export type AuditEventDraft = Omit<AuditEvent, 'id'>;
+/** An event before the audit log numbers it; trace and request ids default to null. */
+export type AuditEventDraft = Omit<AuditEvent, 'id' | 'trace_id' | 'request_id'> & { trace_id?: string | null; request_id?: string | null };
 
 /** A version an instance ran, from first sight until another version was seen. */
 export interface VersionInterval {

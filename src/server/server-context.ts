@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import type { Leadership } from './leadership.js';
 import type { WakeSignal } from './wake-signal.js';
 import type { EventSink } from './events/event-sink.js';
+import type { Tracing } from '../tracing/start-tracing.js';
 import type { LogRequestBroker } from './features/logs/log-request-broker.js';
 
 export interface ServerContext {
@@ -27,4 +28,6 @@ export interface ServerContext {
   events: EventSink;
   now: () => number;
   log: Logger;
+  /** The trace SDK; null or absent when no OTLP endpoint is set (then no span work at all). */
+  tracing?: Tracing | null;
 }

@@ -22,6 +22,9 @@ import { LogRequestBroker } from './features/logs/log-request-broker.js';
 import { readAlertConfig } from './features/alerts/alert-config.js';
 import { AlertEvaluator } from './features/alerts/alert-evaluator.js';
 import { AlertDeliveryWorker } from './features/alerts/alert-delivery-worker.js';
+import { agentVersion } from '../agent/agent-version.js';
+import { startTracing } from '../tracing/start-tracing.js';
+import { OperationTracer } from './tracing/operation-tracer.js';
 
 /** The server's logger: JSON lines to `destination` (stdout by default) with secrets censored (config/json-log.ts). */
 export function createServerLog(level: string, destination?: pino.DestinationStream): pino.Logger {
@@ -36,8 +39,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
   const wake = new InProcessWakeSignal();
-  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: Date.now, log };
+  const tracing = startTracing('ferry-server', agentVersion(), log);
+  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: Date.now, log, tracing };
   logCommittedEvents(ctx.events, log);
+  if (tracing) new OperationTracer(ctx, tracing, process.env.FERRY_ENVIRONMENT?.trim() || null).listen(ctx.events);
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
   // The metrics wiring reads `alerts.firing()` for ferry_alerts_firing and hooks the worker's failures for ferry_alert_deliveries_failed_total.
   const alerts = new AlertEvaluator(ctx, alertConfig);
@@ -65,6 +70,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await sessionPurge.stop();
       await alertDelivery.stop();
       await app.close();
+      await tracing?.shutdown();
       await store.close();
     },
   };

@@ -23,6 +23,8 @@ export async function listAudit(db: Kysely<Database>, filter: AuditFilter): Prom
   if (filter.service !== undefined) query = query.where('service', '=', filter.service);
   if (filter.type !== undefined) query = query.where('type', '=', filter.type);
   if (filter.deploy_id !== undefined) query = query.where('deploy_id', '=', filter.deploy_id);
+  if (filter.correlation_id !== undefined) query = query.where('correlation_id', '=', filter.correlation_id);
+  if (filter.trace_id !== undefined) query = query.where('trace_id', '=', filter.trace_id);
   if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
   if (filter.after_id !== undefined) query = query.where('id', '>', filter.after_id);
   const rows = await query

@@ -13,6 +13,8 @@ export function auditToRow(event: AuditEventDraft): Insertable<AuditEventTable> 
     deploy_id: event.deploy_id,
     actor: event.actor,
     correlation_id: event.correlation_id,
+    trace_id: event.trace_id ?? null,
+    request_id: event.request_id ?? null,
     details_json: JSON.stringify(event.details),
   };
 }
@@ -28,6 +30,8 @@ export function auditFromRow(row: Selectable<AuditEventTable>): AuditEvent {
     deploy_id: row.deploy_id,
     actor: row.actor,
     correlation_id: row.correlation_id,
+    trace_id: row.trace_id,
+    request_id: row.request_id,
     details: JSON.parse(row.details_json) as Record<string, unknown>,
   };
 }

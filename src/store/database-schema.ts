@@ -104,6 +104,12 @@ export interface OperationTable {
   rollout_json: string | null;
   actor: string;
   correlation_id: string;
+  /** Migration 010: the starting request and the operation's trace; null on older rows. */
+  request_id: string | null;
+  trace_id: string | null;
+  trace_root_span_id: string | null;
+  trace_parent_span_id: string | null;
+  trace_flags: string | null;
   created_at: number;
   updated_at: number;
   completed_at: number | null;
@@ -149,6 +155,9 @@ export interface AuditEventTable {
   deploy_id: string | null;
   actor: string;
   correlation_id: string;
+  /** Migration 010; null on older rows and for events no trace or request caused. */
+  trace_id: string | null;
+  request_id: string | null;
   /** JSON object. */
   details_json: string;
 }

@@ -1,6 +1,6 @@
 /** Operation and target <-> rows: booleans as 0/1, reason and strategy as JSON text. */
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import { initialRollout, type Operation, type OperationKind, type OperationStatus, type OperationTarget, type Reason, type RolloutState, type StrategySpec, type TargetStatus } from '../core/types.js';
+import { initialRollout, type Operation, type OperationKind, type OperationTrace, type OperationStatus, type OperationTarget, type Reason, type RolloutState, type StrategySpec, type TargetStatus } from '../core/types.js';
 import { fromFlag, fromJsonOrNull, toFlag, toJsonOrNull } from './column-codecs.js';
 import type { OperationTable, OperationTargetTable } from './database-schema.js';
 import type { OperationPatch, TargetPatch } from './store.js';
@@ -21,6 +21,11 @@ export function operationToRow(operation: Operation): Insertable<OperationTable>
     rollout_json: JSON.stringify(operation.rollout),
     actor: operation.actor,
     correlation_id: operation.correlation_id,
+    request_id: operation.request_id ?? null,
+    trace_id: operation.trace?.trace_id ?? null,
+    trace_root_span_id: operation.trace?.root_span_id ?? null,
+    trace_parent_span_id: operation.trace?.parent_span_id ?? null,
+    trace_flags: operation.trace?.flags ?? null,
     created_at: operation.created_at,
     updated_at: operation.updated_at,
     completed_at: operation.completed_at,
@@ -44,10 +49,17 @@ export function operationFromRow(row: Selectable<OperationTable>): Operation {
     rollout: fromJsonOrNull<RolloutState>(row.rollout_json) ?? initialRollout(row.created_at),
     actor: row.actor,
     correlation_id: row.correlation_id,
+    request_id: row.request_id,
+    trace: traceFromRow(row),
     created_at: row.created_at,
     updated_at: row.updated_at,
     completed_at: row.completed_at,
   };
+}
+
+function traceFromRow(row: Selectable<OperationTable>): OperationTrace | null {
+  if (row.trace_id === null || row.trace_root_span_id === null) return null;
+  return { trace_id: row.trace_id, root_span_id: row.trace_root_span_id, parent_span_id: row.trace_parent_span_id, flags: row.trace_flags ?? '01' };
 }
 
 /** Only the fields present in `patch` (an explicit `undefined` counts as absent). */

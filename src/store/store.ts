@@ -28,6 +28,8 @@ export interface AuditFilter {
   service?: string;
   type?: string;
   deploy_id?: string;
+  correlation_id?: string;
+  trace_id?: string;
   /** Epoch ms; events at or after. */
   since?: number;
   /** Only events whose id is greater: where a resumed audit stream picks up (Last-Event-ID). */

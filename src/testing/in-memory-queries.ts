@@ -33,6 +33,8 @@ export function auditMatching(t: MemoryTables, filter: AuditFilter): domain.Audi
       (filter.service === undefined || e.service === filter.service) &&
       (filter.type === undefined || e.type === filter.type) &&
       (filter.deploy_id === undefined || e.deploy_id === filter.deploy_id) &&
+      (filter.correlation_id === undefined || e.correlation_id === filter.correlation_id) &&
+      (filter.trace_id === undefined || e.trace_id === filter.trace_id) &&
       (filter.since === undefined || e.at >= filter.since) &&
       (filter.after_id === undefined || e.id > filter.after_id),
   );

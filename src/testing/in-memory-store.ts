@@ -212,7 +212,7 @@ export class InMemoryStore implements Store {
 
   appendAudit(event: domain.AuditEventDraft): Promise<domain.AuditEvent> {
     return this.#run((t) => {
-      const stored: domain.AuditEvent = detached({ ...event, id: t.nextAuditId });
+      const stored: domain.AuditEvent = detached({ ...event, trace_id: event.trace_id ?? null, request_id: event.request_id ?? null, id: t.nextAuditId });
       t.nextAuditId += 1;
       t.audit.push(stored);
       return detached(stored);

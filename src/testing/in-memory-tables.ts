@@ -129,7 +129,8 @@ export function insertOperationRows(t: MemoryTables, operation: Operation, targe
     if (byInstance.has(target.instance_id)) throw new ConstraintError('operation_targets_pk', `${target.instance_id} listed twice`);
     byInstance.set(target.instance_id, detached(target));
   }
-  t.operations.set(operation.id, detached(operation));
+  // As the SQL engines read them: no request or trace stored is null (migration 010).
+  t.operations.set(operation.id, detached({ ...operation, request_id: operation.request_id ?? null, trace: operation.trace ?? null }));
   t.targets.set(operation.id, byInstance);
 }
 

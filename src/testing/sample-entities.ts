@@ -82,6 +82,8 @@ export function sampleOperation(overrides: Partial<Operation> = {}): Operation {
     retry_count: 2,
     auto_rollback: false,
     rollout: { steps_done: 1, pause: { kind: 'timed', until: 1_700_000_060_000, since: SAMPLE_AT }, progress_at: 1_700_000_000_500, abort: null },
+    request_id: 'req-1',
+    trace: { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', root_span_id: '00f067aa0ba902b7', parent_span_id: 'b7ad6b7169203331', flags: '01' },
     created_at: SAMPLE_AT,
     updated_at: 1_700_000_001_000,
     completed_at: 1_700_000_002_000,
@@ -113,6 +115,8 @@ export function sampleAudit(overrides: Partial<AuditEventDraft> = {}): AuditEven
     deploy_id: 'dep-1',
     actor: 'alice',
     correlation_id: 'corr-1',
+    trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
+    request_id: 'req-1',
     details: { strategy: 'rolling', batches: [1, 2], nested: { ok: true, note: null } },
     ...overrides,
   };

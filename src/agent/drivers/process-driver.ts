@@ -19,6 +19,8 @@ export interface LaunchSpec {
   env: Record<string, string>;
   healthPath: string;
   versionPath: string;
+  /** W3C trace context the instance gets as `TRACEPARENT`: its start span's, else its goal's. */
+  traceparent?: string;
 }
 
 /** How a process ended. */

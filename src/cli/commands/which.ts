@@ -10,7 +10,8 @@
  * - `--instance ID --at ISO`: the instance's version history
  *   (GET /api/v1/instances/{id}/history?at=), which has exactly one version per moment
  *   from the first report on. Before the instance first reported a version: exit 2.
- * - `--trace TRACE_ID`: from stored traces' correlation; answered by the traces module.
+ * - `--trace TRACE_ID`: the audit events stored with that trace id name the operation; its
+ *   targets say what each instance ended on (which-trace.ts, which prints one row per instance).
  */
 import type { Command } from 'commander';
 import { parseIsoTime } from '../../core/iso-time.js';
@@ -18,6 +19,7 @@ import type { ApiClient } from '../api-client.js';
 import { writeJson, writeLine } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
 import { CliFailure, usageFailure } from '../exit-codes.js';
+import { whichTrace } from './which-trace.js';
 
 interface WhichFlags extends ClientFlags {
   session?: string;
@@ -28,7 +30,7 @@ interface WhichFlags extends ClientFlags {
 
 /** What every answer says, whichever way it was asked; `--json` prints it whole. */
 export interface WhichAnswer {
-  by: 'session' | 'instance' | 'trace';
+  by: 'session' | 'instance';
   version: string;
   service: string;
   instance_id: string;
@@ -70,19 +72,24 @@ export function registerWhichCommand(program: Command): void {
       .option('--trace <trace_id>', 'a trace id (32 hex digits)'),
   ).action(async (flags: WhichFlags) => {
     const { client, json } = clientContext(flags);
+    const way = askedWay(flags);
+    if (way === 'trace') return whichTrace(client, flags.trace ?? '', json);
     const answer = await answerWhich(client, flags);
     if (json) return writeJson(answer);
     writeLine(describeAnswer(answer));
   });
 }
 
-async function answerWhich(client: ApiClient, flags: WhichFlags): Promise<WhichAnswer> {
+function askedWay(flags: WhichFlags): 'session' | 'instance' | 'trace' {
   const asked = (['session', 'instance', 'trace'] as const).filter((way) => flags[way] !== undefined);
   if (asked.length !== 1) throw usageFailure('ferry which needs exactly one of --session ID, --instance ID --at ISO, --trace TRACE_ID');
   if (flags.at !== undefined && asked[0] !== 'instance') throw usageFailure('--at goes with --instance only');
+  return asked[0]!;
+}
+
+async function answerWhich(client: ApiClient, flags: WhichFlags): Promise<WhichAnswer> {
   if (flags.session !== undefined) return whichSession(client, flags.session);
-  if (flags.instance !== undefined) return whichInstanceAt(client, flags.instance, flags.at);
-  return whichTrace(client, flags.trace ?? '');
+  return whichInstanceAt(client, flags.instance ?? '', flags.at);
 }
 
 async function whichSession(client: ApiClient, sessionId: string): Promise<WhichAnswer> {
@@ -106,20 +113,12 @@ async function whichInstanceAt(client: ApiClient, instanceId: string, at: string
   return { by: 'instance', version: v.version, service: v.service, instance_id: v.instance_id, host: v.host ?? '', at: v.at, ran_from: v.interval.from, ran_until: v.interval.to };
 }
 
-/** Until the traces module is merged, `--trace` is refused plainly rather than guessed. */
-async function whichTrace(_client: ApiClient, traceId: string): Promise<WhichAnswer> {
-  throw usageFailure(`--trace ${traceId}: answering by trace id is not available in this build of ferry yet; ask by --session or --instance --at`);
-}
-
 /**
  *   session ses-1 (ended): version v1 on instance hello-local-7001, host local
  *   instance hello-local-7001 at 2026-01-31T12:00:00.000Z: version v2 (since …, still running), host local
  */
 function describeAnswer(a: WhichAnswer): string {
   if (a.by === 'session') return `session ${String(a.session_id)} (${String(a.state)}): version ${a.version} on instance ${a.instance_id}, host ${a.host}, service ${a.service}`;
-  if (a.by === 'instance') {
-    const until = a.ran_until === null ? 'still running' : `until ${String(a.ran_until)}`;
-    return `instance ${a.instance_id} at ${String(a.at)}: version ${a.version} (from ${String(a.ran_from)}, ${until}), host ${a.host}, service ${a.service}`;
-  }
-  return `trace: version ${a.version} on instance ${a.instance_id}, host ${a.host}, service ${a.service}`;
+  const until = a.ran_until === null ? 'still running' : `until ${String(a.ran_until)}`;
+  return `instance ${a.instance_id} at ${String(a.at)}: version ${a.version} (from ${String(a.ran_from)}, ${until}), host ${a.host}, service ${a.service}`;
 }

@@ -422,7 +422,7 @@ class PassPlanner {
 
   /** Every planner event carries the operation's kind, id, actor and correlation id (README invariant 5). */
   private event<K extends keyof PlannerEventDetails>(type: K, instanceId: string | null, version: string | null, details: WithoutKind<PlannerEventDetails[K]>): void {
-    const envelope = { at: this.now, service: this.op.service, version, instance_id: instanceId, deploy_id: this.op.id, actor: this.op.actor, correlation_id: this.op.correlation_id };
+    const envelope = { at: this.now, service: this.op.service, version, instance_id: instanceId, deploy_id: this.op.id, actor: this.op.actor, correlation_id: this.op.correlation_id, trace_id: this.op.trace?.trace_id ?? null, request_id: this.op.request_id ?? null };
     this.plan.events.push(eventOf(type, envelope, { kind: this.op.kind, ...details } as EventDetails[K]));
   }
 }

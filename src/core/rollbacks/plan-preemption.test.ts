@@ -6,7 +6,7 @@ import { planPreemption, PREEMPTED_BY_ROLLBACK } from './plan-preemption.js';
 const at = T0 + 5000;
 const preempt = (kind: OperationKind, statuses: TargetStatus[]) =>
   planPreemption({
-    active: makeOperation({ kind, status: 'running' }),
+    active: makeOperation({ kind, status: 'running', trace: { trace_id: 'a'.repeat(32), root_span_id: 'b'.repeat(16), parent_span_id: null, flags: '01' } }),
     targets: statuses.map((status, i) => makeTarget(`i${i + 1}`, '1.0.0', '2.0.0', { status })),
     actor: 'carol',
     correlationId: 'corr-rb',
@@ -27,7 +27,7 @@ describe('planPreemption', () => {
     expect(plan?.serviceVersions).toBeNull();
   });
 
-  it('one deploy_aborted event names the operation, the rollback requester and the request', () => {
+  it('one deploy_aborted event names the operation and its trace, the rollback requester and the request', () => {
     const plan = preempt('restart', ['pending']);
     expect(plan?.events).toEqual([
       {
@@ -39,6 +39,9 @@ describe('planPreemption', () => {
         deploy_id: 'dep-1',
         actor: 'carol',
         correlation_id: 'corr-rb',
+        // The preempted operation's trace: its root span then ends as a cancellation.
+        trace_id: 'a'.repeat(32),
+        request_id: null,
         details: { reason: { code: PREEMPTED_BY_ROLLBACK, message: expect.stringContaining('carol') } },
       },
     ]);

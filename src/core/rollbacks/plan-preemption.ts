@@ -24,12 +24,15 @@ export interface PreemptionInput {
   /** Who asked for the rollback, and the request's correlation id. */
   actor: string;
   correlationId: string;
+  /** The rollback request's id, when a request asked. */
+  requestId?: string | null;
   now: number;
 }
 
 /** The plan that ends `active` for a one-click rollback; null when there is no deployment to preempt. */
 export function planPreemption(input: PreemptionInput): OperationPlan | null {
   const { active, actor, correlationId, now } = input;
+  const request_id = input.requestId ?? null;
   if (active === undefined || active.kind === 'rollback') return null;
   const reason: Reason = { code: PREEMPTED_BY_ROLLBACK, message: `aborted by a one-click rollback of ${active.service} requested by ${actor}` };
   const unsettled = input.targets.filter((t) => t.status === 'pending' || isInFlight(t.status));
@@ -40,7 +43,7 @@ export function planPreemption(input: PreemptionInput): OperationPlan | null {
     events: [
       eventOf(
         'deploy_aborted',
-        { at: now, service: active.service, version: active.version, instance_id: null, deploy_id: active.id, actor, correlation_id: correlationId },
+        { at: now, service: active.service, version: active.version, instance_id: null, deploy_id: active.id, actor, correlation_id: correlationId, trace_id: active.trace?.trace_id ?? null, request_id },
         { reason },
       ),
     ],

@@ -29,9 +29,12 @@ import { handleError, errorBody } from './error-reply.js';
 import { addSharedSchemas, documentRoute, swaggerOptions } from './openapi-docs.js';
 import { authorizeRequest } from './request-identity.js';
 import { logAnsweredRequests } from './request-log.js';
+import { requestIdsOf } from '../../core/correlation/request-ids.js';
+import { parseTraceparent } from '../../core/correlation/trace-context.js';
+import { closeHttpSpans, openHttpSpan } from './http-spans.js';
 
 const CORRELATION_HEADER = 'x-correlation-id';
-const CORRELATION_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const REQUEST_ID_HEADER = 'x-request-id';
 
 /** One row of the route table: what the access matrix test checks against the contract. */
 export interface RouteAccessRule {
@@ -65,10 +68,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
     bodyLimit: 1024 * 1024,
     requestTimeout: timeouts.requestTimeout,
     ...(opts.tls ? { https: { ...opts.tls, ...timeouts } } : { http: timeouts }),
-    genReqId: (req) => {
-      const given = req.headers[CORRELATION_HEADER];
-      return typeof given === 'string' && CORRELATION_PATTERN.test(given) ? given : randomUUID();
-    },
+    genReqId: (req) => requestIdsOf(req.headers, randomUUID()).request_id,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // A path the router cannot decode (`%FF`) or an over-long parameter gets the contract's error body too.
     frameworkErrors: handleError,
@@ -91,11 +91,16 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
     reply.status(404).send(errorBody('route_not_found', `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`)),
   );
   app.addHook('onRequest', async (request, reply) => {
-    request.correlationId = request.id;
-    void reply.header(CORRELATION_HEADER, request.id);
-    request.log = request.log.child({ correlation_id: request.correlationId });
+    request.correlationId = requestIdsOf(request.headers, request.id).correlation_id;
+    request.traceContext = parseTraceparent(request.headers.traceparent);
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    void reply.header(CORRELATION_HEADER, request.correlationId);
+    if (ctx.tracing) openHttpSpan(ctx.tracing, request);
+    const trace = request.traceContext;
+    request.log = request.log.child({ correlation_id: request.correlationId, ...(trace ? { trace_id: trace.trace_id } : {}) });
     if (!request.is404) await authorizeRequest(request, authenticator);
   });
+  if (ctx.tracing) closeHttpSpans(app);
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { tags: ['meta'] } }, async () => app.swagger());
 
   registerProbeRoutes(app, ctx);

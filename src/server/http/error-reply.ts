@@ -43,5 +43,6 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     return reply.status(status).send(errorBody(code, fastifyError.message));
   }
   request.log.error({ err: error, error_code: 'internal_error' }, 'unexpected error');
-  return reply.status(500).send(errorBody('internal_error', 'an unexpected error occurred; see the server log', { correlation_id: request.id }));
+  // The request id finds the log line; the correlation id (the request id unless the caller sent one) the rest.
+  return reply.status(500).send(errorBody('internal_error', 'an unexpected error occurred; see the server log', { correlation_id: request.correlationId ?? request.id, request_id: request.id }));
 }

@@ -10,6 +10,7 @@
 import type { FastifyRequest } from 'fastify';
 import { decideAccess, type Principal } from '../../core/access/decide-access.js';
 import type { Permission } from '../../core/access/roles.js';
+import type { TraceContext } from '../../core/correlation/trace-context.js';
 import { ForbiddenError, UnauthenticatedError } from '../../core/errors.js';
 import type { TokenAuthenticator } from '../features/tokens/token-authenticator.js';
 
@@ -22,7 +23,13 @@ declare module 'fastify' {
     /** Null only on public routes called without a token. */
     principal: Principal | null;
     actor: string;
+    /** The caller's valid X-Correlation-Id, else the request id (`request.id`). */
     correlationId: string;
+    /**
+     * The context work started by this request parents under: the HTTP server span when
+     * tracing is on, else the caller's valid `traceparent`; null when neither exists.
+     */
+    traceContext: TraceContext | null;
   }
 }
 
@@ -49,3 +56,4 @@ export async function authorizeRequest(request: FastifyRequest, authenticator: T
   const claimed = request.headers['x-ferry-actor'];
   request.actor = principal === null ? 'anonymous' : typeof claimed === 'string' && ACTOR_PATTERN.test(claimed) ? `${principal.name}:${claimed}` : principal.name;
 }
+

@@ -51,6 +51,28 @@ export function auditContract(ctx: ContractContext): void {
       expect(await ids({ after_id: 0 })).toEqual([a.id, b.id, c.id, d.id]);
     });
 
+    it('keeps an event without trace or request id as nulls', async () => {
+      const { trace_id: _t, request_id: _r, ...untraced } = sampleAudit();
+      const stored = await ctx.store().appendAudit(untraced);
+      expect(stored).toMatchObject({ trace_id: null, request_id: null });
+      expect(await ctx.store().listAudit({})).toEqual([stored]);
+    });
+
+    it('filters by correlation_id and trace_id, alone and with other filters', async () => {
+      const traceA = 'a'.repeat(32);
+      const traceB = 'b'.repeat(32);
+      const a = await ctx.store().appendAudit(sampleAudit({ correlation_id: 'ci-1', trace_id: traceA, service: 'web' }));
+      const b = await ctx.store().appendAudit(sampleAudit({ correlation_id: 'ci-2', trace_id: traceB, service: 'web' }));
+      const c = await ctx.store().appendAudit(sampleAudit({ correlation_id: 'ci-1', trace_id: traceA, service: 'api' }));
+      await ctx.store().appendAudit(sampleAudit({ correlation_id: 'ci-3', trace_id: null }));
+      const ids = async (filter: AuditFilter) => (await ctx.store().listAudit(filter)).map((e) => e.id);
+      expect(await ids({ correlation_id: 'ci-1' })).toEqual([a.id, c.id]);
+      expect(await ids({ trace_id: traceB })).toEqual([b.id]);
+      expect(await ids({ trace_id: traceA, service: 'api' })).toEqual([c.id]);
+      expect(await ids({ correlation_id: 'ci-2', trace_id: traceA })).toEqual([]);
+      expect(await ids({ correlation_id: 'nobody' })).toEqual([]);
+    });
+
     it('caps the list at limit, oldest first, after since', async () => {
       const events = [];
       for (let at = 1; at <= 5; at++) events.push(await ctx.store().appendAudit(sampleAudit({ at })));

@@ -40,6 +40,15 @@ export function operationsContract(ctx: ContractContext): void {
       expect(await ctx.store().listTargets('rs-1')).toEqual([]);
     });
 
+    it('round-trips a trace that began with the operation, and reads an untraced operation as nulls', async () => {
+      const own = sampleOperation({ id: 'dep-own', trace: { trace_id: 'c'.repeat(32), root_span_id: 'd'.repeat(16), parent_span_id: null, flags: '00' } });
+      const { trace: _t, request_id: _r, ...untraced } = sampleOperation({ id: 'dep-old', service: 'api' });
+      await ctx.store().insertOperation(own, []);
+      await ctx.store().insertOperation(untraced, []);
+      expect(await ctx.store().getOperation('dep-own')).toEqual(own);
+      expect(await ctx.store().getOperation('dep-old')).toEqual({ ...untraced, trace: null, request_id: null });
+    });
+
     it('refuses a duplicate id and writes none of the refused operation’s targets', async () => {
       await ctx.store().insertOperation(sampleOperation(), [sampleTarget({ instance_id: 'web-1' })]);
       await expect(ctx.store().insertOperation(sampleOperation({ version: '3.0.0' }), [sampleTarget({ instance_id: 'web-9' })])).rejects.toThrow();

@@ -15,6 +15,7 @@ import { sessionExpiryIndexMigration } from './006-session-expiry-index.js';
 import { apiTokensMigration } from './007-api-tokens.js';
 import { goalOperationMigration } from './008-goal-operation.js';
 import { alertsMigration } from './009-alerts.js';
+import { traceContextMigration } from './010-trace-context.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -28,6 +29,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '007-api-tokens': apiTokensMigration,
     '008-goal-operation': goalOperationMigration,
     '009-alerts': alertsMigration,
+    '010-trace-context': traceContextMigration,
   };
 }
 

@@ -59,6 +59,6 @@ export function registerAgentRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   app.post('/api/v1/agents/:host/heartbeat', { config: { access: 'agent' }, schema: { params: HostParams, body: HeartbeatBody, tags: ['agents'] } }, async (request) => {
     const host = hostParam(request.params);
-    return recordHeartbeat(ctx, host, request.body as HeartbeatReport, { actor: `agent:${host}`, correlationId: request.correlationId });
+    return recordHeartbeat(ctx, host, request.body as HeartbeatReport, { actor: `agent:${host}`, correlationId: request.correlationId, requestId: request.id });
   });
 }

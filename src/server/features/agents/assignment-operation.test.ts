@@ -59,13 +59,21 @@ describe('assignments name the operation that set each goal', () => {
     await new OperationReconciler(fake.ctx).reconcileOnce();
     const deployGoals = (await assignments()).instances;
     expect(deployGoals.map((a) => a.version)).toEqual(['1.1.0', '1.1.0']);
-    for (const a of deployGoals) expect(a.operation).toEqual({ id: deployed.body.deploy_id, kind: 'deploy', correlation_id: 'corr-deploy-1', traceparent: null });
+    // The traceparent names the operation's trace and its root span, the parent of the agent's spans.
+    const deployTrace = (await fake.ctx.store.getOperation(deployed.body.deploy_id))!.trace!;
+    for (const a of deployGoals) {
+      expect(a.operation).toEqual({ id: deployed.body.deploy_id, kind: 'deploy', correlation_id: 'corr-deploy-1', traceparent: `00-${deployTrace.trace_id}-${deployTrace.root_span_id}-01` });
+    }
 
     const rolledBack = await call('POST', '/api/v1/services/web/rollback', {}, 'corr-rollback-1');
     expect(rolledBack.status).toBe(202);
     await new OperationReconciler(fake.ctx).reconcileOnce();
     const rollbackGoals = (await assignments()).instances;
     expect(rollbackGoals.map((a) => a.version)).toEqual(['1.0.0', '1.0.0']);
-    for (const a of rollbackGoals) expect(a.operation).toEqual({ id: rolledBack.body.rollback_id, kind: 'rollback', correlation_id: 'corr-rollback-1', traceparent: null });
+    const rollbackTrace = (await fake.ctx.store.getOperation(rolledBack.body.rollback_id))!.trace!;
+    expect(rollbackTrace.trace_id).not.toBe(deployTrace.trace_id);
+    for (const a of rollbackGoals) {
+      expect(a.operation).toEqual({ id: rolledBack.body.rollback_id, kind: 'rollback', correlation_id: 'corr-rollback-1', traceparent: `00-${rollbackTrace.trace_id}-${rollbackTrace.root_span_id}-01` });
+    }
   });
 });

@@ -15,6 +15,7 @@ import type { Store } from '../../../store/store.js';
 import type { Caller } from '../shared/caller.js';
 import type { ServerContext } from '../../server-context.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
+import { callerEventIds } from '../shared/caller.js';
 
 export async function recordHeartbeat(ctx: ServerContext, host: string, report: HeartbeatReport, caller: Caller): Promise<HeartbeatAck> {
   const now = ctx.now();
@@ -76,6 +77,7 @@ async function recordInstance(tx: Store, instance: Instance, item: InstanceRepor
       deploy_id: null,
       actor: caller.actor,
       correlation_id: caller.correlationId,
+      ...callerEventIds(caller),
       details: { pid: item.pid, status: item.status },
     });
   }

@@ -11,6 +11,8 @@ const AuditQuery = Type.Object({
   service: Type.Optional(Type.String()),
   type: Type.Optional(Type.String({ pattern: '^[a-z_]{1,64}$' })),
   deploy_id: Type.Optional(Type.String({ maxLength: 200 })),
+  correlation_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  trace_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$' })),
   since: Type.Optional(Type.String()),
   limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })),
 });
@@ -28,6 +30,8 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServerContext): v
       ...(query.service !== undefined ? { service: checkedName(query.service, 'service') } : {}),
       ...(query.type !== undefined ? { type: query.type } : {}),
       ...(query.deploy_id !== undefined ? { deploy_id: query.deploy_id } : {}),
+      ...(query.correlation_id !== undefined ? { correlation_id: query.correlation_id } : {}),
+      ...(query.trace_id !== undefined ? { trace_id: query.trace_id } : {}),
       ...(since !== undefined ? { since } : {}),
       limit: query.limit !== undefined ? Math.max(1, Number(query.limit)) : 1000,
     });

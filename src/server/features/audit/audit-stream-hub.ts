@@ -192,7 +192,8 @@ export class AuditStreamConnection {
   }
 
   #heard(recorded: RecordedEvent): void {
-    const event: AuditEvent = recorded;
+    // As the store returns it: an event recorded without trace or request id has them as null.
+    const event: AuditEvent = { ...recorded, trace_id: recorded.trace_id ?? null, request_id: recorded.request_id ?? null };
     if (this.#ended || !matchesStreamFilter(this.opts.filter, event)) return;
     if (this.#live) return this.#send(event);
     this.#pending.push(event);

@@ -30,6 +30,8 @@ export async function controlDeployment(ctx: ServerContext, id: string, control:
       deploy_id: op.id,
       actor: caller.actor,
       correlation_id: caller.correlationId,
+      trace_id: op.trace?.trace_id ?? null,
+      request_id: caller.requestId ?? null,
       details: { kind: op.kind, control, from_status: op.status, to_status: change.status, steps_done: change.rollout.steps_done },
     });
     return { ...op, ...patch };

@@ -9,13 +9,14 @@ import { IdParams } from '../shared/schemas.js';
 import { controlDeployment } from './control-deployment.js';
 import { createDeployment, previewDeployment } from './create-deployment.js';
 import { DeploymentBody } from './deployment-body.js';
+import { callerOf } from '../shared/caller.js';
 
 const ListQuery = Type.Object({ service: Type.Optional(Type.String()), limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,5}$' })) });
 
 export function registerDeploymentRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/v1/deployments', { config: { access: 'deploy' }, schema: { body: DeploymentBody, tags: ['deployments'] } }, async (request, reply) => {
     const { dry_run: dryRun, ...body } = request.body as Static<typeof DeploymentBody>;
-    const caller = { actor: request.actor, correlationId: request.correlationId };
+    const caller = callerOf(request);
     if (dryRun === true) return reply.status(200).send(await previewDeployment(ctx, body, caller));
     const operation = await createDeployment(ctx, body, caller);
     return reply.status(202).send({ deploy_id: operation.id, status: operation.status, started_at: new Date(operation.created_at).toISOString() });
@@ -33,7 +34,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, ctx: ServerContex
   for (const control of ['pause', 'resume', 'promote', 'abort'] as const) {
     app.post(`/api/v1/deployments/:id/${control}`, { config: { access: 'deploy' }, schema: { params: IdParams, tags: ['deployments'] } }, async (request) => {
       const { id } = request.params as Static<typeof IdParams>;
-      const operation = await controlDeployment(ctx, id, control, { actor: request.actor, correlationId: request.correlationId });
+      const operation = await controlDeployment(ctx, id, control, callerOf(request));
       return presentDeployment(await loadOperationDetail(ctx, operation));
     });
   }

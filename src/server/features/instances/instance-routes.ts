@@ -11,6 +11,7 @@ import { requireService } from '../services/service-lookup.js';
 import { loadFleetView } from './fleet-view.js';
 import { releaseInstance } from './release-instance.js';
 import { unpinInstance } from './unpin-instance.js';
+import { callerOf } from '../shared/caller.js';
 
 const HistoryQuery = Type.Object({ at: Type.Optional(Type.String()) });
 
@@ -75,7 +76,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
 
   app.post('/api/v1/instances/:id/release', { config: { access: 'deploy' }, schema: { params: IdParams, tags: ['instances'] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
-    const { service } = await releaseInstance(ctx, id, { actor: request.actor, correlationId: request.correlationId });
+    const { service } = await releaseInstance(ctx, id, callerOf(request));
     const fleet = await loadFleetView(ctx, await requireService(ctx.store, service));
     const view = fleet.instances.find((v) => v.instance.instance_id === id);
     return { instance_id: id, service, released: true, status: view?.status ?? null, version: view?.version ?? null };
@@ -84,7 +85,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
   /** Returns a pinned instance to the desired version (CONTRACT §2 Desired version); idempotent. */
   app.delete('/api/v1/instances/:id/pin', { config: { access: 'deploy' }, schema: { params: IdParams, tags: ['instances'] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
-    return unpinInstance(ctx, id, { actor: request.actor, correlationId: request.correlationId });
+    return unpinInstance(ctx, id, callerOf(request));
   });
 }
 

@@ -10,6 +10,7 @@ import type { ServerContext } from '../../server-context.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { Caller } from '../shared/caller.js';
 import { requireInstance, requireService } from '../services/service-lookup.js';
+import { callerEventIds } from '../shared/caller.js';
 
 export interface UnpinOutcome {
   instance_id: string;
@@ -43,6 +44,7 @@ export async function unpinInstance(ctx: ServerContext, instanceId: string, call
       deploy_id: null,
       actor: caller.actor,
       correlation_id: caller.correlationId,
+      ...callerEventIds(caller),
       details: { pinned_version: decided.clearedPin, desired_version: service.desired_version, new_goal: decided.goal !== null },
     });
     return { result, host: instance.host };

@@ -28,6 +28,7 @@ import { recordEvent, transactionWithEvents } from '../../events/record-event.js
 import type { ServerContext } from '../../server-context.js';
 import type { Caller } from '../shared/caller.js';
 import { liveInstances } from '../services/service-lookup.js';
+import { newOperationTrace } from '../../tracing/new-operation-trace.js';
 
 /** What the caller asks the core to build; the service, its instances and its lock holder come from the store. */
 export interface OperationDraft {
@@ -95,6 +96,9 @@ export async function buildOperationIn(ctx: ServerContext, store: Store, service
  * and `rollout`) naming the operation, its instances and its strategy, plus `details`.
  */
 export async function insertOperation(tx: Store, built: BuiltOperation, startEvents: StartEventType[], caller: Caller, now: number, details: Record<string, unknown> = {}): Promise<void> {
+  // The operation keeps the starting request and its trace: its events, goals and spans carry them.
+  built.operation.request_id = caller.requestId ?? null;
+  built.operation.trace = newOperationTrace(caller.traceContext ?? null);
   await tx.insertOperation(built.operation, built.targets);
   for (const type of startEvents) {
     const envelope = {
@@ -105,6 +109,8 @@ export async function insertOperation(tx: Store, built: BuiltOperation, startEve
       deploy_id: built.operation.id,
       actor: caller.actor,
       correlation_id: caller.correlationId,
+      trace_id: built.operation.trace.trace_id,
+      request_id: built.operation.request_id,
     };
     const eventDetails = { kind: built.operation.kind, instances: built.targets.map((t) => t.instance_id), strategy: built.operation.strategy, ...details };
     await recordEvent(tx, eventOf(type, envelope, eventDetails));

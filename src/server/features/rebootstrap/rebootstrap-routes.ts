@@ -10,6 +10,7 @@ import { checkServiceName, checkVersion } from '../../../core/names.js';
 import type { ServerContext } from '../../server-context.js';
 import { createDeployment } from '../deployments/create-deployment.js';
 import { createRestart } from './create-restart.js';
+import { callerOf } from '../shared/caller.js';
 
 const RebootstrapBody = Type.Object(
   {
@@ -24,7 +25,7 @@ const RebootstrapBody = Type.Object(
 export function registerRebootstrapRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/v1/vm/rebootstrap', { config: { access: 'deploy' }, schema: { body: RebootstrapBody, tags: ['deployments'] } }, async (request, reply) => {
     const body = request.body as Static<typeof RebootstrapBody>;
-    const caller = { actor: request.actor, correlationId: request.correlationId };
+    const caller = callerOf(request);
     if (body.mode !== 'restart' && body.mode !== 'rollout') {
       throw new InputError('mode_required', 'mode is required and must be "restart" (same version, new processes) or "rollout" (deploy target_version)');
     }

@@ -7,6 +7,7 @@ import type { ServerContext } from '../../server-context.js';
 import { registerRelease } from './release-service.js';
 import { requireService } from '../services/service-lookup.js';
 import { checkedName } from '../../../core/names.js';
+import { callerOf } from '../shared/caller.js';
 
 export const ReleaseBody = Type.Object({
   service: Type.String(),
@@ -32,7 +33,7 @@ export function presentRelease(release: Release) {
 export function registerReleaseRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/v1/releases', { config: { access: 'admin' }, schema: { body: ReleaseBody, tags: ['releases'] } }, async (request, reply) => {
     const body = request.body as Static<typeof ReleaseBody>;
-    const result = await registerRelease(ctx, body, { actor: request.actor, correlationId: request.correlationId });
+    const result = await registerRelease(ctx, body, callerOf(request));
     return reply.status(result.created ? 201 : 200).send(presentRelease(result.release));
   });
 

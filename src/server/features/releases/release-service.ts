@@ -10,7 +10,7 @@ import type { Release } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
-import type { Caller } from '../shared/caller.js';
+import { callerEventIds, type Caller } from '../shared/caller.js';
 
 export interface ReleaseInput {
   service: string;
@@ -58,6 +58,7 @@ export async function storeRelease(tx: Store, release: Release, caller: Caller):
     deploy_id: null,
     actor: caller.actor,
     correlation_id: caller.correlationId,
+    ...callerEventIds(caller),
     details: { sha256: release.sha256, package_url: release.package_url, git_sha: release.git_sha },
   });
   return { release, created: true };

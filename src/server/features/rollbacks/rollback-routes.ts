@@ -8,6 +8,7 @@ import { loadOperationDetail, presentRollback, rollbackStatus } from '../operati
 import { IdParams, ServiceParams } from '../shared/schemas.js';
 import { requireInstance } from '../services/service-lookup.js';
 import { rollBack, rollBackService } from './create-rollback.js';
+import { callerOf } from '../shared/caller.js';
 
 const InstanceRollbackBody = Type.Object(
   { instance_id: Type.String({ maxLength: 200 }), target_version: Type.String(), package_url: Type.Optional(Type.String()) },
@@ -32,14 +33,14 @@ export function registerRollbackRoutes(app: FastifyInstance, ctx: ServerContext)
   app.post('/api/v1/rollbacks/instance', { config: { access: 'deploy' }, schema: { body: InstanceRollbackBody, tags: ['rollbacks'] } }, async (request, reply) => {
     const body = request.body as Static<typeof InstanceRollbackBody>;
     const instance = await requireInstance(ctx.store, body.instance_id);
-    const caller = { actor: request.actor, correlationId: request.correlationId };
+    const caller = callerOf(request);
     const op = await rollBack(ctx, { service: instance.service, target_version: body.target_version, instances: [instance.instance_id], package_url: body.package_url }, caller);
     return reply.status(202).send({ rollback_id: op.id, instance_id: instance.instance_id, target_version: op.version, status: rollbackStatus(op) });
   });
 
   app.post('/api/v1/rollbacks/batch', { config: { access: 'deploy' }, schema: { body: BatchRollbackBody, tags: ['rollbacks'] } }, async (request, reply) => {
     const body = request.body as Static<typeof BatchRollbackBody>;
-    const caller = { actor: request.actor, correlationId: request.correlationId };
+    const caller = callerOf(request);
     const op = await rollBack(ctx, body, caller);
     const targets = await ctx.store.listTargets(op.id);
     return reply.status(202).send({ rollback_id: op.id, service: op.service, target_version: op.version, status: rollbackStatus(op), instances: targets.map((t) => t.instance_id) });
@@ -48,7 +49,7 @@ export function registerRollbackRoutes(app: FastifyInstance, ctx: ServerContext)
   app.post('/api/v1/services/:service/rollback', { config: { access: 'deploy' }, schema: { params: ServiceParams, body: Type.Optional(ServiceRollbackBody), tags: ['rollbacks'] } }, async (request, reply) => {
     const service = checkedName((request.params as Static<typeof ServiceParams>).service, 'service');
     const body = (request.body ?? {}) as Static<typeof ServiceRollbackBody>;
-    const { operation, targetReason } = await rollBackService(ctx, service, body, { actor: request.actor, correlationId: request.correlationId });
+    const { operation, targetReason } = await rollBackService(ctx, service, body, callerOf(request));
     return reply.status(202).send({ ...presentRollback(await loadOperationDetail(ctx, operation)), target_reason: targetReason });
   });
 

@@ -12,7 +12,7 @@ import { NO_GOAL, planInitialGoals } from '../../../core/services/plan-initial-g
 import { planServiceChange, type PlannedInstance, type ServicePlan, type ServiceSettings } from '../../../core/services/plan-service-change.js';
 import type { Instance, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
-import type { Caller } from '../shared/caller.js';
+import { callerEventIds, type Caller } from '../shared/caller.js';
 import type { ServerContext } from '../../server-context.js';
 import { eventOf, type EventDetails } from '../../../core/events/event-catalogue.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
@@ -144,5 +144,5 @@ type ServiceEventType = 'instance_added' | 'instance_removed' | 'service_created
 
 function eventFactory(tx: Store, service: string, caller: Caller, now: number) {
   return <K extends ServiceEventType>(type: K, instanceId: string | null, version: string | null, details: EventDetails[K]) =>
-    recordEvent(tx, eventOf(type, { at: now, service, version, instance_id: instanceId, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId }, details));
+    recordEvent(tx, eventOf(type, { at: now, service, version, instance_id: instanceId, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId, ...callerEventIds(caller) }, details));
 }

@@ -8,6 +8,7 @@ import { ServiceParams } from '../shared/schemas.js';
 import { applyServiceSpec, planServiceSpec } from './apply-service-spec.js';
 import { ServiceBody, type ServiceSpec } from './service-body.js';
 import { describeHosts, describeService, describeServices } from './service-presenter.js';
+import { callerOf } from '../shared/caller.js';
 
 const PutQuery = Type.Object({ dry_run: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) });
 
@@ -26,7 +27,7 @@ export function registerServiceRoutes(app: FastifyInstance, ctx: ServerContext):
         const plan = await planServiceSpec(ctx, name, spec);
         return { dry_run: true, service: name, plan, warnings: plan.warnings };
       }
-      const plan = await applyServiceSpec(ctx, name, spec, { actor: request.actor, correlationId: request.correlationId });
+      const plan = await applyServiceSpec(ctx, name, spec, callerOf(request));
       return { ...(await describeService(ctx, name, { secrets: true })), plan, warnings: plan.warnings };
     },
   );

@@ -7,6 +7,7 @@ import type { ServerContext } from '../../server-context.js';
 import type { TokenAuthenticator } from './token-authenticator.js';
 import { hasExpired } from './token-authenticator.js';
 import { createToken, revokeToken } from './token-service.js';
+import { callerOf } from '../shared/caller.js';
 
 const TokenBody = Type.Object(
   {
@@ -36,7 +37,7 @@ export function presentToken(token: ApiToken, now: number) {
 
 export function registerTokenRoutes(app: FastifyInstance, ctx: ServerContext, authenticator: TokenAuthenticator): void {
   app.post('/api/v1/tokens', { config: { access: 'admin' }, schema: { body: TokenBody, tags: ['tokens'] } }, async (request, reply) => {
-    const created = await createToken(ctx, request.body as Static<typeof TokenBody>, { actor: request.actor, correlationId: request.correlationId });
+    const created = await createToken(ctx, request.body as Static<typeof TokenBody>, callerOf(request));
     void reply.header('cache-control', 'no-store');
     return reply.status(201).send({ ...presentToken(created.token, ctx.now()), token: created.secret });
   });
@@ -47,7 +48,7 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: ServerContext, au
   });
 
   app.delete('/api/v1/tokens/:token_id', { config: { access: 'admin' }, schema: { params: TokenParams, tags: ['tokens'] } }, async (request) => {
-    const revoked = await revokeToken(ctx, (request.params as Static<typeof TokenParams>).token_id, { actor: request.actor, correlationId: request.correlationId });
+    const revoked = await revokeToken(ctx, (request.params as Static<typeof TokenParams>).token_id, callerOf(request));
     authenticator.forget(revoked.secret_sha256);
     return presentToken(revoked, ctx.now());
   });

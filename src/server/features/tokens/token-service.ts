@@ -14,6 +14,7 @@ import type { ServerContext } from '../../server-context.js';
 import type { FerryEvent } from '../../../core/events/event-catalogue.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import { mintSecret, mintTokenId, secretSha256 } from './token-secret.js';
+import { callerEventIds } from '../shared/caller.js';
 
 export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const RESERVED_NAMES = new Set(['admin', 'agent', 'anonymous']);
@@ -94,6 +95,7 @@ function tokenEvent(type: 'token_created' | 'token_revoked', token: ApiToken, at
     deploy_id: null,
     actor: caller.actor,
     correlation_id: caller.correlationId,
+    ...callerEventIds(caller),
     details: { token_id: token.token_id, name: token.name, role: token.role, host_id: token.host_id },
   };
 }
