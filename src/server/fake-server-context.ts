@@ -16,6 +16,7 @@ import { InProcessWakeSignal } from './in-process-wake-signal.js';
 import { AlwaysLeader, type Leadership } from './leadership.js';
 import { EventSink } from './events/event-sink.js';
 import { LogRequestBroker } from './features/logs/log-request-broker.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
 
 export interface FakeServerContext {
   ctx: ServerContext;
@@ -36,6 +37,7 @@ export async function openFakeServerContext(opts: { now: () => number; env?: Nod
   const store = await openStore({ dataDir: dir });
   const wake = new InProcessWakeSignal();
   const log = pino({ level: 'silent' });
+  const events = new EventSink(log);
   const ctx: ServerContext = {
     store,
     timers: readTimers(opts.env ?? {}),
@@ -43,7 +45,8 @@ export async function openFakeServerContext(opts: { now: () => number; env?: Nod
     wake,
     leadership: opts.leadership ?? new AlwaysLeader(),
     logRequests: new LogRequestBroker(wake),
-    events: new EventSink(log),
+    events,
+    metrics: createServerMetrics({ namespace: 'ferry', events, now: opts.now }),
     now: opts.now,
     log,
   };

@@ -17,6 +17,9 @@ import { EventSink } from './events/event-sink.js';
 import { InProcessWakeSignal } from './in-process-wake-signal.js';
 import { AlwaysLeader } from './leadership.js';
 import { LogRequestBroker } from './features/logs/log-request-broker.js';
+import { readMetricsNamespace } from '../config/metrics-namespace.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
+import { FleetGaugeRefresh } from './metrics/fleet-gauge-refresh.js';
 
 /** Never written to the log, whichever object carries them (a service's env, a token, a header). */
 export const SECRET_LOG_PATHS = ['env', '*.env', 'token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'];
@@ -31,13 +34,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Settings and files are checked before the store opens, so a refusal leaves nothing open.
   const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
+  const metricsNamespace = readMetricsNamespace();
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
   const wake = new InProcessWakeSignal();
-  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: Date.now, log };
+  const events = new EventSink(log);
+  const metrics = createServerMetrics({ namespace: metricsNamespace, events, now: Date.now });
+  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events, metrics, now: Date.now, log };
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
   const reconciler = new OperationReconciler(ctx);
   const sessionPurge = new SessionPurge(ctx);
   try {
+    // Gauges are rebuilt from the store before the first scrape can arrive; counters start at 0.
+    await new FleetGaugeRefresh(ctx).refresh();
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {
     await store.close();

@@ -25,6 +25,7 @@ import { DEFAULT_CONNECTION_LIMITS, limitConnectionsPerClient, serverTimeoutOpti
 import { handleError, errorBody } from './error-reply.js';
 import { addSharedSchemas, documentRoute, swaggerOptions } from './openapi-docs.js';
 import { authorizeRequest } from './request-identity.js';
+import { timeRequests } from '../metrics/http-request-metrics.js';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -82,6 +83,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(errorBody('route_not_found', `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`)),
   );
+  timeRequests(app, ctx.metrics);
   app.addHook('onRequest', async (request, reply) => {
     request.correlationId = request.id;
     void reply.header(CORRELATION_HEADER, request.id);

@@ -1,5 +1,6 @@
 /**
- * The one loop that moves operations forward (and, after them, handles drift). Level-triggered like a Kubernetes
+ * The one loop that moves operations forward (and, after them, handles drift and refreshes
+ * the fleet gauges of /metrics). Level-triggered like a Kubernetes
  * controller: each pass reads every active operation, its targets and instances from
  * the store, asks the pure planner what to do, and applies the plan in one
  * transaction. Nothing lives only in memory, so a restarted server resumes every
@@ -14,6 +15,7 @@ import type { ServerContext } from '../server-context.js';
 import { applyOperationPlan } from './apply-operation-plan.js';
 import { transactionWithEvents } from '../events/record-event.js';
 import { DriftReconciler } from './drift-reconciler.js';
+import { FleetGaugeRefresh } from '../metrics/fleet-gauge-refresh.js';
 
 export class OperationReconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -22,9 +24,11 @@ export class OperationReconciler {
   private stopped = false;
   private unsubscribe: Array<() => void> = [];
   private readonly drift: DriftReconciler;
+  private readonly gauges: FleetGaugeRefresh;
 
   constructor(private readonly ctx: ServerContext) {
     this.drift = new DriftReconciler(ctx);
+    this.gauges = new FleetGaugeRefresh(ctx);
   }
 
   start(): void {
@@ -85,6 +89,8 @@ export class OperationReconciler {
     // query, and drift's transactions would hold it while agents wait for their next goals.
     await new Promise((resolve) => setImmediate(resolve));
     if (await this.drift.reconcileOnce()) this.again = true; // a rebuild was started: give its targets goals now
+    // The fleet gauges see the fleet as this pass left it; at most one refresh per loop period.
+    await this.gauges.refreshIfDue();
   }
 
   private async reconcileOperation(id: string): Promise<void> {

@@ -108,5 +108,5 @@ async function abortActiveDeployment(tx: Store, service: string, caller: Caller,
       await tx.updateTarget(active.id, target.instance_id, { status: 'skipped', updated_at: now });
     }
   }
-  await recordEvent(tx, { at: now, type: 'deploy_aborted', service, version: active.version, instance_id: null, deploy_id: active.id, actor: caller.actor, correlation_id: caller.correlationId, details: { reason } });
+  await recordEvent(tx, { at: now, type: 'deploy_aborted', service, version: active.version, instance_id: null, deploy_id: active.id, actor: caller.actor, correlation_id: caller.correlationId, details: { kind: active.kind, reason, duration_s: Math.max(0, now - active.created_at) / 1000 } });
 }
