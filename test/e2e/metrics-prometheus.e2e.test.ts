@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { FERRY_BIN } from '../../src/local-fleet/ferry-processes.js';
 import { freePort } from '../../src/local-fleet/free-port.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { pollUntil } from '../../src/local-fleet/poll-until.js';
@@ -195,4 +196,23 @@ describe('after a server restart', () => {
     expect(text).toMatch(/^# TYPE ferry_deployments_total counter$/m);
     expect(text).not.toMatch(/^ferry_deployments_total\{/m);
   }, 60_000);
+});
+
+describe('ferry server with a bad OBS_METRICS_NAMESPACE', () => {
+  it('exits 2 with one line naming the variable, leaving no data dir behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-bad-ns-'));
+    try {
+      const dataDir = join(dir, 'data');
+      const run = spawnSync(process.execPath, [FERRY_BIN, 'server', '--port', '0', '--data-dir', dataDir], {
+        env: { ...process.env, OBS_METRICS_NAMESPACE: 'has-dash', FERRY_ADMIN_TOKEN: 'a'.repeat(40) },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ferry: server could not start: OBS_METRICS_NAMESPACE "has-dash" is not a usable metric name prefix/)]);
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
