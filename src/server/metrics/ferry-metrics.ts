@@ -9,6 +9,7 @@
 import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
 import type { OperationOutcome } from '../../core/metrics/operation-outcomes.js';
 import type { FleetGauges } from '../../core/metrics/fleet-gauges.js';
+import { CachedExposition } from './cached-exposition.js';
 
 /** One firing alert as the alerts gauge counts it; the alert evaluator hands the whole firing set at once. */
 export interface FiringAlertRow {
@@ -33,7 +34,6 @@ const HTTP_BUCKETS_S = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 
 export class FerryMetrics {
   readonly registry = new Registry<RegistryContentType>();
-  readonly #counters: Array<Counter<string>> = [];
   readonly #deployments: Counter<'service' | 'kind' | 'result'>;
   readonly #deploymentDuration: Histogram<'service' | 'kind' | 'result'>;
   readonly #rollbacks: Counter<'service' | 'trigger' | 'result'>;
@@ -49,8 +49,7 @@ export class FerryMetrics {
   readonly #alertsFiring: Gauge<'alertname' | 'severity' | 'service'>;
   /** Last heartbeat per host (epoch ms): the age is computed at scrape time, so it grows between refreshes. */
   readonly #heartbeats = new Map<string, number>();
-  /** Scrapes render one at a time (see scrape). */
-  #rendering: Promise<unknown> = Promise.resolve();
+  readonly #exposition: CachedExposition;
 
   /** `now` is the server's clock, read only to turn heartbeat times into ages. */
   constructor(
@@ -60,11 +59,7 @@ export class FerryMetrics {
   ) {
     const name = (metric: string) => `${namespace}_${metric}`;
     const registers = [this.registry];
-    const counter = <L extends string>(metric: string, help: string, labelNames: readonly L[]) => {
-      const c = new Counter<L>({ name: name(metric), help, labelNames, registers });
-      this.#counters.push(c as Counter<string>);
-      return c;
-    };
+    const counter = <L extends string>(metric: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name: name(metric), help, labelNames, registers });
     this.#deployments = counter('deployments_total', 'Deployments and restarts that ended, by result', ['service', 'kind', 'result']);
     this.#deploymentDuration = new Histogram({ name: name('deployment_duration_seconds'), help: 'Seconds from a deployment or restart being created to its end', labelNames: ['service', 'kind', 'result'], buckets: OPERATION_BUCKETS_S, registers });
     this.#rollbacks = counter('rollbacks_total', 'Rollbacks that ended (rollback operations and automatic reverts), by trigger and result', ['service', 'trigger', 'result']);
@@ -81,7 +76,7 @@ export class FerryMetrics {
     this.#alertsFiring = new Gauge({ name: name('alerts_firing'), help: 'Alerts firing now, by name, severity and service', labelNames: ['alertname', 'severity', 'service'], registers });
     const heartbeats = this.#heartbeats;
     const clock = this.now;
-    new Gauge({
+    const heartbeatAge = new Gauge({
       name: name('agent_heartbeat_age_seconds'),
       help: "Seconds since each host's agent last sent a heartbeat",
       labelNames: ['host'],
@@ -93,6 +88,8 @@ export class FerryMetrics {
       },
     });
     new Gauge({ name: name('build_info'), help: 'The running Ferry server version and git sha (value always 1)', labelNames: ['version', 'git_sha'], registers }).set({ version: build.version, git_sha: build.git_sha ?? 'unknown' }, 1);
+    // The heartbeat age moves with the clock and the request histogram with nearly every request: rendered at every scrape.
+    this.#exposition = new CachedExposition(this.registry, [heartbeatAge, this.#httpDuration]);
   }
 
   /** Counts an ended deployment, restart or rollback (from operationOutcomeOf). */
@@ -101,18 +98,22 @@ export class FerryMetrics {
       const labels = { service: outcome.service, kind: outcome.kind, result: outcome.result };
       this.#deployments.inc(labels);
       this.#deploymentDuration.observe(labels, outcome.duration_s);
+      this.#exposition.changed(this.#deployments, this.#deploymentDuration);
     } else {
       this.#rollbacks.inc({ service: outcome.service, trigger: outcome.trigger, result: outcome.result });
       this.#rollbackDuration.observe({ service: outcome.service, trigger: outcome.trigger }, outcome.duration_s);
+      this.#exposition.changed(this.#rollbacks, this.#rollbackDuration);
     }
   }
 
   countSessionAllocated(service: string, version: string): void {
     this.#sessionsAllocated.inc({ service, version });
+    this.#exposition.changed(this.#sessionsAllocated);
   }
 
   countSessionRefused(service: string, reason: string): void {
     this.#sessionsRefused.inc({ service, reason });
+    this.#exposition.changed(this.#sessionsRefused);
   }
 
   /** `route` is the matched route pattern (or a fixed label for none), never the raw URL. */
@@ -132,6 +133,7 @@ export class FerryMetrics {
     for (const row of gauges.consistency) this.#consistency.set({ service: row.service }, row.ratio);
     this.#heartbeats.clear();
     for (const row of gauges.heartbeats) this.#heartbeats.set(row.host, row.last_heartbeat_at);
+    this.#exposition.changed(this.#instances, this.#drifted, this.#desiredVersion, this.#consistency);
   }
 
   /**
@@ -141,33 +143,21 @@ export class FerryMetrics {
   setFiringAlerts(rows: readonly FiringAlertRow[]): void {
     this.#alertsFiring.reset();
     for (const row of rows) this.#alertsFiring.inc({ alertname: row.alertname, severity: row.severity, service: row.service ?? '' });
+    this.#exposition.changed(this.#alertsFiring);
   }
 
   /** For the alert delivery queue: one failed attempt to reach `receiver`. */
   countAlertDeliveryFailure(receiver: AlertReceiver): void {
     this.#alertDeliveriesFailed.inc({ receiver });
+    this.#exposition.changed(this.#alertDeliveriesFailed);
   }
 
   /**
-   * Renders the registry as Prometheus text 0.0.4, or OpenMetrics 1.0 when `openMetrics`.
-   * prom-client renames counters (drops `_total`) while rendering OpenMetrics, on the
-   * shared metric objects; renders are therefore serialised and the names put back after.
+   * Renders the registry as Prometheus text 0.0.4, or OpenMetrics 1.0 when `openMetrics`,
+   * from memory; a metric's text is re-rendered only once it changed (cached-exposition.ts).
    */
-  scrape(openMetrics: boolean): Promise<MetricsScrape> {
-    const render = this.#rendering.then(() => this.#render(openMetrics));
-    this.#rendering = render.catch(() => undefined);
-    return render;
-  }
-
-  async #render(openMetrics: boolean): Promise<MetricsScrape> {
-    const contentType = openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE;
-    const names = this.#counters.map((c) => [c, (c as unknown as { name: string }).name] as const);
-    this.registry.setContentType(contentType);
-    try {
-      return { contentType, body: await this.registry.metrics() };
-    } finally {
-      this.registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
-      for (const [c, original] of names) (c as unknown as { name: string }).name = original;
-    }
+  async scrape(openMetrics: boolean): Promise<MetricsScrape> {
+    const body = await this.#exposition.render(openMetrics);
+    return { contentType: openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE, body };
   }
 }
