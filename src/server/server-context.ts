@@ -13,6 +13,7 @@ import type { WakeSignal } from './wake-signal.js';
 import type { EventSink } from './events/event-sink.js';
 import type { Tracing } from '../tracing/start-tracing.js';
 import type { LogRequestBroker } from './features/logs/log-request-broker.js';
+import type { FerryMetrics } from './metrics/ferry-metrics.js';
 
 export interface ServerContext {
   store: Store;
@@ -26,6 +27,8 @@ export interface ServerContext {
   logRequests: LogRequestBroker;
   /** Where events recorded in a transaction go once it commits (events/record-event.ts). */
   events: EventSink;
+  /** This server's Prometheus metrics: counted from events, gauges refreshed by the reconcile loop (metrics/). */
+  metrics: FerryMetrics;
   now: () => number;
   log: Logger;
   /** The trace SDK; null or absent when no OTLP endpoint is set (then no span work at all). */

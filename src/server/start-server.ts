@@ -25,6 +25,9 @@ import { AlertDeliveryWorker } from './features/alerts/alert-delivery-worker.js'
 import { agentVersion } from '../agent/agent-version.js';
 import { startTracing } from '../tracing/start-tracing.js';
 import { OperationTracer } from './tracing/operation-tracer.js';
+import { readMetricsNamespace } from '../config/metrics-namespace.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
+import { FleetGaugeRefresh } from './metrics/fleet-gauge-refresh.js';
 
 /** The server's logger: JSON lines to `destination` (stdout by default) with secrets censored (config/json-log.ts). */
 export function createServerLog(level: string, destination?: pino.DestinationStream): pino.Logger {
@@ -37,19 +40,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
   const alertConfig = opts.alerts ?? readAlertConfig(process.env);
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
+  const metricsNamespace = readMetricsNamespace();
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
   const wake = new InProcessWakeSignal();
   const tracing = startTracing('ferry-server', agentVersion(), log);
-  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events: new EventSink(log), now: Date.now, log, tracing };
+  const events = new EventSink(log);
+  const metrics = createServerMetrics({ namespace: metricsNamespace, events, now: Date.now });
+  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events, metrics, now: Date.now, log, tracing };
   logCommittedEvents(ctx.events, log);
   if (tracing) new OperationTracer(ctx, tracing, process.env.FERRY_ENVIRONMENT?.trim() || null).listen(ctx.events);
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
-  // The metrics wiring reads `alerts.firing()` for ferry_alerts_firing and hooks the worker's failures for ferry_alert_deliveries_failed_total.
   const alerts = new AlertEvaluator(ctx, alertConfig);
-  const alertDelivery = new AlertDeliveryWorker(ctx, alertConfig.delivery);
+  const alertDelivery = new AlertDeliveryWorker(ctx, alertConfig.delivery, (failure) => metrics.countAlertDeliveryFailure(failure.target));
   const reconciler = new OperationReconciler(ctx, alerts);
   const sessionPurge = new SessionPurge(ctx);
   try {
+    // Gauges are rebuilt from the store before the first scrape can arrive; counters start at 0.
+    await new FleetGaugeRefresh(ctx).refresh();
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {
     await store.close();

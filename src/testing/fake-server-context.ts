@@ -16,6 +16,7 @@ import { InProcessWakeSignal } from '../server/in-process-wake-signal.js';
 import { AlwaysLeader, type Leadership } from '../server/leadership.js';
 import { EventSink } from '../server/events/event-sink.js';
 import { LogRequestBroker } from '../server/features/logs/log-request-broker.js';
+import { createServerMetrics } from '../server/metrics/server-metrics.js';
 
 export interface FakeServerContext {
   ctx: ServerContext;
@@ -36,6 +37,7 @@ export async function openFakeServerContext(opts: { now: () => number; env?: Nod
   const store = await openStore({ dataDir: dir });
   const wake = new InProcessWakeSignal();
   const log = pino({ level: 'silent' });
+  const events = new EventSink(log);
   const ctx: ServerContext = {
     store,
     timers: readTimers(opts.env ?? {}),
@@ -43,7 +45,8 @@ export async function openFakeServerContext(opts: { now: () => number; env?: Nod
     wake,
     leadership: opts.leadership ?? new AlwaysLeader(),
     logRequests: new LogRequestBroker(wake),
-    events: new EventSink(log),
+    events,
+    metrics: createServerMetrics({ namespace: 'ferry', events, now: opts.now }),
     now: opts.now,
     log,
   };

@@ -10,12 +10,14 @@ import { EventSink } from '../server/events/event-sink.js';
 import { LogRequestBroker } from '../server/features/logs/log-request-broker.js';
 import { InProcessWakeSignal } from '../server/in-process-wake-signal.js';
 import { AlwaysLeader } from '../server/leadership.js';
+import { createServerMetrics } from '../server/metrics/server-metrics.js';
 import type { ServerContext } from '../server/server-context.js';
 import { InMemoryStore } from './in-memory-store.js';
 
 export function inMemoryServerContext(now: () => number, store = new InMemoryStore()): ServerContext {
   const wake = new InProcessWakeSignal();
   const log = pino({ level: 'silent' });
+  const events = new EventSink(log);
   return {
     store,
     timers: readTimers({}),
@@ -23,7 +25,8 @@ export function inMemoryServerContext(now: () => number, store = new InMemorySto
     wake,
     leadership: new AlwaysLeader(),
     logRequests: new LogRequestBroker(wake),
-    events: new EventSink(log),
+    events,
+    metrics: createServerMetrics({ namespace: 'ferry', events, now }),
     now,
     log,
   };

@@ -8,6 +8,13 @@ import type { OperationControl, OperationKind, OperationPause, OperationStatus, 
 /** What the planner adds to every event it writes: the kind of the operation it runs. */
 type Planned<T> = { kind: OperationKind } & T;
 
+/**
+ * What an event that ends an operation (or its automatic revert) adds: how long it took,
+ * in seconds, so the duration histograms need no store read. An operation's duration runs
+ * from its creation to its end; an automatic revert's from the first revert it started.
+ */
+type Ended<T> = T & { duration_s: number };
+
 /** Events the planner writes as an operation advances, settles, reverts and ends. */
 export type PlannerEventDetails = {
   instance_deployed: Planned<{}>;
@@ -23,11 +30,12 @@ export type PlannerEventDetails = {
   /** The automatic (or abort-requested) revert of a failed deployment's changed targets. */
   rollback: Planned<{ automatic: boolean; reason: Reason; instances: Array<{ instance_id: string; to_version: string | null }> }>;
   /** After an automatic revert (`automatic`), or when a rollback operation succeeds (`whole_service`). */
-  rollback_completed: Planned<{ automatic: true; reason: Reason }> | Planned<{ whole_service: boolean }>;
-  rollback_failed: Planned<{ reason: Reason; rolled_back: false }>;
-  deploy_completed: Planned<{ whole_service: boolean }>;
-  deploy_failed: Planned<{ reason: Reason; rolled_back: boolean }>;
-  deploy_aborted: Planned<{ reason: Reason; by: string | null }>;
+  rollback_completed: Planned<Ended<{ automatic: true; reason: Reason }>> | Planned<Ended<{ whole_service: boolean }>>;
+  /** When a rollback operation fails, or an automatic revert does (`automatic`, written next to `deploy_failed`). */
+  rollback_failed: Planned<Ended<{ reason: Reason; rolled_back: false }>> | Planned<Ended<{ automatic: true; reason: Reason }>>;
+  deploy_completed: Planned<Ended<{ whole_service: boolean }>>;
+  deploy_failed: Planned<Ended<{ reason: Reason; rolled_back: boolean }>>;
+  deploy_aborted: Planned<Ended<{ reason: Reason; by: string | null }>>;
 };
 
 /** An operator's pause, resume, promote or abort request (core/operations/operation-controls.ts). */
@@ -39,7 +47,7 @@ export type ControlEventDetails = {
   deploy_promoted: ControlDetails;
   deploy_abort_requested: ControlDetails;
   /** A deployment preempted by a one-click rollback. */
-  deploy_aborted: { reason: Reason };
+  deploy_aborted: { kind: OperationKind; reason: Reason; duration_s: number };
 };
 
 /** The event type recording an operator's control request. */

@@ -344,18 +344,31 @@ class PassPlanner {
     const failedReverts = all.filter((t) => t.status === 'revert_failed');
     if (failedReverts.length > 0) {
       const names = failedReverts.map((t) => t.instance_id).join(', ');
-      this.fail({ code: 'rollback_failed', message: `${reason.message}; returning ${names} to its previous version also failed` });
+      const failure = { code: 'rollback_failed', message: `${reason.message}; returning ${names} to its previous version also failed` };
+      if (this.rollout.abort === null) this.event('rollback_failed', null, null, { automatic: true, reason: failure, duration_s: this.revertDurationS(all) });
+      this.fail(failure);
       return;
     }
     if (this.rollout.abort !== null) return this.endAborted(reason);
     this.setOperation('rolled_back', {}, reason, true);
-    this.event('rollback_completed', null, null, { automatic: true, reason });
-    this.event('deploy_failed', null, this.op.version, { reason, rolled_back: true });
+    this.event('rollback_completed', null, null, { automatic: true, reason, duration_s: this.revertDurationS(all) });
+    this.event('deploy_failed', null, this.op.version, { reason, rolled_back: true, duration_s: this.durationS() });
   }
 
   private endAborted(reason: Reason): void {
     this.setOperation('aborted', { pause: null }, reason, true);
-    this.event('deploy_aborted', null, this.op.version, { reason, by: this.rollout.abort?.actor ?? null });
+    this.event('deploy_aborted', null, this.op.version, { reason, by: this.rollout.abort?.actor ?? null, duration_s: this.durationS() });
+  }
+
+  /** Seconds from the operation's creation to now: the duration its end event carries. */
+  private durationS(): number {
+    return Math.max(0, this.now - this.op.created_at) / 1000;
+  }
+
+  /** Seconds since the automatic revert began: its first reverted target's start (every revert starts in one pass). */
+  private revertDurationS(all: OperationTarget[]): number {
+    const starts = all.filter((t) => t.status === 'reverted' || t.status === 'revert_failed').map((t) => t.started_at ?? this.now);
+    return starts.length === 0 ? 0 : Math.max(0, this.now - Math.min(...starts)) / 1000;
   }
 
   private succeed(): void {
@@ -366,7 +379,7 @@ class PassPlanner {
       else for (const t of this.targets.values()) this.plan.pins.push({ instance_id: t.instance_id, version: op.version });
     }
     const type = op.kind === 'rollback' ? 'rollback_completed' : 'deploy_completed';
-    this.event(type, null, op.version, { whole_service: op.whole_service });
+    this.event(type, null, op.version, { whole_service: op.whole_service, duration_s: this.durationS() });
   }
 
   private moveDesiredVersion(version: string): void {
@@ -382,7 +395,7 @@ class PassPlanner {
   private fail(reason: Reason): void {
     this.setOperation('failed', { pause: null }, reason, true);
     const type = this.op.kind === 'rollback' ? 'rollback_failed' : 'deploy_failed';
-    this.event(type, null, this.op.version, { reason, rolled_back: false });
+    this.event(type, null, this.op.version, { reason, rolled_back: false, duration_s: this.durationS() });
   }
 
   private madeProgress(): void {

@@ -44,7 +44,7 @@ export function planPreemption(input: PreemptionInput): OperationPlan | null {
       eventOf(
         'deploy_aborted',
         { at: now, service: active.service, version: active.version, instance_id: null, deploy_id: active.id, actor, correlation_id: correlationId, trace_id: active.trace?.trace_id ?? null, request_id },
-        { reason },
+        { kind: active.kind, reason, duration_s: Math.max(0, now - active.created_at) / 1000 },
       ),
     ],
   };

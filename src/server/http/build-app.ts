@@ -32,6 +32,7 @@ import { logAnsweredRequests } from './request-log.js';
 import { requestIdsOf } from '../../core/correlation/request-ids.js';
 import { parseTraceparent } from '../../core/correlation/trace-context.js';
 import { closeHttpSpans, openHttpSpan } from './http-spans.js';
+import { timeRequests } from '../metrics/http-request-metrics.js';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -90,6 +91,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(errorBody('route_not_found', `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`)),
   );
+  timeRequests(app, ctx.metrics);
   app.addHook('onRequest', async (request, reply) => {
     request.correlationId = requestIdsOf(request.headers, request.id).correlation_id;
     request.traceContext = parseTraceparent(request.headers.traceparent);

@@ -118,7 +118,15 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
     errors: [],
   },
   'GET /version': { success: OK(open('the server build', { service: Str, version: Str, build_time: NullableStr, git_sha: NullableStr, ready: Type.Boolean() })), errors: [] },
-  'GET /metrics': { success: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: Type.String() } } } as unknown as TSchema }, errors: [] },
+  'GET /metrics': {
+    success: {
+      200: {
+        description: 'Prometheus text format 0.0.4, or OpenMetrics 1.0 when the Accept header asks for application/openmetrics-text',
+        content: { 'text/plain': { schema: Type.String() }, 'application/openmetrics-text': { schema: Type.String() } },
+      } as unknown as TSchema,
+    },
+    errors: [],
+  },
 
   'POST /api/v1/releases': { success: { 201: Release, 200: open('the identical release, already registered') }, errors: [409] },
   'GET /api/v1/services/:service/releases': { success: OK(open('the releases, newest first', { service: Str, releases: Type.Array(AnyObject) })), errors: [404] },

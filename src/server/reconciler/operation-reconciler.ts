@@ -1,5 +1,6 @@
 /**
- * The one loop that moves operations forward (and, after them, handles drift). Level-triggered like a Kubernetes
+ * The one loop that moves operations forward (and, after them, handles drift and refreshes
+ * the fleet gauges of /metrics). Level-triggered like a Kubernetes
  * controller: each pass reads every active operation, its targets and instances from
  * the store, asks the pure planner what to do, and applies the plan in one
  * transaction. Nothing lives only in memory, so a restarted server resumes every
@@ -11,6 +12,7 @@ import type { ServerContext } from '../server-context.js';
 import { DriftReconciler } from './drift-reconciler.js';
 import { reconcileOperation } from './reconcile-operation.js';
 import type { AlertEvaluator } from '../features/alerts/alert-evaluator.js';
+import { FleetGaugeRefresh } from '../metrics/fleet-gauge-refresh.js';
 
 export class OperationReconciler {
   private timer: NodeJS.Timeout | undefined;
@@ -19,6 +21,7 @@ export class OperationReconciler {
   private stopped = false;
   private unsubscribe: Array<() => void> = [];
   private readonly drift: DriftReconciler;
+  private readonly gauges: FleetGaugeRefresh;
 
   /** `alerts` evaluates the alert rules after each pass (at most every FERRY_ALERT_EVAL_MS); none in tests that do not need it. */
   constructor(
@@ -26,6 +29,7 @@ export class OperationReconciler {
     private readonly alerts?: AlertEvaluator,
   ) {
     this.drift = new DriftReconciler(ctx);
+    this.gauges = new FleetGaugeRefresh(ctx);
   }
 
   start(): void {
@@ -88,6 +92,8 @@ export class OperationReconciler {
     if (await this.drift.reconcileOnce()) this.again = true; // a rebuild was started: give its targets goals now
     // Alerts see the state this pass left; a failed evaluation must not stop the operations.
     await this.alerts?.evaluateIfDue().catch((err: unknown) => this.ctx.log.error({ err }, 'alert evaluation failed; retrying on the next pass'));
+    // The fleet gauges see the fleet as this pass left it; at most one refresh per loop period.
+    await this.gauges.refreshIfDue();
   }
 
   private async reconcileOperation(id: string): Promise<void> {

@@ -56,8 +56,7 @@ export class AlertEvaluator {
     const now = snapshot.now;
     const resend = this.config.delivery.alertmanagerUrl !== null && now - this.#lastResendAt >= this.config.delivery.alertmanagerResendMs;
     if (isEmptyAlertPlan(plan) && !(resend && snapshot.firing.length > 0)) {
-      this.#firing = snapshot.firing;
-      return this.#firing;
+      return this.#keepFiring(snapshot.firing);
     }
     const firing = await transactionWithEvents(this.ctx.store, this.ctx.events, async (tx) => {
       const opened = await Promise.all(plan.open.map((draft) => openAlert(tx, draft, now)));
@@ -79,7 +78,13 @@ export class AlertEvaluator {
     if (resend) this.#lastResendAt = now;
     for (const a of plan.open) this.ctx.log.warn({ alert: a.name, severity: a.severity, service: a.service, cause_key: a.cause_key }, 'alert firing');
     for (const r of plan.resolve) this.ctx.log.info({ alert: r.name, service: r.service, cause_key: r.cause_key }, 'alert resolved');
+    return this.#keepFiring(firing);
+  }
+
+  /** Remembers what fires now and shows it as `ferry_alerts_firing`, so a scrape reads no store. */
+  #keepFiring(firing: readonly Alert[]): readonly Alert[] {
     this.#firing = firing;
+    this.ctx.metrics.setFiringAlerts(firing.map((a) => ({ alertname: a.name, severity: a.severity, service: a.service })));
     return firing;
   }
 

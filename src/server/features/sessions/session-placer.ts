@@ -86,6 +86,7 @@ export class SessionPlacer {
     }
     for (const { pending, session } of placed) {
       this.#openCounts.placed(session.service, session.instance_id);
+      this.ctx.metrics.countSessionAllocated(session.service, session.runtime_version);
       pending.resolve(session);
     }
   }
@@ -125,7 +126,10 @@ export class SessionPlacer {
       tenant_version: request.tenant_id === null ? null : (inputs.tenantVersions.get(request.tenant_id) ?? null),
       draw: this.draw(),
     });
-    if (!decision.ok) return refusalError(decision);
+    if (!decision.ok) {
+      this.ctx.metrics.countSessionRefused(inputs.service.name, decision.code);
+      return refusalError(decision);
+    }
     const { candidate, instance, address } = inputs.placement.get(decision.instance_id)!;
     candidate.open_sessions++;
     if (request.tenant_id !== null && inputs.operation !== null) inputs.tenantVersions.set(request.tenant_id, decision.runtime_version);
