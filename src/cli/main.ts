@@ -41,7 +41,6 @@ export const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: ()
   { names: ['logs'], load: async () => (await import('./commands/logs-command.js')).registerLogsCommand },
   { names: ['release-instance'], load: async () => (await import('./commands/release-instance-command.js')).registerReleaseInstanceCommand },
   { names: ['unpin'], load: async () => (await import('./commands/unpin-command.js')).registerUnpinCommand },
-  { names: ['which'], load: async () => (await import('./commands/which.js')).registerWhichCommand },
   { names: ['token'], load: async () => (await import('./commands/token-command.js')).registerTokenCommands },
   { names: ['demo'], load: async () => (await import('./commands/demo-command.js')).registerDemoCommand },
 ];

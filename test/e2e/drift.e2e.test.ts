@@ -100,7 +100,11 @@ describe('drift end to end', () => {
       drift_reason: { code: 'version_mismatch' },
       isolation: { status: 'quarantined', policy: 'quarantine', expected_version: 'v2', observed_version: 'v1' },
     });
-    const metrics = await (await fetch(`${fleet.api.url}/metrics`)).text();
+    // Gauges are kept by the reconcile loop, not computed at scrape time: the next pass shows it.
+    const metrics = await pollUntil('/metrics to count the drifted instance', async () => {
+      const text = await (await fetch(`${fleet.api.url}/metrics`)).text();
+      return /ferry_drifted_instances\{service="driftq"\} 1/.test(text) ? text : undefined;
+    }, { timeoutMs: 10_000 });
     expect(metrics).toMatch(/ferry_drifted_instances\{service="driftq"\} 1/);
 
     // Out of session allocation from the moment it was isolated: every new session lands elsewhere.

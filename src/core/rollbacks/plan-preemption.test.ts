@@ -42,7 +42,8 @@ describe('planPreemption', () => {
         // The preempted operation's trace: its root span then ends as a cancellation.
         trace_id: 'a'.repeat(32),
         request_id: null,
-        details: { reason: { code: PREEMPTED_BY_ROLLBACK, message: expect.stringContaining('carol') } },
+        // What the metrics need to count it as an aborted restart and time it: 5 s from creation to the abort.
+        details: { kind: 'restart', reason: { code: PREEMPTED_BY_ROLLBACK, message: expect.stringContaining('carol') }, duration_s: 5 },
       },
     ]);
   });
