@@ -4,7 +4,8 @@
  * themselves answer, so the demo cannot pass on what the control plane merely hopes.
  *
  *   three releases (v3 fails its verify check) → v1 rolling → v2 canary, promoted →
- *   v3 rolled back automatically → an instance changed behind Ferry's back is rebuilt →
+ *   v3 rolled back automatically, paging its P0 → a session traced to its version →
+ *   an instance changed behind Ferry's back is rebuilt →
  *   a viewer token refused a deploy → one-click rollback → a summary table
  */
 import { FerryApi, refusalOf } from '../local-fleet/ferry-api.js';
@@ -76,6 +77,16 @@ export async function demoStory(fleet: LocalFleet, step: Step, say: (line: strin
   await step('deploy v3: fails /check in its first batch', async () => {
     const done = await deploy(api, operations, 'v3', { type: 'rolling', batch_size: 2, ...GATES }, 'rolled_back');
     return { value: undefined, note: `${done.status} by itself: ${done.reason?.message ?? ''}; instances answer ${await answered(ports)}` };
+  });
+
+  await step('P0 paged for v3; which version serves a session', async () => {
+    const p0 = await pollUntil('the P0 alert', async () => {
+      const { alerts } = await api.get(`/api/v1/alerts?service=${SERVICE}&state=firing&severity=P0`);
+      return (alerts as Array<{ name: string; deploy_id: string | null; current_version: string | null }>).find((a) => a.name === 'DeploymentRolledBack');
+    }, { timeoutMs: 15_000 });
+    const session = await api.post('/api/v1/sessions', { service: SERVICE, tenant_id: 'demo-tenant' });
+    const ratio = /ferry_version_consistency_ratio\{service="hello"\} (\S+)/.exec(await api.text('/metrics'))?.[1] ?? '?';
+    return { value: undefined, note: `${p0.name} for ${p0.deploy_id}; ${session.session_id} → ${session.runtime_version} on ${session.instance_id}; consistency ${ratio}` };
   });
 
   await step('one instance changed behind Ferry: detected, rebuilt', async () => {

@@ -12,7 +12,8 @@ export async function runDemo(): Promise<number> {
   const step = timedSteps(say);
   say('Ferry demo: one server (SQLite), one agent, six hello-service instances on 127.0.0.1\n');
   const fleet = await step('start ferry server and agent', async () => {
-    const started = await LocalFleet.start({ hosts: [HOST] });
+    // Alerts evaluated every second (default 5 s), so the demo shows its P0 without waiting.
+    const started = await LocalFleet.start({ hosts: [HOST], env: { FERRY_ALERT_EVAL_MS: '1000' } });
     return { value: started, note: `server ${started.server.url}, agent "${HOST}"` };
   });
   try {

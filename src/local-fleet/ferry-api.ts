@@ -43,18 +43,28 @@ export class FerryApi {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const text = await this.exchange(method, path, body);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  /** A GET whose answer is not JSON (e.g. /metrics), as text. */
+  text(path: string): Promise<string> {
+    return this.exchange('GET', path);
+  }
+
+  private async exchange(method: string, path: string, body?: unknown): Promise<string> {
     const response = await fetch(`${this.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();
-    const parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
     if (!response.ok) {
+      const parsed = parseOrUndefined(text);
       const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
       throw new FerryApiError(response.status, error?.code ?? 'unknown', error?.message ?? text, parsed, response.headers);
     }
-    return parsed as T;
+    return text;
   }
 
   /** Polls a deployment until it reaches a terminal status. */
@@ -74,5 +84,13 @@ export class FerryApi {
       if (Date.now() > deadline) throw new Error(`${path} still ${state.status} after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

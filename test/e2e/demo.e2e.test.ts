@@ -23,6 +23,7 @@ describe('npm run demo', () => {
     expect(out).toMatch(/deploy v1, rolling 2 at a time .* succeeded; instances answer v1/);
     expect(out).toMatch(/canary v2 .* paused with v1×5 v2×1; promoted; succeeded, instances answer v2/);
     expect(out).toMatch(/deploy v3: fails \/check .* rolled_back by itself: .*failed check GET \/check.*instances answer v2/);
+    expect(out).toMatch(/P0 paged for v3; which version serves a session .* DeploymentRolledBack for dep-\S+; ses-\S+ → v2 on hello-local-\d+; consistency 1/);
     expect(out).toMatch(/changed behind Ferry: detected, rebuilt .* answered v1, quarantined, rebuilt on v2; instances answer v2/);
     expect(out).toMatch(/viewer token .* env shown as \{"GREETING_SECRET":"\*\*\*"\}; deploy → 403 forbidden/);
     expect(out).toMatch(/one-click rollback .* to v1 \(previous_version\) succeeded; instances answer v1/);
