@@ -1,49 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { makeOperation, makeTarget, T0 } from '../../testing/builders.js';
 import type { Operation, OperationTarget } from '../types.js';
-import { initialRollout } from '../types.js';
 import { operationSpansOf } from './operation-spans.js';
 
-const T0 = 1_700_000_000_000;
-
+/** A deployment of web 2.0.0 that succeeded 5 s after it was created. */
 function op(over: Partial<Operation> = {}): Operation {
-  return {
-    id: 'dep-1',
-    kind: 'deploy',
-    service: 'web',
-    version: '2.0.0',
-    whole_service: true,
-    status: 'succeeded',
-    reason: null,
-    strategy: { type: 'all_at_once' },
-    timeout_s: 30,
-    retry_count: 0,
-    auto_rollback: true,
-    rollout: initialRollout(T0),
-    actor: 'ci',
-    correlation_id: 'corr-1',
-    created_at: T0,
-    updated_at: T0 + 5000,
-    completed_at: T0 + 5000,
-    ...over,
-  };
+  return makeOperation({ service: 'web', status: 'succeeded', actor: 'ci', updated_at: T0 + 5000, completed_at: T0 + 5000, ...over });
 }
 
+/** web-1 moved from 1.0.0 to 2.0.0: started after 1 s, healthy after 3 s. */
 function target(over: Partial<OperationTarget> = {}): OperationTarget {
-  return {
-    operation_id: 'dep-1',
-    instance_id: 'web-1',
-    from_version: '1.0.0',
-    to_version: '2.0.0',
-    status: 'succeeded',
-    attempts: 1,
-    generation: 2,
-    changed: true,
-    started_at: T0 + 1000,
-    healthy_at: T0 + 3000,
-    updated_at: T0 + 4000,
-    reason: null,
-    ...over,
-  };
+  return makeTarget(over.instance_id ?? 'web-1', '1.0.0', '2.0.0', { status: 'succeeded', attempts: 1, generation: 2, changed: true, started_at: T0 + 1000, healthy_at: T0 + 3000, updated_at: T0 + 4000, ...over });
 }
 
 describe('operationSpansOf', () => {
