@@ -130,6 +130,10 @@ describe('a traced deployment', () => {
     const byCorrelation = await fleet.api.get(`/api/v1/audit?correlation_id=${encodeURIComponent('ci:pipeline-7')}`);
     expect(byCorrelation.events.map((e: { id: number }) => e.id)).toEqual(events.map((e: { id: number }) => e.id));
     expect(spans.map((s) => s.traceId)).toContain(events[0].trace_id);
+    const audited = await ferry(['audit', '--trace-id', CALLER_TRACE, '--json']);
+    expect(JSON.parse(audited.stdout).events.map((e: { id: number }) => e.id)).toEqual(events.map((e: { id: number }) => e.id));
+    const correlated = await ferry(['audit', '--correlation-id', 'ci:pipeline-7', '--json']);
+    expect(JSON.parse(correlated.stdout).events.map((e: { id: number }) => e.id)).toEqual(events.map((e: { id: number }) => e.id));
 
     // `ferry which --trace` answers what that trace put in place, and where.
     const which = await ferry(['which', '--trace', CALLER_TRACE, '--json']);

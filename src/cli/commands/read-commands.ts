@@ -32,6 +32,8 @@ interface AuditFlags extends ClientFlags {
   service?: string;
   type?: string;
   deployId?: string;
+  correlationId?: string;
+  traceId?: string;
   since?: string;
   limit?: number;
   follow?: boolean;
@@ -82,6 +84,8 @@ export function registerReadCommands(program: Command): void {
       .option('--service <name>', 'only this service')
       .option('--type <type>', 'only this event type, e.g. deploy_started')
       .option('--deploy-id <id>', 'only events of this deployment or rollback')
+      .option('--correlation-id <id>', 'only events caused by requests with this correlation id')
+      .option('--trace-id <id>', 'only events of this trace (32 hex digits, as in traceparent)')
       .option('--since <iso>', 'only events at or after this time', isoTimestamp)
       .option('--limit <n>', 'at most this many events', integerAtLeast(1))
       .option('--follow', 'keep printing events as they happen (with --since: the stored ones first); reconnects on its own; exit 130 on Ctrl-C'),
@@ -90,7 +94,7 @@ export function registerReadCommands(program: Command): void {
     if (flags.follow === true) return followAuditCommand(client, flags, json);
     const view = await client.get<{
       events: Array<{ at: string; type: string; service: string | null; version: string | null; instance_id: string | null; deploy_id: string | null; actor: string | null }>;
-    }>('/api/v1/audit', { service: flags.service, type: flags.type, deploy_id: flags.deployId, since: flags.since, limit: flags.limit });
+    }>('/api/v1/audit', { service: flags.service, type: flags.type, deploy_id: flags.deployId, correlation_id: flags.correlationId, trace_id: flags.traceId, since: flags.since, limit: flags.limit });
     if (json) return writeJson(view);
     writeTable(
       ['AT', 'TYPE', 'SERVICE', 'VERSION', 'INSTANCE', 'DEPLOY', 'ACTOR'],
@@ -112,6 +116,7 @@ export function registerReadCommands(program: Command): void {
 /** `ferry audit --follow`: one line (or one JSON object) per event as it arrives, until Ctrl-C. */
 async function followAuditCommand(client: ApiClient, flags: AuditFlags, json: boolean): Promise<void> {
   if (flags.limit !== undefined) throw usageFailure('--follow prints events until Ctrl-C; it cannot be combined with --limit');
+  if (flags.correlationId !== undefined || flags.traceId !== undefined) throw usageFailure('--follow streams by --service, --type and --deploy-id; ask for a correlation or trace id without --follow');
   const [{ followAudit }, { interruptOnSigint, EXIT_INTERRUPTED }] = await Promise.all([import('../audit-follow.js'), import('../interrupt-signal.js')]);
   const interrupt = interruptOnSigint();
   try {
