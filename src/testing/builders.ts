@@ -4,6 +4,7 @@
  * i1…iN running a version, time T0); `sample-entities.ts` fills every optional field on
  * top of them for the store's round trips. Nothing here reads a clock.
  */
+import { pendingTarget } from '../core/operations/build-operation.js';
 import { initialRollout } from '../core/types.js';
 import type { Instance, InstanceIsolation, InstanceObservation, Operation, OperationTarget, Service } from '../core/types.js';
 
@@ -97,19 +98,5 @@ export function makeOperation(overrides: Partial<Operation> = {}): Operation {
 }
 
 export function makeTarget(instanceId: string, from: string | null, to: string | null, overrides: Partial<OperationTarget> = {}): OperationTarget {
-  return {
-    operation_id: 'dep-1',
-    instance_id: instanceId,
-    from_version: from,
-    to_version: to,
-    status: 'pending',
-    attempts: 0,
-    generation: null,
-    changed: false,
-    started_at: null,
-    healthy_at: null,
-    updated_at: T0,
-    reason: null,
-    ...overrides,
-  };
+  return { ...pendingTarget('dep-1', instanceId, from, to, T0), ...overrides };
 }

@@ -42,20 +42,7 @@ export function buildOperation(req: OperationRequest): Decision<{ operation: Ope
     if (req.kind === 'restart' && to === null) {
       return refuse('unprocessable', 'nothing_to_restart', `instance ${instance.instance_id} runs no version yet, so there is nothing to restart`);
     }
-    targets.push({
-      operation_id: req.id,
-      instance_id: instance.instance_id,
-      from_version: from,
-      to_version: to,
-      status: 'pending',
-      attempts: 0,
-      generation: null,
-      changed: false,
-      started_at: null,
-      healthy_at: null,
-      updated_at: req.now,
-      reason: null,
-    });
+    targets.push(pendingTarget(req.id, instance.instance_id, from, to, req.now));
   }
   const operation: Operation = {
     id: req.id,
@@ -122,4 +109,22 @@ export function lockRefusal(holder: Operation) {
   return refuse('conflict', 'service_locked', `service ${holder.service} is locked by ${noun} ${holder.id} (${holder.status}, started by ${holder.actor})`, {
     holder: { id: holder.id, kind: holder.kind, status: holder.status, actor: holder.actor, since: new Date(holder.created_at).toISOString() },
   });
+}
+
+/** A target as an operation starts it: nothing attempted, no goal generation yet. */
+export function pendingTarget(operationId: string, instanceId: string, from: string | null, to: string | null, now: number): OperationTarget {
+  return {
+    operation_id: operationId,
+    instance_id: instanceId,
+    from_version: from,
+    to_version: to,
+    status: 'pending',
+    attempts: 0,
+    generation: null,
+    changed: false,
+    started_at: null,
+    healthy_at: null,
+    updated_at: now,
+    reason: null,
+  };
 }
