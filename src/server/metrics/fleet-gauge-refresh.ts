@@ -10,6 +10,7 @@ import { computeFleetGauges, type FleetGauges } from '../../core/metrics/fleet-g
 import type { OperationTarget } from '../../core/types.js';
 import type { Store } from '../../store/store.js';
 import type { ServerContext } from '../server-context.js';
+import { yieldToEventLoop } from '../yield-to-event-loop.js';
 
 export class FleetGaugeRefresh {
   #lastAt: number | null = null;
@@ -37,6 +38,11 @@ export async function loadFleetGauges(store: Store, heartbeatS: number, now: num
   for (const targets of await Promise.all(active.map((op) => store.listTargets(op.id)))) {
     for (const target of targets) activeTargets.set(target.instance_id, target);
   }
-  const releases = await Promise.all(services.map(async (s) => [s.name, new Set((await store.listReleases(s.name)).map((r) => r.version))] as const));
-  return computeFleetGauges({ now, heartbeatS, services, instances, hosts, activeTargets, registeredVersions: new Map(releases) });
+  const registeredVersions = new Map<string, Set<string>>();
+  for (const service of services) {
+    // One query per service: a turn of the event loop between them keeps requests answering (the SQLite driver is synchronous).
+    await yieldToEventLoop();
+    registeredVersions.set(service.name, new Set((await store.listReleases(service.name)).map((r) => r.version)));
+  }
+  return computeFleetGauges({ now, heartbeatS, services, instances, hosts, activeTargets, registeredVersions });
 }
