@@ -6,8 +6,8 @@
  * change something (which kick the loop) and on the loop's timer; a rebuild it starts is
  * an ordinary operation that the same loop then carries out.
  *
- * Most passes find nothing to do, so a pass first plans every service from a few
- * whole-fleet reads, outside any transaction, and yields to the event loop between
+ * Most passes find nothing to do, so a pass first plans every service from plain reads,
+ * outside any transaction, one service at a time with a turn of the event loop between
  * services; only a service whose plan is not empty is read again and planned again in
  * its own transaction, which alone applies anything. A change landing between the two
  * reads is seen by the next pass, as with any level-triggered loop.
@@ -22,6 +22,9 @@ import { applyDriftPlan } from './apply-drift-plan.js';
 import { transactionWithEvents } from '../events/record-event.js';
 import { yieldToEventLoop } from '../yield-to-event-loop.js';
 
+/** The rebuild id of a plan made only to see whether a service has anything to do. */
+const DRAFT_REBUILD_ID = 'draft';
+
 export class DriftReconciler {
   constructor(private readonly ctx: ServerContext) {}
 
@@ -29,25 +32,26 @@ export class DriftReconciler {
   async reconcileOnce(): Promise<boolean> {
     let started = false;
     const store = this.ctx.store;
-    const [hosts, services, instances, active] = await Promise.all([store.listHosts(), store.listServices(), store.listInstances({}), store.listOperations({ activeOnly: true })]);
+    const [hosts, services, active] = await Promise.all([store.listHosts(), store.listServices(), store.listOperations({ activeOnly: true })]);
     // Heartbeat times feed only the silent-host rule; one read serves every service of the pass.
     const hostHeartbeats = new Map(hosts.map((h) => [h.host, h.last_heartbeat_at]));
-    const instancesOf = groupBy(instances, (i) => i.service);
     // Newest first, and at most one active operation per service holds its lock: the first one seen is the holder.
     const activeOf = new Map<string, Operation>();
     for (const operation of active) if (!activeOf.has(operation.service)) activeOf.set(operation.service, operation);
     for (const service of services) {
       await yieldToEventLoop();
       const operation = activeOf.get(service.name);
-      const [releases, targets] = await Promise.all([store.listReleases(service.name), operation === undefined ? [] : store.listTargets(operation.id)]);
-      const draft = this.plan({ service, instances: instancesOf.get(service.name) ?? [], operation, targets, releases }, hostHeartbeats);
+      // One service's rows at a time: a whole-fleet instance read is one long synchronous stretch.
+      const [instances, releases, targets] = await Promise.all([store.listInstances({ service: service.name }), store.listReleases(service.name), operation === undefined ? [] : store.listTargets(operation.id)]);
+      // A draft is never applied, so it needs no fresh operation id (making one per service per pass was a measurable cost).
+      const draft = this.plan({ service, instances, operation, targets, releases }, hostHeartbeats, DRAFT_REBUILD_ID);
       if (isEmptyDriftPlan(draft)) continue;
       if (await this.reconcileService(service.name, hostHeartbeats)) started = true;
     }
     return started;
   }
 
-  private plan(read: ServiceReads, hostHeartbeats: ReadonlyMap<string, number>) {
+  private plan(read: ServiceReads, hostHeartbeats: ReadonlyMap<string, number>, rebuildId: string) {
     return planDrift({
       service: read.service,
       instances: read.instances,
@@ -57,7 +61,7 @@ export class DriftReconciler {
       hostHeartbeats,
       heartbeatS: this.ctx.timers.heartbeatS,
       now: this.ctx.now(),
-      rebuildId: newOperationId('deploy'),
+      rebuildId,
     });
   }
 
@@ -66,7 +70,7 @@ export class DriftReconciler {
       const service = await tx.getService(name);
       if (service === undefined) return false;
       const [instances, active, releases] = await Promise.all([tx.listInstances({ service: name }), activeOperationOf(tx, name), tx.listReleases(name)]);
-      const plan = this.plan({ service, instances, operation: active?.operation, targets: active?.targets ?? [], releases }, hostHeartbeats);
+      const plan = this.plan({ service, instances, operation: active?.operation, targets: active?.targets ?? [], releases }, hostHeartbeats, newOperationId('deploy'));
       if (isEmptyDriftPlan(plan)) return false;
       // Its events reach the log once committed, like every event (events/event-log.ts).
       await applyDriftPlan(tx, plan);
@@ -81,14 +85,4 @@ interface ServiceReads {
   operation: Operation | undefined;
   targets: OperationTarget[];
   releases: Release[];
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(keyOf(item));
-    if (group === undefined) groups.set(keyOf(item), [item]);
-    else group.push(item);
-  }
-  return groups;
 }

@@ -12,7 +12,6 @@ import { isEmptyAlertPlan, planAlerts, type AlertSnapshot } from '../../../core/
 import type { Alert, AlertDeliveryTarget, AlertDraft } from '../../../core/alerts/alert-types.js';
 import type { ServiceAlertState } from '../../../core/alerts/alert-causes.js';
 import { eventOf } from '../../../core/events/event-catalogue.js';
-import type { Instance } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { ServerContext } from '../../server-context.js';
@@ -126,24 +125,26 @@ function envelope(alert: Alert, at: number) {
 }
 
 /**
- * What the rules read: every instance in one query, then each service's recent operations,
- * a slice of services at a time with a turn of the event loop between slices (the SQLite
- * driver is synchronous: read all at once, a hundred services held every request back).
+ * What the rules read: each service's instances and recent operations, a slice of
+ * services at a time with a turn of the event loop between slices (the SQLite driver is
+ * synchronous: read all at once, a hundred services held every request back).
  */
 export async function readAlertSnapshot(store: Store, now: number, watchingSince: number): Promise<AlertSnapshot> {
-  const [services, hosts, firing, instances] = await Promise.all([store.listServices(), store.listHosts(), store.listAlerts({ state: 'firing', limit: 100_000 }), store.listInstances({})]);
-  const instancesOf = new Map<string, Instance[]>();
-  for (const instance of instances) {
-    const group = instancesOf.get(instance.service);
-    if (group === undefined) instancesOf.set(instance.service, [instance]);
-    else group.push(instance);
-  }
+  const [services, hosts, firing] = await Promise.all([store.listServices(), store.listHosts(), store.listAlerts({ state: 'firing', limit: 100_000 })]);
   const states: ServiceAlertState[] = [];
   for (let start = 0; start < services.length; start += SERVICES_PER_SLICE) {
     await yieldToEventLoop();
     const slice = services.slice(start, start + SERVICES_PER_SLICE);
-    const operations = await Promise.all(slice.map((service) => store.listOperations({ service: service.name, limit: RECENT_OPERATIONS })));
-    slice.forEach((service, n) => states.push({ service, routing: { oncall: service.oncall, runbooks: service.runbooks }, instances: instancesOf.get(service.name) ?? [], operations: operations[n] ?? [] }));
+    states.push(
+      ...(await Promise.all(
+        slice.map(async (service) => ({
+          service,
+          routing: { oncall: service.oncall, runbooks: service.runbooks },
+          instances: await store.listInstances({ service: service.name }),
+          operations: await store.listOperations({ service: service.name, limit: RECENT_OPERATIONS }),
+        })),
+      )),
+    );
   }
   return { services: states, hostHeartbeats: new Map(hosts.map((h) => [h.host, h.last_heartbeat_at])), firing, now, watchingSince };
 }
