@@ -18,6 +18,7 @@ import { EventSink } from '../dist/server/events/event-sink.js';
 import { AlwaysLeader } from '../dist/server/leadership.js';
 import { readAlertConfig } from '../dist/server/features/alerts/alert-config.js';
 import { AlertEvaluator } from '../dist/server/features/alerts/alert-evaluator.js';
+import { createServerMetrics } from '../dist/server/metrics/server-metrics.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
 const SERVICES = 100;
@@ -44,7 +45,10 @@ try {
       await store.insertOperation({ id: `dep-${s}-${o}`, kind: 'deploy', service: name, version: '1.0.0', whole_service: true, status, reason: null, strategy: { type: 'all_at_once' }, timeout_s: 60, retry_count: 0, auto_rollback: true, rollout: { steps_done: 0, pause: null, progress_at: at, abort: null }, actor: 'bench', correlation_id: `c-${s}-${o}`, created_at: at, updated_at: at, completed_at: at }, []);
     }
   }
-  const ctx = { store, timers: { heartbeatS: 5 }, events: new EventSink(log), leadership: new AlwaysLeader(), now: () => now, log };
+  const events = new EventSink(log);
+  // The evaluator shows what fires as the ferry_alerts_firing gauge.
+  const metrics = createServerMetrics({ namespace: 'ferry', events, now: () => now });
+  const ctx = { store, timers: { heartbeatS: 5 }, events, leadership: new AlwaysLeader(), now: () => now, log, metrics };
   const evaluator = new AlertEvaluator(ctx, readAlertConfig({ OBS_ALERT_WEBHOOK: 'http://127.0.0.1:9/unused' }));
   const t0 = performance.now();
   const firing = await evaluator.evaluateOnce();

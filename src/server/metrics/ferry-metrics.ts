@@ -49,6 +49,8 @@ export class FerryMetrics {
   readonly #alertsFiring: Gauge<'alertname' | 'severity' | 'service'>;
   /** Last heartbeat per host (epoch ms): the age is computed at scrape time, so it grows between refreshes. */
   readonly #heartbeats = new Map<string, number>();
+  /** Each fleet gauge's rows as last set (JSON), so an unchanged refresh leaves its cached text valid. */
+  readonly #lastFleetRows = new Map<string, string>();
   readonly #exposition: CachedExposition;
 
   /** `now` is the server's clock, read only to turn heartbeat times into ages. */
@@ -123,17 +125,38 @@ export class FerryMetrics {
 
   /** Replaces every fleet gauge with the reconcile loop's latest computation; series of things gone disappear. */
   setFleetGauges(gauges: FleetGauges): void {
-    this.#instances.reset();
-    for (const row of gauges.instances) this.#instances.set({ service: row.service, version: row.version, status: row.status }, row.count);
-    this.#drifted.reset();
-    for (const row of gauges.drifted) this.#drifted.set({ service: row.service }, row.count);
-    this.#desiredVersion.reset();
-    for (const row of gauges.desiredVersions) this.#desiredVersion.set({ service: row.service, version: row.version }, 1);
-    this.#consistency.reset();
-    for (const row of gauges.consistency) this.#consistency.set({ service: row.service }, row.ratio);
+    // The loop refreshes every period and most refreshes find the fleet as it was: a gauge
+    // left as it is keeps its rendered text, so the next scrape does not render it again.
+    if (this.#fleetRowsChanged('instances', gauges.instances)) {
+      this.#instances.reset();
+      for (const row of gauges.instances) this.#instances.set({ service: row.service, version: row.version, status: row.status }, row.count);
+      this.#exposition.changed(this.#instances);
+    }
+    if (this.#fleetRowsChanged('drifted', gauges.drifted)) {
+      this.#drifted.reset();
+      for (const row of gauges.drifted) this.#drifted.set({ service: row.service }, row.count);
+      this.#exposition.changed(this.#drifted);
+    }
+    if (this.#fleetRowsChanged('desiredVersions', gauges.desiredVersions)) {
+      this.#desiredVersion.reset();
+      for (const row of gauges.desiredVersions) this.#desiredVersion.set({ service: row.service, version: row.version }, 1);
+      this.#exposition.changed(this.#desiredVersion);
+    }
+    if (this.#fleetRowsChanged('consistency', gauges.consistency)) {
+      this.#consistency.reset();
+      for (const row of gauges.consistency) this.#consistency.set({ service: row.service }, row.ratio);
+      this.#exposition.changed(this.#consistency);
+    }
     this.#heartbeats.clear();
     for (const row of gauges.heartbeats) this.#heartbeats.set(row.host, row.last_heartbeat_at);
-    this.#exposition.changed(this.#instances, this.#drifted, this.#desiredVersion, this.#consistency);
+  }
+
+  /** True (and remembered) when `rows` differ from the rows this gauge was last set from. */
+  #fleetRowsChanged(gauge: string, rows: readonly unknown[]): boolean {
+    const text = JSON.stringify(rows);
+    if (this.#lastFleetRows.get(gauge) === text) return false;
+    this.#lastFleetRows.set(gauge, text);
+    return true;
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
- * The drift reconciler against a real SQLite store and a fake clock: it reads the fleet,
- * applies the pure plan in one transaction, reports an episode once, and its rebuild is an
+ * The drift reconciler against a real SQLite store and a fake clock: it reads the fleet
+ * service by service, applies a non-empty plan in one transaction, reports an episode once, and its rebuild is an
  * ordinary operation holding the service lock.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,5 +58,25 @@ describe('DriftReconciler', () => {
     expect(await new DriftReconciler(ctx).reconcileOnce()).toBe(false);
     expect((await store.getInstance('hello-h1-2'))?.isolation).toBeNull();
     expect(await store.listAudit({ service: 'hello' })).toEqual([]);
+  });
+
+  it('of several services finds the one drifted instance, and a later pass over the quiet fleet changes nothing', async () => {
+    // A service sorted before "hello" with every instance on its desired version, and a release set of its own.
+    await store.putService(makeService({ name: 'api', desired_version: 'v7', previous_version: null }));
+    await store.insertRelease({ service: 'api', version: 'v7', package_url: 'file:///tmp/api-v7.tar.gz', sha256: 'b'.repeat(64), git_sha: null, build_time: null, registered_at: T0 });
+    for (const port of [11, 12]) await store.insertInstance(makeInstance(`api-h1-${port}`, 'v7', { service: 'api', host: 'h1', port }));
+    await insert('hello-h1-1', 'v2', 1);
+    await insert('hello-h1-2', 'v1', 2);
+    const reconciler = new DriftReconciler(ctx);
+
+    expect(await reconciler.reconcileOnce()).toBe(true);
+    expect((await store.getInstance('hello-h1-2'))?.isolation?.status).toBe('quarantined');
+    expect((await store.listInstances({ service: 'api' })).map((i) => i.isolation)).toEqual([null, null]);
+    expect(await store.listAudit({ service: 'api' })).toEqual([]);
+
+    now += 1000;
+    const auditBefore = (await store.listAudit({})).length;
+    expect(await reconciler.reconcileOnce()).toBe(false);
+    expect((await store.listAudit({})).length).toBe(auditBefore);
   });
 });

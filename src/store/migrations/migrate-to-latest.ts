@@ -16,6 +16,7 @@ import { apiTokensMigration } from './007-api-tokens.js';
 import { goalOperationMigration } from './008-goal-operation.js';
 import { alertsMigration } from './009-alerts.js';
 import { traceContextMigration } from './010-trace-context.js';
+import { instancesByHostIndexMigration } from './011-instances-by-host-index.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -30,6 +31,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '008-goal-operation': goalOperationMigration,
     '009-alerts': alertsMigration,
     '010-trace-context': traceContextMigration,
+    '011-instances-by-host-index': instancesByHostIndexMigration,
   };
 }
 

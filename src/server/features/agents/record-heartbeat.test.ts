@@ -1,6 +1,7 @@
 /**
  * recordHeartbeat on a real SQLite store: what an instance's row keeps when the agent
- * reports the same thing again, and when it reports a change.
+ * reports the same thing again, and when it reports a change; and which heartbeats wake
+ * the reconcile loop.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HeartbeatReport, InstanceReport } from '../../../core/agent-protocol.js';
@@ -75,5 +76,43 @@ describe('recordHeartbeat', () => {
     await recordHeartbeat(ctx, 'host-a', report({ achieved_generation: 4, outcome: { ...failed, message: 'second' } }), caller);
 
     expect((await store.getInstance('web-host-a-8080'))?.observed?.outcome?.message).toBe('second');
+  });
+
+  describe('waking the reconcile loop', () => {
+    /** How many times the heartbeats `run` sends wake the loop. */
+    async function wakesDuring(run: () => Promise<void>): Promise<number> {
+      let wakes = 0;
+      const unsubscribe = ctx.wake.onReconcile(() => wakes++);
+      try {
+        await run();
+      } finally {
+        unsubscribe();
+      }
+      return wakes;
+    }
+    const heartbeatMs = () => ctx.timers.heartbeatS * 1000;
+
+    it('wakes it for a new host, a changed instance and a removed instance let go, not for a report that changes nothing', async () => {
+      expect(await wakesDuring(() => recordHeartbeat(ctx, 'host-a', report({}), caller).then(() => undefined))).toBe(1);
+      now += heartbeatMs();
+      expect(await wakesDuring(() => recordHeartbeat(ctx, 'host-a', report({}), caller).then(() => undefined))).toBe(0);
+      now += heartbeatMs();
+      expect(await wakesDuring(() => recordHeartbeat(ctx, 'host-a', report({ status: 'unhealthy' }), caller).then(() => undefined))).toBe(1);
+      await store.markInstanceRemoved('web-host-a-8080', now);
+      now += heartbeatMs();
+      expect(await wakesDuring(() => recordHeartbeat(ctx, 'host-a', { address: '10.0.0.1', agent_version: 'test', instances: [] }, caller).then(() => undefined))).toBe(1);
+    });
+
+    it('wakes it when a silent host reports again, or when the agent itself changed, even with every instance as stored', async () => {
+      await recordHeartbeat(ctx, 'host-a', report({}), caller);
+      now += 3 * heartbeatMs() + 1; // more than the missed heartbeats after which a host is silent
+      expect(await wakesDuring(() => recordHeartbeat(ctx, 'host-a', report({}), caller).then(() => undefined))).toBe(1);
+      now += heartbeatMs();
+      expect(await wakesDuring(() => recordHeartbeat(ctx, 'host-a', { ...report({}), agent_version: 'test-2' }, caller).then(() => undefined))).toBe(1);
+      now += heartbeatMs();
+      expect(await wakesDuring(() => recordHeartbeat(ctx, 'host-a', { ...report({}), agent_version: 'test-2', kept_releases: { web: ['0.9.0'] } }, caller).then(() => undefined))).toBe(1);
+      now += heartbeatMs();
+      expect(await wakesDuring(() => recordHeartbeat(ctx, 'host-a', { ...report({}), agent_version: 'test-2', kept_releases: { web: ['0.9.0'] } }, caller).then(() => undefined))).toBe(0);
+    });
   });
 });

@@ -4,37 +4,57 @@
  * each instance's version history, and lets go of removed instances the agent no
  * longer runs. Then the reconciler runs, so outcomes count at once.
  *
+ * Only a heartbeat that can change what the loop decides wakes it: one that recorded or
+ * deleted an instance, or the first from a host that was unknown or silent (drift and
+ * statuses skip a silent host's instances until it reports again). With a hundred hosts
+ * every few seconds, waking a whole-fleet pass for each unchanged report kept the loop,
+ * and so the event loop, busy without pause; the loop's own timer still runs every pass.
+ *
  * An instance reported exactly as stored is not written again: most heartbeats change
  * nothing, and this transaction is on the path from a finished goal to the next batch.
  * So `observed.at` is when the observation last changed (the API's `last_updated`); the
  * host's `last_heartbeat_at` says when the agent last spoke.
  */
 import type { HeartbeatAck, HeartbeatReport, InstanceReport } from '../../../core/agent-protocol.js';
-import type { GoalOutcome, Instance } from '../../../core/types.js';
+import type { GoalOutcome, Host, Instance } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { Caller } from '../shared/caller.js';
 import type { ServerContext } from '../../server-context.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import { callerEventIds } from '../shared/caller.js';
+import { isHostSilent } from '../../../core/instances/instance-status.js';
 
 export async function recordHeartbeat(ctx: ServerContext, host: string, report: HeartbeatReport, caller: Caller): Promise<HeartbeatAck> {
   const now = ctx.now();
-  await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
-    await tx.upsertHost({ host, address: report.address, agent_version: report.agent_version, last_heartbeat_at: now, kept_releases: report.kept_releases ?? {} });
+  const wakeLoop = await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
+    const before = await tx.getHost(host);
+    const after = { host, address: report.address, agent_version: report.agent_version, last_heartbeat_at: now, kept_releases: report.kept_releases ?? {} };
+    let changed = isHostSilent({ now, heartbeatS: ctx.timers.heartbeatS, hostLastHeartbeatAt: before?.last_heartbeat_at }) || !sameHostReport(before, after);
+    await tx.upsertHost(after);
     const known = new Map((await tx.listInstances({ host })).map((i) => [i.instance_id, i]));
     const reported = new Set<string>();
     for (const item of report.instances) {
       const instance = known.get(item.instance_id);
       if (instance === undefined) continue;
       reported.add(item.instance_id);
-      if (!sameObservation(instance, item)) await recordInstance(tx, instance, item, now, caller);
+      if (sameObservation(instance, item)) continue;
+      await recordInstance(tx, instance, item, now, caller);
+      changed = true;
     }
     for (const instance of known.values()) {
-      if (instance.removed_at !== null && !reported.has(instance.instance_id)) await tx.deleteInstance(instance.instance_id);
+      if (instance.removed_at !== null && !reported.has(instance.instance_id)) {
+        await tx.deleteInstance(instance.instance_id);
+        changed = true;
+      }
     }
+    return changed;
   });
-  ctx.wake.reconcile();
+  if (wakeLoop) ctx.wake.reconcile();
   return { ok: true };
+}
+
+function sameHostReport(before: Host | undefined, after: Host): boolean {
+  return before !== undefined && before.address === after.address && before.agent_version === after.agent_version && JSON.stringify(before.kept_releases) === JSON.stringify(after.kept_releases);
 }
 
 function sameObservation(instance: Instance, item: InstanceReport): boolean {

@@ -10,15 +10,18 @@
 import { randomUUID } from 'node:crypto';
 import { isEmptyAlertPlan, planAlerts, type AlertSnapshot } from '../../../core/alerts/plan-alerts.js';
 import type { Alert, AlertDeliveryTarget, AlertDraft } from '../../../core/alerts/alert-types.js';
+import type { ServiceAlertState } from '../../../core/alerts/alert-causes.js';
 import { eventOf } from '../../../core/events/event-catalogue.js';
-import type { Instance } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { ServerContext } from '../../server-context.js';
+import { yieldToEventLoop } from '../../yield-to-event-loop.js';
 import type { AlertConfig } from './alert-config.js';
 
 /** Operations per service the rules look at: operation alerts of older ones have long been resolved or held out. */
 const RECENT_OPERATIONS = 20;
+/** Services whose operations one slice of the snapshot reads before the event loop gets a turn. */
+const SERVICES_PER_SLICE = 10;
 /** The actor of alert events. */
 export const ALERT_ACTOR = 'ferry:alerts';
 
@@ -121,18 +124,27 @@ function envelope(alert: Alert, at: number) {
   return { at, service: alert.service, version: alert.current_version, instance_id: null, deploy_id: alert.deploy_id ?? alert.rollback_id, actor: ALERT_ACTOR, correlation_id: alert.correlation_id };
 }
 
-/** What the rules read: every instance in one query, then each service's recent operations. */
+/**
+ * What the rules read: each service's instances and recent operations, a slice of
+ * services at a time with a turn of the event loop between slices (the SQLite driver is
+ * synchronous: read all at once, a hundred services held every request back).
+ */
 export async function readAlertSnapshot(store: Store, now: number, watchingSince: number): Promise<AlertSnapshot> {
-  const [services, hosts, firing, instances] = await Promise.all([store.listServices(), store.listHosts(), store.listAlerts({ state: 'firing', limit: 100_000 }), store.listInstances({})]);
-  const instancesOf = new Map<string, Instance[]>();
-  for (const instance of instances) instancesOf.set(instance.service, [...(instancesOf.get(instance.service) ?? []), instance]);
-  const states = await Promise.all(
-    services.map(async (service) => ({
-      service,
-      routing: { oncall: service.oncall, runbooks: service.runbooks },
-      instances: instancesOf.get(service.name) ?? [],
-      operations: await store.listOperations({ service: service.name, limit: RECENT_OPERATIONS }),
-    })),
-  );
+  const [services, hosts, firing] = await Promise.all([store.listServices(), store.listHosts(), store.listAlerts({ state: 'firing', limit: 100_000 })]);
+  const states: ServiceAlertState[] = [];
+  for (let start = 0; start < services.length; start += SERVICES_PER_SLICE) {
+    await yieldToEventLoop();
+    const slice = services.slice(start, start + SERVICES_PER_SLICE);
+    states.push(
+      ...(await Promise.all(
+        slice.map(async (service) => ({
+          service,
+          routing: { oncall: service.oncall, runbooks: service.runbooks },
+          instances: await store.listInstances({ service: service.name }),
+          operations: await store.listOperations({ service: service.name, limit: RECENT_OPERATIONS }),
+        })),
+      )),
+    );
+  }
   return { services: states, hostHeartbeats: new Map(hosts.map((h) => [h.host, h.last_heartbeat_at])), firing, now, watchingSince };
 }
