@@ -19,10 +19,14 @@
  *        allocation, "request answered"), /metrics scraped every second while it is loaded.
  * Each server's stdout and stderr are the file itself (no pipe through this process), so
  * log lines take the real stdout path without taxing the load generator.
- * BENCH_ROUNDS rounds (default 3) of BENCH_ROUND_S seconds (default 5) per side, after a
+ * BENCH_ROUNDS rounds (default 6) of BENCH_ROUND_S seconds (default 4) per side, after a
  * short warm-up of each, alternate off/on and on/off so machine noise hits both sides.
  * Prints one JSON object: allocations/s, p50/p99 latency and server CPU ms per
- * allocation for each side, the ratios, and `ok` (on's allocations/s ≥ 90% of off's).
+ * allocation for each side, and the ratios on/off. The throughput ratio that decides `ok`
+ * (≥ 0.9) is the median of each round's on/off ratio: the two halves of a round run back
+ * to back, so a burst of load from other processes on a shared machine moves one round's
+ * ratio, not the verdict. The server CPU ms per allocation is the figure least moved by
+ * other processes; its ratio is printed beside it.
  * The run fails (exit 1) if the "on" side did not really trace, log and get scraped.
  * Needs a build (`npm run build`). BENCH_CONNECTIONS and BENCH_INSTANCES override;
  * BENCH_SERVER_NODE_OPTIONS reaches both servers (see sessions.mjs for profiling).
@@ -39,8 +43,8 @@ import { pollUntil } from '../dist/local-fleet/poll-until.js';
 import { HEARTBEAT_S, cpuSeconds, hollowFleet } from './lib/hollow-fleet.mjs';
 import { startOtlpReceiverProcess } from './lib/otlp-receiver-process.mjs';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const ROUND_S = Number(process.env.BENCH_ROUND_S ?? 4);
 const WARMUP_S = 2;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 100);
@@ -78,7 +82,7 @@ try {
     metrics_scrape_failures: on.scrapes.failed,
     off_log_lines: answeredLines(off),
   };
-  const ratio = onFigures.allocations_per_s / offFigures.allocations_per_s;
+  const ratio = median(on.rounds.map((r, n) => r.requests_total / r.duration_s / (off.rounds[n].requests_total / off.rounds[n].duration_s)));
   console.log(JSON.stringify({
     benchmark: 'session_allocation_observability',
     store: 'sqlite',
@@ -91,6 +95,7 @@ try {
     on: { config: 'OTLP/HTTP protobuf to a receiver process, default sampler (always on), FERRY_LOG_LEVEL=info to a file via stdout, /metrics scraped every 1 s', ...onFigures },
     on_evidence: evidence,
     ratio_allocations_per_s: round3(ratio),
+    ratio_allocations_per_s_overall: round3(onFigures.allocations_per_s / offFigures.allocations_per_s),
     ratio_latency_p50: round3(onFigures.latency_p50_ms / offFigures.latency_p50_ms),
     ratio_latency_p99: round3(onFigures.latency_p99_ms / offFigures.latency_p99_ms),
     ratio_server_cpu_ms_per_allocation: round3(onFigures.server_cpu_ms_per_allocation / offFigures.server_cpu_ms_per_allocation),
@@ -215,8 +220,11 @@ function sum(xs) {
   return xs.reduce((a, b) => a + b, 0);
 }
 
+/** The middle value; for an even count, the mean of the two middle ones. */
 function median(xs) {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function round3(x) {
