@@ -5,10 +5,12 @@
  * set on fastify's per-request child logger, never on the server's own).
  */
 import type { FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFakeServerContext, type FakeServerContext } from '../../testing/fake-server-context.js';
 import { createServerLog } from '../start-server.js';
 import { buildApp } from './build-app.js';
+import { logAnsweredRequests } from './request-log.js';
 
 const TOKEN = 'admin-secret';
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -51,5 +53,17 @@ describe('request log lines', () => {
     expect(after).toBeDefined();
     expect(after).not.toHaveProperty('correlation_id');
     expect(after).not.toHaveProperty('request_id');
+  });
+
+  it('log an operator change at info, and reads, agent traffic and session placement at debug', async () => {
+    // A bare app with one answered route per kind of traffic, told apart by their access rules.
+    const bare = Fastify({ loggerInstance: createServerLog('debug', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }) });
+    logAnsweredRequests(bare as unknown as FastifyInstance);
+    for (const [method, url, access] of [['POST', '/change', 'deploy'], ['GET', '/read', 'read'], ['POST', '/session', 'sessions'], ['POST', '/heartbeat', 'agent']] as const) {
+      bare.route({ method, url, config: { access }, handler: async (_request, reply) => reply.status(method === 'POST' ? 201 : 200).send({}) });
+    }
+    for (const [method, url] of [['POST', '/change'], ['GET', '/read'], ['POST', '/session'], ['POST', '/heartbeat']] as const) expect((await bare.inject({ method, url })).statusCode).toBeLessThan(300);
+    await bare.close();
+    expect(answered().map((line) => [line.route, line.level])).toEqual([['/change', 30], ['/read', 20], ['/session', 20], ['/heartbeat', 20]]);
   });
 });
