@@ -29,6 +29,7 @@ import { createToken } from '../dist/server/features/tokens/token-service.js';
 import { authorizeRequest } from '../dist/server/http/request-identity.js';
 import { openStore } from '../dist/store/open-store.js';
 import { hollowFleet, summarize, withServerCpu } from './lib/hollow-fleet.mjs';
+import { EventSink } from '../dist/server/events/event-sink.js';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -53,7 +54,8 @@ async function checkCost() {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-access-bench-'));
   const store = await openStore({ dataDir: dir });
   try {
-    const ctx = { store, now: Date.now, log: pino({ level: 'silent' }) };
+    const log = pino({ level: 'silent' });
+    const ctx = { store, now: Date.now, log, events: new EventSink(log) };
     const { secret } = await createToken(ctx, { name: 'bench', role: 'sessions' }, { actor: 'admin', correlationId: 'bench' });
     const authenticator = new TokenAuthenticator(store, { admin: 'bootstrap-admin-token-of-this-bench', agent: null }, Date.now);
     const request = { routeOptions: { config: { access: 'sessions' } }, headers: { authorization: `Bearer ${secret}` }, params: {} };

@@ -2,9 +2,9 @@
  * Alerts end to end: a real server, agent and hello-service instances, a real Alertmanager
  * and a webhook that nobody listens on. A deployment of a release that crashes on start is
  * rolled back by Ferry; the P0 DeploymentRolledBack reaches Alertmanager with every label
- * and annotation and survives a server crash unduplicated, the dead webhook delays nothing,
- * and a later good deployment resolves
- * the alert in Ferry and in Alertmanager.
+ * and annotation and survives a server crash unduplicated, the dead webhook delays nothing
+ * (its failures are logged and counted), and a later good deployment resolves the alert in
+ * Ferry and in Alertmanager.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,5 +114,8 @@ describe.skipIf(!installed)('alerts to a real Alertmanager after an automatic ro
       return /"target":"webhook","error_code":"ECONNREFUSED"/.test(text) ? text : undefined;
     });
     expect(log).not.toContain(SECRET);
+    // ...and counted, for the Prometheus that watches Ferry itself.
+    const failures = /ferry_alert_deliveries_failed_total\{receiver="webhook"\} (\d+)/.exec(await fleet.api.text('/metrics'))?.[1];
+    expect(Number(failures)).toBeGreaterThan(0);
   });
 });
