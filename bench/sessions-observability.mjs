@@ -15,8 +15,9 @@
  *        missing here.
  *   on:  OTEL_EXPORTER_OTLP_ENDPOINT at a real OTLP/HTTP receiver (protobuf, in a process
  *        of its own), OTEL_TRACES_SAMPLER unset (parent-based always-on: every request's
- *        server span is recorded and exported), FERRY_LOG_LEVEL=info (one JSON line per
- *        allocation, "request answered"), /metrics scraped every second while it is loaded.
+ *        server span is recorded and exported), FERRY_LOG_LEVEL=info (the production level:
+ *        every request gets its logger bindings, but session placement, like agent traffic,
+ *        writes its "request answered" line at debug), /metrics scraped every second.
  * Each server's stdout and stderr are the file itself (no pipe through this process), so
  * log lines take the real stdout path without taxing the load generator.
  * BENCH_ROUNDS rounds (default 6) of BENCH_ROUND_S seconds (default 4) per side, after a
@@ -104,7 +105,7 @@ try {
   }, null, 2));
   const missing = [];
   if (evidence.spans_received === 0) missing.push('no span reached the receiver');
-  if (evidence.info_log_lines < onFigures.allocations_total) missing.push(`${evidence.info_log_lines} "request answered" lines for ${onFigures.allocations_total} allocations`);
+  if (evidence.log_bytes === 0) missing.push('the "on" server wrote no log at all');
   if (evidence.metrics_scrapes === 0 || evidence.metrics_scrape_failures > 0) missing.push(`${evidence.metrics_scrapes} scrapes, ${evidence.metrics_scrape_failures} failed`);
   if (evidence.off_log_lines > 0) missing.push(`the "off" server wrote ${evidence.off_log_lines} request lines`);
   if (offFigures.non_2xx + onFigures.non_2xx + offFigures.errors + onFigures.errors > 0) missing.push('some allocations failed');
@@ -197,7 +198,7 @@ function figuresOf(side) {
   };
 }
 
-/** Lines the server wrote for answered requests (the per-allocation info line). */
+/** Lines the server wrote for answered requests (none for allocations below debug). */
 function answeredLines(side) {
   return readFileSync(side.logFile, 'utf8').split('\n').filter((line) => line.includes('"request answered"')).length;
 }
