@@ -1,7 +1,7 @@
 /** Store contract: alerts (one firing per cause, resolved once, newest first) and the bounded delivery outbox. */
 import { describe, expect, it } from 'vitest';
 import type { Alert, AlertDelivery } from '../../core/alerts/alert-types.js';
-import type { ContractContext } from '../store.contract.js';
+import type { ContractContext } from './contract-context.js';
 
 const NOW = 1_700_000_100_000;
 
