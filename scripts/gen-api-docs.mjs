@@ -18,18 +18,11 @@ import { buildApp } from '../dist/server/http/build-app.js';
 import { InProcessWakeSignal } from '../dist/server/in-process-wake-signal.js';
 import { AlwaysLeader } from '../dist/server/leadership.js';
 import { openStore } from '../dist/store/open-store.js';
+import { cell, code } from './markdown-cells.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'api.md');
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'];
 
-/** Prose in a table cell: one line, pipes and angle brackets escaped. */
-const cell = (text) =>
-  String(text ?? '')
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(/\|/g, '\\|')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-const code = (text) => `\`${String(text).replace(/\|/g, '\\|')}\``;
 const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A short type for a schema: `string`, `integer[]`, `"rolling" \| "canary"`, `object (type: rolling)`. */

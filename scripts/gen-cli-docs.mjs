@@ -10,18 +10,10 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildProgram } from '../dist/cli/main.js';
+import { cell, code } from './markdown-cells.mjs';
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'cli.md');
 
-/** Prose in a table cell or list: one line, pipes and angle brackets escaped. */
-const cell = (text) =>
-  String(text ?? '')
-    .replace(/\s*\n\s*/g, ' ')
-    .replace(/\|/g, '\\|')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-/** A code span in a table cell: pipes escaped, the rest as written. */
-const code = (text) => `\`${String(text).replace(/\|/g, '\\|')}\``;
 
 /** Every command below `command`, depth first in definition order, with its full name. */
 function* walk(command, prefix) {
