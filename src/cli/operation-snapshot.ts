@@ -60,3 +60,17 @@ export const TERMINAL_STATUSES: Record<OperationRef['kind'], readonly string[]> 
   deployment: ['succeeded', 'failed', 'rolled_back', 'aborted'],
   rollback: ['succeeded', 'failed'],
 };
+
+/** A deployment, restart or rollback as the API lists it (`GET /api/v1/deployments`, `/rollbacks`). */
+export interface OperationSummary {
+  deploy_id?: string;
+  rollback_id?: string;
+  kind?: string;
+  service: string;
+  version?: string | null;
+  target_version?: string | null;
+  status: string;
+  actor?: string | null;
+  started_at?: string | null;
+  completed_at?: string | null;
+}

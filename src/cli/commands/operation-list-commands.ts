@@ -7,19 +7,8 @@ import type { Command } from 'commander';
 import { writeJson, writeTable } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
 import { integerAtLeast } from '../option-values.js';
+import type { OperationSummary } from '../operation-snapshot.js';
 
-interface OperationRow {
-  deploy_id?: string;
-  rollback_id?: string;
-  kind?: string;
-  service: string;
-  version?: string | null;
-  target_version?: string | null;
-  status: string;
-  actor?: string | null;
-  started_at?: string | null;
-  completed_at?: string | null;
-}
 
 interface ListFlags extends ClientFlags {
   limit?: number;
@@ -37,7 +26,7 @@ export function registerOperationListCommands(program: Command): void {
         .option('--limit <n>', `at most this many (default ${DEFAULT_LIMIT})`, integerAtLeast(1)),
     ).action(async (service: string | undefined, flags: ListFlags) => {
       const { client, json } = clientContext(flags);
-      const view = await client.get<Record<string, OperationRow[]>>(`/api/v1/${kind}`, { service, limit: flags.limit ?? DEFAULT_LIMIT });
+      const view = await client.get<Record<string, OperationSummary[]>>(`/api/v1/${kind}`, { service, limit: flags.limit ?? DEFAULT_LIMIT });
       if (json) return writeJson(view);
       const rows = view[kind] ?? [];
       const now = Date.now();

@@ -8,24 +8,16 @@ import { writeJson, writeLine, writeNote, writeTable } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
 import { CliFailure, usageFailure } from '../exit-codes.js';
 import { integerAtLeast, isoTimestamp } from '../option-values.js';
-import type { InstanceSnapshot, OperationRef } from '../operation-snapshot.js';
+import type { InstanceSnapshot, OperationRef, OperationSummary } from '../operation-snapshot.js';
 import { progressDisplayFor } from '../progress-display.js';
 import { requireSucceeded, waitForOperation } from '../wait-for-operation.js';
 
-interface OperationView {
-  deploy_id?: string;
-  rollback_id?: string;
-  kind?: string;
-  service: string;
-  version?: string | null;
-  target_version?: string | null;
-  status: string;
+/** One operation as `GET /api/v1/deployments/{id}` (or `/rollbacks/{id}`) shows it. */
+interface OperationView extends OperationSummary {
   reason: { code?: string; message?: string } | null;
   progress?: { total: number; completed: number; failed: number; pending: number };
   instances: Array<InstanceSnapshot & { updated_at?: string }>;
-  started_at?: string;
   updated_at?: string;
-  completed_at?: string | null;
 }
 
 interface AuditFlags extends ClientFlags {
