@@ -10,7 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceAssignment } from '../core/agent-protocol.js';
 import { freePort } from '../local-fleet/free-port.js';
-import { buildPackage, FAKE_START, type BuiltPackage } from '../testing/fake-release-package.js';
+import { buildPackage, fakeAssignment, type BuiltPackage } from '../testing/fake-release-package.js';
 import { goalLogFields } from './goal-log-fields.js';
 import { instanceDir } from './host-layout.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
@@ -38,25 +38,7 @@ afterAll(async () => {
 });
 
 function assignment(port: number, over: Partial<InstanceAssignment>): InstanceAssignment {
-  return {
-    instance_id: 'hello-h1-7001',
-    service: 'hello',
-    port,
-    version: 'v1',
-    generation: 1,
-    action: 'run',
-    timeout_s: 10,
-    release: { package_url: v1.url, sha256: v1.sha256 },
-    start: FAKE_START,
-    env: {},
-    health_path: '/healthz',
-    version_path: '/version',
-    verify: [],
-    keep_releases: 5,
-    protected_versions: [],
-    drain_s: 0,
-    ...over,
-  };
+  return fakeAssignment(v1, { instance_id: 'hello-h1-7001', port, ...over });
 }
 
 describe('goal log lines', () => {

@@ -9,7 +9,7 @@ import type { InstanceAssignment } from '../core/agent-protocol.js';
 import { switchCurrentLink } from './current-link.js';
 import { freePort } from '../local-fleet/free-port.js';
 import { pollUntil } from '../local-fleet/poll-until.js';
-import { buildPackage, FAKE_START, type BuiltPackage } from '../testing/fake-release-package.js';
+import { buildPackage, fakeAssignment, type BuiltPackage } from '../testing/fake-release-package.js';
 import { instanceDir, releaseDir, tmpDir } from './host-layout.js';
 import { DEFAULT_INSTALL_LIMITS } from './install-limits.js';
 import { probeOnce } from './instance-probe.js';
@@ -72,25 +72,7 @@ async function harness(root?: string, port?: number, extra: Partial<WorkerContex
     dir,
     offer(generation, version, over = {}) {
       const pkg = version === null ? null : packages[version];
-      worker.offer({
-        instance_id: id,
-        service: 'hello',
-        port: instancePort,
-        version,
-        generation,
-        action: 'run',
-        timeout_s: 10,
-        release: pkg ? { package_url: pkg.url, sha256: pkg.sha256 } : null,
-        start: FAKE_START,
-        env: {},
-        health_path: '/healthz',
-        version_path: '/version',
-        verify: [],
-        keep_releases: 5,
-        protected_versions: [],
-        drain_s: 0,
-        ...over,
-      });
+      worker.offer(fakeAssignment(pkg ?? null, { instance_id: id, port: instancePort, version, generation, ...over }));
     },
     async goal(generation, version, over = {}) {
       h.offer(generation, version, over);

@@ -9,7 +9,7 @@ import type { RunningAgent } from './agent-options.js';
 import { FakeControlPlane } from '../testing/fake-control-plane.js';
 import { freePort } from '../local-fleet/free-port.js';
 import { pollUntil } from '../local-fleet/poll-until.js';
-import { buildPackage, FAKE_START, type BuiltPackage } from '../testing/fake-release-package.js';
+import { buildPackage, fakeAssignment, type BuiltPackage } from '../testing/fake-release-package.js';
 import { instanceDir, tmpDir } from './host-layout.js';
 import { signalGroup } from './process-liveness.js';
 import { removeTree } from './read-only-tree.js';
@@ -45,24 +45,7 @@ async function agent(token = 'agent-secret'): Promise<RunningAgent> {
 }
 
 function assignment(port: number, generation: number): InstanceAssignment {
-  return {
-    instance_id: 'hello-h1-1',
-    service: 'hello',
-    port,
-    version: '1.0.0',
-    generation,
-    action: 'run',
-    timeout_s: 10,
-    release: { package_url: v1.url, sha256: v1.sha256 },
-    start: FAKE_START,
-    env: { GREETING: 'hi' },
-    health_path: '/healthz',
-    version_path: '/version',
-    verify: [],
-    keep_releases: 5,
-    protected_versions: [],
-    drain_s: 0,
-  };
+  return fakeAssignment(v1, { instance_id: 'hello-h1-1', port, version: '1.0.0', generation, env: { GREETING: 'hi' } });
 }
 
 const readyReport = (pid?: number) => async () => {

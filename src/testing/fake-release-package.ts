@@ -10,6 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tar from 'tar';
+import type { InstanceAssignment } from '../core/agent-protocol.js';
 
 export const FAKE_SERVER_JS = `
 const http = require('http');
@@ -55,4 +56,29 @@ export async function buildRawArchive(file: string, cwd: string, entries: string
 
 export async function sha256Of(file: string): Promise<string> {
   return createHash('sha256').update(await readFile(file)).digest('hex');
+}
+
+/**
+ * An assignment as the server sends it, running `pkg` (null: no release to install) with
+ * the fake package's start command and probe paths; `over` names the instance, its port,
+ * version and generation, and whatever else a test varies.
+ */
+export function fakeAssignment(pkg: BuiltPackage | null, over: Partial<InstanceAssignment> & Pick<InstanceAssignment, 'instance_id' | 'port'>): InstanceAssignment {
+  return {
+    service: 'hello',
+    version: 'v1',
+    generation: 1,
+    action: 'run',
+    timeout_s: 10,
+    release: pkg ? { package_url: pkg.url, sha256: pkg.sha256 } : null,
+    start: FAKE_START,
+    env: {},
+    health_path: '/healthz',
+    version_path: '/version',
+    verify: [],
+    keep_releases: 5,
+    protected_versions: [],
+    drain_s: 0,
+    ...over,
+  };
 }
