@@ -46,6 +46,42 @@ export type StrategySpec =
 
 export type DriftPolicy = 'rebuild' | 'quarantine' | 'mark_unhealthy';
 
+/**
+ * Which checks admit a release of the service (CONTRACT §4). `required` defaults to all
+ * eight built-in checks; a record older than `max_age_s` counts as missing; `enforce`
+ * refuses whole-service deployments and promotions of releases not admitted.
+ */
+export interface ReadinessSpec {
+  required?: string[];
+  max_age_s?: number;
+  enforce?: boolean;
+}
+
+/** One recorded request of a staging replay. */
+export interface ReplayRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/**
+ * Staging replay (CONTRACT §4): `requests` is a JSONL file the server reads, or the
+ * requests inline; `compare` lists `status`, `headers:<name>`, `body` (default status and
+ * body); `ignore` lists JSON pointers into the body that may differ.
+ */
+export interface ReplaySpec {
+  requests: string | ReplayRequest[];
+  compare?: string[];
+  ignore?: string[];
+  max_diff_ratio?: number;
+  /** The host whose agent runs the ephemeral staging instance; else the service's first host. */
+  host?: string;
+}
+
+/** How a channel's instances are chosen, and how long a version soaks on it before promotion. */
+export type ChannelSpec = ({ instances: number } | { percent: number }) & { min_soak_minutes?: number };
+
 /** What an operator declared about a service, plus the fleet-wide desired version. */
 export interface Service {
   name: string;
@@ -62,6 +98,14 @@ export interface Service {
   oncall: string | null;
   /** Alert name → runbook URL, overriding FERRY_RUNBOOK_BASE_URL + '/' + name. */
   runbooks: Record<string, string>;
+  /** Release gates (CONTRACT §4); null = the defaults (all eight checks, no max age, not enforced). */
+  readiness: ReadinessSpec | null;
+  /** Staging replay; null = the service has none. */
+  replay: ReplaySpec | null;
+  /** Replay the returned instances after a rollback; null = true when `replay` is set. */
+  replay_after_rollback: boolean | null;
+  /** Declared channels besides `stable` (= the desired version), by name; `canary` among them. */
+  channels: Record<string, ChannelSpec>;
   /** Set only by a successful whole-service deployment or rollback. */
   desired_version: string | null;
   /** The desired version that the last such operation replaced. */

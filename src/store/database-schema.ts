@@ -43,6 +43,11 @@ export interface ServiceTable {
   oncall: string | null;
   /** Migration 009: JSON object, alert name → runbook URL. */
   runbooks_json: string;
+  /** Migration 012: JSON readiness spec, JSON replay spec, 0/1 or null, JSON channels object. */
+  readiness_json: string | null;
+  replay_json: string | null;
+  replay_after_rollback: BooleanColumn | null;
+  channels_json: string;
   created_at: number;
   updated_at: number;
 }
@@ -185,6 +190,22 @@ export interface AlertDeliveryTable {
   last_error: string | null;
 }
 
+/** Release evidence (migration 012), append-only; `check_name` is the record's `check`. */
+export interface ReleaseEvidenceTable {
+  id: Generated<number>;
+  service: string;
+  version: string;
+  check_name: string;
+  passed: BooleanColumn;
+  summary: string | null;
+  url: string | null;
+  details_json: string | null;
+  source: string;
+  actor: string;
+  correlation_id: string;
+  recorded_at: number;
+}
+
 /** Every table the store owns, keyed by table name. */
 export interface Database {
   releases: ReleaseTable;
@@ -199,4 +220,5 @@ export interface Database {
   api_tokens: ApiTokenTable;
   alerts: AlertTable;
   alert_deliveries: AlertDeliveryTable;
+  release_evidence: ReleaseEvidenceTable;
 }

@@ -24,9 +24,11 @@ import type {
   VersionInterval,
 } from '../core/types.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
+import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
 import * as alertDeliveries from './alert-delivery-queries.js';
 import * as alerts from './alert-queries.js';
 import * as audit from './audit-queries.js';
+import * as evidence from './evidence-queries.js';
 import type { Database } from './database-schema.js';
 import * as history from './history-queries.js';
 import * as hosts from './host-queries.js';
@@ -218,5 +220,12 @@ export class KyselyStore implements Store {
   }
   deleteAlertDelivery(deliveryId: string): Promise<void> {
     return alertDeliveries.deleteAlertDelivery(this.db, deliveryId);
+  }
+
+  appendEvidence(draft: EvidenceDraft): Promise<Evidence> {
+    return evidence.appendEvidence(this.db, draft);
+  }
+  listEvidence(service: string, version: string): Promise<Evidence[]> {
+    return evidence.listEvidence(this.db, service, version);
   }
 }

@@ -26,6 +26,10 @@ export async function putService(db: Kysely<Database>, service: Service): Promis
         drain_s: eb.ref('excluded.drain_s'),
         oncall: eb.ref('excluded.oncall'),
         runbooks_json: eb.ref('excluded.runbooks_json'),
+        readiness_json: eb.ref('excluded.readiness_json'),
+        replay_json: eb.ref('excluded.replay_json'),
+        replay_after_rollback: eb.ref('excluded.replay_after_rollback'),
+        channels_json: eb.ref('excluded.channels_json'),
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )

@@ -1,7 +1,7 @@
-/** Service <-> `services` row: env, verify and strategy are JSON text. */
+/** Service <-> `services` row: env, verify, strategy and the release-gate specs are JSON text. */
 import type { Insertable, Selectable } from 'kysely';
-import type { DriftPolicy, Service, StrategySpec, VerifyCheck } from '../core/types.js';
-import { fromJsonOrNull, toJsonOrNull } from './column-codecs.js';
+import type { ChannelSpec, DriftPolicy, ReadinessSpec, ReplaySpec, Service, StrategySpec, VerifyCheck } from '../core/types.js';
+import { fromFlag, fromJsonOrNull, toFlag, toJsonOrNull } from './column-codecs.js';
 import type { ServiceTable } from './database-schema.js';
 
 export function serviceToRow(service: Service): Insertable<ServiceTable> {
@@ -20,6 +20,10 @@ export function serviceToRow(service: Service): Insertable<ServiceTable> {
     previous_version: service.previous_version,
     oncall: service.oncall,
     runbooks_json: JSON.stringify(service.runbooks),
+    readiness_json: toJsonOrNull(service.readiness),
+    replay_json: toJsonOrNull(service.replay),
+    replay_after_rollback: service.replay_after_rollback === null ? null : toFlag(service.replay_after_rollback),
+    channels_json: JSON.stringify(service.channels),
     created_at: service.created_at,
     updated_at: service.updated_at,
   };
@@ -41,6 +45,10 @@ export function serviceFromRow(row: Selectable<ServiceTable>): Service {
     previous_version: row.previous_version,
     oncall: row.oncall,
     runbooks: JSON.parse(row.runbooks_json) as Service['runbooks'],
+    readiness: fromJsonOrNull<ReadinessSpec>(row.readiness_json),
+    replay: fromJsonOrNull<ReplaySpec>(row.replay_json),
+    replay_after_rollback: row.replay_after_rollback === null ? null : fromFlag(row.replay_after_rollback),
+    channels: JSON.parse(row.channels_json) as Record<string, ChannelSpec>,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

@@ -5,6 +5,7 @@
  * `transaction`, whose callback receives a Store bound to that transaction.
  */
 import type { Alert, AlertDelivery, AlertSeverity, AlertState } from '../core/alerts/alert-types.js';
+import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -155,4 +156,9 @@ export interface Store {
   countAlertDeliveries(): Promise<number>;
   updateAlertDelivery(deliveryId: string, patch: AlertDeliveryPatch): Promise<void>;
   deleteAlertDelivery(deliveryId: string): Promise<void>;
+
+  // Release evidence (CONTRACT §4), append-only.
+  appendEvidence(draft: EvidenceDraft): Promise<Evidence>;
+  /** Every record of one release, oldest first. */
+  listEvidence(service: string, version: string): Promise<Evidence[]>;
 }

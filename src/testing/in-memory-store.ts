@@ -16,6 +16,7 @@ import { isActive } from '../core/operations/status-sets.js';
 import { auditMatching, byText, copyOrUndefined, countOpenSessions, deleteExpiredSessions, instancesOf, lastTenantVersionOf, stampOnce } from './in-memory-queries.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import { DEFAULT_ALERT_LIMIT } from '../store/alert-queries.js';
+import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
 import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
 import * as rows from './in-memory-tables.js';
 import { copyTables, detached, emptyTables, type MemoryTables } from './in-memory-tables.js';
@@ -302,5 +303,17 @@ export class InMemoryStore implements Store {
   }
   deleteAlertDelivery(deliveryId: string): Promise<void> {
     return this.#run((t) => void t.alertDeliveries.delete(deliveryId));
+  }
+
+  appendEvidence(draft: EvidenceDraft): Promise<Evidence> {
+    return this.#run((t) => {
+      const stored: Evidence = detached({ ...draft, id: t.nextEvidenceId });
+      t.nextEvidenceId += 1;
+      t.evidence.push(stored);
+      return detached(stored);
+    });
+  }
+  listEvidence(service: string, version: string): Promise<Evidence[]> {
+    return this.#run((t) => detached(t.evidence.filter((e) => e.service === service && e.version === version)));
   }
 }

@@ -9,6 +9,7 @@
  */
 import { isActive } from '../core/operations/status-sets.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
+import type { Evidence } from '../core/readiness/evidence.js';
 import type { ApiToken, AuditEvent, Host, Instance, Operation, OperationTarget, Release, Service, Session, VersionInterval } from '../core/types.js';
 import type { OperationPatch, TargetPatch } from '../store/store.js';
 
@@ -28,6 +29,9 @@ export interface MemoryTables {
   tokens: Map<string, ApiToken>;
   alerts: Map<string, Alert>;
   alertDeliveries: Map<string, AlertDelivery>;
+  /** Oldest first; rows are never changed or removed. */
+  evidence: Evidence[];
+  nextEvidenceId: number;
 }
 
 export function emptyTables(): MemoryTables {
@@ -45,6 +49,8 @@ export function emptyTables(): MemoryTables {
     tokens: new Map(),
     alerts: new Map(),
     alertDeliveries: new Map(),
+    evidence: [],
+    nextEvidenceId: 1,
   };
 }
 
@@ -64,6 +70,8 @@ export function copyTables(t: MemoryTables): MemoryTables {
     tokens: new Map(t.tokens),
     alerts: new Map(t.alerts),
     alertDeliveries: new Map(t.alertDeliveries),
+    evidence: [...t.evidence],
+    nextEvidenceId: t.nextEvidenceId,
   };
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { makeInstance, makeService } from '../../testing/builders.js';
-import { planServiceChange, type ServicePlanInput, type ServiceSettings } from './plan-service-change.js';
+import { planServiceChange, SETTING_FIELDS, type ServicePlanInput, type ServiceSettings } from './plan-service-change.js';
 
 const settings = (overrides: Partial<ServiceSettings> = {}): ServiceSettings => {
-  const { start, health_path, version_path, env, verify, strategy, drift_policy, keep_releases, drain_s, oncall, runbooks } = makeService(overrides);
-  return { start, health_path, version_path, env, verify, strategy, drift_policy, keep_releases, drain_s, oncall, runbooks };
+  const service = makeService(overrides);
+  return Object.fromEntries(['env', ...SETTING_FIELDS].map((field) => [field, service[field as keyof ServiceSettings]])) as unknown as ServiceSettings;
 };
 const on = (host: string, port: number) => ({ instance_id: `web-${host}-${port}`, host, port });
 const running = (host: string, port: number, version: string) => makeInstance(`web-${host}-${port}`, version, { host, port, service: 'web' });

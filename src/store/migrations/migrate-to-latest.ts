@@ -17,6 +17,7 @@ import { goalOperationMigration } from './008-goal-operation.js';
 import { alertsMigration } from './009-alerts.js';
 import { traceContextMigration } from './010-trace-context.js';
 import { instancesByHostIndexMigration } from './011-instances-by-host-index.js';
+import { releaseGatesMigration } from './012-release-gates.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -32,6 +33,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '009-alerts': alertsMigration,
     '010-trace-context': traceContextMigration,
     '011-instances-by-host-index': instancesByHostIndexMigration,
+    '012-release-gates': releaseGatesMigration(engine),
   };
 }
 

@@ -9,9 +9,11 @@ import type { StartEventType } from '../../../core/events/operation-event-detail
 import { checkServiceName, checkVersion } from '../../../core/names.js';
 import { previewBatches } from '../../../core/operations/batch-preview.js';
 import { firstFailure } from '../../../core/result.js';
-import type { Operation, Release } from '../../../core/types.js';
+import type { Operation, Release, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
+import type { GateRequest } from '../gates/gate-request.js';
+import { enforceReleaseGates } from '../gates/release-gates.js';
 import { buildOperationIn, inOperationTransaction, insertOperation, type OperationDraft } from '../operations/start-operation.js';
 import { checkedPackage, registeredTwin, storeRelease } from '../releases/release-service.js';
 import { requireService } from '../services/service-lookup.js';
@@ -30,6 +32,7 @@ export async function createDeployment(ctx: ServerContext, body: DeploymentReque
     // Registers it, or finds the identical one, or refuses a different package (409 release_immutable).
     if (release !== null) await storeRelease(tx, release, caller);
     const built = await buildOperationIn(ctx, tx, service, operationDraft(body), caller, now);
+    await enforceReleaseGates(ctx, tx, gateRequest(body, service, built.operation.whole_service, caller, now));
     await insertOperation(tx, built, startEvents, caller, now);
     return built.operation;
   });
@@ -57,6 +60,10 @@ export async function previewDeployment(ctx: ServerContext, body: DeploymentRequ
     total: targets.length,
     batches: previewBatches(operation, targets),
   };
+}
+
+function gateRequest(body: DeploymentRequest, service: Service, wholeService: boolean, caller: Caller, now: number): GateRequest {
+  return { service, version: body.version, wholeService, action: 'deploy', overrideFreeze: body.override_freeze, caller, now };
 }
 
 function checkNames(body: DeploymentRequest): void {

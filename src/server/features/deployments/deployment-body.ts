@@ -17,6 +17,8 @@ export const DeploymentBody = Type.Object(
     timeout: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 86_400 })),
     retry_count: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
     strategy: Type.Optional(StrategySchema),
+    /** Passes a freeze window (CONTRACT §4); the reason is audited as `freeze_overridden`. */
+    override_freeze: Type.Optional(Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false })),
     /** true: answer the batches it would run (200) and change nothing. */
     dry_run: Type.Optional(Type.Boolean()),
   },

@@ -65,6 +65,9 @@ export async function applyServiceSpec(ctx: ServerContext, name: string, spec: S
 /** Reads what the plan depends on and lets the core compute it; refuses a port another instance holds. */
 async function loadPlan(tx: Store, name: string, spec: ServiceSpec) {
   const wanted = wantedInstances(name, spec);
+  if (spec.channels?.['stable'] !== undefined) {
+    throw new InputError('reserved_channel', 'channel "stable" is always the desired version and cannot be declared; declare canary or another name');
+  }
   const [existing, instances, hosts] = await Promise.all([tx.getService(name), tx.listInstances({ service: name }), tx.listHosts()]);
   const plan = planServiceChange({
     service: name,
@@ -110,6 +113,10 @@ function settingsFromSpec(spec: ServiceSpec): ServiceSettings {
     drain_s: spec.drain_s ?? 0,
     oncall: spec.oncall ?? null,
     runbooks: Object.fromEntries(Object.entries(spec.runbooks ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+    readiness: spec.readiness ?? null,
+    replay: spec.replay ?? null,
+    replay_after_rollback: spec.replay_after_rollback ?? null,
+    channels: (spec.channels ?? {}) as Service['channels'],
   };
 }
 

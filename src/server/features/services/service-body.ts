@@ -6,6 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { ALERT_NAMES } from '../../../core/alerts/alert-types.js';
+import { ChannelSchema, ReadinessSchema, ReplaySchema } from '../shared/gate-schemas.js';
 import { StrategySchema, VerifyCheckSchema } from '../shared/schemas.js';
 
 /** An http(s) URL without spaces or control characters, bounded in length. */
@@ -30,6 +31,13 @@ export const ServiceBody = Type.Object(
     oncall: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$' }), Type.Null()])),
     /** Alert name (one of the nine) → runbook URL, instead of FERRY_RUNBOOK_BASE_URL + '/' + name. */
     runbooks: Type.Optional(Type.Object(Object.fromEntries(ALERT_NAMES.map((name) => [name, Type.Optional(RunbookUrl)])), { additionalProperties: false })),
+    /** Release gates (CONTRACT §4): which checks admit a release, how old evidence may be, whether to enforce. */
+    readiness: Type.Optional(Type.Union([ReadinessSchema, Type.Null()])),
+    /** Staging replay: recorded requests replayed against a candidate and two desired-version instances. */
+    replay: Type.Optional(Type.Union([ReplaySchema, Type.Null()])),
+    replay_after_rollback: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+    /** Channels besides `stable`, by name (`canary` among them): which instances each takes. */
+    channels: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]{0,31}$' }), ChannelSchema, { maxProperties: 16 })),
   },
   { additionalProperties: false },
 );
