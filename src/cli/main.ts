@@ -37,6 +37,7 @@ export const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: ()
   { names: ['status', 'versions', 'instances', 'audit', 'hosts'], load: async () => (await import('./commands/read-commands.js')).registerReadCommands },
   { names: ['deployments', 'rollbacks'], load: async () => (await import('./commands/operation-list-commands.js')).registerOperationListCommands },
   { names: ['alerts'], load: async () => (await import('./commands/alerts-command.js')).registerAlertsCommand },
+  { names: ['preflight'], load: async () => (await import('./commands/preflight-command.js')).registerPreflightCommand },
   { names: ['which'], load: async () => (await import('./commands/which.js')).registerWhichCommand },
   { names: ['logs'], load: async () => (await import('./commands/logs-command.js')).registerLogsCommand },
   { names: ['release-instance'], load: async () => (await import('./commands/release-instance-command.js')).registerReleaseInstanceCommand },

@@ -26,6 +26,7 @@ const EXPECTED: Record<string, Need> = {
   'GET /api/v1/openapi.json': 'public',
   'POST /api/v1/releases': 'admin',
   'GET /api/v1/services/:service/releases': 'read',
+  'GET /api/v1/releases/:service/:version/preflight': 'read',
   'PUT /api/v1/services/:service': 'admin',
   'GET /api/v1/services': 'read',
   'GET /api/v1/services/:service': 'read',

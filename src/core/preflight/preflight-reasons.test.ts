@@ -161,7 +161,7 @@ describe('preflightVerdict: properties', () => {
   it('ok exactly when no reason blocks, reasons in gate order, and only readiness is ever advisory', () => {
     fc.assert(
       fc.property(arbitraryState, (s) => {
-        const hosts = s.hosts.map((h, n) => ({ host: `h${n}`, last_heartbeat_at: NOW - h.silenceMs, kept_releases: h.keeps ? { web: ['v2'] } : {} }));
+        const hosts = s.hosts.map((h, n) => ({ host: `h${n}`, last_heartbeat_at: NOW - h.silenceMs, kept_releases: (h.keeps ? { web: ['v2'] } : {}) as Record<string, string[]> }));
         const state = clean({
           release: s.registered ? { package_url: 'file:///pkgs/web-v2.tar.gz' } : null,
           readiness: { enforced: s.enforced, shortfall: s.admitted ? null : SHORTFALL },

@@ -17,6 +17,7 @@ import type { AuditStreamLimits } from '../features/audit/audit-stream-hub.js';
 import { registerDeploymentRoutes } from '../features/deployments/deployment-routes.js';
 import { registerInstanceRoutes } from '../features/instances/instance-routes.js';
 import { registerLogRoutes } from '../features/logs/log-routes.js';
+import { registerPreflightRoutes } from '../features/preflight/preflight-routes.js';
 import { registerProbeRoutes } from '../features/probes/probe-routes.js';
 import { registerRebootstrapRoutes } from '../features/rebootstrap/rebootstrap-routes.js';
 import { registerReleaseRoutes } from '../features/releases/release-routes.js';
@@ -110,6 +111,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
 
   registerProbeRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
+  registerPreflightRoutes(app, ctx);
   registerServiceRoutes(app, ctx);
   registerInstanceRoutes(app, ctx);
   registerDeploymentRoutes(app, ctx);

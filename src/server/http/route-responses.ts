@@ -89,6 +89,14 @@ const Alert = open('an alert (CONTRACT §3)', {
 });
 
 const OK = (schema: TSchema) => ({ 200: schema });
+const PreflightReason = Type.Object({ gate: Str, code: Str, blocking: Type.Boolean(), message: Str, details: AnyObject }, { additionalProperties: true });
+const Preflight = open('every reason a release of the version would be refused now; ok when none blocks', {
+  service: Str,
+  version: Str,
+  ok: Type.Boolean(),
+  checked_at: Str,
+  reasons: Type.Array(PreflightReason),
+});
 const ServicePlan = open('what a PUT of the service changes (instances added and removed, settings changed; env keys by name only)', {
   service: Str,
   creates_service: Type.Boolean(),
@@ -130,6 +138,7 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
 
   'POST /api/v1/releases': { success: { 201: Release, 200: open('the identical release, already registered') }, errors: [409] },
   'GET /api/v1/services/:service/releases': { success: OK(open('the releases, newest first', { service: Str, releases: Type.Array(AnyObject) })), errors: [404] },
+  'GET /api/v1/releases/:service/:version/preflight': { success: OK(Preflight), errors: [404] },
 
   'PUT /api/v1/services/:service': { success: OK(Type.Union([ServiceDryRun, Service])), errors: [404, 409, 422] },
   'GET /api/v1/services': { success: OK(open('every service', { services: Type.Array(AnyObject) })), errors: [] },
