@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { BUILTIN_CHECKS, type EvidenceDraft } from '../../../core/readiness/evidence.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleAlert } from '../../../store/contract/alerts.contract.js';
 import { makeInstance, makeOperation, makeService, makeTarget } from '../../../testing/builders.js';
@@ -45,7 +46,8 @@ afterAll(async () => {
 
 /**
  * Service `name` with one instance on host `h-<name>`, whose agent heartbeats at T and
- * keeps `kept`; releases v1 and v2 with `packageUrl` (default: a file that exists).
+ * keeps `kept`; releases v1 and v2 with `packageUrl` (default: a file that exists), each
+ * with passing evidence of every built-in check, so readiness has nothing to say either.
  */
 async function declare(name: string, opts: { kept?: string[]; packageUrl?: string } = {}): Promise<void> {
   const host = `h-${name}`;
@@ -54,7 +56,12 @@ async function declare(name: string, opts: { kept?: string[]; packageUrl?: strin
   await fake.store.upsertHost(sampleHost({ host, last_heartbeat_at: T, kept_releases: { [name]: opts.kept ?? ['v1', 'v2'] } }));
   for (const version of ['v1', 'v2']) {
     await fake.store.insertRelease(sampleRelease({ service: name, version, package_url: opts.packageUrl ?? pathToFileURL(presentPackage).href }));
+    for (const check of BUILTIN_CHECKS) await fake.store.appendEvidence(passed(name, version, check));
   }
+}
+
+function passed(service: string, version: string, check: string): EvidenceDraft {
+  return { service, version, check, passed: true, summary: null, url: null, details: null, source: 'ci', actor: 'ci', correlation_id: 'corr-ci', recorded_at: T - 60_000 };
 }
 
 async function preflight(service: string, version: string) {

@@ -25,8 +25,20 @@ export interface PreflightReport {
   reasons: PreflightReason[];
 }
 
+/**
+ * How preflight asks the freeze and readiness gates: the very functions deployments are
+ * refused by. A test may pass its own to see the answers reach the verdict.
+ */
+export interface GateReaders {
+  coveringFreeze: typeof coveringFreeze;
+  readinessEnforced: typeof readinessEnforced;
+  admissionShortfall: typeof admissionShortfall;
+}
+
+const RELEASE_GATES: GateReaders = { coveringFreeze, readinessEnforced, admissionShortfall };
+
 /** 400 for a bad name or version, 404 `service_not_found`; otherwise every reason to refuse V now. */
-export async function preflightRelease(ctx: ServerContext, serviceName: string, version: string): Promise<PreflightReport> {
+export async function preflightRelease(ctx: ServerContext, serviceName: string, version: string, gates: GateReaders = RELEASE_GATES): Promise<PreflightReport> {
   checkedName(serviceName, 'service');
   checkedName(version, 'version');
   const now = ctx.now();
@@ -38,14 +50,14 @@ export async function preflightRelease(ctx: ServerContext, serviceName: string, 
     store.listHosts(),
     store.listOperations({ service: service.name, activeOnly: true, limit: 1 }),
     store.listAlerts({ state: 'firing', service: service.name, severity: 'P0' }),
-    coveringFreeze(store, service.name, now),
-    admissionShortfall(ctx, store, service, version, now),
+    gates.coveringFreeze(store, service.name, now),
+    gates.admissionShortfall(ctx, store, service, version, now),
   ]);
   const gathered: PreflightState = {
     service: service.name,
     version,
     release: release === undefined ? null : { package_url: release.package_url },
-    readiness: { enforced: readinessEnforced(ctx, service), shortfall },
+    readiness: { enforced: gates.readinessEnforced(ctx, service), shortfall },
     freeze,
     lockHolder: active[0] ?? null,
     instanceHosts: instances.map((i) => i.host),
