@@ -12,6 +12,8 @@ import { weeklySpan } from '../freeze-flags.js';
 
 const ADMIN = 'freeze-cli-admin';
 const T = Date.parse('2026-12-24T10:00:00Z');
+/** Moves a millisecond per creation, so "oldest first" is the order the test made them in. */
+let now = T;
 let fake: FakeServerContext;
 let app: FastifyInstance;
 let url: string;
@@ -19,7 +21,7 @@ let url: string;
 const ferry = (...args: string[]) => runFerry([...args, '--server', url, '--token', ADMIN]);
 
 beforeAll(async () => {
-  fake = await openFakeServerContext({ now: () => T });
+  fake = await openFakeServerContext({ now: () => now });
   app = await buildApp(fake.ctx, { admin: ADMIN, agent: null });
   await app.listen({ host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -50,6 +52,7 @@ describe('ferry freeze', () => {
     const a = await ferry('freeze', 'add', '--service', 'web', '--from', '2026-01-01T00:00:00Z', '--until', '2027-01-01T00:00:00Z', '--reason', 'weekends', '--weekly', 'fri 16:00-mon 08:00', '--weekly', 'wed 12:00-13:00', '--time-zone', 'Europe/Berlin');
     expect([a.code, a.stderr]).toEqual([0, '']);
     weekly = a.stdout.trim();
+    now += 1;
     const b = await ferry('freeze', 'add', '--from', '2026-12-24T00:00:00Z', '--until', '2026-12-27T00:00:00Z', '--reason', 'holidays');
     holidays = b.stdout.trim();
     expect(holidays).toMatch(/^frz_/);

@@ -91,6 +91,7 @@ describe('POST /api/v1/freezes', () => {
 describe('GET and DELETE /api/v1/freezes', () => {
   it('lists live windows; ?service= the ones that apply to it, global ones included', async () => {
     const own = (await call('POST', '/api/v1/freezes', weekend)).body;
+    now += 1; // oldest first: created_at orders them
     const all = (await call('POST', '/api/v1/freezes', global)).body;
     const ids = async (query: string) => (await call('GET', `/api/v1/freezes${query}`)).body.freezes.map((f: { freeze_id: string }) => f.freeze_id);
     expect(await ids('')).toEqual([own.freeze_id, all.freeze_id]);
