@@ -43,6 +43,7 @@ export const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: ()
   { names: ['release-instance'], load: async () => (await import('./commands/release-instance-command.js')).registerReleaseInstanceCommand },
   { names: ['unpin'], load: async () => (await import('./commands/unpin-command.js')).registerUnpinCommand },
   { names: ['token'], load: async () => (await import('./commands/token-command.js')).registerTokenCommands },
+  { names: ['freeze'], load: async () => (await import('./commands/freeze-command.js')).registerFreezeCommands },
   { names: ['demo'], load: async () => (await import('./commands/demo-command.js')).registerDemoCommand },
 ];
 

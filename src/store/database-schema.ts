@@ -206,6 +206,20 @@ export interface ReleaseEvidenceTable {
   recorded_at: number;
 }
 
+/** Freeze windows (migration 014); `recurrence_json` is the weekly recurrence or null for a one-off window. */
+export interface FreezeTable {
+  freeze_id: string;
+  service: string | null;
+  starts_at: number;
+  ends_at: number;
+  reason: string;
+  recurrence_json: string | null;
+  created_at: number;
+  created_by: string;
+  removed_at: number | null;
+  removed_by: string | null;
+}
+
 /** Every table the store owns, keyed by table name. */
 export interface Database {
   releases: ReleaseTable;
@@ -221,4 +235,5 @@ export interface Database {
   alerts: AlertTable;
   alert_deliveries: AlertDeliveryTable;
   release_evidence: ReleaseEvidenceTable;
+  freezes: FreezeTable;
 }

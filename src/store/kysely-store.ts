@@ -29,6 +29,8 @@ import * as alertDeliveries from './alert-delivery-queries.js';
 import * as alerts from './alert-queries.js';
 import * as audit from './audit-queries.js';
 import * as evidence from './evidence-queries.js';
+import * as freezes from './freeze-queries.js';
+import type { Freeze } from '../core/freezes/freeze.js';
 import type { Database } from './database-schema.js';
 import * as history from './history-queries.js';
 import * as hosts from './host-queries.js';
@@ -227,5 +229,18 @@ export class KyselyStore implements Store {
   }
   listEvidence(service: string, version: string): Promise<Evidence[]> {
     return evidence.listEvidence(this.db, service, version);
+  }
+
+  insertFreeze(freeze: Freeze): Promise<void> {
+    return freezes.insertFreeze(this.db, freeze);
+  }
+  getFreeze(freezeId: string): Promise<Freeze | undefined> {
+    return freezes.getFreeze(this.db, freezeId);
+  }
+  listFreezes(): Promise<Freeze[]> {
+    return freezes.listFreezes(this.db);
+  }
+  removeFreeze(freezeId: string, at: number, actor: string): Promise<Freeze | undefined> {
+    return this.#inTransaction((trx) => freezes.removeFreeze(trx, freezeId, at, actor));
   }
 }

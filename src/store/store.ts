@@ -6,6 +6,7 @@
  */
 import type { Alert, AlertDelivery, AlertSeverity, AlertState } from '../core/alerts/alert-types.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
+import type { Freeze } from '../core/freezes/freeze.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -161,4 +162,13 @@ export interface Store {
   appendEvidence(draft: EvidenceDraft): Promise<Evidence>;
   /** Every record of one release, oldest first. */
   listEvidence(service: string, version: string): Promise<Evidence[]>;
+
+  // Freeze windows (CONTRACT §4); a removed window keeps its row.
+  insertFreeze(freeze: Freeze): Promise<void>;
+  /** The window by id, removed or not. */
+  getFreeze(freezeId: string): Promise<Freeze | undefined>;
+  /** Every window not removed, oldest first. */
+  listFreezes(): Promise<Freeze[]>;
+  /** Stamps removed_at/removed_by once (a second call keeps the first); undefined when there is no such window. */
+  removeFreeze(freezeId: string, at: number, actor: string): Promise<Freeze | undefined>;
 }

@@ -17,6 +17,7 @@ import { auditMatching, byText, copyOrUndefined, countOpenSessions, deleteExpire
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import { DEFAULT_ALERT_LIMIT } from '../store/alert-queries.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
+import type { Freeze } from '../core/freezes/freeze.js';
 import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
 import * as rows from './in-memory-tables.js';
 import { copyTables, detached, emptyTables, type MemoryTables } from './in-memory-tables.js';
@@ -315,5 +316,23 @@ export class InMemoryStore implements Store {
   }
   listEvidence(service: string, version: string): Promise<Evidence[]> {
     return this.#run((t) => detached(t.evidence.filter((e) => e.service === service && e.version === version)));
+  }
+
+  insertFreeze(freeze: Freeze): Promise<void> {
+    return this.#run((t) => rows.insertFreezeRow(t, freeze));
+  }
+  getFreeze(freezeId: string): Promise<Freeze | undefined> {
+    return this.#run((t) => copyOrUndefined(t.freezes.get(freezeId)));
+  }
+  listFreezes(): Promise<Freeze[]> {
+    return this.#run((t) => detached([...t.freezes.values()].filter((f) => f.removed_at === null).sort((a, b) => a.created_at - b.created_at || byText(a.freeze_id, b.freeze_id))));
+  }
+  removeFreeze(freezeId: string, at: number, actor: string): Promise<Freeze | undefined> {
+    return this.#run((t) => {
+      const freeze = t.freezes.get(freezeId);
+      if (freeze === undefined) return undefined;
+      if (freeze.removed_at === null) t.freezes.set(freezeId, { ...freeze, removed_at: at, removed_by: actor });
+      return copyOrUndefined(t.freezes.get(freezeId));
+    });
   }
 }

@@ -10,6 +10,7 @@
 import { isActive } from '../core/operations/status-sets.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence } from '../core/readiness/evidence.js';
+import type { Freeze } from '../core/freezes/freeze.js';
 import type { ApiToken, AuditEvent, Host, Instance, Operation, OperationTarget, Release, Service, Session, VersionInterval } from '../core/types.js';
 import type { OperationPatch, TargetPatch } from '../store/store.js';
 
@@ -32,6 +33,7 @@ export interface MemoryTables {
   /** Oldest first; rows are never changed or removed. */
   evidence: Evidence[];
   nextEvidenceId: number;
+  freezes: Map<string, Freeze>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -51,6 +53,7 @@ export function emptyTables(): MemoryTables {
     alertDeliveries: new Map(),
     evidence: [],
     nextEvidenceId: 1,
+    freezes: new Map(),
   };
 }
 
@@ -72,6 +75,7 @@ export function copyTables(t: MemoryTables): MemoryTables {
     alertDeliveries: new Map(t.alertDeliveries),
     evidence: [...t.evidence],
     nextEvidenceId: t.nextEvidenceId,
+    freezes: new Map(t.freezes),
   };
 }
 
@@ -193,6 +197,12 @@ export function insertTokenRow(t: MemoryTables, token: ApiToken): void {
     }
   }
   t.tokens.set(token.token_id, detached(token));
+}
+
+/** Like migration 014's primary key: one row per freeze id. */
+export function insertFreezeRow(t: MemoryTables, freeze: Freeze): void {
+  if (t.freezes.has(freeze.freeze_id)) throw new ConstraintError('freezes_pk', `${freeze.freeze_id} exists`);
+  t.freezes.set(freeze.freeze_id, detached(freeze));
 }
 
 /** Like migration 009's keys: one row per alert id, and at most one firing alert per cause. */

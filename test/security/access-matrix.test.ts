@@ -62,6 +62,10 @@ const EXPECTED: Record<string, Need> = {
   'POST /api/v1/tokens': 'admin',
   'GET /api/v1/tokens': 'admin',
   'DELETE /api/v1/tokens/:token_id': 'admin',
+  'POST /api/v1/freezes': 'admin',
+  'GET /api/v1/freezes': 'read',
+  'GET /api/v1/freezes/:freeze_id': 'read',
+  'DELETE /api/v1/freezes/:freeze_id': 'admin',
 };
 
 /** Which callers each need admits (CONTRACT §9; admin may call every route). */

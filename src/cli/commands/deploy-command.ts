@@ -4,7 +4,7 @@
  * canary step waiting for promotion does not end the wait: it prints how to continue.
  * The controls of a running deployment are in deployment-control-command.ts.
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { writeJson, writeLine } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags, type ClientContext } from '../client-options.js';
 import { usageFailure } from '../exit-codes.js';
@@ -24,6 +24,7 @@ interface DeployFlags extends ClientFlags {
   sha256?: string;
   wait?: boolean;
   dryRun?: boolean;
+  overrideFreeze?: string;
 }
 
 interface DryRunAnswer {
@@ -48,6 +49,12 @@ a quarter of the instances at a time and at least one):
   canary        one step of RELEASE_CANARY_RATIO (default 0.1) of the instances, a pause of
                 RELEASE_CANARY_DURATION_MIN (default 30) minutes, then the rest`;
 
+/** --override-freeze: the reason is what the audit keeps, so it cannot be blank. */
+function overrideReason(raw: string): string {
+  if (raw.trim() === '') throw new InvalidArgumentError('--override-freeze needs a reason, e.g. --override-freeze "hotfix for INC-42"');
+  return raw.trim();
+}
+
 export function registerDeployCommands(program: Command): void {
   addClientOptions(
     program
@@ -63,7 +70,8 @@ export function registerDeployCommands(program: Command): void {
       .option('--package-url <url>', 'package URL or local path, to register the release on the fly (with --sha256)')
       .option('--sha256 <hex>', "the package's sha256, when registering on the fly")
       .option('--wait', 'follow the deployment live; exit 1 unless it succeeds')
-      .option('--dry-run', 'show the batches and the instances each would change; change nothing'),
+      .option('--dry-run', 'show the batches and the instances each would change; change nothing')
+      .option('--override-freeze <reason>', 'deploy although a freeze window covers the service; the reason is audited (freeze_overridden)', overrideReason),
   )
     .addHelpText('after', STRATEGY_HELP)
     .action(async (service: string, version: string, flags: DeployFlags) => {
@@ -81,6 +89,7 @@ export function registerDeployCommands(program: Command): void {
       ...(flags.deployId !== undefined ? { deploy_id: flags.deployId } : {}),
       ...(reference !== undefined ? { package_url: reference.package_url } : {}),
       ...(reference?.sha256 !== undefined ? { sha256: reference.sha256 } : flags.sha256 !== undefined ? { sha256: flags.sha256 } : {}),
+      ...(flags.overrideFreeze !== undefined ? { override_freeze: { reason: flags.overrideFreeze } } : {}),
     };
     if (flags.dryRun === true) {
       const plan = await context.client.post<DryRunAnswer>('/api/v1/deployments', { ...body, dry_run: true });

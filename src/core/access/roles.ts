@@ -14,7 +14,7 @@ export type Role = (typeof ROLES)[number];
  *   read     — any GET of state that holds no secret (every role but agent)
  *   sessions — create and end client sessions
  *   deploy   — deployments, rollbacks, restarts and their controls
- *   admin    — services, releases, tokens: what changes the fleet's definition
+ *   admin    — services, releases, tokens, freeze windows: what changes the fleet's definition
  *   agent    — `/api/v1/agents/{host}/…`, for the agent of that host
  */
 export const PERMISSIONS = ['public', 'read', 'sessions', 'deploy', 'admin', 'agent'] as const;

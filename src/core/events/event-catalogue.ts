@@ -10,6 +10,7 @@
  */
 import type { ControlEventDetails, OperationStartDetails, PlannerEventDetails } from './operation-event-details.js';
 import type { AuditEventDraft, DriftPolicy, InstanceIsolation, ObservedStatus, Reason } from '../types.js';
+import type { FreezeRecurrence } from '../freezes/freeze-window.js';
 
 /** Who, when and what an event is about: the audit row without its type and details. */
 export type EventEnvelope = Omit<AuditEventDraft, 'type' | 'details'>;
@@ -63,11 +64,24 @@ export type AlertEventDetails = {
 
 type AlertEventFields = { alert_id: string; name: string; severity: string; cause_key: string };
 
+/**
+ * Details of freeze windows' events (CONTRACT §4): a window declared or removed by an
+ * admin, and a change let through a covering window by an operator's override (recorded
+ * in the transaction that stores the change, so an override never outlives a refusal).
+ */
+export type FreezeEventDetails = {
+  freeze_created: FreezeWindowDetails;
+  freeze_removed: FreezeWindowDetails;
+  freeze_overridden: { freeze_id: string; freeze_reason: string; override_reason: string; action: string; freeze_ends_at: string };
+};
+
+type FreezeWindowDetails = { freeze_id: string; starts_at: string; ends_at: string; reason: string; recurrence: FreezeRecurrence | null };
+
 /** Merges the per-source detail maps; a type in two maps gets the union of its shapes. */
 type Merge<A, B> = { [K in keyof A | keyof B]: (K extends keyof A ? A[K] : never) | (K extends keyof B ? B[K] : never) };
 
 /** `details` of each event type. */
-export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, AlertEventDetails>;
+export type EventDetails = Merge<Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, AlertEventDetails>, FreezeEventDetails>;
 
 export type EventType = keyof EventDetails;
 
@@ -126,6 +140,9 @@ const CATALOGUED: Record<EventType, true> = {
   rollback_failed: true,
   alert_opened: true,
   alert_resolved: true,
+  freeze_created: true,
+  freeze_removed: true,
+  freeze_overridden: true,
 };
 
 /** Every event type in the catalogue. */

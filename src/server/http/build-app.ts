@@ -15,6 +15,7 @@ import { registerAuditRoutes } from '../features/audit/audit-routes.js';
 import { registerAuditStreamRoutes } from '../features/audit/audit-stream-routes.js';
 import type { AuditStreamLimits } from '../features/audit/audit-stream-hub.js';
 import { registerDeploymentRoutes } from '../features/deployments/deployment-routes.js';
+import { registerFreezeRoutes } from '../features/freezes/freeze-routes.js';
 import { registerInstanceRoutes } from '../features/instances/instance-routes.js';
 import { registerLogRoutes } from '../features/logs/log-routes.js';
 import { registerPreflightRoutes } from '../features/preflight/preflight-routes.js';
@@ -124,5 +125,6 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   registerAgentRoutes(app, ctx);
   registerLogRoutes(app, ctx);
   registerTokenRoutes(app, ctx, authenticator);
+  registerFreezeRoutes(app, ctx);
   return app;
 }

@@ -88,6 +88,19 @@ const Alert = open('an alert (CONTRACT §3)', {
   resolved_at: NullableStr,
 });
 
+const Freeze = open('a freeze window, whether it covers now and when that stretch ends', {
+  freeze_id: Str,
+  service: NullableStr,
+  starts_at: Str,
+  ends_at: Str,
+  reason: Str,
+  recurrence: Type.Union([AnyObject, Type.Null()]),
+  created_at: Str,
+  created_by: Str,
+  active_now: Type.Boolean(),
+  current_ends_at: NullableStr,
+});
+
 const OK = (schema: TSchema) => ({ 200: schema });
 const PreflightReason = Type.Object({ gate: Str, code: Str, blocking: Type.Boolean(), message: Str, details: AnyObject }, { additionalProperties: true });
 const Preflight = open('every reason a release of the version would be refused now; ok when none blocks', {
@@ -197,4 +210,9 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
   'POST /api/v1/tokens': { success: { 201: open('the token, with its secret shown only here', { token_id: Str, name: Str, role: Str, token: Str }) }, errors: [409] },
   'GET /api/v1/tokens': { success: OK(open('every token, never a secret', { tokens: Type.Array(Token) })), errors: [] },
   'DELETE /api/v1/tokens/:token_id': { success: OK(Token), errors: [404] },
+
+  'POST /api/v1/freezes': { success: { 201: Freeze }, errors: [404] },
+  'GET /api/v1/freezes': { success: OK(open('live freeze windows, oldest first; with ?service= those that apply to it (its own and the global ones)', { freezes: Type.Array(Freeze) })), errors: [404] },
+  'GET /api/v1/freezes/:freeze_id': { success: OK(Freeze), errors: [404] },
+  'DELETE /api/v1/freezes/:freeze_id': { success: OK(Freeze), errors: [404] },
 };

@@ -1,10 +1,21 @@
 /**
- * SEAM, filled by the freeze-windows work: refuses a change while a freeze window covers
- * the service. Until then no window exists, so nothing is refused.
+ * The freeze gate (CONTRACT §4): while a window (the service's own or a global one)
+ * covers the service, a deployment, channel deploy or promotion is refused with 422
+ * `frozen`, naming the window and when it ends, unless the request carries
+ * `override_freeze: {reason}`; then `freeze_overridden` is recorded in the transaction
+ * that stores the change, so the override and the change commit or vanish together.
+ * Rollbacks, restarts and drift rebuilds never come here.
  */
+import { InputError, UnprocessableError } from '../../../core/errors.js';
+import { eventOf } from '../../../core/events/event-catalogue.js';
+import { appliesTo } from '../../../core/freezes/freeze.js';
+import { iso } from '../../../core/iso-time.js';
 import type { Store } from '../../../store/store.js';
+import { recordEvent } from '../../events/record-event.js';
 import type { ServerContext } from '../../server-context.js';
 import type { GateRequest } from '../gates/gate-request.js';
+import { callerEventIds } from '../shared/caller.js';
+import { coverageOfFreeze } from './freeze-coverage-of.js';
 
 /** The window covering a service at a moment: what a refusal and `ferry preflight` name. */
 export interface FreezeHit {
@@ -16,10 +27,44 @@ export interface FreezeHit {
   ends_at: number;
 }
 
-/** The window covering `service` at `now`, or null. */
-export async function coveringFreeze(_store: Store, _service: string, _now: number): Promise<FreezeHit | null> {
-  return null;
+/**
+ * The window covering `service` at `now`, or null. When several cover it, the one that
+ * ends last: it is the one that decides when the service thaws.
+ */
+export async function coveringFreeze(store: Store, service: string, now: number): Promise<FreezeHit | null> {
+  let hit: FreezeHit | null = null;
+  for (const freeze of await store.listFreezes()) {
+    if (!appliesTo(freeze, service)) continue;
+    const coverage = coverageOfFreeze(freeze, now);
+    if (!coverage.covered || (hit !== null && coverage.ends_at <= hit.ends_at)) continue;
+    hit = { freeze_id: freeze.freeze_id, service: freeze.service, reason: freeze.reason, ends_at: coverage.ends_at };
+  }
+  return hit;
 }
 
 /** Throws 422 `frozen` naming the window, or audits `freeze_overridden` in `tx` when the request overrides it. */
-export async function enforceFreeze(_ctx: ServerContext, _tx: Store, _request: GateRequest): Promise<void> {}
+export async function enforceFreeze(_ctx: ServerContext, tx: Store, request: GateRequest): Promise<void> {
+  const service = request.service.name;
+  const hit = await coveringFreeze(tx, service, request.now);
+  if (hit === null) return;
+  const endsAt = iso(hit.ends_at);
+  if (request.overrideFreeze === undefined) {
+    const scope = hit.service === null ? 'every service' : service;
+    throw new UnprocessableError(
+      'frozen',
+      `${scope} is frozen by window ${hit.freeze_id} (${hit.reason}) until ${endsAt}; retry then, or pass override_freeze with a reason (ferry deploy --override-freeze REASON)`,
+      { freeze_id: hit.freeze_id, reason: hit.reason, ends_at: endsAt },
+    );
+  }
+  const overrideReason = request.overrideFreeze.reason.trim();
+  if (overrideReason === '') throw new InputError('reason_required', 'override_freeze needs a reason; it is audited');
+  const { caller } = request;
+  await recordEvent(
+    tx,
+    eventOf(
+      'freeze_overridden',
+      { at: request.now, service, version: request.version, instance_id: null, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId, ...callerEventIds(caller) },
+      { freeze_id: hit.freeze_id, freeze_reason: hit.reason, override_reason: overrideReason, action: request.action, freeze_ends_at: endsAt },
+    ),
+  );
+}
