@@ -206,6 +206,20 @@ export interface ReleaseEvidenceTable {
   recorded_at: number;
 }
 
+/** Channel history (migration 015), append-only but for `soak_started_at`, set once. */
+export interface ChannelHistoryTable {
+  id: Generated<number>;
+  service: string;
+  channel: string;
+  version: string;
+  at: number;
+  actor: string;
+  reason: string | null;
+  correlation_id: string;
+  deploy_id: string;
+  soak_started_at: number | null;
+}
+
 /** Every table the store owns, keyed by table name. */
 export interface Database {
   releases: ReleaseTable;
@@ -221,4 +235,5 @@ export interface Database {
   alerts: AlertTable;
   alert_deliveries: AlertDeliveryTable;
   release_evidence: ReleaseEvidenceTable;
+  channel_history: ChannelHistoryTable;
 }

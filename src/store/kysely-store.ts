@@ -25,10 +25,12 @@ import type {
 } from '../core/types.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
+import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
 import * as alertDeliveries from './alert-delivery-queries.js';
 import * as alerts from './alert-queries.js';
 import * as audit from './audit-queries.js';
 import * as evidence from './evidence-queries.js';
+import * as channels from './channel-queries.js';
 import type { Database } from './database-schema.js';
 import * as history from './history-queries.js';
 import * as hosts from './host-queries.js';
@@ -227,5 +229,18 @@ export class KyselyStore implements Store {
   }
   listEvidence(service: string, version: string): Promise<Evidence[]> {
     return evidence.listEvidence(this.db, service, version);
+  }
+
+  appendChannelEntry(draft: ChannelEntryDraft): Promise<ChannelEntry> {
+    return channels.appendChannelEntry(this.db, draft);
+  }
+  listChannelHistory(service: string, channel: string, limit: number): Promise<ChannelEntry[]> {
+    return channels.listChannelHistory(this.db, service, channel, limit);
+  }
+  channelEntryOfOperation(deployId: string): Promise<ChannelEntry | undefined> {
+    return channels.channelEntryOfOperation(this.db, deployId);
+  }
+  startChannelSoak(deployId: string, at: number): Promise<void> {
+    return channels.startChannelSoak(this.db, deployId, at);
   }
 }

@@ -10,6 +10,7 @@
 import { isActive } from '../core/operations/status-sets.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence } from '../core/readiness/evidence.js';
+import type { ChannelEntry } from '../core/channels/channel-entry.js';
 import type { ApiToken, AuditEvent, Host, Instance, Operation, OperationTarget, Release, Service, Session, VersionInterval } from '../core/types.js';
 import type { OperationPatch, TargetPatch } from '../store/store.js';
 
@@ -32,6 +33,9 @@ export interface MemoryTables {
   /** Oldest first; rows are never changed or removed. */
   evidence: Evidence[];
   nextEvidenceId: number;
+  /** Oldest first; only `soak_started_at` is ever set, once. */
+  channelHistory: ChannelEntry[];
+  nextChannelEntryId: number;
 }
 
 export function emptyTables(): MemoryTables {
@@ -51,6 +55,8 @@ export function emptyTables(): MemoryTables {
     alertDeliveries: new Map(),
     evidence: [],
     nextEvidenceId: 1,
+    channelHistory: [],
+    nextChannelEntryId: 1,
   };
 }
 
@@ -72,6 +78,8 @@ export function copyTables(t: MemoryTables): MemoryTables {
     alertDeliveries: new Map(t.alertDeliveries),
     evidence: [...t.evidence],
     nextEvidenceId: t.nextEvidenceId,
+    channelHistory: [...t.channelHistory],
+    nextChannelEntryId: t.nextChannelEntryId,
   };
 }
 
