@@ -8,6 +8,7 @@
  * from the planner (a canary step reached its pause) and from an operator's pause request.
  * Operation events written by the planner always carry the operation's `kind`.
  */
+import type { ChannelEventDetails } from './channel-event-details.js';
 import type { ControlEventDetails, OperationStartDetails, PlannerEventDetails } from './operation-event-details.js';
 import type { AuditEventDraft, DriftPolicy, InstanceIsolation, ObservedStatus, Reason } from '../types.js';
 
@@ -67,7 +68,7 @@ type AlertEventFields = { alert_id: string; name: string; severity: string; caus
 type Merge<A, B> = { [K in keyof A | keyof B]: (K extends keyof A ? A[K] : never) | (K extends keyof B ? B[K] : never) };
 
 /** `details` of each event type. */
-export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, AlertEventDetails>;
+export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, Merge<AlertEventDetails, ChannelEventDetails>>;
 
 export type EventType = keyof EventDetails;
 
@@ -126,6 +127,8 @@ const CATALOGUED: Record<EventType, true> = {
   rollback_failed: true,
   alert_opened: true,
   alert_resolved: true,
+  channel_promoted: true,
+  channel_rolled_back: true,
 };
 
 /** Every event type in the catalogue. */
