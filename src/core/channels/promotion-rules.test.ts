@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../alerts/alert-types.js';
 import { judgePromotion, type PromotionInput } from './promotion-rules.js';
@@ -73,5 +74,24 @@ describe('judgePromotion', () => {
         expect.objectContaining({ code: 'not_admitted', failed_checks: ['quality'], missing_checks: ['security'] }),
       ],
     });
+  });
+});
+
+describe('judgePromotion properties', () => {
+  it('waiting never hurts: a promotion allowed now is allowed later, and a soak reason only shrinks', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: 24 * 60 }), fc.integer({ min: 0, max: 24 * 60 }), (soak, elapsed, more) => {
+        const at = (minutes: number) => judgePromotion(input({ minSoakMinutes: soak, now: T0 + MIN + minutes * MIN }));
+        const before = at(elapsed);
+        const after = at(elapsed + more);
+        if (before.ok) expect(after.ok).toBe(true);
+        const left = (v: ReturnType<typeof judgePromotion>) => {
+          const reason = v.ok ? undefined : v.reasons.find((r) => r.code === 'soak_not_elapsed');
+          return reason?.code === 'soak_not_elapsed' ? reason.minutes_left : 0;
+        };
+        expect(left(after)).toBeLessThanOrEqual(left(before));
+        expect(before.ok).toBe(elapsed >= soak);
+      }),
+    );
   });
 });
