@@ -14,6 +14,7 @@ describe('exitCodeForStatus', () => {
     [409, 'release_immutable', 2],
     [422, 'frozen', 4],
     [422, 'not_admitted', 4],
+    [422, 'promotion_refused', 4],
     [422, 'release_not_registered', 2],
     [500, 'internal', 1],
     [502, undefined, 1],

@@ -23,6 +23,8 @@ const REFUSED_FOR_NOW: ReadonlyArray<readonly [status: number, code: string]> = 
   [409, 'service_locked'],
   [422, 'frozen'],
   [422, 'not_admitted'],
+  // A promotion that has not soaked long enough, or waits for an alert to clear: later it may pass.
+  [422, 'promotion_refused'],
 ];
 
 export interface CliFailureOptions {
@@ -61,7 +63,7 @@ export function usageFailure(message: string): CliFailure {
 /**
  * Exit code for an API error status and, when the body had one, its error code:
  *   401, 403                                     → 3 (cannot authenticate)
- *   503; 409 service_locked; 422 frozen, not_admitted → 4 (refused for now, nothing changed)
+ *   503; 409 service_locked; 422 frozen, not_admitted, promotion_refused → 4 (refused for now, nothing changed)
  *   other 5xx                                    → 1 (the server could not do it)
  *   400, 404, other 409 and 422, other 4xx       → 2 (the request itself was refused)
  */

@@ -219,6 +219,19 @@ export interface FreezeTable {
   removed_at: number | null;
   removed_by: string | null;
 }
+/** Channel history (migration 015), append-only but for `soak_started_at`, set once. */
+export interface ChannelHistoryTable {
+  id: Generated<number>;
+  service: string;
+  channel: string;
+  version: string;
+  at: number;
+  actor: string;
+  reason: string | null;
+  correlation_id: string;
+  deploy_id: string;
+  soak_started_at: number | null;
+}
 
 /** Every table the store owns, keyed by table name. */
 export interface Database {
@@ -236,4 +249,5 @@ export interface Database {
   alert_deliveries: AlertDeliveryTable;
   release_evidence: ReleaseEvidenceTable;
   freezes: FreezeTable;
+  channel_history: ChannelHistoryTable;
 }

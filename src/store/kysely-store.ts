@@ -25,12 +25,14 @@ import type {
 } from '../core/types.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
+import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
 import * as alertDeliveries from './alert-delivery-queries.js';
 import * as alerts from './alert-queries.js';
 import * as audit from './audit-queries.js';
 import * as evidence from './evidence-queries.js';
 import * as freezes from './freeze-queries.js';
 import type { Freeze } from '../core/freezes/freeze.js';
+import * as channels from './channel-queries.js';
 import type { Database } from './database-schema.js';
 import * as history from './history-queries.js';
 import * as hosts from './host-queries.js';
@@ -242,5 +244,17 @@ export class KyselyStore implements Store {
   }
   removeFreeze(freezeId: string, at: number, actor: string): Promise<Freeze | undefined> {
     return this.#inTransaction((trx) => freezes.removeFreeze(trx, freezeId, at, actor));
+  }
+  appendChannelEntry(draft: ChannelEntryDraft): Promise<ChannelEntry> {
+    return channels.appendChannelEntry(this.db, draft);
+  }
+  listChannelHistory(service: string, channel: string, limit: number): Promise<ChannelEntry[]> {
+    return channels.listChannelHistory(this.db, service, channel, limit);
+  }
+  channelEntryOfOperation(deployId: string): Promise<ChannelEntry | undefined> {
+    return channels.channelEntryOfOperation(this.db, deployId);
+  }
+  startChannelSoak(deployId: string, at: number): Promise<void> {
+    return channels.startChannelSoak(this.db, deployId, at);
   }
 }

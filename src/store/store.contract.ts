@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import { alertsContract } from './contract/alerts.contract.js';
 import { auditContract } from './contract/audit.contract.js';
 import { catalogContract } from './contract/catalog.contract.js';
+import { channelsContract } from './contract/channels.contract.js';
 import { evidenceContract } from './contract/evidence.contract.js';
 import { freezesContract } from './contract/freezes.contract.js';
 import { instancesContract } from './contract/instances.contract.js';
@@ -41,6 +42,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     catalogContract(context);
     evidenceContract(context);
     freezesContract(context);
+    channelsContract(context);
     instancesContract(context);
     operationsContract(context);
     auditContract(context);

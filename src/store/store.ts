@@ -7,6 +7,7 @@
 import type { Alert, AlertDelivery, AlertSeverity, AlertState } from '../core/alerts/alert-types.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
 import type { Freeze } from '../core/freezes/freeze.js';
+import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -171,4 +172,12 @@ export interface Store {
   listFreezes(): Promise<Freeze[]>;
   /** Stamps removed_at/removed_by once (a second call keeps the first); undefined when there is no such window. */
   removeFreeze(freezeId: string, at: number, actor: string): Promise<Freeze | undefined>;
+  // Channel history (CONTRACT §4 Channels), append-only but for the soak's start, set once.
+  appendChannelEntry(draft: ChannelEntryDraft): Promise<ChannelEntry>;
+  /** One channel's rows, newest first, at most `limit`. */
+  listChannelHistory(service: string, channel: string, limit: number): Promise<ChannelEntry[]>;
+  /** The row the operation `deployId` carries, if it is a channel change. */
+  channelEntryOfOperation(deployId: string): Promise<ChannelEntry | undefined>;
+  /** Sets `soak_started_at` on the rows of `deployId` that have none. */
+  startChannelSoak(deployId: string, at: number): Promise<void>;
 }

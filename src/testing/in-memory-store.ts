@@ -18,6 +18,7 @@ import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import { DEFAULT_ALERT_LIMIT } from '../store/alert-queries.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
 import type { Freeze } from '../core/freezes/freeze.js';
+import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
 import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
 import * as rows from './in-memory-tables.js';
 import { copyTables, detached, emptyTables, type MemoryTables } from './in-memory-tables.js';
@@ -333,6 +334,26 @@ export class InMemoryStore implements Store {
       if (freeze === undefined) return undefined;
       if (freeze.removed_at === null) t.freezes.set(freezeId, { ...freeze, removed_at: at, removed_by: actor });
       return copyOrUndefined(t.freezes.get(freezeId));
+    });
+  }
+  appendChannelEntry(draft: ChannelEntryDraft): Promise<ChannelEntry> {
+    return this.#run((t) => {
+      const stored: ChannelEntry = detached({ ...draft, id: t.nextChannelEntryId, soak_started_at: null });
+      t.nextChannelEntryId += 1;
+      t.channelHistory.push(stored);
+      return detached(stored);
+    });
+  }
+  listChannelHistory(service: string, channel: string, limit: number): Promise<ChannelEntry[]> {
+    return this.#run((t) => detached(t.channelHistory.filter((e) => e.service === service && e.channel === channel).reverse().slice(0, limit)));
+  }
+  channelEntryOfOperation(deployId: string): Promise<ChannelEntry | undefined> {
+    return this.#run((t) => copyOrUndefined(t.channelHistory.filter((e) => e.deploy_id === deployId).at(-1)));
+  }
+  startChannelSoak(deployId: string, at: number): Promise<void> {
+    return this.#run((t) => {
+      // Rows are replaced, not changed in place: a transaction's copy shares them with the committed tables.
+      t.channelHistory = t.channelHistory.map((e) => (e.deploy_id === deployId && e.soak_started_at === null ? { ...e, soak_started_at: at } : e));
     });
   }
 }

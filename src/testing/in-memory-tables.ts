@@ -11,6 +11,7 @@ import { isActive } from '../core/operations/status-sets.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence } from '../core/readiness/evidence.js';
 import type { Freeze } from '../core/freezes/freeze.js';
+import type { ChannelEntry } from '../core/channels/channel-entry.js';
 import type { ApiToken, AuditEvent, Host, Instance, Operation, OperationTarget, Release, Service, Session, VersionInterval } from '../core/types.js';
 import type { OperationPatch, TargetPatch } from '../store/store.js';
 
@@ -34,6 +35,9 @@ export interface MemoryTables {
   evidence: Evidence[];
   nextEvidenceId: number;
   freezes: Map<string, Freeze>;
+  /** Oldest first; only `soak_started_at` is ever set, once. */
+  channelHistory: ChannelEntry[];
+  nextChannelEntryId: number;
 }
 
 export function emptyTables(): MemoryTables {
@@ -54,6 +58,8 @@ export function emptyTables(): MemoryTables {
     evidence: [],
     nextEvidenceId: 1,
     freezes: new Map(),
+    channelHistory: [],
+    nextChannelEntryId: 1,
   };
 }
 
@@ -76,6 +82,8 @@ export function copyTables(t: MemoryTables): MemoryTables {
     evidence: [...t.evidence],
     nextEvidenceId: t.nextEvidenceId,
     freezes: new Map(t.freezes),
+    channelHistory: [...t.channelHistory],
+    nextChannelEntryId: t.nextChannelEntryId,
   };
 }
 

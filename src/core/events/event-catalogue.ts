@@ -8,6 +8,7 @@
  * from the planner (a canary step reached its pause) and from an operator's pause request.
  * Operation events written by the planner always carry the operation's `kind`.
  */
+import type { ChannelEventDetails } from './channel-event-details.js';
 import type { ControlEventDetails, OperationStartDetails, PlannerEventDetails } from './operation-event-details.js';
 import type { AuditEventDraft, DriftPolicy, InstanceIsolation, ObservedStatus, Reason } from '../types.js';
 import type { FreezeRecurrence } from '../freezes/freeze-window.js';
@@ -81,7 +82,7 @@ type FreezeWindowDetails = { freeze_id: string; starts_at: string; ends_at: stri
 type Merge<A, B> = { [K in keyof A | keyof B]: (K extends keyof A ? A[K] : never) | (K extends keyof B ? B[K] : never) };
 
 /** `details` of each event type. */
-export type EventDetails = Merge<Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, AlertEventDetails>, FreezeEventDetails>;
+export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, Merge<AlertEventDetails, Merge<FreezeEventDetails, ChannelEventDetails>>>;
 
 export type EventType = keyof EventDetails;
 
@@ -143,6 +144,8 @@ const CATALOGUED: Record<EventType, true> = {
   freeze_created: true,
   freeze_removed: true,
   freeze_overridden: true,
+  channel_promoted: true,
+  channel_rolled_back: true,
 };
 
 /** Every event type in the catalogue. */

@@ -13,6 +13,7 @@ import { registerAlertRoutes } from '../features/alerts/alert-routes.js';
 import { registerAgentRoutes } from '../features/agents/agent-routes.js';
 import { registerAuditRoutes } from '../features/audit/audit-routes.js';
 import { registerAuditStreamRoutes } from '../features/audit/audit-stream-routes.js';
+import { registerChannelRoutes } from '../features/channels/channel-routes.js';
 import type { AuditStreamLimits } from '../features/audit/audit-stream-hub.js';
 import { registerDeploymentRoutes } from '../features/deployments/deployment-routes.js';
 import { registerFreezeRoutes } from '../features/freezes/freeze-routes.js';
@@ -117,6 +118,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   registerInstanceRoutes(app, ctx);
   registerDeploymentRoutes(app, ctx);
   registerRollbackRoutes(app, ctx);
+  registerChannelRoutes(app, ctx);
   registerRebootstrapRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerAlertRoutes(app, ctx);

@@ -100,6 +100,15 @@ const Freeze = open('a freeze window, whether it covers now and when that stretc
   active_now: Type.Boolean(),
   current_ends_at: NullableStr,
 });
+const ChannelHistoryEntry = Type.Object({ version: Str, at: Str, actor: Str, reason: NullableStr, correlation_id: Str, deploy_id: Str, soak_started_at: NullableStr }, { additionalProperties: true });
+const Channel = open('a channel (CONTRACT §4)', {
+  name: Str,
+  version: NullableStr,
+  instances: Type.Array(Str),
+  updated_at: NullableStr,
+  soak_started_at: NullableStr,
+  history: Type.Array(ChannelHistoryEntry),
+});
 
 const OK = (schema: TSchema) => ({ 200: schema });
 const PreflightReason = Type.Object({ gate: Str, code: Str, blocking: Type.Boolean(), message: Str, details: AnyObject }, { additionalProperties: true });
@@ -187,6 +196,14 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
   'POST /api/v1/services/:service/rollback': { success: { 202: Rollback }, errors: [404, 409, 422, 503] },
   'GET /api/v1/rollbacks/:id': { success: OK(Rollback), errors: [404] },
   'GET /api/v1/rollbacks': { success: OK(open('recent rollbacks, newest first', { rollbacks: Type.Array(Rollback) })), errors: [] },
+
+  'GET /api/v1/services/:service/channels': { success: OK(open('the channels of the service: stable, canary, then declared ones', { service: Str, channels: Type.Array(Channel) })), errors: [404] },
+  'POST /api/v1/services/:service/channels/:channel/deploy': {
+    success: { 202: Started('the channel deployment', { deploy_id: Str, status: Str, channel: Str, version: NullableStr, instances: Type.Array(Str), started_at: Str }) },
+    errors: [404, 409, 422, 503],
+  },
+  'POST /api/v1/services/:service/channels/promote': { success: { 202: Started('the promotion (a whole-service deployment)', { deploy_id: Str, status: Str, from: Str, to: Str, version: NullableStr, started_at: Str }) }, errors: [404, 409, 422, 503] },
+  'POST /api/v1/services/:service/channels/:channel/rollback': { success: { 202: Rollback }, errors: [404, 409, 422, 503] },
 
   'POST /api/v1/vm/rebootstrap': {
     success: { 202: Started('the restart or rollout', { operation_id: Str, mode: Str, service: Str, target_version: NullableStr, deploy_id: Str }) },

@@ -7,6 +7,7 @@ import type { OperationPlan } from '../../core/operations/operation-plan.js';
 import { goalOperationOf, type Operation } from '../../core/types.js';
 import type { Store } from '../../store/store.js';
 import { recordEvent } from '../events/record-event.js';
+import { applyChannelOutcome } from './apply-channel-outcome.js';
 
 /** Where a plan applies: its service, and the operation it advances (null for a service change, whose goals no operation owns). */
 export interface PlanScope {
@@ -23,6 +24,9 @@ export async function applyPlan(tx: Store, scope: PlanScope, plan: OperationPlan
   const owner = operation === null ? undefined : goalOperationOf(operation);
   for (const { instance_id, goal } of plan.goals) await tx.setInstanceGoal(instance_id, owner === undefined ? goal : { ...goal, operation: owner });
   if (operation !== null) await applyOperationChanges(tx, operation, plan, now);
+  if (operation !== null && plan.operation?.completed === true) {
+    await applyChannelOutcome(tx, operation, { status: plan.operation.status, reason: plan.operation.reason ?? operation.reason }, now);
+  }
   for (const pin of plan.pins) await tx.setInstancePin(pin.instance_id, pin.version);
   if (plan.serviceVersions !== null) {
     await tx.setServiceVersions(scope.service, { ...plan.serviceVersions, updated_at: now });

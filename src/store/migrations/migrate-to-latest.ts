@@ -19,6 +19,7 @@ import { traceContextMigration } from './010-trace-context.js';
 import { instancesByHostIndexMigration } from './011-instances-by-host-index.js';
 import { releaseGatesMigration } from './012-release-gates.js';
 import { freezesMigration } from './014-freezes.js';
+import { channelsMigration } from './015-channels.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -36,6 +37,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '011-instances-by-host-index': instancesByHostIndexMigration,
     '012-release-gates': releaseGatesMigration(engine),
     '014-freezes': freezesMigration,
+    '015-channels': channelsMigration(engine),
   };
 }
 

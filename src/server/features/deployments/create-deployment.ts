@@ -12,7 +12,7 @@ import { firstFailure } from '../../../core/result.js';
 import type { Operation, Release, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
-import type { GateRequest } from '../gates/gate-request.js';
+import type { GatedAction, GateRequest } from '../gates/gate-request.js';
 import { enforceReleaseGates } from '../gates/release-gates.js';
 import { buildOperationIn, inOperationTransaction, insertOperation, type OperationDraft } from '../operations/start-operation.js';
 import { checkedPackage, registeredTwin, storeRelease } from '../releases/release-service.js';
@@ -20,7 +20,19 @@ import { requireService } from '../services/service-lookup.js';
 import type { Caller } from '../shared/caller.js';
 import type { DeploymentRequest } from './deployment-body.js';
 
-export async function createDeployment(ctx: ServerContext, body: DeploymentRequest, caller: Caller, startEvents: StartEventType[] = ['deploy_started']): Promise<Operation> {
+/**
+ * How a feature that deploys through here (channels) tells the gates what it is, adds to
+ * the start events' details, and writes what belongs with the new operation in its
+ * transaction (a channel history row, an audit event).
+ */
+export interface DeploymentOptions {
+  /** `deploy` unless said otherwise: a channel deploy or a promotion to stable. */
+  action?: GatedAction;
+  details?: Record<string, unknown>;
+  onCreated?: (tx: Store, operation: Operation, now: number) => Promise<void>;
+}
+
+export async function createDeployment(ctx: ServerContext, body: DeploymentRequest, caller: Caller, startEvents: StartEventType[] = ['deploy_started'], options: DeploymentOptions = {}): Promise<Operation> {
   checkNames(body);
   if (body.deploy_id !== undefined) {
     const existing = await ctx.store.getOperation(body.deploy_id);
@@ -32,8 +44,9 @@ export async function createDeployment(ctx: ServerContext, body: DeploymentReque
     // Registers it, or finds the identical one, or refuses a different package (409 release_immutable).
     if (release !== null) await storeRelease(tx, release, caller);
     const built = await buildOperationIn(ctx, tx, service, operationDraft(body), caller, now);
-    await enforceReleaseGates(ctx, tx, gateRequest(body, service, built.operation.whole_service, caller, now));
-    await insertOperation(tx, built, startEvents, caller, now);
+    await enforceReleaseGates(ctx, tx, gateRequest(body, service, built.operation.whole_service, options.action ?? 'deploy', caller, now));
+    await insertOperation(tx, built, startEvents, caller, now, options.details);
+    await options.onCreated?.(tx, built.operation, now);
     return built.operation;
   });
 }
@@ -62,8 +75,8 @@ export async function previewDeployment(ctx: ServerContext, body: DeploymentRequ
   };
 }
 
-function gateRequest(body: DeploymentRequest, service: Service, wholeService: boolean, caller: Caller, now: number): GateRequest {
-  return { service, version: body.version, wholeService, action: 'deploy', overrideFreeze: body.override_freeze, caller, now };
+function gateRequest(body: DeploymentRequest, service: Service, wholeService: boolean, action: GatedAction, caller: Caller, now: number): GateRequest {
+  return { service, version: body.version, wholeService, action, overrideFreeze: body.override_freeze, caller, now };
 }
 
 function checkNames(body: DeploymentRequest): void {

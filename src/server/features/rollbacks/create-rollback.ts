@@ -26,7 +26,15 @@ export interface RollbackInput {
   package_url?: string | undefined;
 }
 
-export async function rollBack(ctx: ServerContext, input: RollbackInput, caller: Caller, preempt = false, details: Record<string, unknown> = {}): Promise<Operation> {
+/** `onCreated` writes what belongs with the new rollback in its transaction (a channel rollback's history row and audit event). */
+export async function rollBack(
+  ctx: ServerContext,
+  input: RollbackInput,
+  caller: Caller,
+  preempt = false,
+  details: Record<string, unknown> = {},
+  onCreated?: (tx: Store, operation: Operation, now: number) => Promise<void>,
+): Promise<Operation> {
   const check = firstFailure(checkServiceName(input.service), checkVersion(input.target_version), input.package_url ? checkPackageUrl(input.package_url) : { ok: true });
   if (!check.ok) throw new InputError(check.reason, check.message);
   await requireReachableTarget(ctx, input);
@@ -37,6 +45,7 @@ export async function rollBack(ctx: ServerContext, input: RollbackInput, caller:
     const draft = { kind: 'rollback' as const, version: input.target_version, ...(input.instances !== undefined ? { instanceIds: input.instances } : {}) };
     const built = await buildOperationIn(ctx, tx, service, draft, caller, now);
     await insertOperation(tx, built, ['rollback'], caller, now, details);
+    await onCreated?.(tx, built.operation, now);
     return built.operation;
   });
   return operation;

@@ -1,0 +1,57 @@
+/**
+ * Reads what the channel routes decide on: the service's channels (stable, canary, the
+ * declared ones), the instances each takes, and each one's version, soak and history,
+ * from the core's assignment and view (core/channels). One read path for GET, deploy,
+ * promote and rollback, so they all see the same channels.
+ */
+import { assignChannels, channelOrder, STABLE, type ChannelAssignment } from '../../../core/channels/channel-instances.js';
+import { viewChannel, type ChannelView } from '../../../core/channels/channel-view.js';
+import { NotFoundError, refusalError } from '../../../core/errors.js';
+import type { Refusal } from '../../../core/result.js';
+import type { Service } from '../../../core/types.js';
+import type { Store } from '../../../store/store.js';
+import type { ServerContext } from '../../server-context.js';
+import { liveInstances } from '../services/service-lookup.js';
+
+/** How many history rows each channel shows. */
+export const HISTORY_LIMIT = 20;
+
+export interface ServiceChannels {
+  views: ChannelView[];
+  /** The core's assignment, or its refusal (one instance, shares covering the service). */
+  assignment: ChannelAssignment | Refusal;
+}
+
+/** Every channel of `service`: stable first, then canary, then the declared ones by name. */
+export async function loadChannels(ctx: ServerContext, store: Store, service: Service): Promise<ServiceChannels> {
+  const instances = await liveInstances(store, service.name);
+  const byId = new Map(instances.map((i) => [i.instance_id, i]));
+  const allIds = instances.map((i) => i.instance_id).sort();
+  const assignment = assignChannels({ channels: service.channels, instanceIds: allIds, defaultCanaryRatio: ctx.canary.ratio });
+  const names = [STABLE, ...channelOrder(service.channels)];
+  const views = await Promise.all(
+    names.map(async (name) => {
+      // A refused assignment leaves every instance on stable and the other channels empty.
+      const instanceIds = !assignment.ok ? (name === STABLE ? allIds : []) : name === STABLE ? assignment.stable : (assignment.channels[name] ?? []);
+      const history = await store.listChannelHistory(service.name, name, HISTORY_LIMIT);
+      return viewChannel({ name, instanceIds, instances: byId, desiredVersion: service.desired_version, history });
+    }),
+  );
+  return { views, assignment };
+}
+
+/** The named channel's view, or 404 `channel_not_found`. */
+export function requireChannel(channels: ServiceChannels, service: string, name: string): ChannelView {
+  const view = channels.views.find((v) => v.name === name);
+  if (view === undefined) {
+    const known = channels.views.map((v) => v.name).join(', ');
+    throw new NotFoundError('channel_not_found', `service ${service} has no channel ${name} (it has ${known})`, { service, channel: name });
+  }
+  return view;
+}
+
+/** The instances a non-stable channel takes, or the core's refusal as a 422 (`channel_covers_service`). */
+export function channelInstanceIds(channels: ServiceChannels, name: string): string[] {
+  if (!channels.assignment.ok) throw refusalError(channels.assignment);
+  return channels.assignment.channels[name] ?? [];
+}
