@@ -206,6 +206,17 @@ export interface ReleaseEvidenceTable {
   recorded_at: number;
 }
 
+/** The newest readiness evaluation of each release (migration 013); the verdict as JSON. */
+export interface ReadinessEvaluationTable {
+  service: string;
+  version: string;
+  admitted: BooleanColumn;
+  verdict_json: string;
+  evaluated_at: number;
+  actor: string;
+  correlation_id: string;
+}
+
 /** Every table the store owns, keyed by table name. */
 export interface Database {
   releases: ReleaseTable;
@@ -221,4 +232,5 @@ export interface Database {
   alerts: AlertTable;
   alert_deliveries: AlertDeliveryTable;
   release_evidence: ReleaseEvidenceTable;
+  readiness_evaluations: ReadinessEvaluationTable;
 }

@@ -25,10 +25,12 @@ import type {
 } from '../core/types.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
+import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import * as alertDeliveries from './alert-delivery-queries.js';
 import * as alerts from './alert-queries.js';
 import * as audit from './audit-queries.js';
 import * as evidence from './evidence-queries.js';
+import * as readiness from './readiness-queries.js';
 import type { Database } from './database-schema.js';
 import * as history from './history-queries.js';
 import * as hosts from './host-queries.js';
@@ -227,5 +229,12 @@ export class KyselyStore implements Store {
   }
   listEvidence(service: string, version: string): Promise<Evidence[]> {
     return evidence.listEvidence(this.db, service, version);
+  }
+
+  putReadinessEvaluation(evaluation: ReadinessEvaluation): Promise<void> {
+    return readiness.putReadinessEvaluation(this.db, evaluation);
+  }
+  getReadinessEvaluation(service: string, version: string): Promise<ReadinessEvaluation | undefined> {
+    return readiness.getReadinessEvaluation(this.db, service, version);
   }
 }

@@ -9,6 +9,7 @@ import { auditContract } from './contract/audit.contract.js';
 import { catalogContract } from './contract/catalog.contract.js';
 import { evidenceContract } from './contract/evidence.contract.js';
 import { instancesContract } from './contract/instances.contract.js';
+import { readinessContract } from './contract/readiness.contract.js';
 import { operationsContract } from './contract/operations.contract.js';
 import { sessionsContract } from './contract/sessions.contract.js';
 import { tokensContract } from './contract/tokens.contract.js';
@@ -39,6 +40,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     };
     catalogContract(context);
     evidenceContract(context);
+    readinessContract(context);
     instancesContract(context);
     operationsContract(context);
     auditContract(context);

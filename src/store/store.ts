@@ -6,6 +6,7 @@
  */
 import type { Alert, AlertDelivery, AlertSeverity, AlertState } from '../core/alerts/alert-types.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
+import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -161,4 +162,9 @@ export interface Store {
   appendEvidence(draft: EvidenceDraft): Promise<Evidence>;
   /** Every record of one release, oldest first. */
   listEvidence(service: string, version: string): Promise<Evidence[]>;
+
+  // Readiness evaluations (CONTRACT §4): the newest per release.
+  /** Stores `evaluation` as its release's newest, replacing the one before. */
+  putReadinessEvaluation(evaluation: ReadinessEvaluation): Promise<void>;
+  getReadinessEvaluation(service: string, version: string): Promise<ReadinessEvaluation | undefined>;
 }

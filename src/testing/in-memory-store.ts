@@ -17,6 +17,7 @@ import { auditMatching, byText, copyOrUndefined, countOpenSessions, deleteExpire
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import { DEFAULT_ALERT_LIMIT } from '../store/alert-queries.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
+import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
 import * as rows from './in-memory-tables.js';
 import { copyTables, detached, emptyTables, type MemoryTables } from './in-memory-tables.js';
@@ -315,5 +316,12 @@ export class InMemoryStore implements Store {
   }
   listEvidence(service: string, version: string): Promise<Evidence[]> {
     return this.#run((t) => detached(t.evidence.filter((e) => e.service === service && e.version === version)));
+  }
+
+  putReadinessEvaluation(evaluation: ReadinessEvaluation): Promise<void> {
+    return this.#run((t) => void t.readiness.set(`${evaluation.service}\u0000${evaluation.version}`, detached(evaluation)));
+  }
+  getReadinessEvaluation(service: string, version: string): Promise<ReadinessEvaluation | undefined> {
+    return this.#run((t) => copyOrUndefined(t.readiness.get(`${service}\u0000${version}`)));
   }
 }

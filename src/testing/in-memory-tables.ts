@@ -10,6 +10,7 @@
 import { isActive } from '../core/operations/status-sets.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence } from '../core/readiness/evidence.js';
+import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import type { ApiToken, AuditEvent, Host, Instance, Operation, OperationTarget, Release, Service, Session, VersionInterval } from '../core/types.js';
 import type { OperationPatch, TargetPatch } from '../store/store.js';
 
@@ -32,6 +33,8 @@ export interface MemoryTables {
   /** Oldest first; rows are never changed or removed. */
   evidence: Evidence[];
   nextEvidenceId: number;
+  /** The newest evaluation per release, keyed `service\u0000version`. */
+  readiness: Map<string, ReadinessEvaluation>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -51,6 +54,7 @@ export function emptyTables(): MemoryTables {
     alertDeliveries: new Map(),
     evidence: [],
     nextEvidenceId: 1,
+    readiness: new Map(),
   };
 }
 
@@ -72,6 +76,7 @@ export function copyTables(t: MemoryTables): MemoryTables {
     alertDeliveries: new Map(t.alertDeliveries),
     evidence: [...t.evidence],
     nextEvidenceId: t.nextEvidenceId,
+    readiness: new Map(t.readiness),
   };
 }
 
