@@ -63,11 +63,17 @@ export type AlertEventDetails = {
 
 type AlertEventFields = { alert_id: string; name: string; severity: string; cause_key: string };
 
+/** Details of release-gate events (core/readiness): evidence appended, a release evaluated for admission. */
+export type ReadinessEventDetails = {
+  evidence_recorded: { evidence_id: number; check: string; passed: boolean; source: string; summary: string | null; deploy_id?: string };
+  readiness_evaluated: { admitted: boolean; failed_checks: string[]; missing_checks: string[]; replay_passed: boolean };
+};
+
 /** Merges the per-source detail maps; a type in two maps gets the union of its shapes. */
 type Merge<A, B> = { [K in keyof A | keyof B]: (K extends keyof A ? A[K] : never) | (K extends keyof B ? B[K] : never) };
 
 /** `details` of each event type. */
-export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, AlertEventDetails>;
+export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, Merge<AlertEventDetails, ReadinessEventDetails>>;
 
 export type EventType = keyof EventDetails;
 
@@ -126,6 +132,8 @@ const CATALOGUED: Record<EventType, true> = {
   rollback_failed: true,
   alert_opened: true,
   alert_resolved: true,
+  evidence_recorded: true,
+  readiness_evaluated: true,
 };
 
 /** Every event type in the catalogue. */
