@@ -26,9 +26,9 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function fleet(opts: { env?: NodeJS.ProcessEnv; readiness?: ReadinessSpec }): Promise<FakeServerContext> {
+async function fleet(opts: { env?: NodeJS.ProcessEnv; readiness?: ReadinessSpec; replay?: boolean }): Promise<FakeServerContext> {
   fake = await openFakeServerContext({ now: () => T, ...(opts.env ? { env: opts.env } : {}) });
-  await applyServiceSpec(fake.ctx, 'web', { start: 'node server.js', instances: [7001, 7002].map((port) => ({ host: 'h1', port })), ...(opts.readiness ? { readiness: opts.readiness } : {}) }, alice);
+  await applyServiceSpec(fake.ctx, 'web', { start: 'node server.js', instances: [7001, 7002].map((port) => ({ host: 'h1', port })), ...(opts.readiness ? { readiness: opts.readiness } : {}), ...(opts.replay ? { replay: { requests: [{ method: 'GET', path: '/' }] } } : {}) }, alice);
   await registerRelease(fake.ctx, { service: 'web', version: '2.0.0', package_url: 'https://example.test/web-2.0.0.tgz', sha256: 'a'.repeat(64) }, alice);
   return fake;
 }
@@ -80,8 +80,8 @@ describe('the readiness gate on deployments', () => {
     expect(operation.whole_service).toBe(false);
   });
 
-  it("the service's readiness.enforce: failed checks are named; once every required check passed and replay passed, it deploys", async () => {
-    const f = await fleet({ readiness: { enforce: true, required: ['quality', 'security'] } });
+  it("the service's readiness.enforce with a declared replay: failed checks are named; once every required check and the replay passed, it deploys", async () => {
+    const f = await fleet({ readiness: { enforce: true, required: ['quality', 'security'] }, replay: true });
     await recordCallerEvidence(f.ctx, 'web', '2.0.0', { check: 'quality', passed: true }, alice);
     await recordCallerEvidence(f.ctx, 'web', '2.0.0', { check: 'security', passed: false }, alice);
     const error = await refusal(createDeployment(f.ctx, { service: 'web', version: '2.0.0' }, alice));
@@ -95,6 +95,14 @@ describe('the readiness gate on deployments', () => {
     expect(operation).toMatchObject({ whole_service: true, version: '2.0.0' });
   });
 
+  it('required without replay and no replay declared: every required check passing admits', async () => {
+    const f = await fleet({ readiness: { enforce: true, required: ['quality'] } });
+    const error = await refusal(createDeployment(f.ctx, { service: 'web', version: '2.0.0' }, alice));
+    expect(error.message).toBe('release web 2.0.0 is not admitted: missing quality; post evidence (ferry evidence add) and retry');
+    await recordCallerEvidence(f.ctx, 'web', '2.0.0', { check: 'quality', passed: true }, alice);
+    expect((await createDeployment(f.ctx, { service: 'web', version: '2.0.0' }, alice)).whole_service).toBe(true);
+  });
+
   it('not enforced: a release with no evidence deploys', async () => {
     const f = await fleet({});
     expect((await createDeployment(f.ctx, { service: 'web', version: '2.0.0' }, alice)).whole_service).toBe(true);
@@ -106,6 +114,7 @@ describe('notAdmittedMessage', () => {
     [{ failed_checks: ['security'], missing_checks: ['cost', 'ops'], replay_passed: false }, 'failed security; missing cost, ops; replay has not passed'],
     [{ failed_checks: [], missing_checks: ['replay'], replay_passed: false }, 'missing replay'],
     [{ failed_checks: [], missing_checks: [], replay_passed: false }, 'replay has not passed'],
+    [{ failed_checks: ['ops'], missing_checks: [], replay_passed: false, replay_required: false }, 'failed ops'],
   ])('%j', (shortfall, reasons) => {
     expect(notAdmittedMessage('web', '2.0.0', shortfall)).toBe(`release web 2.0.0 is not admitted: ${reasons}; post evidence (ferry evidence add) and retry`);
   });

@@ -72,7 +72,8 @@ export async function evaluateReadiness(ctx: ServerContext, service: string, ver
 export async function judgeRelease(store: Store, spec: Service | undefined, service: string, version: string, now: number, caller: Caller): Promise<ReadinessEvaluation> {
   const readiness = spec?.readiness ?? null;
   const required = inCheckOrder([...new Set(readiness?.required ?? BUILTIN_CHECKS)]);
-  const admission = evaluateAdmission({ evidence: await store.listEvidence(service, version), required, maxAgeS: readiness?.max_age_s ?? null, now });
+  const evidence = await store.listEvidence(service, version);
+  const admission = evaluateAdmission({ evidence, required, maxAgeS: readiness?.max_age_s ?? null, replayDeclared: (spec?.replay ?? null) !== null, now });
   return { service, version, ...admission, required, evaluated_at: now, actor: caller.actor, correlation_id: caller.correlationId };
 }
 
