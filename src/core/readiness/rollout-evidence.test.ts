@@ -5,13 +5,13 @@ import type { Operation } from '../types.js';
 import { rolloutEvidenceOf } from './rollout-evidence.js';
 
 const NOW = Date.UTC(2026, 0, 10);
-const canary = (over: Partial<Operation> = {}) => makeOperation({ id: 'dep-7', kind: 'deploy', service: 'web', version: '2.0.0', strategy: { type: 'canary', steps: [{ instances: 1, pause: 'until_promoted' }] }, correlation_id: 'cor-7', ...over });
+const canary = (over: Partial<Operation> = {}) => makeOperation({ id: 'dep-7', kind: 'deploy', service: 'web', version: '2.0.0', strategy: { type: 'canary', steps: [{ instances: 1, pause: 'until_promoted' }] }, correlation_id: 'cor-7', actor: 'alice', ...over });
 
 describe('rolloutEvidenceOf', () => {
   it('a canary that succeeded: passed, from ferry, naming the deployment', () => {
     expect(rolloutEvidenceOf(canary(), { status: 'succeeded' }, NOW)).toEqual({
       service: 'web', version: '2.0.0', check: 'rollout', passed: true, summary: 'canary dep-7 completed its steps healthy', url: null,
-      details: { deploy_id: 'dep-7' }, source: 'ferry', actor: 'ferry', correlation_id: 'cor-7', recorded_at: NOW,
+      details: { deploy_id: 'dep-7' }, source: 'ferry', actor: 'alice', correlation_id: 'cor-7', recorded_at: NOW,
     });
   });
 

@@ -21,7 +21,8 @@ export interface OperationEnding {
  */
 export function rolloutEvidenceOf(operation: Operation, ending: OperationEnding, now: number): EvidenceDraft | null {
   if (operation.kind !== 'deploy' || operation.version === null || operation.strategy.type !== 'canary') return null;
-  const base = { service: operation.service, version: operation.version, check: 'rollout', url: null, source: FERRY_SOURCE, actor: FERRY_SOURCE, correlation_id: operation.correlation_id, recorded_at: now };
+  // Ferry wrote it (source), on behalf of whoever started the deployment (actor), like every event of the operation.
+  const base = { service: operation.service, version: operation.version, check: 'rollout', url: null, source: FERRY_SOURCE, actor: operation.actor, correlation_id: operation.correlation_id, recorded_at: now };
   if (ending.status === 'succeeded') {
     return { ...base, passed: true, summary: `canary ${operation.id} completed its steps healthy`, details: { deploy_id: operation.id } };
   }
