@@ -7,8 +7,12 @@
  * release is admitted and the whole-service deployment succeeds. What each instance runs
  * is asked of the instance itself.
  */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusalOf } from '../../src/local-fleet/ferry-api.js';
+import { FERRY_BIN } from '../../src/local-fleet/ferry-processes.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { HelloService } from './rollout-support.js';
 
@@ -28,6 +32,15 @@ afterAll(async () => {
   await fleet?.stop(['gated']);
 }, 60_000);
 
+/** Runs the real CLI (bin/ferry) against the fleet's server. */
+function ferry(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [FERRY_BIN, ...args, '--server', fleet.server.url, '--token', fleet.token], (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
 describe('P6_READINESS_REQUIRED=true', () => {
   it('refuses a whole-service deployment of a release with no evidence: 422 not_admitted listing every missing check; nothing starts', async () => {
     const refusal = await refusalOf(svc.deploy('v1'));
@@ -38,6 +51,15 @@ describe('P6_READINESS_REQUIRED=true', () => {
     expect(details.message).toContain(`missing ${REQUIRED.join(', ')}`);
     expect((await fleet.api.get('/api/v1/deployments?service=gated')).deployments).toEqual([]);
     expect(await svc.versions()).toEqual([null, null]);
+  });
+
+  it('ferry deploy exits 4 (refused for now) naming what is missing; ferry readiness exits 1', async () => {
+    const deploy = await ferry(['deploy', 'gated', 'v1']);
+    expect(deploy.code).toBe(4);
+    expect(deploy.stderr).toMatch(/not admitted: missing quality, performance, security, cost, rollout, rollback, ops/);
+    const readiness = await ferry(['readiness', 'gated', 'v1']);
+    expect(readiness.code).toBe(1);
+    expect(readiness.stdout).toMatch(/^gated v1: not admitted/);
   });
 
   it('the dry run shows the same refusal', async () => {
@@ -53,10 +75,17 @@ describe('P6_READINESS_REQUIRED=true', () => {
   });
 
   it('admits the release once every required check passed, and the whole-service deployment then succeeds', async () => {
-    for (const check of REQUIRED) {
+    const report = join(fleet.dir, 'junit.xml');
+    writeFileSync(report, '<?xml version="1.0"?><testsuites><testsuite name="hello" tests="12" failures="0" errors="0" skipped="1"/></testsuites>');
+    const junit = await ferry(['evidence', 'add', 'gated', 'v1', '--check', 'quality', '--junit', report]);
+    expect(junit.code, junit.stderr).toBe(0);
+    expect(junit.stdout).toMatch(/recorded quality passed for gated v1 .*12 tests, 0 failures, 0 errors, 1 skipped/);
+    for (const check of REQUIRED.filter((c) => c !== 'quality')) {
       const record = await fleet.api.post('/api/v1/releases/gated/v1/evidence', { check, passed: true, summary: `${check} ok`, url: `https://ci.test/gated/v1/${check}` });
       expect(record).toMatchObject({ check, passed: true, source: 'ci' });
     }
+    const cli = await ferry(['readiness', 'gated', 'v1']);
+    expect(cli.code, cli.stdout).toBe(0);
     const verdict = await fleet.api.post('/api/v1/releases/gated/v1/readiness/evaluate');
     expect(verdict).toMatchObject({ service: 'gated', version: 'v1', admitted: true, failed_checks: [], missing_checks: [], replay_passed: false, replay_required: false });
     expect(Object.keys(verdict.checks)).toEqual(REQUIRED);
@@ -71,6 +100,6 @@ describe('P6_READINESS_REQUIRED=true', () => {
     expect(release.evidence.map((e: { check: string }) => e.check)).toEqual(REQUIRED);
     expect(release.readiness).toMatchObject({ admitted: true });
     const audit = await fleet.api.get('/api/v1/audit?service=gated&type=readiness_evaluated');
-    expect(audit.events).toEqual([expect.objectContaining({ version: 'v1', details: expect.objectContaining({ admitted: true }) })]);
+    expect(audit.events.map((e: { details: { admitted: boolean } }) => e.details.admitted)).toEqual([false, true, true]);
   });
 });
