@@ -54,7 +54,7 @@ export async function previewDeployment(ctx: ServerContext, body: DeploymentRequ
   const service = await requireService(ctx.store, body.service);
   const { operation, targets } = await buildOperationIn(ctx, ctx.store, service, { ...operationDraft(body), id: body.deploy_id ?? 'dry-run' }, caller, now);
   // The same 422 not_admitted the real request would meet; it writes nothing.
-  await enforceReadiness(ctx, ctx.store, gateRequest(body, service, operation.whole_service, caller, now));
+  await enforceReadiness(ctx, ctx.store, { service, version: body.version, wholeService: operation.whole_service, action: 'deploy', overrideFreeze: body.override_freeze, caller, now });
   return {
     dry_run: true,
     service: operation.service,
