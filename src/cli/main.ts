@@ -37,6 +37,8 @@ export const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: ()
   { names: ['status', 'versions', 'instances', 'audit', 'hosts'], load: async () => (await import('./commands/read-commands.js')).registerReadCommands },
   { names: ['deployments', 'rollbacks'], load: async () => (await import('./commands/operation-list-commands.js')).registerOperationListCommands },
   { names: ['channel'], load: async () => (await import('./commands/channel-command.js')).registerChannelCommands },
+  { names: ['evidence'], load: async () => (await import('./commands/evidence-command.js')).registerEvidenceCommands },
+  { names: ['readiness'], load: async () => (await import('./commands/readiness-command.js')).registerReadinessCommand },
   { names: ['alerts'], load: async () => (await import('./commands/alerts-command.js')).registerAlertsCommand },
   { names: ['preflight'], load: async () => (await import('./commands/preflight-command.js')).registerPreflightCommand },
   { names: ['which'], load: async () => (await import('./commands/which.js')).registerWhichCommand },

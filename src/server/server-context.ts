@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Timers } from '../config/timers.js';
 import type { CanaryDefaults } from '../core/operations/strategy.js';
+import type { ReadinessConfig } from '../config/readiness-config.js';
 import type { Store } from '../store/store.js';
 import type { Leadership } from './leadership.js';
 import type { WakeSignal } from './wake-signal.js';
@@ -20,6 +21,8 @@ export interface ServerContext {
   timers: Timers;
   /** What a canary strategy without steps means (RELEASE_CANARY_RATIO, RELEASE_CANARY_DURATION_MIN). */
   canary: CanaryDefaults;
+  /** P6_READINESS_REQUIRED; absent = not required server-wide (a service may still enforce its own). */
+  readiness?: ReadinessConfig;
   wake: WakeSignal;
   /** Whether this process runs the reconcile loop (operations, drift) and the session purge; every process serves the API. */
   leadership: Leadership;

@@ -1,6 +1,7 @@
 import type { Timers } from '../config/timers.js';
 import type { ConnectionLimits } from './http/connection-limits.js';
 import type { AlertConfig } from './features/alerts/alert-config.js';
+import type { ReadinessConfig } from '../config/readiness-config.js';
 
 /** How `ferry server` was asked to run (flags and env resolved by the CLI). */
 export interface ServerOptions {
@@ -21,6 +22,8 @@ export interface ServerOptions {
   limits?: ConnectionLimits;
   /** Alert rules and delivery; read from the environment when absent (features/alerts/alert-config.ts). */
   alerts?: AlertConfig;
+  /** Server-wide readiness enforcement; read from P6_READINESS_REQUIRED when absent. */
+  readiness?: ReadinessConfig;
   /** pino level; 'silent' in tests. */
   logLevel?: string;
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { readCanaryDefaults } from '../config/canary-defaults.js';
+import { readReadinessConfig } from '../config/readiness-config.js';
 import { createJsonLog } from '../config/json-log.js';
 import { openStore } from '../store/open-store.js';
 import { resolveAdminToken } from './admin-token.js';
@@ -39,6 +40,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Settings and files are checked before the store opens, so a refusal leaves nothing open.
   const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
   const alertConfig = opts.alerts ?? readAlertConfig(process.env);
+  const readiness = opts.readiness ?? readReadinessConfig(process.env);
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   const metricsNamespace = readMetricsNamespace();
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
@@ -46,7 +48,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tracing = startTracing('ferry-server', agentVersion(), log);
   const events = new EventSink(log);
   const metrics = createServerMetrics({ namespace: metricsNamespace, events, now: Date.now });
-  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events, metrics, now: Date.now, log, tracing };
+  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), readiness, wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events, metrics, now: Date.now, log, tracing };
   logCommittedEvents(ctx.events, log);
   if (tracing) new OperationTracer(ctx, tracing, process.env.FERRY_ENVIRONMENT?.trim() || null).listen(ctx.events);
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });

@@ -232,6 +232,16 @@ export interface ChannelHistoryTable {
   deploy_id: string;
   soak_started_at: number | null;
 }
+/** The newest readiness evaluation of each release (migration 013); the verdict as JSON. */
+export interface ReadinessEvaluationTable {
+  service: string;
+  version: string;
+  admitted: BooleanColumn;
+  verdict_json: string;
+  evaluated_at: number;
+  actor: string;
+  correlation_id: string;
+}
 
 /** Every table the store owns, keyed by table name. */
 export interface Database {
@@ -250,4 +260,5 @@ export interface Database {
   release_evidence: ReleaseEvidenceTable;
   freezes: FreezeTable;
   channel_history: ChannelHistoryTable;
+  readiness_evaluations: ReadinessEvaluationTable;
 }

@@ -26,6 +26,7 @@ import type {
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
 import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
+import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import * as alertDeliveries from './alert-delivery-queries.js';
 import * as alerts from './alert-queries.js';
 import * as audit from './audit-queries.js';
@@ -33,6 +34,7 @@ import * as evidence from './evidence-queries.js';
 import * as freezes from './freeze-queries.js';
 import type { Freeze } from '../core/freezes/freeze.js';
 import * as channels from './channel-queries.js';
+import * as readiness from './readiness-queries.js';
 import type { Database } from './database-schema.js';
 import * as history from './history-queries.js';
 import * as hosts from './host-queries.js';
@@ -256,5 +258,11 @@ export class KyselyStore implements Store {
   }
   startChannelSoak(deployId: string, at: number): Promise<void> {
     return channels.startChannelSoak(this.db, deployId, at);
+  }
+  putReadinessEvaluation(evaluation: ReadinessEvaluation): Promise<void> {
+    return readiness.putReadinessEvaluation(this.db, evaluation);
+  }
+  getReadinessEvaluation(service: string, version: string): Promise<ReadinessEvaluation | undefined> {
+    return readiness.getReadinessEvaluation(this.db, service, version);
   }
 }

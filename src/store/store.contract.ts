@@ -11,6 +11,7 @@ import { channelsContract } from './contract/channels.contract.js';
 import { evidenceContract } from './contract/evidence.contract.js';
 import { freezesContract } from './contract/freezes.contract.js';
 import { instancesContract } from './contract/instances.contract.js';
+import { readinessContract } from './contract/readiness.contract.js';
 import { operationsContract } from './contract/operations.contract.js';
 import { sessionsContract } from './contract/sessions.contract.js';
 import { tokensContract } from './contract/tokens.contract.js';
@@ -43,6 +44,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     evidenceContract(context);
     freezesContract(context);
     channelsContract(context);
+    readinessContract(context);
     instancesContract(context);
     operationsContract(context);
     auditContract(context);

@@ -8,6 +8,7 @@ import type { Alert, AlertDelivery, AlertSeverity, AlertState } from '../core/al
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
 import type { Freeze } from '../core/freezes/freeze.js';
 import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
+import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -180,4 +181,8 @@ export interface Store {
   channelEntryOfOperation(deployId: string): Promise<ChannelEntry | undefined>;
   /** Sets `soak_started_at` on the rows of `deployId` that have none. */
   startChannelSoak(deployId: string, at: number): Promise<void>;
+  // Readiness evaluations (CONTRACT §4): the newest per release.
+  /** Stores `evaluation` as its release's newest, replacing the one before. */
+  putReadinessEvaluation(evaluation: ReadinessEvaluation): Promise<void>;
+  getReadinessEvaluation(service: string, version: string): Promise<ReadinessEvaluation | undefined>;
 }

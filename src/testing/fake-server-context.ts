@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { readCanaryDefaults } from '../config/canary-defaults.js';
+import { readReadinessConfig } from '../config/readiness-config.js';
 import { readTimers } from '../config/timers.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -42,6 +43,7 @@ export async function openFakeServerContext(opts: { now: () => number; env?: Nod
     store,
     timers: readTimers(opts.env ?? {}),
     canary: readCanaryDefaults({}),
+    readiness: readReadinessConfig(opts.env ?? {}),
     wake,
     leadership: opts.leadership ?? new AlwaysLeader(),
     logRequests: new LogRequestBroker(wake),

@@ -19,6 +19,7 @@ import { DEFAULT_ALERT_LIMIT } from '../store/alert-queries.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
 import type { Freeze } from '../core/freezes/freeze.js';
 import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
+import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
 import * as rows from './in-memory-tables.js';
 import { copyTables, detached, emptyTables, type MemoryTables } from './in-memory-tables.js';
@@ -355,5 +356,11 @@ export class InMemoryStore implements Store {
       // Rows are replaced, not changed in place: a transaction's copy shares them with the committed tables.
       t.channelHistory = t.channelHistory.map((e) => (e.deploy_id === deployId && e.soak_started_at === null ? { ...e, soak_started_at: at } : e));
     });
+  }
+  putReadinessEvaluation(evaluation: ReadinessEvaluation): Promise<void> {
+    return this.#run((t) => void t.readiness.set(`${evaluation.service}\u0000${evaluation.version}`, detached(evaluation)));
+  }
+  getReadinessEvaluation(service: string, version: string): Promise<ReadinessEvaluation | undefined> {
+    return this.#run((t) => copyOrUndefined(t.readiness.get(`${service}\u0000${version}`)));
   }
 }

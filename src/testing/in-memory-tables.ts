@@ -12,6 +12,7 @@ import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence } from '../core/readiness/evidence.js';
 import type { Freeze } from '../core/freezes/freeze.js';
 import type { ChannelEntry } from '../core/channels/channel-entry.js';
+import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import type { ApiToken, AuditEvent, Host, Instance, Operation, OperationTarget, Release, Service, Session, VersionInterval } from '../core/types.js';
 import type { OperationPatch, TargetPatch } from '../store/store.js';
 
@@ -38,6 +39,8 @@ export interface MemoryTables {
   /** Oldest first; only `soak_started_at` is ever set, once. */
   channelHistory: ChannelEntry[];
   nextChannelEntryId: number;
+  /** The newest evaluation per release, keyed `service\u0000version`. */
+  readiness: Map<string, ReadinessEvaluation>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -60,6 +63,7 @@ export function emptyTables(): MemoryTables {
     freezes: new Map(),
     channelHistory: [],
     nextChannelEntryId: 1,
+    readiness: new Map(),
   };
 }
 
@@ -84,6 +88,7 @@ export function copyTables(t: MemoryTables): MemoryTables {
     freezes: new Map(t.freezes),
     channelHistory: [...t.channelHistory],
     nextChannelEntryId: t.nextChannelEntryId,
+    readiness: new Map(t.readiness),
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * `ferry release add S V --package-url URL --sha256 HEX [--git-sha SHA]`: register an
- * immutable release (POST /api/v1/releases). `ferry releases S` lists a service's
- * releases, newest first.
+ * immutable release (POST /api/v1/releases). `ferry release show S V` shows one release
+ * with its evidence and last readiness. `ferry releases S` lists a service's releases,
+ * newest first.
  */
 import type { Command } from 'commander';
 import { writeJson, writeLine, writeTable } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
 import { checkPackageIdentity, resolvePackageReference } from '../package-reference.js';
+import { evidenceTable, readinessLines, type EvidenceView, type ReadinessView } from '../readiness-views.js';
 
 interface ReleaseAddFlags extends ClientFlags {
   packageUrl: string;
@@ -53,6 +55,21 @@ export function registerReleaseCommands(program: Command): void {
     const verb = answer.status === 201 ? 'registered' : 'already registered';
     writeLine(`${verb} ${answer.body.service} ${answer.body.version} sha256 ${answer.body.sha256}`);
   });
+
+  addClientOptions(release.command('show').description('one release with its evidence, oldest first, and its last readiness').argument('<service>').argument('<version>')).action(
+    async (service: string, version: string, flags: ClientFlags) => {
+      const { client, json } = clientContext(flags);
+      const view = await client.get<ReleaseBody & { evidence: EvidenceView[]; readiness: ReadinessView | null }>(`/api/v1/releases/${encodeURIComponent(service)}/${encodeURIComponent(version)}`);
+      if (json) return writeJson(view);
+      writeLine(`${view.service} ${view.version}  sha256 ${view.sha256}  git ${view.git_sha ?? '-'}  registered ${view.registered_at ?? '-'}`);
+      writeLine(`package ${view.package_url}`);
+      writeLine('');
+      writeLine(view.evidence.length === 0 ? 'no evidence yet' : evidenceTable(view.evidence));
+      writeLine('');
+      if (view.readiness === null) writeLine(`readiness: not evaluated (ferry readiness ${service} ${version})`);
+      else for (const line of readinessLines(view.readiness)) writeLine(line);
+    },
+  );
 
   addClientOptions(
     program.command('releases').description("list a service's registered releases, newest first").argument('<service>'),

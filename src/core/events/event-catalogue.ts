@@ -78,11 +78,17 @@ export type FreezeEventDetails = {
 
 type FreezeWindowDetails = { freeze_id: string; starts_at: string; ends_at: string; reason: string; recurrence: FreezeRecurrence | null };
 
+/** Details of release-gate events (core/readiness): evidence appended, a release evaluated for admission. */
+export type ReadinessEventDetails = {
+  evidence_recorded: { evidence_id: number; check: string; passed: boolean; source: string; summary: string | null; deploy_id?: string };
+  readiness_evaluated: { admitted: boolean; failed_checks: string[]; missing_checks: string[]; replay_passed: boolean };
+};
+
 /** Merges the per-source detail maps; a type in two maps gets the union of its shapes. */
 type Merge<A, B> = { [K in keyof A | keyof B]: (K extends keyof A ? A[K] : never) | (K extends keyof B ? B[K] : never) };
 
 /** `details` of each event type. */
-export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, Merge<AlertEventDetails, Merge<FreezeEventDetails, ChannelEventDetails>>>;
+export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, Merge<Merge<AlertEventDetails, ReadinessEventDetails>, Merge<FreezeEventDetails, ChannelEventDetails>>>;
 
 export type EventType = keyof EventDetails;
 
@@ -146,6 +152,8 @@ const CATALOGUED: Record<EventType, true> = {
   freeze_overridden: true,
   channel_promoted: true,
   channel_rolled_back: true,
+  evidence_recorded: true,
+  readiness_evaluated: true,
 };
 
 /** Every event type in the catalogue. */

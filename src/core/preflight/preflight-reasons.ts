@@ -5,7 +5,8 @@
  *
  *   web v2 not registered, host-b silent for 20 s (heartbeat 5 s), P0 alert firing
  *     → release/release_not_registered, agents/agent_silent (host-b), alerts/alert_firing
- *     (no package reason: an unregistered release has no package_url to try)
+ *     (no package or readiness reason: an unregistered release has no package_url to try
+ *     and no evidence to judge)
  */
 import { iso } from '../iso-time.js';
 import { isHostSilent, MISSED_HEARTBEATS_FOR_UNKNOWN } from '../instances/instance-status.js';
@@ -40,7 +41,9 @@ function releaseReasons({ service, version, release }: PreflightState): Prefligh
   return [reason('release', 'release_not_registered', `${version} of ${service} is not registered; register it with ferry release add ${service} ${version}`, { service, version })];
 }
 
-function readinessReasons({ service, version, readiness }: PreflightState): PreflightReason[] {
+function readinessReasons({ service, version, release, readiness }: PreflightState): PreflightReason[] {
+  // An unregistered release has no evidence to judge yet: its one reason is that it is not registered.
+  if (release === null) return [];
   const shortfall = readiness.shortfall;
   if (shortfall === null) return [];
   const parts = [

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { isPermission, type Permission } from '../../core/access/roles.js';
 import type { ServerContext } from '../server-context.js';
 import { registerAlertRoutes } from '../features/alerts/alert-routes.js';
+import { registerReadinessRoutes } from '../features/readiness/readiness-routes.js';
 import { registerAgentRoutes } from '../features/agents/agent-routes.js';
 import { registerAuditRoutes } from '../features/audit/audit-routes.js';
 import { registerAuditStreamRoutes } from '../features/audit/audit-stream-routes.js';
@@ -114,6 +115,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   registerProbeRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
   registerPreflightRoutes(app, ctx);
+  registerReadinessRoutes(app, ctx);
   registerServiceRoutes(app, ctx);
   registerInstanceRoutes(app, ctx);
   registerDeploymentRoutes(app, ctx);

@@ -109,6 +109,32 @@ const Channel = open('a channel (CONTRACT §4)', {
   soak_started_at: NullableStr,
   history: Type.Array(ChannelHistoryEntry),
 });
+const Evidence = open('an evidence record (CONTRACT §4)', {
+  id: Type.Integer(),
+  service: Str,
+  version: Str,
+  check: Str,
+  passed: Type.Boolean(),
+  summary: NullableStr,
+  url: NullableStr,
+  details: Type.Union([AnyObject, Type.Null()]),
+  source: Str,
+  actor: Str,
+  correlation_id: Str,
+  recorded_at: Str,
+});
+const Readiness = open('a readiness evaluation (CONTRACT §4): admitted only when every required check passed and replay passed', {
+  service: Str,
+  version: Str,
+  admitted: Type.Boolean(),
+  failed_checks: Type.Array(Str),
+  missing_checks: Type.Array(Str),
+  checks: Type.Record(Str, open('the newest record of one check', { passed: Type.Boolean(), at: Str, source: Str, summary: NullableStr, url: NullableStr, fresh: Type.Boolean() })),
+  replay_passed: Type.Boolean(),
+  replay_required: Type.Boolean(),
+  required: Type.Array(Str),
+  evaluated_at: Str,
+});
 
 const OK = (schema: TSchema) => ({ 200: schema });
 const PreflightReason = Type.Object({ gate: Str, code: Str, blocking: Type.Boolean(), message: Str, details: AnyObject }, { additionalProperties: true });
@@ -159,6 +185,13 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
   },
 
   'POST /api/v1/releases': { success: { 201: Release, 200: open('the identical release, already registered') }, errors: [409] },
+  'GET /api/v1/releases/:service/:version': {
+    success: OK(open('the release, its evidence oldest first, and its last readiness evaluation (null when never evaluated)', { service: Str, version: Str, evidence: Type.Array(Evidence), readiness: Type.Union([Readiness, Type.Null()]) })),
+    errors: [404],
+  },
+  'POST /api/v1/releases/:service/:version/evidence': { success: { 201: Evidence }, errors: [404] },
+  'POST /api/v1/releases/:service/:version/readiness/evaluate': { success: OK(Readiness), errors: [404] },
+  'GET /api/v1/releases/:service/:version/readiness': { success: OK(Readiness), errors: [404] },
   'GET /api/v1/services/:service/releases': { success: OK(open('the releases, newest first', { service: Str, releases: Type.Array(AnyObject) })), errors: [404] },
   'GET /api/v1/releases/:service/:version/preflight': { success: OK(Preflight), errors: [404] },
 

@@ -1,13 +1,17 @@
 /**
  * The one applier of plans from the core, inside the caller's transaction (one of
  * transactionWithEvents): the reconciler's operation plans, a one-click rollback's
- * preemption, and the first goals a service PUT gives the instances it adds.
+ * preemption, and the first goals a service PUT gives the instances it adds. A plan that
+ * ends a canary deployment also writes that release's `rollout` evidence, in the same
+ * transaction as the ending, as core/readiness/rollout-evidence.ts decides.
  */
 import type { OperationPlan } from '../../core/operations/operation-plan.js';
 import { goalOperationOf, type Operation } from '../../core/types.js';
 import type { Store } from '../../store/store.js';
 import { recordEvent } from '../events/record-event.js';
 import { applyChannelOutcome } from './apply-channel-outcome.js';
+import { rolloutEvidenceOf } from '../../core/readiness/rollout-evidence.js';
+import { appendEvidenceRecorded } from '../features/readiness/append-evidence.js';
 
 /** Where a plan applies: its service, and the operation it advances (null for a service change, whose goals no operation owns). */
 export interface PlanScope {
@@ -24,14 +28,22 @@ export async function applyPlan(tx: Store, scope: PlanScope, plan: OperationPlan
   const owner = operation === null ? undefined : goalOperationOf(operation);
   for (const { instance_id, goal } of plan.goals) await tx.setInstanceGoal(instance_id, owner === undefined ? goal : { ...goal, operation: owner });
   if (operation !== null) await applyOperationChanges(tx, operation, plan, now);
-  if (operation !== null && plan.operation?.completed === true) {
-    await applyChannelOutcome(tx, operation, { status: plan.operation.status, reason: plan.operation.reason ?? operation.reason }, now);
-  }
+  // A canary-channel deploy's end is its release's rollout evidence; otherwise a canary strategy's end may be.
+  const channelWroteRollout =
+    operation !== null && plan.operation?.completed === true && (await applyChannelOutcome(tx, operation, { status: plan.operation.status, reason: plan.operation.reason ?? operation.reason }, now));
   for (const pin of plan.pins) await tx.setInstancePin(pin.instance_id, pin.version);
   if (plan.serviceVersions !== null) {
     await tx.setServiceVersions(scope.service, { ...plan.serviceVersions, updated_at: now });
   }
   for (const event of plan.events) await recordEvent(tx, event);
+  if (operation !== null && plan.operation?.completed === true && !channelWroteRollout) await recordRolloutEvidence(tx, operation, plan.operation, now);
+}
+
+/** Ferry's own `rollout` evidence for a canary deployment that just ended (none for other operations or an abort). */
+async function recordRolloutEvidence(tx: Store, operation: Operation, ending: NonNullable<OperationPlan['operation']>, now: number): Promise<void> {
+  const draft = rolloutEvidenceOf(operation, ending, now);
+  if (draft === null) return;
+  await appendEvidenceRecorded(tx, draft, { request_id: operation.request_id ?? null, trace_id: operation.trace?.trace_id ?? null, deploy_id: operation.id });
 }
 
 /** Applies a plan for `operation`: the reconciler's, or a preemption's. */

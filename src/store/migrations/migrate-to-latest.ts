@@ -20,6 +20,7 @@ import { instancesByHostIndexMigration } from './011-instances-by-host-index.js'
 import { releaseGatesMigration } from './012-release-gates.js';
 import { freezesMigration } from './014-freezes.js';
 import { channelsMigration } from './015-channels.js';
+import { readinessEvaluationsMigration } from './013-readiness-evaluations.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -38,6 +39,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '012-release-gates': releaseGatesMigration(engine),
     '014-freezes': freezesMigration,
     '015-channels': channelsMigration(engine),
+    '013-readiness-evaluations': readinessEvaluationsMigration,
   };
 }
 

@@ -1,0 +1,65 @@
+/**
+ * Safety properties of admission over random evidence and a fake clock: admitted implies
+ * nothing failed or missing and replay passed; adding a passing fresh record never
+ * un-admits; failed and missing never overlap and only name required checks.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { evaluateAdmission } from './admission.js';
+import { BUILTIN_CHECKS, type Evidence } from './evidence.js';
+
+const NOW = Date.UTC(2026, 0, 10);
+const CHECKS = [...BUILTIN_CHECKS, 'x-load', 'x-soak'];
+
+const recordArb = fc.record({ check: fc.constantFrom(...CHECKS), passed: fc.boolean(), ageS: fc.integer({ min: 0, max: 7200 }) });
+const inputArb = fc.record({
+  records: fc.array(recordArb, { maxLength: 40 }),
+  required: fc.option(fc.subarray(CHECKS), { nil: null }),
+  maxAgeS: fc.option(fc.integer({ min: 1, max: 7200 }), { nil: null }),
+  replayDeclared: fc.boolean(),
+});
+
+function evidenceOf(records: Array<{ check: string; passed: boolean; ageS: number }>): Evidence[] {
+  return records.map((r, i) => ({ id: i + 1, service: 'web', version: '2.0.0', check: r.check, passed: r.passed, summary: null, url: null, details: null, source: 'ci', actor: 'ci', correlation_id: 'c', recorded_at: NOW - r.ageS * 1000 }));
+}
+
+describe('evaluateAdmission properties', () => {
+  it('admitted ⇔ no failed, no missing and (replay passed or replay does not hold it); failed and missing are disjoint required checks', () => {
+    fc.assert(
+      fc.property(inputArb, ({ records, required, maxAgeS, replayDeclared }) => {
+        const verdict = evaluateAdmission({ evidence: evidenceOf(records), required, maxAgeS, replayDeclared, now: NOW });
+        expect(verdict.replay_required).toBe((required ?? BUILTIN_CHECKS).includes('replay') || replayDeclared);
+        expect(verdict.admitted).toBe(verdict.failed_checks.length === 0 && verdict.missing_checks.length === 0 && (verdict.replay_passed || !verdict.replay_required));
+        if (verdict.admitted && verdict.replay_required) expect(verdict.replay_passed).toBe(true);
+        const requiredSet = new Set(required ?? BUILTIN_CHECKS);
+        for (const name of [...verdict.failed_checks, ...verdict.missing_checks]) expect(requiredSet.has(name)).toBe(true);
+        expect(verdict.failed_checks.filter((c) => verdict.missing_checks.includes(c))).toEqual([]);
+        expect(verdict.failed_checks.length + verdict.missing_checks.length).toBeLessThanOrEqual(requiredSet.size);
+      }),
+    );
+  });
+
+  it('adding a passing fresh record of any check never un-admits, and clears that check', () => {
+    fc.assert(
+      fc.property(inputArb, fc.constantFrom(...CHECKS), ({ records, required, maxAgeS, replayDeclared }, check) => {
+        const evidence = evidenceOf(records);
+        const before = evaluateAdmission({ evidence, required, maxAgeS, replayDeclared, now: NOW });
+        const after = evaluateAdmission({ evidence: [...evidence, { ...evidenceOf([{ check, passed: true, ageS: 0 }])[0]!, id: evidence.length + 1 }], required, maxAgeS, replayDeclared, now: NOW });
+        if (before.admitted) expect(after.admitted).toBe(true);
+        expect(after.failed_checks).not.toContain(check);
+        expect(after.missing_checks).not.toContain(check);
+        expect(after.failed_checks.length + after.missing_checks.length).toBeLessThanOrEqual(before.failed_checks.length + before.missing_checks.length);
+      }),
+    );
+  });
+
+  it('the order records arrive in does not matter: only ids decide which is newest', () => {
+    fc.assert(
+      fc.property(inputArb, fc.integer(), ({ records, required, maxAgeS, replayDeclared }, seed) => {
+        const evidence = evidenceOf(records);
+        const shuffled = [...evidence].sort((a, b) => ((a.id * 2654435761) ^ seed) - ((b.id * 2654435761) ^ seed));
+        expect(evaluateAdmission({ evidence: shuffled, required, maxAgeS, replayDeclared, now: NOW })).toEqual(evaluateAdmission({ evidence, required, maxAgeS, replayDeclared, now: NOW }));
+      }),
+    );
+  });
+});
