@@ -8,7 +8,7 @@ import { fromFlag, toFlag } from './column-codecs.js';
 import type { Database, ReadinessEvaluationTable } from './database-schema.js';
 
 /** The parts of an evaluation kept as JSON: what it found, not who asked or when. */
-type Verdict = Pick<ReadinessEvaluation, 'failed_checks' | 'missing_checks' | 'checks' | 'replay_passed' | 'replay_required' | 'required'>;
+type Verdict = Pick<ReadinessEvaluation, 'failed_checks' | 'missing_checks' | 'checks' | 'replay_passed' | 'required'>;
 
 /** Stores `evaluation` as the release's newest, replacing any earlier one. */
 export async function putReadinessEvaluation(db: Kysely<Database>, evaluation: ReadinessEvaluation): Promise<void> {
@@ -17,7 +17,6 @@ export async function putReadinessEvaluation(db: Kysely<Database>, evaluation: R
     missing_checks: evaluation.missing_checks,
     checks: evaluation.checks,
     replay_passed: evaluation.replay_passed,
-    replay_required: evaluation.replay_required,
     required: evaluation.required,
   };
   await db
@@ -59,8 +58,6 @@ function evaluationFromRow(row: Selectable<ReadinessEvaluationTable>): Readiness
     missing_checks: verdict.missing_checks,
     checks: verdict.checks,
     replay_passed: verdict.replay_passed,
-    // Absent only in a row written before replay_required existed, when replay always held.
-    replay_required: verdict.replay_required ?? true,
     required: verdict.required,
     evaluated_at: Number(row.evaluated_at),
     actor: row.actor,

@@ -16,7 +16,6 @@ const inputArb = fc.record({
   records: fc.array(recordArb, { maxLength: 40 }),
   required: fc.option(fc.subarray(CHECKS), { nil: null }),
   maxAgeS: fc.option(fc.integer({ min: 1, max: 7200 }), { nil: null }),
-  replayDeclared: fc.boolean(),
 });
 
 function evidenceOf(records: Array<{ check: string; passed: boolean; ageS: number }>): Evidence[] {
@@ -24,13 +23,17 @@ function evidenceOf(records: Array<{ check: string; passed: boolean; ageS: numbe
 }
 
 describe('evaluateAdmission properties', () => {
-  it('admitted ⇔ no failed, no missing and (replay passed or replay does not hold it); failed and missing are disjoint required checks', () => {
+  it('admitted ⇔ no failed, no missing and replay passed; failed and missing are disjoint required checks', () => {
     fc.assert(
-      fc.property(inputArb, ({ records, required, maxAgeS, replayDeclared }) => {
-        const verdict = evaluateAdmission({ evidence: evidenceOf(records), required, maxAgeS, replayDeclared, now: NOW });
-        expect(verdict.replay_required).toBe((required ?? BUILTIN_CHECKS).includes('replay') || replayDeclared);
-        expect(verdict.admitted).toBe(verdict.failed_checks.length === 0 && verdict.missing_checks.length === 0 && (verdict.replay_passed || !verdict.replay_required));
-        if (verdict.admitted && verdict.replay_required) expect(verdict.replay_passed).toBe(true);
+      fc.property(inputArb, ({ records, required, maxAgeS }) => {
+        const verdict = evaluateAdmission({ evidence: evidenceOf(records), required, maxAgeS, now: NOW });
+        expect(verdict.admitted).toBe(verdict.failed_checks.length === 0 && verdict.missing_checks.length === 0 && verdict.replay_passed);
+        // Replay holds the release whatever `required` says: admitted never without a passed replay.
+        if (verdict.admitted) expect(verdict.replay_passed).toBe(true);
+        // replay_passed is exactly "the newest replay record passed and is fresh", required or not.
+        const replays = records.map((r, i) => ({ ...r, id: i + 1 })).filter((r) => r.check === 'replay');
+        const newestReplay = replays[replays.length - 1];
+        expect(verdict.replay_passed).toBe(newestReplay !== undefined && newestReplay.passed && (maxAgeS === null || newestReplay.ageS <= maxAgeS));
         const requiredSet = new Set(required ?? BUILTIN_CHECKS);
         for (const name of [...verdict.failed_checks, ...verdict.missing_checks]) expect(requiredSet.has(name)).toBe(true);
         expect(verdict.failed_checks.filter((c) => verdict.missing_checks.includes(c))).toEqual([]);
@@ -41,10 +44,10 @@ describe('evaluateAdmission properties', () => {
 
   it('adding a passing fresh record of any check never un-admits, and clears that check', () => {
     fc.assert(
-      fc.property(inputArb, fc.constantFrom(...CHECKS), ({ records, required, maxAgeS, replayDeclared }, check) => {
+      fc.property(inputArb, fc.constantFrom(...CHECKS), ({ records, required, maxAgeS }, check) => {
         const evidence = evidenceOf(records);
-        const before = evaluateAdmission({ evidence, required, maxAgeS, replayDeclared, now: NOW });
-        const after = evaluateAdmission({ evidence: [...evidence, { ...evidenceOf([{ check, passed: true, ageS: 0 }])[0]!, id: evidence.length + 1 }], required, maxAgeS, replayDeclared, now: NOW });
+        const before = evaluateAdmission({ evidence, required, maxAgeS, now: NOW });
+        const after = evaluateAdmission({ evidence: [...evidence, { ...evidenceOf([{ check, passed: true, ageS: 0 }])[0]!, id: evidence.length + 1 }], required, maxAgeS, now: NOW });
         if (before.admitted) expect(after.admitted).toBe(true);
         expect(after.failed_checks).not.toContain(check);
         expect(after.missing_checks).not.toContain(check);
@@ -55,10 +58,10 @@ describe('evaluateAdmission properties', () => {
 
   it('the order records arrive in does not matter: only ids decide which is newest', () => {
     fc.assert(
-      fc.property(inputArb, fc.integer(), ({ records, required, maxAgeS, replayDeclared }, seed) => {
+      fc.property(inputArb, fc.integer(), ({ records, required, maxAgeS }, seed) => {
         const evidence = evidenceOf(records);
         const shuffled = [...evidence].sort((a, b) => ((a.id * 2654435761) ^ seed) - ((b.id * 2654435761) ^ seed));
-        expect(evaluateAdmission({ evidence: shuffled, required, maxAgeS, replayDeclared, now: NOW })).toEqual(evaluateAdmission({ evidence, required, maxAgeS, replayDeclared, now: NOW }));
+        expect(evaluateAdmission({ evidence: shuffled, required, maxAgeS, now: NOW })).toEqual(evaluateAdmission({ evidence, required, maxAgeS, now: NOW }));
       }),
     );
   });

@@ -23,7 +23,9 @@ describe('evaluateAdmission', () => {
     ['a stale failure is missing, not failed', [...allPassing().filter((e) => e.check !== 'ops'), record('ops', false, 2 * HOUR)], undefined, 3600, { admitted: false, failed_checks: [], missing_checks: ['ops'], replay_passed: true }],
     ['exactly max_age_s old is still fresh', [...allPassing().filter((e) => e.check !== 'ops'), record('ops', true, HOUR)], undefined, 3600, { admitted: true, failed_checks: [], missing_checks: [], replay_passed: true }],
     ['required subset, all passed, replay passed', [record('quality', true), record('replay', true)], ['quality'], undefined, { admitted: true, failed_checks: [], missing_checks: [], replay_passed: true }],
-    ['required subset without replay, no replay declared: admitted without one', [record('quality', true)], ['quality'], undefined, { admitted: true, failed_checks: [], missing_checks: [], replay_passed: false, replay_required: false }],
+    ['required subset without replay, no replay record: held, replay unlisted', [record('quality', true)], ['quality'], undefined, { admitted: false, failed_checks: [], missing_checks: [], replay_passed: false }],
+    ['required empty, replay passed: admitted', [record('replay', true)], [], undefined, { admitted: true, failed_checks: [], missing_checks: [], replay_passed: true }],
+    ['required empty, no evidence: held by replay alone', [], [], undefined, { admitted: false, failed_checks: [], missing_checks: [], replay_passed: false }],
     ['a stale replay is not passed', [record('quality', true), record('replay', true, 2 * HOUR)], ['quality', 'replay'], 3600, { admitted: false, failed_checks: [], missing_checks: ['replay'], replay_passed: false }],
     ['a failed required replay is listed as failed', [record('quality', true), record('replay', false)], ['quality', 'replay'], undefined, { admitted: false, failed_checks: ['replay'], missing_checks: [], replay_passed: false }],
     ['custom checks count when required', [record('replay', true), record('x-soak', false)], ['x-soak', 'x-load'], undefined, { admitted: false, failed_checks: ['x-soak'], missing_checks: ['x-load'], replay_passed: true }],
@@ -35,13 +37,14 @@ describe('evaluateAdmission', () => {
     ['no replay record', [record('quality', true)]],
     ['a failed replay', [record('quality', true), record('replay', false)]],
     ['a stale replay', [record('quality', true), record('replay', true, 2 * HOUR)]],
-  ])('a declared replay holds the release even when required leaves it out: %s refuses, unlisted', (_name, evidence) => {
-    const verdict = evaluateAdmission({ evidence, required: ['quality'], maxAgeS: 3600, replayDeclared: true, now: NOW });
-    expect(verdict).toMatchObject({ admitted: false, failed_checks: [], missing_checks: [], replay_passed: false, replay_required: true });
+  ])('replay holds the release even when required leaves it out: %s refuses, unlisted', (_name, evidence) => {
+    const verdict = evaluateAdmission({ evidence, required: ['quality'], maxAgeS: 3600, now: NOW });
+    expect(verdict).toEqual(expect.objectContaining({ admitted: false, failed_checks: [], missing_checks: [], replay_passed: false }));
+    expect(verdict).not.toHaveProperty('replay_required');
   });
 
-  it('a declared replay that passed admits', () => {
-    expect(evaluateAdmission({ evidence: [record('quality', true), record('replay', true)], required: ['quality'], replayDeclared: true, now: NOW }).admitted).toBe(true);
+  it('a fresh passed replay admits when required leaves it out', () => {
+    expect(evaluateAdmission({ evidence: [record('quality', true), record('replay', true)], required: ['quality'], maxAgeS: 3600, now: NOW }).admitted).toBe(true);
   });
 
   it('the newest record (highest id) counts, whatever the order or timestamps', () => {

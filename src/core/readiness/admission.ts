@@ -28,11 +28,6 @@ export interface AdmissionInput {
   required?: readonly string[] | null;
   /** The service's `readiness.max_age_s`; undefined or null = records never go stale. */
   maxAgeS?: number | null;
-  /**
-   * The service declares a staging replay (`replay` in its spec): then its verdict holds
-   * the release even when `required` leaves replay out. Undefined = false.
-   */
-  replayDeclared?: boolean;
   now: number;
 }
 
@@ -44,19 +39,16 @@ export interface Admission {
   missing_checks: string[];
   /** The newest record of every check that has one, required or not. */
   checks: Record<string, CheckStanding>;
-  /** The newest `replay` record passed and is fresh; reported whether or not replay is required. */
+  /** The newest `replay` record passed and is fresh. Holds the release whether or not `required` names replay. */
   replay_passed: boolean;
-  /** Whether `replay_passed` holds the release: replay is required, or the service declares a replay. */
-  replay_required: boolean;
 }
 
 /**
- * Admitted only when every required check's newest record passed and is fresh, and, when
- * replay holds the release, the newest replay record passed and is fresh. Replay holds it
- * when `required` names it (the default: all eight) or when the service declares a staging
- * replay; `replay` appears in failed/missing only when it is required. A service that left
- * replay out of `required` and has no replay to run is not held to one it could never
- * pass; `replay_passed` is reported either way.
+ * Admitted only when every required check's newest record passed and is fresh, **and** the
+ * newest replay record passed and is fresh (CONTRACT §4, word for word): replay always holds
+ * the release. `required` only decides whether replay is also *named* in failed/missing;
+ * when it is not named, `replay_passed: false` alone is the reason (the refusal message says
+ * "replay has not passed").
  */
 export function evaluateAdmission(input: AdmissionInput): Admission {
   const newest = newestByCheck(input.evidence);
@@ -71,9 +63,8 @@ export function evaluateAdmission(input: AdmissionInput): Admission {
   }
   const replay = checks.replay;
   const replayPassed = replay !== undefined && replay.fresh && replay.passed;
-  const replayRequired = (input.required ?? BUILTIN_CHECKS).includes('replay') || input.replayDeclared === true;
-  const admitted = failed.length === 0 && missing.length === 0 && (replayPassed || !replayRequired);
-  return { admitted, failed_checks: failed, missing_checks: missing, checks, replay_passed: replayPassed, replay_required: replayRequired };
+  const admitted = failed.length === 0 && missing.length === 0 && replayPassed;
+  return { admitted, failed_checks: failed, missing_checks: missing, checks, replay_passed: replayPassed };
 }
 
 /**

@@ -131,7 +131,6 @@ const Readiness = open('a readiness evaluation (CONTRACT §4): admitted only whe
   missing_checks: Type.Array(Str),
   checks: Type.Record(Str, open('the newest record of one check', { passed: Type.Boolean(), at: Str, source: Str, summary: NullableStr, url: NullableStr, fresh: Type.Boolean() })),
   replay_passed: Type.Boolean(),
-  replay_required: Type.Boolean(),
   required: Type.Array(Str),
   evaluated_at: Str,
 });

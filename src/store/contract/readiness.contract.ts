@@ -17,7 +17,6 @@ export function sampleEvaluation(over: Partial<ReadinessEvaluation> = {}): Readi
       security: { passed: false, at: NOW - 500, source: 'ci', summary: null, url: null, fresh: true },
     },
     replay_passed: false,
-    replay_required: true,
     required: ['quality', 'security', 'cost', 'x-load'],
     evaluated_at: NOW,
     actor: 'ci-bot',

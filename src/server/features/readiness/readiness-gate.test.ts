@@ -95,11 +95,15 @@ describe('the readiness gate on deployments', () => {
     expect(operation).toMatchObject({ whole_service: true, version: '2.0.0' });
   });
 
-  it('required without replay and no replay declared: every required check passing admits', async () => {
+  it('required without replay and no replay declared: replay still holds the release (CONTRACT §4), unlisted', async () => {
     const f = await fleet({ readiness: { enforce: true, required: ['quality'] } });
     const error = await refusal(createDeployment(f.ctx, { service: 'web', version: '2.0.0' }, alice));
-    expect(error.message).toBe('release web 2.0.0 is not admitted: missing quality; post evidence (ferry evidence add) and retry');
+    expect(error.message).toBe('release web 2.0.0 is not admitted: missing quality; replay has not passed; post evidence (ferry evidence add) and retry');
     await recordCallerEvidence(f.ctx, 'web', '2.0.0', { check: 'quality', passed: true }, alice);
+    const held = await refusal(createDeployment(f.ctx, { service: 'web', version: '2.0.0' }, alice));
+    expect(held.details).toMatchObject({ failed_checks: [], missing_checks: [], replay_passed: false });
+    expect(held.message).toBe('release web 2.0.0 is not admitted: replay has not passed; post evidence (ferry evidence add) and retry');
+    await ferryReplayPassed(f);
     expect((await createDeployment(f.ctx, { service: 'web', version: '2.0.0' }, alice)).whole_service).toBe(true);
   });
 
@@ -114,7 +118,9 @@ describe('notAdmittedMessage', () => {
     [{ failed_checks: ['security'], missing_checks: ['cost', 'ops'], replay_passed: false }, 'failed security; missing cost, ops; replay has not passed'],
     [{ failed_checks: [], missing_checks: ['replay'], replay_passed: false }, 'missing replay'],
     [{ failed_checks: [], missing_checks: [], replay_passed: false }, 'replay has not passed'],
-    [{ failed_checks: ['ops'], missing_checks: [], replay_passed: false, replay_required: false }, 'failed ops'],
+    [{ failed_checks: ['ops'], missing_checks: [], replay_passed: false }, 'failed ops; replay has not passed'],
+    [{ failed_checks: ['ops'], missing_checks: [], replay_passed: true }, 'failed ops'],
+    [{ failed_checks: ['replay'], missing_checks: ['ops'], replay_passed: false }, 'failed replay; missing ops'],
   ])('%j', (shortfall, reasons) => {
     expect(notAdmittedMessage('web', '2.0.0', shortfall)).toBe(`release web 2.0.0 is not admitted: ${reasons}; post evidence (ferry evidence add) and retry`);
   });

@@ -17,9 +17,8 @@ import { judgeRelease } from './readiness-service.js';
 export interface AdmissionShortfall {
   failed_checks: string[];
   missing_checks: string[];
+  /** Replay always holds a release (CONTRACT §4), named in failed/missing only when required. */
   replay_passed: boolean;
-  /** Whether replay holds the release (required, or the service declares one); absent = it does. */
-  replay_required?: boolean;
 }
 
 /** Whether readiness is enforced for `service` (P6_READINESS_REQUIRED or `readiness.enforce`). */
@@ -31,7 +30,7 @@ export function readinessEnforced(ctx: ServerContext, service: Service): boolean
 export async function admissionShortfall(_ctx: ServerContext, store: Store, service: Service, version: string, now: number): Promise<AdmissionShortfall | null> {
   const verdict = await judgeRelease(store, service, service.name, version, now, { actor: 'ferry', correlationId: 'gate' });
   if (verdict.admitted) return null;
-  return { failed_checks: verdict.failed_checks, missing_checks: verdict.missing_checks, replay_passed: verdict.replay_passed, replay_required: verdict.replay_required };
+  return { failed_checks: verdict.failed_checks, missing_checks: verdict.missing_checks, replay_passed: verdict.replay_passed };
 }
 
 /** Throws 422 `not_admitted` for a whole-service change or a promotion when enforced and not admitted. */
@@ -51,8 +50,8 @@ export function notAdmittedMessage(service: string, version: string, shortfall: 
   const parts: string[] = [];
   if (shortfall.failed_checks.length > 0) parts.push(`failed ${shortfall.failed_checks.join(', ')}`);
   if (shortfall.missing_checks.length > 0) parts.push(`missing ${shortfall.missing_checks.join(', ')}`);
-  // Replay is already named above when it is required; say it only when it is not.
+  // Replay always holds the release; it is already named above when required, so say it only when not.
   const replayNamed = shortfall.failed_checks.includes('replay') || shortfall.missing_checks.includes('replay');
-  if (!shortfall.replay_passed && shortfall.replay_required !== false && !replayNamed) parts.push('replay has not passed');
+  if (!shortfall.replay_passed && !replayNamed) parts.push('replay has not passed');
   return `release ${service} ${version} is not admitted: ${parts.join('; ')}; post evidence (ferry evidence add) and retry`;
 }

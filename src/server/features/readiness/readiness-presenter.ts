@@ -32,7 +32,6 @@ export function presentReadiness(evaluation: ReadinessEvaluation) {
     missing_checks: evaluation.missing_checks,
     checks,
     replay_passed: evaluation.replay_passed,
-    replay_required: evaluation.replay_required,
     required: evaluation.required,
     evaluated_at: iso(evaluation.evaluated_at),
     actor: evaluation.actor,

@@ -107,7 +107,6 @@ describe('readiness', () => {
         security: { passed: false, at: new Date(T + 1000).toISOString(), source: 'ci', summary: null, url: null, fresh: true },
       },
       replay_passed: false,
-      replay_required: false,
       required: ['quality', 'security', 'x-load'],
       evaluated_at: new Date(T + 1000).toISOString(),
       actor: 'admin',

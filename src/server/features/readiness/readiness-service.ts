@@ -73,7 +73,7 @@ export async function judgeRelease(store: Store, spec: Service | undefined, serv
   const readiness = spec?.readiness ?? null;
   const required = inCheckOrder([...new Set(readiness?.required ?? BUILTIN_CHECKS)]);
   const evidence = await store.listEvidence(service, version);
-  const admission = evaluateAdmission({ evidence, required, maxAgeS: readiness?.max_age_s ?? null, replayDeclared: (spec?.replay ?? null) !== null, now });
+  const admission = evaluateAdmission({ evidence, required, maxAgeS: readiness?.max_age_s ?? null, now });
   return { service, version, ...admission, required, evaluated_at: now, actor: caller.actor, correlation_id: caller.correlationId };
 }
 
