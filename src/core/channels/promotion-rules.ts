@@ -21,6 +21,11 @@ export interface ChannelPosition {
 export interface Shortfall {
   failed_checks: string[];
   missing_checks: string[];
+  /**
+   * Replay holds a release even when `required` leaves it out (CONTRACT §4): then a
+   * shortfall may name no check at all, and this is its reason. Undefined = not known.
+   */
+  replay_passed?: boolean;
 }
 
 export interface PromotionInput {
@@ -41,7 +46,7 @@ export type PromotionReason =
   | { code: 'same_version'; message: string; version: string }
   | { code: 'soak_not_elapsed'; message: string; minutes_left: number; min_soak_minutes: number }
   | { code: 'alert_firing'; message: string; alerts: Array<{ alert_id: string; name: string; severity: string; state: string }> }
-  | { code: 'not_admitted'; message: string; failed_checks: string[]; missing_checks: string[] };
+  | { code: 'not_admitted'; message: string; failed_checks: string[]; missing_checks: string[]; replay_passed?: boolean };
 
 export type PromotionVerdict = { ok: true } | { ok: false; reasons: PromotionReason[] };
 
@@ -65,8 +70,11 @@ export function judgePromotion(input: PromotionInput): PromotionVerdict {
     reasons.push({ code: 'alert_firing', message: `P0/P1 alerts of the service since ${from.name} started: ${names}`, alerts: alerts.map((a) => ({ alert_id: a.id, name: a.name, severity: a.severity, state: a.state })) });
   }
   if (input.enforced && input.shortfall !== null) {
-    const { failed_checks, missing_checks } = input.shortfall;
-    reasons.push({ code: 'not_admitted', message: `${from.version} is not admitted: failed [${failed_checks.join(', ')}], missing [${missing_checks.join(', ')}]`, failed_checks, missing_checks });
+    const { failed_checks, missing_checks, replay_passed } = input.shortfall;
+    const replayNamed = failed_checks.includes('replay') || missing_checks.includes('replay');
+    const replayNote = replay_passed === false && !replayNamed ? '; replay has not passed' : '';
+    const message = `${from.version} is not admitted: failed [${failed_checks.join(', ')}], missing [${missing_checks.join(', ')}]${replayNote}`;
+    reasons.push({ code: 'not_admitted', message, failed_checks, missing_checks, ...(replay_passed !== undefined ? { replay_passed } : {}) });
   }
   return reasons.length === 0 ? { ok: true } : { ok: false, reasons };
 }

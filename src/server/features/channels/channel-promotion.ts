@@ -10,10 +10,10 @@ import type { ChannelView } from '../../../core/channels/channel-view.js';
 import { InputError, UnprocessableError } from '../../../core/errors.js';
 import { eventOf } from '../../../core/events/event-catalogue.js';
 import type { Operation, Service } from '../../../core/types.js';
-import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
+import { recordEvent } from '../../events/record-event.js';
 import type { ServerContext } from '../../server-context.js';
 import { createDeployment } from '../deployments/create-deployment.js';
-import { enforceFreeze } from '../freezes/freeze-gate.js';
+import { refuseIfFrozen } from '../freezes/freeze-gate.js';
 import { admissionShortfall, readinessEnforced } from '../readiness/readiness-gate.js';
 import { requireService } from '../services/service-lookup.js';
 import type { Caller } from '../shared/caller.js';
@@ -53,7 +53,7 @@ export async function promoteChannel(ctx: ServerContext, serviceName: string, bo
  * gate writes nothing; with one, createDeployment's own gate passes it and audits it once.
  */
 async function refuseWhileFrozen(ctx: ServerContext, service: Service, version: string, caller: Caller, now: number): Promise<void> {
-  await transactionWithEvents(ctx.store, ctx.events, (tx) => enforceFreeze(ctx, tx, { service, version, wholeService: true, action: 'promote', overrideFreeze: undefined, caller, now }));
+  await refuseIfFrozen(ctx.store, { service, version, wholeService: true, action: 'promote', overrideFreeze: undefined, caller, now });
 }
 
 async function refuseUnlessRulesHold(ctx: ServerContext, service: Service, from: ChannelView, to: ChannelView, now: number): Promise<void> {

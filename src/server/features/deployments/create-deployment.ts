@@ -13,8 +13,7 @@ import type { Operation, Release, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
 import type { GatedAction, GateRequest } from '../gates/gate-request.js';
-import { enforceReleaseGates } from '../gates/release-gates.js';
-import { enforceReadiness } from '../readiness/readiness-gate.js';
+import { enforceReleaseGates, previewReleaseGates } from '../gates/release-gates.js';
 import { buildOperationIn, inOperationTransaction, insertOperation, type OperationDraft } from '../operations/start-operation.js';
 import { checkedPackage, registeredTwin, storeRelease } from '../releases/release-service.js';
 import { requireService } from '../services/service-lookup.js';
@@ -55,8 +54,8 @@ export async function createDeployment(ctx: ServerContext, body: DeploymentReque
 /**
  * `"dry_run": true`: the batches the deployment would run and the instances each would
  * change, from the same core code and the same refusals (409 service_locked, 404, 422
- * release_not_registered, 422 not_admitted), with nothing stored, no release registered,
- * no audit event.
+ * release_not_registered, 422 frozen, 422 not_admitted), with nothing stored, no release
+ * registered, no audit event (an override of a freeze passes it unaudited).
  */
 export async function previewDeployment(ctx: ServerContext, body: DeploymentRequest, caller: Caller) {
   checkNames(body);
@@ -66,8 +65,8 @@ export async function previewDeployment(ctx: ServerContext, body: DeploymentRequ
   if (release !== null) await registeredTwin(ctx.store, release);
   const service = await requireService(ctx.store, body.service);
   const { operation, targets } = await buildOperationIn(ctx, ctx.store, service, { ...operationDraft(body), id: body.deploy_id ?? 'dry-run' }, caller, now);
-  // The same 422 not_admitted the real request would meet; it writes nothing.
-  await enforceReadiness(ctx, ctx.store, { service, version: body.version, wholeService: operation.whole_service, action: 'deploy', overrideFreeze: body.override_freeze, caller, now });
+  // The same 422 frozen / not_admitted the real request would meet; it writes nothing.
+  await previewReleaseGates(ctx, ctx.store, gateRequest(body, service, operation.whole_service, 'deploy', caller, now));
   return {
     dry_run: true,
     service: operation.service,

@@ -44,9 +44,30 @@ export async function coveringFreeze(store: Store, service: string, now: number)
 
 /** Throws 422 `frozen` naming the window, or audits `freeze_overridden` in `tx` when the request overrides it. */
 export async function enforceFreeze(_ctx: ServerContext, tx: Store, request: GateRequest): Promise<void> {
+  const passed = await refuseIfFrozen(tx, request);
+  if (passed === null) return;
+  const { hit, overrideReason } = passed;
+  const { caller } = request;
+  await recordEvent(
+    tx,
+    eventOf(
+      'freeze_overridden',
+      { at: request.now, service: request.service.name, version: request.version, instance_id: null, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId, ...callerEventIds(caller) },
+      { freeze_id: hit.freeze_id, freeze_reason: hit.reason, override_reason: overrideReason, action: request.action, freeze_ends_at: iso(hit.ends_at) },
+    ),
+  );
+}
+
+/**
+ * The freeze gate's judgement without its audit: throws 422 `frozen` (or 400
+ * `reason_required` for a blank override), else answers the window an override passes, or
+ * null when none covers the service. Dry runs and the promotion's early check ask this, so
+ * a request that stores nothing audits nothing.
+ */
+export async function refuseIfFrozen(store: Store, request: GateRequest): Promise<{ hit: FreezeHit; overrideReason: string } | null> {
   const service = request.service.name;
-  const hit = await coveringFreeze(tx, service, request.now);
-  if (hit === null) return;
+  const hit = await coveringFreeze(store, service, request.now);
+  if (hit === null) return null;
   const endsAt = iso(hit.ends_at);
   if (request.overrideFreeze === undefined) {
     const scope = hit.service === null ? 'every service' : service;
@@ -58,13 +79,5 @@ export async function enforceFreeze(_ctx: ServerContext, tx: Store, request: Gat
   }
   const overrideReason = request.overrideFreeze.reason.trim();
   if (overrideReason === '') throw new InputError('reason_required', 'override_freeze needs a reason; it is audited');
-  const { caller } = request;
-  await recordEvent(
-    tx,
-    eventOf(
-      'freeze_overridden',
-      { at: request.now, service, version: request.version, instance_id: null, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId, ...callerEventIds(caller) },
-      { freeze_id: hit.freeze_id, freeze_reason: hit.reason, override_reason: overrideReason, action: request.action, freeze_ends_at: endsAt },
-    ),
-  );
+  return { hit, overrideReason };
 }

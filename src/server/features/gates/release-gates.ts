@@ -6,7 +6,7 @@
  */
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
-import { enforceFreeze } from '../freezes/freeze-gate.js';
+import { enforceFreeze, refuseIfFrozen } from '../freezes/freeze-gate.js';
 import { enforceReadiness } from '../readiness/readiness-gate.js';
 import type { GateRequest } from './gate-request.js';
 
@@ -14,4 +14,13 @@ import type { GateRequest } from './gate-request.js';
 export async function enforceReleaseGates(ctx: ServerContext, tx: Store, request: GateRequest): Promise<void> {
   await enforceFreeze(ctx, tx, request);
   await enforceReadiness(ctx, tx, request);
+}
+
+/**
+ * The same refusals, in the same order, for a dry run: nothing is written, not even the
+ * `freeze_overridden` an override would audit (the preview changes nothing to audit).
+ */
+export async function previewReleaseGates(ctx: ServerContext, store: Store, request: GateRequest): Promise<void> {
+  await refuseIfFrozen(store, request);
+  await enforceReadiness(ctx, store, request);
 }

@@ -1,7 +1,10 @@
 /**
  * Restart versus rollout (seed 000 R2): one endpoint, an explicit mode, so "restart"
  * can never be mistaken for an upgrade. A restart is a deployment of each instance's
- * own version; a rollout is an ordinary deployment.
+ * own version; a rollout is an ordinary deployment, so it meets the release gates (422
+ * `frozen` while a window covers the service, passed by `override_freeze: {reason}` and
+ * audited `freeze_overridden`; 422 `not_admitted` when readiness is enforced). A restart
+ * changes no version and is never frozen nor held.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -18,6 +21,8 @@ const RebootstrapBody = Type.Object(
     mode: Type.Optional(Type.String()),
     instances: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10_000 })),
     target_version: Type.Optional(Type.String()),
+    /** mode rollout only: passes a freeze window, audited `freeze_overridden` (as POST /deployments). */
+    override_freeze: Type.Optional(Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
@@ -33,7 +38,12 @@ export function registerRebootstrapRoutes(app: FastifyInstance, ctx: ServerConte
     if (!serviceCheck.ok) throw new InputError(serviceCheck.reason, serviceCheck.message);
     if (body.mode === 'rollout') {
       if (body.target_version === undefined) throw new InputError('target_version_required', 'mode rollout needs target_version');
-      const op = await createDeployment(ctx, { service: body.service, version: body.target_version, ...(body.instances ? { instances: body.instances } : {}) }, caller, ['deploy_started', 'rollout']);
+      const op = await createDeployment(
+        ctx,
+        { service: body.service, version: body.target_version, ...(body.instances ? { instances: body.instances } : {}), ...(body.override_freeze ? { override_freeze: body.override_freeze } : {}) },
+        caller,
+        ['deploy_started', 'rollout'],
+      );
       return reply.status(202).send({ operation_id: op.id, mode: 'rollout', service: op.service, target_version: op.version, deploy_id: op.id });
     }
     if (body.target_version !== undefined) {
