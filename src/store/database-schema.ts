@@ -206,6 +206,35 @@ export interface ReleaseEvidenceTable {
   recorded_at: number;
 }
 
+/** Staging replay runs (migration 016); see core/replay/replay-record.ts. */
+export interface ReplayTable {
+  replay_id: string;
+  service: string;
+  version: string;
+  baseline_version: string | null;
+  purpose: string;
+  instances_json: string;
+  status: string;
+  passed: BooleanColumn | null;
+  requests: number;
+  difference_count: number;
+  differences_json: string;
+  noise_filtered: number;
+  noise_fields_json: string;
+  noise_filtering: BooleanColumn | null;
+  reason_json: string | null;
+  staging_host: string | null;
+  staging_wanted: BooleanColumn;
+  staging_port: number | null;
+  staging_status: string | null;
+  staging_reason: string | null;
+  answers_json: string | null;
+  actor: string;
+  correlation_id: string;
+  started_at: number;
+  completed_at: number | null;
+}
+
 /** Every table the store owns, keyed by table name. */
 export interface Database {
   releases: ReleaseTable;
@@ -221,4 +250,5 @@ export interface Database {
   alerts: AlertTable;
   alert_deliveries: AlertDeliveryTable;
   release_evidence: ReleaseEvidenceTable;
+  replays: ReplayTable;
 }

@@ -25,10 +25,12 @@ import type {
 } from '../core/types.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
+import type { Replay, ReplayFilter, ReplayPatch } from '../core/replay/replay-record.js';
 import * as alertDeliveries from './alert-delivery-queries.js';
 import * as alerts from './alert-queries.js';
 import * as audit from './audit-queries.js';
 import * as evidence from './evidence-queries.js';
+import * as replays from './replay-queries.js';
 import type { Database } from './database-schema.js';
 import * as history from './history-queries.js';
 import * as hosts from './host-queries.js';
@@ -227,5 +229,18 @@ export class KyselyStore implements Store {
   }
   listEvidence(service: string, version: string): Promise<Evidence[]> {
     return evidence.listEvidence(this.db, service, version);
+  }
+
+  insertReplay(replay: Replay): Promise<void> {
+    return replays.insertReplay(this.db, replay);
+  }
+  updateReplay(replayId: string, patch: ReplayPatch): Promise<void> {
+    return replays.updateReplay(this.db, replayId, patch);
+  }
+  getReplay(replayId: string): Promise<Replay | undefined> {
+    return replays.getReplay(this.db, replayId);
+  }
+  listReplays(filter: ReplayFilter): Promise<Replay[]> {
+    return replays.listReplays(this.db, filter);
   }
 }

@@ -8,6 +8,7 @@ import { alertsContract } from './contract/alerts.contract.js';
 import { auditContract } from './contract/audit.contract.js';
 import { catalogContract } from './contract/catalog.contract.js';
 import { evidenceContract } from './contract/evidence.contract.js';
+import { replaysContract } from './contract/replays.contract.js';
 import { instancesContract } from './contract/instances.contract.js';
 import { operationsContract } from './contract/operations.contract.js';
 import { sessionsContract } from './contract/sessions.contract.js';
@@ -39,6 +40,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     };
     catalogContract(context);
     evidenceContract(context);
+    replaysContract(context);
     instancesContract(context);
     operationsContract(context);
     auditContract(context);

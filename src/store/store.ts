@@ -6,6 +6,7 @@
  */
 import type { Alert, AlertDelivery, AlertSeverity, AlertState } from '../core/alerts/alert-types.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
+import type { Replay, ReplayFilter, ReplayPatch } from '../core/replay/replay-record.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -161,4 +162,12 @@ export interface Store {
   appendEvidence(draft: EvidenceDraft): Promise<Evidence>;
   /** Every record of one release, oldest first. */
   listEvidence(service: string, version: string): Promise<Evidence[]>;
+
+  // Staging replay runs (CONTRACT §4, migration 016).
+  insertReplay(replay: Replay): Promise<void>;
+  /** Changes the named fields; an unknown id changes nothing. */
+  updateReplay(replayId: string, patch: ReplayPatch): Promise<void>;
+  getReplay(replayId: string): Promise<Replay | undefined>;
+  /** Newest first (by started_at, then id), at most `limit` (default 100). */
+  listReplays(filter: ReplayFilter): Promise<Replay[]>;
 }

@@ -17,6 +17,7 @@ import { auditMatching, byText, copyOrUndefined, countOpenSessions, deleteExpire
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import { DEFAULT_ALERT_LIMIT } from '../store/alert-queries.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
+import type { Replay, ReplayFilter, ReplayPatch } from '../core/replay/replay-record.js';
 import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
 import * as rows from './in-memory-tables.js';
 import { copyTables, detached, emptyTables, type MemoryTables } from './in-memory-tables.js';
@@ -315,5 +316,32 @@ export class InMemoryStore implements Store {
   }
   listEvidence(service: string, version: string): Promise<Evidence[]> {
     return this.#run((t) => detached(t.evidence.filter((e) => e.service === service && e.version === version)));
+  }
+
+  insertReplay(replay: Replay): Promise<void> {
+    return this.#run((t) => {
+      if (t.replays.has(replay.replay_id)) throw new rows.ConstraintError('replays_pk', `${replay.replay_id} exists`);
+      t.replays.set(replay.replay_id, detached(replay));
+    });
+  }
+  updateReplay(replayId: string, patch: ReplayPatch): Promise<void> {
+    return this.#run((t) => {
+      const replay = t.replays.get(replayId);
+      if (replay !== undefined) t.replays.set(replayId, detached({ ...replay, ...patch }));
+    });
+  }
+  getReplay(replayId: string): Promise<Replay | undefined> {
+    return this.#run((t) => copyOrUndefined(t.replays.get(replayId)));
+  }
+  listReplays(filter: ReplayFilter): Promise<Replay[]> {
+    return this.#run((t) =>
+      detached(
+        [...t.replays.values()]
+          .filter((r) => (filter.service === undefined || r.service === filter.service) && (filter.version === undefined || r.version === filter.version) && (filter.status === undefined || r.status === filter.status))
+          .filter((r) => filter.stagingHost === undefined || (r.staging !== null && r.staging.host === filter.stagingHost && r.staging.wanted))
+          .sort((a, b) => b.started_at - a.started_at || (a.replay_id < b.replay_id ? 1 : -1))
+          .slice(0, filter.limit ?? 100),
+      ),
+    );
   }
 }

@@ -10,6 +10,7 @@
 import { isActive } from '../core/operations/status-sets.js';
 import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence } from '../core/readiness/evidence.js';
+import type { Replay } from '../core/replay/replay-record.js';
 import type { ApiToken, AuditEvent, Host, Instance, Operation, OperationTarget, Release, Service, Session, VersionInterval } from '../core/types.js';
 import type { OperationPatch, TargetPatch } from '../store/store.js';
 
@@ -32,6 +33,7 @@ export interface MemoryTables {
   /** Oldest first; rows are never changed or removed. */
   evidence: Evidence[];
   nextEvidenceId: number;
+  replays: Map<string, Replay>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -51,6 +53,7 @@ export function emptyTables(): MemoryTables {
     alertDeliveries: new Map(),
     evidence: [],
     nextEvidenceId: 1,
+    replays: new Map(),
   };
 }
 
@@ -72,6 +75,7 @@ export function copyTables(t: MemoryTables): MemoryTables {
     alertDeliveries: new Map(t.alertDeliveries),
     evidence: [...t.evidence],
     nextEvidenceId: t.nextEvidenceId,
+    replays: new Map(t.replays),
   };
 }
 

@@ -18,6 +18,7 @@ import { alertsMigration } from './009-alerts.js';
 import { traceContextMigration } from './010-trace-context.js';
 import { instancesByHostIndexMigration } from './011-instances-by-host-index.js';
 import { releaseGatesMigration } from './012-release-gates.js';
+import { replaysMigration } from './016-replays.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -34,6 +35,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '010-trace-context': traceContextMigration,
     '011-instances-by-host-index': instancesByHostIndexMigration,
     '012-release-gates': releaseGatesMigration(engine),
+    '016-replays': replaysMigration,
   };
 }
 
