@@ -22,6 +22,8 @@ import { LogRequestBroker } from './features/logs/log-request-broker.js';
 import { readAlertConfig } from './features/alerts/alert-config.js';
 import { AlertEvaluator } from './features/alerts/alert-evaluator.js';
 import { AlertDeliveryWorker } from './features/alerts/alert-delivery-worker.js';
+import { readReplayConfig } from './features/replays/replay-config.js';
+import { ReplayWorker } from './features/replays/replay-worker.js';
 import { agentVersion } from '../agent/agent-version.js';
 import { startTracing } from '../tracing/start-tracing.js';
 import { OperationTracer } from './tracing/operation-tracer.js';
@@ -54,6 +56,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const alertDelivery = new AlertDeliveryWorker(ctx, alertConfig.delivery, (failure) => metrics.countAlertDeliveryFailure(failure.target));
   const reconciler = new OperationReconciler(ctx, alerts);
   const sessionPurge = new SessionPurge(ctx);
+  const replays = new ReplayWorker(ctx, readReplayConfig(process.env));
   try {
     // Gauges are rebuilt from the store before the first scrape can arrive; counters start at 0.
     await new FleetGaugeRefresh(ctx).refresh();
@@ -65,6 +68,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   reconciler.start();
   sessionPurge.start();
   alertDelivery.start();
+  replays.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -76,6 +80,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await reconciler.stop();
       await sessionPurge.stop();
       await alertDelivery.stop();
+      await replays.stop();
       await app.close();
       await tracing?.shutdown();
       await store.close();

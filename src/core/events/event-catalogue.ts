@@ -63,11 +63,17 @@ export type AlertEventDetails = {
 
 type AlertEventFields = { alert_id: string; name: string; severity: string; cause_key: string };
 
+/** Details of staging replay runs (core/replay, CONTRACT §4). */
+export type ReplayEventDetails = {
+  replay_started: { replay_id: string; purpose: string; baseline_version: string | null; requests: number; staging_host: string | null; instances: string[] };
+  replay_completed: { replay_id: string; purpose: string; status: string; passed: boolean; requests: number; difference_count: number; noise_filtered: number; reason: { code: string; message: string } | null; staging_ready_ms: number | null; compare_ms: number | null };
+};
+
 /** Merges the per-source detail maps; a type in two maps gets the union of its shapes. */
 type Merge<A, B> = { [K in keyof A | keyof B]: (K extends keyof A ? A[K] : never) | (K extends keyof B ? B[K] : never) };
 
 /** `details` of each event type. */
-export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, AlertEventDetails>;
+export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, Merge<AlertEventDetails, ReplayEventDetails>>;
 
 export type EventType = keyof EventDetails;
 
@@ -126,6 +132,8 @@ const CATALOGUED: Record<EventType, true> = {
   rollback_failed: true,
   alert_opened: true,
   alert_resolved: true,
+  replay_started: true,
+  replay_completed: true,
 };
 
 /** Every event type in the catalogue. */
