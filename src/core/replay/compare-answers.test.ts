@@ -70,6 +70,16 @@ describe('compareAnswers, a whole replay', () => {
     expect(verdict).toMatchObject({ passed, requests: 10, differing_requests: differing });
   });
 
+  it('a field noisy in one request of an endpoint is noise in all its requests, and only that endpoint', () => {
+    const stableA = [json({ t: 'same' }), json({ t: 'a' }), json({ t: 'k' })];
+    const stableB = [json({ t: 'same' }), json({ t: 'b' }), json({ t: 'k' })];
+    const candidate = [json({ t: 'other' }), json({ t: 'c' }), json({ t: 'changed' })];
+    const endpoints = ['GET /items', 'GET /items', 'GET /other'];
+    const verdict = compareAnswers(candidate, [stableA, stableB], {}, endpoints);
+    expect(verdict.noise_fields).toEqual(['GET /items body:/t']);
+    expect(verdict.differences).toEqual([{ request: 2, field: 'body:/t', expected: 'k', actual: 'changed' }]);
+  });
+
   it('counts noise fields once however many requests show them, and keeps a bounded list of differences', () => {
     const stableA = Array.from({ length: 5 }, (_, i) => json({ n: 1, t: `a${i}` }));
     const stableB = Array.from({ length: 5 }, (_, i) => json({ n: 1, t: `b${i}` }));

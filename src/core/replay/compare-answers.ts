@@ -59,21 +59,32 @@ const DEFAULT_KEPT = 1000;
 /**
  * Judges the candidate. `stable[0]` and `stable[1]` are the two stable answer lists,
  * index-aligned with `candidate`; with `stable[1]` absent there is no noise filtering.
+ * `endpoints` (index-aligned, see `endpointOf`) scopes noise: a field noisy in one request
+ * of an endpoint is noise in all of them; without it noise is scoped to the whole replay.
  *
  *   stable A {"n":1,"t":"a"}, stable B {"n":1,"t":"b"}, candidate {"n":2,"t":"c"}
  *     -> one difference (body:/n, expected 1, actual 2); body:/t is noise
  */
-export function compareAnswers(candidate: ReplayAnswer[], stable: [ReplayAnswer[], ReplayAnswer[]?], opts: CompareOptions = {}): ReplayVerdict {
+export function compareAnswers(candidate: ReplayAnswer[], stable: [ReplayAnswer[], ReplayAnswer[]?], opts: CompareOptions = {}, endpoints?: string[]): ReplayVerdict {
   const fields = opts.compare ?? DEFAULT_COMPARE;
   const ignore = opts.ignore ?? [];
   const kept = opts.maxDifferencesKept ?? DEFAULT_KEPT;
   const [first, second] = stable;
-  const differences: ReplayDifference[] = [];
+  const endpointOf = (i: number): string => endpoints?.[i] ?? '';
+  // Pass 1: a field the stable answers disagree on in any request of an endpoint is noise for the whole endpoint,
+  // so a timestamp that two stable answers happened to share within one millisecond is still noise.
   const noise = new Set<string>();
+  if (second !== undefined) {
+    for (let i = 0; i < candidate.length; i += 1) {
+      for (const d of fieldDifferences(second[i]!, first[i]!, fields, ignore)) noise.add(noiseKey(endpointOf(i), d.field));
+    }
+  }
+  // Pass 2: differences of the candidate from the first stable answer, less the noise.
+  const differences: ReplayDifference[] = [];
   let differenceCount = 0;
   let differing = 0;
   for (let i = 0; i < candidate.length; i += 1) {
-    const found = compareOne(candidate[i]!, first[i]!, second?.[i], fields, ignore, noise);
+    const found = fieldDifferences(candidate[i]!, first[i]!, fields, ignore).filter((d) => !noise.has(noiseKey(endpointOf(i), d.field)));
     if (found.length === 0) continue;
     differing += 1;
     differenceCount += found.length;
@@ -92,41 +103,46 @@ export function compareAnswers(candidate: ReplayAnswer[], stable: [ReplayAnswer[
   };
 }
 
+/** `GET /api/items` + `body:/served_at` -> "GET /api/items body:/served_at"; without endpoints just the field. */
+function noiseKey(endpoint: string, field: string): string {
+  return endpoint === '' ? field : `${endpoint} ${field}`;
+}
+
+/** The endpoint of a recorded request for noise: method and path without the query. */
+export function endpointOf(request: { method: string; path: string }): string {
+  return `${request.method} ${request.path.split('?')[0]}`;
+}
+
 type FieldDifference = Omit<ReplayDifference, 'request'>;
 
-function compareOne(candidate: ReplayAnswer, a: ReplayAnswer, b: ReplayAnswer | undefined, fields: string[], ignore: string[], noise: Set<string>): FieldDifference[] {
+/** Where `actual` differs from `expected` on the compared fields. */
+function fieldDifferences(actual: ReplayAnswer, expected: ReplayAnswer, fields: string[], ignore: string[]): FieldDifference[] {
   const out: FieldDifference[] = [];
-  const judge = (field: string, expected: unknown, other: unknown, actual: unknown, hasOther: boolean): void => {
-    if (hasOther && !sameValue(expected, other)) {
-      noise.add(field);
-      return;
-    }
-    if (!sameValue(expected, actual)) out.push({ field, ...(expected === undefined ? {} : { expected }), ...(actual === undefined ? {} : { actual }) });
+  const judge: Judge = (field, e, a) => {
+    if (!sameValue(e, a)) out.push({ field, ...(e === undefined ? {} : { expected: e }), ...(a === undefined ? {} : { actual: a }) });
   };
   for (const field of fields) {
-    if (field === 'status') judge('status', a.status, b?.status, candidate.status, b !== undefined);
+    if (field === 'status') judge('status', expected.status, actual.status);
     else if (field.startsWith('headers:')) {
       const name = field.slice('headers:'.length).toLowerCase();
-      judge(`headers:${name}`, a.headers[name], b?.headers[name], candidate.headers[name], b !== undefined);
-    } else if (field === 'body') compareBodies(candidate.body, a.body, b?.body, ignore, judge);
+      judge(`headers:${name}`, expected.headers[name], actual.headers[name]);
+    } else if (field === 'body') compareBodies(actual.body, expected.body, ignore, judge);
   }
   return out;
 }
 
-type Judge = (field: string, expected: unknown, other: unknown, actual: unknown, hasOther: boolean) => void;
+type Judge = (field: string, expected: unknown, actual: unknown) => void;
 
-/** JSON bodies leaf by leaf when all of them parse as JSON; otherwise the whole text. */
-function compareBodies(candidate: string, a: string, b: string | undefined, ignore: string[], judge: Judge): void {
-  const parsed = [a, candidate, ...(b === undefined ? [] : [b])].map(parseJson);
-  if (parsed.some((p) => p === NOT_JSON)) {
-    judge('body', a, b, candidate, b !== undefined);
+/** JSON bodies leaf by leaf when both parse as JSON; otherwise the whole text. */
+function compareBodies(actual: string, expected: string, ignore: string[], judge: Judge): void {
+  const [e, a] = [parseJson(expected), parseJson(actual)];
+  if (e === NOT_JSON || a === NOT_JSON) {
+    judge('body', expected, actual);
     return;
   }
-  const [leavesA, leavesC, leavesB] = parsed.map((p) => flattenJson(p));
-  const pointers = new Set([...leavesA!.keys(), ...leavesC!.keys(), ...(leavesB ? leavesB.keys() : [])]);
-  for (const pointer of [...pointers].sort()) {
-    if (isIgnored(pointer, ignore)) continue;
-    judge(`body:${pointer}`, leavesA!.get(pointer), leavesB?.get(pointer), leavesC!.get(pointer), leavesB !== undefined);
+  const [leavesE, leavesA] = [flattenJson(e), flattenJson(a)];
+  for (const pointer of [...new Set([...leavesE.keys(), ...leavesA.keys()])].sort()) {
+    if (!isIgnored(pointer, ignore)) judge(`body:${pointer}`, leavesE.get(pointer), leavesA.get(pointer));
   }
 }
 

@@ -6,7 +6,7 @@
  * appended, and a `replay_completed` audit event. Whatever goes wrong ends the run
  * `failed` with a reason; a run never ends with its staging entry still wanted.
  */
-import { compareAnswers, type ReplayAnswer, type ReplayVerdict } from '../../../core/replay/compare-answers.js';
+import { compareAnswers, endpointOf, type ReplayAnswer, type ReplayVerdict } from '../../../core/replay/compare-answers.js';
 import { FERRY_SOURCE } from '../../../core/readiness/evidence.js';
 import { eventOf } from '../../../core/events/event-catalogue.js';
 import type { Replay, ReplayStaging } from '../../../core/replay/replay-record.js';
@@ -56,7 +56,7 @@ async function judge(ctx: ServerContext, replay: Replay, config: ReplayConfig, s
   if (stable.length === 0) return { failure: { code: 'replay_needs_stable', message: `no ready instance of ${replay.service} on ${replay.baseline_version ?? 'a desired version'} to compare with` } };
   const startedAt = ctx.now();
   const answers = await sendToAll(read.requests, [staged.baseUrl, ...stable.map((s) => s.base_url)], config.send, signal);
-  const verdict = compareAnswers(answers[0]!, [answers[1]!, ...(answers[2] ? [answers[2]] : [])] as [ReplayAnswer[], ReplayAnswer[]?], service.replay);
+  const verdict = compareAnswers(answers[0]!, [answers[1]!, ...(answers[2] ? [answers[2]] : [])] as [ReplayAnswer[], ReplayAnswer[]?], service.replay, read.requests.map(endpointOf));
   timings.compare_ms = ctx.now() - startedAt;
   return { verdict, candidate: answers[0]! };
 }
