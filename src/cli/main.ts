@@ -36,6 +36,7 @@ export const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: ()
   { names: ['rollback'], load: async () => (await import('./commands/rollback-command.js')).registerRollbackCommand },
   { names: ['status', 'versions', 'instances', 'audit', 'hosts'], load: async () => (await import('./commands/read-commands.js')).registerReadCommands },
   { names: ['deployments', 'rollbacks'], load: async () => (await import('./commands/operation-list-commands.js')).registerOperationListCommands },
+  { names: ['replay'], load: async () => (await import('./commands/replay-command.js')).registerReplayCommand },
   { names: ['alerts'], load: async () => (await import('./commands/alerts-command.js')).registerAlertsCommand },
   { names: ['which'], load: async () => (await import('./commands/which.js')).registerWhichCommand },
   { names: ['logs'], load: async () => (await import('./commands/logs-command.js')).registerLogsCommand },

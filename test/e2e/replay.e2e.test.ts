@@ -5,10 +5,12 @@
  * `GET /api/items` requests against all three. `served_at` differs on every answer, so it
  * must come out as noise, never as a difference.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusalOf } from '../../src/local-fleet/ferry-api.js';
+import { FERRY_BIN } from '../../src/local-fleet/ferry-processes.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { pollUntil } from '../../src/local-fleet/poll-until.js';
 import { HelloService } from './rollout-support.js';
@@ -40,6 +42,15 @@ async function replayAndWait(version: string): Promise<any> {
     const r = await fleet.api.get(`/api/v1/replays/${started.replay_id}`);
     return r.status === 'running' ? undefined : r;
   }, { timeoutMs: 60_000 });
+}
+
+/** Runs `ferry replay …` against the fleet; resolves with its exit code and output. */
+function ferryReplay(...args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [FERRY_BIN, 'replay', ...args, '--server', fleet.server.url], { env: { ...process.env, FERRY_TOKEN: fleet.token }, timeout: 60_000 }, (err, stdout) => {
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout });
+    });
+  });
 }
 
 /** The staging directories still on the agent's disk (each holds its process's pid.json while it runs). */
@@ -76,6 +87,18 @@ describe('staging replay', () => {
     expect(replay.reason.code).toBe('staging_failed');
     expect(replay.reason.message).toMatch(/not ready within 3 s/);
     await pollUntil('the never-ready staging process to be stopped', async () => (!stagingLeft() && (await fleet.instancePids()).length === 2 ? true : undefined));
+  }, 90_000);
+
+  it('ferry replay waits for the verdict: exit 0 and the summary when it passes, exit 1 and a table of differences when not', async () => {
+    const passed = await ferryReplay('items', 'v2');
+    expect(passed.code, passed.stdout).toBe(0);
+    expect(passed.stdout).toMatch(/20 requests, 0 differences, \d+ noise fields? filtered/);
+    const failed = await ferryReplay('items', 'v3');
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/REQUEST\s+FIELD\s+EXPECTED\s+ACTUAL/);
+    expect(failed.stdout).toContain('q0-1-x');
+    const json = await ferryReplay('items', 'v3', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'completed', passed: false, difference_count: 60 });
   }, 90_000);
 
   it('refuses an unknown release with 404 and a service without replay with 422', async () => {
