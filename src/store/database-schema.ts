@@ -78,6 +78,8 @@ export interface InstanceTable {
   removed_at: number | null;
   /** JSON InstanceIsolation while drift handling keeps the instance out of service; null otherwise (migration 005). */
   isolation_json: string | null;
+  /** Migration 016: JSON ReplayHold, or null. */
+  replay_hold: string | null;
   created_at: number;
 }
 

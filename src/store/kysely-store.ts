@@ -14,6 +14,7 @@ import type {
   Instance,
   InstanceGoal,
   InstanceIsolation,
+  ReplayHold,
   InstanceObservation,
   InstancePlacement,
   Operation,
@@ -112,6 +113,9 @@ export class KyselyStore implements Store {
   }
   deleteInstance(instanceId: string): Promise<void> {
     return instances.deleteInstance(this.db, instanceId);
+  }
+  setReplayHold(instanceIds: string[], hold: ReplayHold | null): Promise<void> {
+    return instances.setReplayHold(this.db, instanceIds, hold);
   }
   setInstanceIsolation(instanceId: string, isolation: InstanceIsolation | null): Promise<void> {
     return instances.setInstanceIsolation(this.db, instanceId, isolation);

@@ -15,6 +15,7 @@ import type {
   Instance,
   InstanceGoal,
   InstanceIsolation,
+  ReplayHold,
   InstanceObservation,
   InstancePlacement,
   Operation,
@@ -91,6 +92,8 @@ export interface Store {
   setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void>;
   /** Sets or (null) clears the drift isolation; the instance is out of service while set. */
   setInstanceIsolation(instanceId: string, isolation: InstanceIsolation | null): Promise<void>;
+  /** Sets (or, with null, clears) the replay hold of these instances; unknown ids change nothing. */
+  setReplayHold(instanceIds: string[], hold: ReplayHold | null): Promise<void>;
   markInstanceRemoved(instanceId: string, at: number): Promise<void>;
   deleteInstance(instanceId: string): Promise<void>;
   recordObservation(instanceId: string, observation: InstanceObservation): Promise<void>;

@@ -146,6 +146,7 @@ export class InMemoryStore implements Store {
             goal: { version: i.goal.version, generation: i.goal.generation },
             observed: i.observed === null ? null : { status: i.observed.status, version: i.observed.version, achieved_generation: i.observed.achieved_generation },
             isolation: i.isolation,
+            replay_hold: i.replay_hold ?? null,
           })),
       ),
     );
@@ -155,6 +156,11 @@ export class InMemoryStore implements Store {
   }
   setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void> {
     return this.#run((t) => rows.updateInstanceRow(t, instanceId, (i) => ({ ...i, pinned_version: pinnedVersion })));
+  }
+  setReplayHold(instanceIds: string[], hold: domain.ReplayHold | null): Promise<void> {
+    return this.#run((t) => {
+      for (const id of instanceIds) rows.updateInstanceRow(t, id, (i) => ({ ...i, replay_hold: hold }));
+    });
   }
   setInstanceIsolation(instanceId: string, isolation: domain.InstanceIsolation | null): Promise<void> {
     return this.#run((t) => rows.updateInstanceRow(t, instanceId, (i) => ({ ...i, isolation })));

@@ -111,7 +111,8 @@ export function insertInstanceRow(t: MemoryTables, instance: Instance): void {
       throw new ConstraintError('instances_host_port_unique', `${instance.host}:${instance.port} is held by ${other.instance_id}`);
     }
   }
-  t.instances.set(instance.instance_id, detached(instance));
+  // As a database row reads back: the replay hold column is null when nothing set it.
+  t.instances.set(instance.instance_id, detached({ ...instance, replay_hold: instance.replay_hold ?? null }));
 }
 
 /** Replaces an instance row with `change` applied; an unknown id changes nothing. */
