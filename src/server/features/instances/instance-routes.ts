@@ -2,7 +2,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { InputError, NotFoundError } from '../../../core/errors.js';
-import type { InstanceIsolation, VersionInterval } from '../../../core/types.js';
+import type { InstanceIsolation, ReplayHold, VersionInterval } from '../../../core/types.js';
 import { checkedName } from '../../../core/names.js';
 import { iso, parseIso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
@@ -28,6 +28,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
       version: v.version,
       pinned_version: v.instance.pinned_version,
       isolation: presentIsolation(v.instance.isolation),
+      replay_hold: presentReplayHold(v.instance.replay_hold ?? null),
       pid: v.instance.observed?.pid ?? null,
       last_updated: iso(v.lastUpdated),
     }));
@@ -87,6 +88,11 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
     const { id } = request.params as Static<typeof IdParams>;
     return unpinInstance(ctx, id, callerOf(request));
   });
+}
+
+/** The replay after a rollback that keeps the instance out of session allocation; null when none does. */
+function presentReplayHold(hold: ReplayHold | null) {
+  return hold === null ? null : { replay_id: hold.replay_id, failed: hold.failed, since: iso(hold.since) };
 }
 
 /** Why and since when drift handling keeps an instance out of service; null when it does not. */
