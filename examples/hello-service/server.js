@@ -69,7 +69,8 @@ if (typeof identity.version !== 'string' || identity.version === '' || FLOATING.
 }
 const behaviour = readJson('behaviour.json') ?? {};
 const failingPaths = new Set(Array.isArray(behaviour.failing_paths) ? behaviour.failing_paths : []);
-const itemsSuffix = typeof behaviour.items_suffix === 'string' ? behaviour.items_suffix : '';
+// ITEMS_SUFFIX in the environment does the same without a new release (the service's `env`).
+const itemsSuffix = (typeof behaviour.items_suffix === 'string' ? behaviour.items_suffix : '') + (process.env.ITEMS_SUFFIX ?? '');
 const instanceId = process.env.FERRY_INSTANCE_ID ?? 'local';
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';

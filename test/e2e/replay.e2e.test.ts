@@ -32,7 +32,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await fleet?.stop(['items']);
+  await fleet?.stop(['items', 'rb']);
 }, 60_000);
 
 async function replayAndWait(version: string): Promise<any> {
@@ -108,4 +108,63 @@ describe('staging replay', () => {
     const refusal = await refusalOf(fleet.api.post('/api/v1/releases/plain/v1/replay'));
     expect([refusal.status, refusal.code]).toEqual([422, 'replay_not_configured']);
   });
+});
+
+describe('replay after rollback', () => {
+  let rb: HelloService;
+  const spec = { replay: { requests: REQUESTS.slice(0, 5), ignore: ['/version'] } };
+
+  beforeAll(async () => {
+    rb = await HelloService.declare(fleet, 'rb', 2, spec);
+    await rb.release('v1');
+    await rb.release('v2');
+    expect((await rb.deployAndWait('v1')).status).toBe('succeeded');
+    expect((await rb.deployAndWait('v2')).status).toBe('succeeded');
+    // A passed replay of v1 stores its answers: the baseline a rollback to v1 is judged against.
+    const started = await fleet.api.post('/api/v1/releases/rb/v1/replay');
+    const baseline = await pollUntil('the v1 baseline replay', async () => {
+      const r = await fleet.api.get(`/api/v1/replays/${started.replay_id}`);
+      return r.status === 'running' ? undefined : r;
+    });
+    expect(baseline, JSON.stringify(baseline.reason)).toMatchObject({ status: 'completed', passed: true });
+  }, 120_000);
+
+  async function rollbackTo(version: string): Promise<any> {
+    const rollback = await fleet.api.post('/api/v1/services/rb/rollback', { to_version: version, reason: 'replay e2e' });
+    const done = await fleet.api.waitForRollback(rollback.rollback_id);
+    expect(done.status, JSON.stringify(done.reason)).toBe('succeeded');
+    return pollUntil('the replay after the rollback to finish', async () => {
+      const r = await fleet.api.get(`/api/v1/replays/rp-rb-${rollback.rollback_id}`).catch(() => undefined);
+      return r === undefined || r.status === 'running' ? undefined : r;
+    });
+  }
+
+  it('holds the returned instances until their replay passes, then they take sessions', async () => {
+    const replay = await rollbackTo('v1');
+    expect(replay, JSON.stringify(replay.differences)).toMatchObject({ purpose: 'rollback', status: 'completed', passed: true, instances: rb.ports.map((p) => rb.instanceId(p)).sort() });
+    const instances = (await fleet.api.get('/api/v1/services/rb/instances')).instances;
+    expect(instances.map((i: any) => i.replay_hold)).toEqual([null, null]);
+    const session = await fleet.api.post('/api/v1/sessions', { service: 'rb' });
+    expect(session.runtime_version).toBe('v1');
+  }, 120_000);
+
+  it('keeps them out of allocation and raises VerificationFailed when the replay fails, until a person releases them', async () => {
+    // The same v1 now answers differently: the environment changes what it returns.
+    await fleet.api.put('/api/v1/services/rb', { start: 'node server.js', keep_releases: 5, ...spec, env: { ITEMS_SUFFIX: '-env' }, instances: rb.ports.map((port) => ({ host: 'local', port })) });
+    expect((await rb.deployAndWait('v2')).status).toBe('succeeded');
+    const replay = await rollbackTo('v1');
+    expect(replay).toMatchObject({ purpose: 'rollback', status: 'completed', passed: false });
+    expect(replay.differences).toContainEqual(expect.objectContaining({ field: 'body:/items/0', expected: 'q0-1', actual: 'q0-1-env' }));
+    const held = (await fleet.api.get('/api/v1/services/rb/instances')).instances;
+    expect(held.map((i: any) => i.replay_hold?.failed)).toEqual([true, true]);
+    expect((await refusalOf(fleet.api.post('/api/v1/sessions', { service: 'rb' }))).status).toBe(503);
+    const alert = await pollUntil('VerificationFailed to fire', async () => {
+      const { alerts } = await fleet.api.get('/api/v1/alerts?service=rb&state=firing');
+      return alerts.find((a: any) => a.name === 'VerificationFailed');
+    });
+    expect(alert.severity).toBe('P1');
+    for (const port of rb.ports) await fleet.api.post(`/api/v1/instances/${rb.instanceId(port)}/release`);
+    const session = await fleet.api.post('/api/v1/sessions', { service: 'rb' });
+    expect(session.runtime_version).toBe('v1');
+  }, 120_000);
 });

@@ -66,6 +66,8 @@ type AlertEventFields = { alert_id: string; name: string; severity: string; caus
 /** Details of staging replay runs (core/replay, CONTRACT §4). */
 export type ReplayEventDetails = {
   replay_started: { replay_id: string; purpose: string; baseline_version: string | null; requests: number; staging_host: string | null; instances: string[] };
+  /** A person lifted the hold a replay after a rollback kept on an instance (`POST /instances/{id}/release`). */
+  replay_hold_released: { replay_id: string; failed: boolean; request_correlation_id: string };
   replay_completed: { replay_id: string; purpose: string; status: string; passed: boolean; requests: number; difference_count: number; noise_filtered: number; reason: { code: string; message: string } | null; staging_ready_ms: number | null; compare_ms: number | null };
 };
 
@@ -134,6 +136,7 @@ const CATALOGUED: Record<EventType, true> = {
   alert_resolved: true,
   replay_started: true,
   replay_completed: true,
+  replay_hold_released: true,
 };
 
 /** Every event type in the catalogue. */

@@ -35,6 +35,8 @@ export interface CompareOptions {
   ignore?: string[];
   /** Share of requests that may differ and still pass; default 0. */
   max_diff_ratio?: number;
+  /** Noise keys known beforehand (a stored baseline's `noise_fields`), filtered like learnt ones. */
+  noise?: string[];
   /** Most differences kept in the verdict; the count is always exact. */
   maxDifferencesKept?: number;
 }
@@ -73,7 +75,7 @@ export function compareAnswers(candidate: ReplayAnswer[], stable: [ReplayAnswer[
   const endpointOf = (i: number): string => endpoints?.[i] ?? '';
   // Pass 1: a field the stable answers disagree on in any request of an endpoint is noise for the whole endpoint,
   // so a timestamp that two stable answers happened to share within one millisecond is still noise.
-  const noise = new Set<string>();
+  const noise = new Set<string>(opts.noise ?? []);
   if (second !== undefined) {
     for (let i = 0; i < candidate.length; i += 1) {
       for (const d of fieldDifferences(second[i]!, first[i]!, fields, ignore)) noise.add(noiseKey(endpointOf(i), d.field));
@@ -99,7 +101,7 @@ export function compareAnswers(candidate: ReplayAnswer[], stable: [ReplayAnswer[
     differences,
     noise_filtered: noise.size,
     noise_fields: [...noise].sort(),
-    noise_filtering: second !== undefined,
+    noise_filtering: second !== undefined || (opts.noise?.length ?? 0) > 0,
   };
 }
 

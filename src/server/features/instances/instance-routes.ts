@@ -7,8 +7,9 @@ import { checkedName } from '../../../core/names.js';
 import { iso, parseIso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
 import { IdParams, ServiceParams } from '../shared/schemas.js';
-import { requireService } from '../services/service-lookup.js';
+import { requireInstance, requireService } from '../services/service-lookup.js';
 import { loadFleetView } from './fleet-view.js';
+import { releaseReplayHold } from '../replays/release-replay-hold.js';
 import { releaseInstance } from './release-instance.js';
 import { unpinInstance } from './unpin-instance.js';
 import { callerOf } from '../shared/caller.js';
@@ -77,7 +78,10 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
 
   app.post('/api/v1/instances/:id/release', { config: { access: 'deploy' }, schema: { params: IdParams, tags: ['instances'] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
-    const { service } = await releaseInstance(ctx, id, callerOf(request));
+    // A replay hold is lifted first; an instance that is also isolated by drift handling is released from that too.
+    const unheld = await releaseReplayHold(ctx, id, callerOf(request));
+    const instance = await requireInstance(ctx.store, id);
+    const service = unheld && instance.isolation === null ? instance.service : (await releaseInstance(ctx, id, callerOf(request))).service;
     const fleet = await loadFleetView(ctx, await requireService(ctx.store, service));
     const view = fleet.instances.find((v) => v.instance.instance_id === id);
     return { instance_id: id, service, released: true, status: view?.status ?? null, version: view?.version ?? null };

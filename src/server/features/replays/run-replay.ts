@@ -17,6 +17,7 @@ import type { ReplayConfig } from './replay-config.js';
 import { readReplayRequests } from './replay-requests-source.js';
 import { sendToAll } from './replay-sender.js';
 import { readyInstancesOn } from './stable-instances.js';
+import { judgeReturnedInstances } from './judge-returned-instances.js';
 import { replayEnvelope } from './start-replay.js';
 
 const STAGING_POLL_MS = 100;
@@ -49,6 +50,7 @@ async function judge(ctx: ServerContext, replay: Replay, config: ReplayConfig, s
   if (service?.replay == null) return { failure: { code: 'replay_not_configured', message: `service ${replay.service} no longer has a replay spec` } };
   const read = await readReplayRequests(service.replay);
   if (!read.ok) return { failure: { code: 'bad_replay_file', message: read.message } };
+  if (replay.purpose === 'rollback') return judgeReturnedInstances(ctx, replay, service.replay, read.requests, config, signal);
   const staged = await waitForStaging(ctx, replay, config, signal);
   if ('failure' in staged) return staged;
   timings.staging_ready_ms = ctx.now() - replay.started_at;
@@ -97,7 +99,8 @@ async function finish(ctx: ServerContext, replay: Replay, outcome: Outcome, timi
           noise_fields: outcome.verdict.noise_fields,
           noise_filtering: outcome.verdict.noise_filtering,
           reason: outcome.verdict.passed ? null : { code: 'replay_differences', message: `${outcome.verdict.differing_requests} of ${outcome.verdict.requests} requests answered differently` },
-          answers: outcome.verdict.passed && outcome.candidate.length <= 2000 ? outcome.candidate : null,
+          // A release replay's answers are the baseline of a later replay after a rollback to that version.
+          answers: replay.purpose === 'release' && outcome.verdict.passed && outcome.candidate.length <= 2000 ? outcome.candidate : null,
           completed_at: now,
           staging,
         };
@@ -105,6 +108,8 @@ async function finish(ctx: ServerContext, replay: Replay, outcome: Outcome, timi
   const caller = { actor: REPLAY_ACTOR, correlationId: replay.correlation_id };
   await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     await tx.updateReplay(replay.replay_id, patch);
+    // The instances a rollback returned take sessions again only once their replay passed.
+    if (replay.purpose === 'rollback') await tx.setReplayHold(replay.instances, done.passed === true ? null : { replay_id: replay.replay_id, failed: true, since: now });
     if (replay.purpose === 'release') {
       await tx.appendEvidence({ service: replay.service, version: replay.version, check: 'replay', passed: done.passed === true, summary: replaySummary(done), url: null, details: { replay_id: replay.replay_id, baseline_version: replay.baseline_version }, source: FERRY_SOURCE, actor: replay.actor, correlation_id: replay.correlation_id, recorded_at: now });
     }
