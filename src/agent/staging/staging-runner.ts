@@ -75,7 +75,7 @@ export class StagingRunner {
       report: { staging_id: entry.staging_id, port: null, status: 'starting', reason: null },
       abort,
       launched: null,
-      lifetime: setTimeout(() => abort.abort(new Error(`staging lifetime of ${entry.lifetime_s} s reached`)), entry.lifetime_s * 1000),
+      lifetime: setTimeout(() => void this.#expire(run), entry.lifetime_s * 1000),
       done: Promise.resolve(),
     };
     run.lifetime.unref();
@@ -107,6 +107,14 @@ export class StagingRunner {
     void run.launched.exited.then(() => {
       if (!run.abort.signal.aborted && this.#running.get(entry.staging_id) === run) this.#fail(run, 'the staging process exited');
     });
+  }
+
+  /** The hard lifetime cap: the process stops whatever the server says; the entry stays, failed, until withdrawn. */
+  async #expire(run: Running): Promise<void> {
+    run.abort.abort();
+    await run.done;
+    await this.#stopProcess(run);
+    this.#fail(run, `stopped: the staging lifetime of ${run.entry.lifetime_s} s was reached`);
   }
 
   #fail(run: Running, reason: string): void {
