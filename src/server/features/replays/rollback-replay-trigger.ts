@@ -4,7 +4,8 @@
  * session allocation and a `rollback` replay of them is recorded; the replay worker runs
  * it (run-rollback-replay.ts) and lifts the hold when it passes. Listens to committed
  * `rollback_completed` events, so it runs where the reconciler committed (the leader). The
- * replay id is derived from the rollback's id, so hearing an event twice holds once.
+ * replay id is derived from the rollback's id, so hearing an event twice holds once. A
+ * deployment that later succeeds lifts the holds of the instances it replaced.
  */
 import { eventOf, type RecordedEvent } from '../../../core/events/event-catalogue.js';
 import type { Replay } from '../../../core/replay/replay-record.js';
@@ -17,8 +18,13 @@ import { REPLAY_ACTOR } from './run-replay.js';
 /** Subscribes to the context's events; returns the unsubscribe. */
 export function listenForRollbacks(ctx: ServerContext): () => void {
   return ctx.events.subscribe(async (event: RecordedEvent) => {
-    if (event.type !== 'rollback_completed' || event.deploy_id === null) return;
-    await holdReturnedInstances(ctx, event.deploy_id).catch((err: unknown) => ctx.log.error({ err, operation_id: event.deploy_id }, 'cannot start the replay after a rollback'));
+    if (event.deploy_id === null) return;
+    const operationId = event.deploy_id;
+    if (event.type === 'rollback_completed') {
+      await holdReturnedInstances(ctx, operationId).catch((err: unknown) => ctx.log.error({ err, operation_id: operationId }, 'cannot start the replay after a rollback'));
+    } else if (event.type === 'deploy_completed') {
+      await releaseRedeployed(ctx, operationId).catch((err: unknown) => ctx.log.error({ err, operation_id: operationId }, 'cannot lift the replay holds of redeployed instances'));
+    }
   });
 }
 
@@ -41,6 +47,20 @@ export async function holdReturnedInstances(ctx: ServerContext, operationId: str
     await recordEvent(tx, eventOf('replay_started', replayEnvelope(replay, caller, now), { replay_id: replayId, purpose: 'rollback', baseline_version: returned.version, requests: 0, staging_host: null, instances: replay.instances }));
   });
   return replay;
+}
+
+/**
+ * A deployment that succeeded replaced the processes of the instances it changed with a
+ * verified release: a hold on them (even a failed one) no longer says anything about what
+ * they run, so it is lifted, as the operation alerts resolve once a later operation succeeds.
+ */
+async function releaseRedeployed(ctx: ServerContext, operationId: string): Promise<void> {
+  // A restart keeps each instance's version: it proves nothing a replay did not.
+  if ((await ctx.store.getOperation(operationId))?.kind !== 'deploy') return;
+  const targets = await ctx.store.listTargets(operationId);
+  const instances = await Promise.all(targets.filter((t) => t.changed).map((t) => ctx.store.getInstance(t.instance_id)));
+  const held = instances.filter((i) => i?.replay_hold != null).map((i) => i!.instance_id);
+  if (held.length > 0) await ctx.store.setReplayHold(held, null);
 }
 
 /**
