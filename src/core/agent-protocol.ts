@@ -9,6 +9,7 @@
  *   POST /api/v1/agents/{host}/heartbeat  HeartbeatReport -> HeartbeatAck
  *        registers the host on first call; sent every heartbeat_s and at once after
  *        any goal outcome, so the server learns results without waiting a full interval.
+ *        assignments may list `staging` instances for replays, and heartbeats report them.
  *   POST /api/v1/agents/{host}/logs/{request_id}  LogAnswer -> {ok: true}
  *        the answer to a `log_requests` entry of the assignments: the tail of one of
  *        this host's instance logs (`ferry logs`, src/agent/README.md).
