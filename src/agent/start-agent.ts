@@ -5,7 +5,8 @@
  *
  * Start-up order: empty `.tmp/` (leftovers of an interrupted install), adopt the instance
  * processes a previous agent left running (none is restarted), stop any instance process
- * no record names (started by an agent killed before it wrote `pid.json`), probe them
+ * no record names (started by an agent killed before it wrote `pid.json`, or a replay's
+ * staging instance, which never outlives its agent; its directory goes too), probe them
  * once so the first heartbeat tells the truth, then heartbeat and long-poll.
  */
 import { mkdir } from 'node:fs/promises';
@@ -26,7 +27,7 @@ import { KeptReleases } from './kept-releases.js';
 import { LogResponder } from './log-responder.js';
 import { ServerClient } from './server-client.js';
 import { WorkerRegistry } from './worker-registry.js';
-import { StagingRunner } from './staging/staging-runner.js';
+import { removeLeftoverStaging, StagingRunner } from './staging/staging-runner.js';
 import { fetchTrusting, readCaFile } from '../transport/fetch-with-ca.js';
 import { startTracing } from '../tracing/start-tracing.js';
 
@@ -92,6 +93,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   );
   for (const found of await supervisor.adoptAll()) registry.addFromDisk(found.instanceId, found.service);
   await stopOrphans(opts.root, supervisor.recordedGroups(), opts.timers.stopGraceS * 1000, log);
+  await removeLeftoverStaging(opts.root);
   await registry.settled();
   await registry.observeAll();
 

@@ -10,7 +10,7 @@
  * leaves the assignments, or that outlives `lifetime_s`, or that is running when the
  * agent stops, is stopped and its directory removed. Nothing here outlives the agent.
  */
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { StagingAssignment, StagingReport } from '../../core/agent-protocol.js';
@@ -44,6 +44,17 @@ interface Running {
 /** Where a staging instance's `current` link, `pid.json` and log live. */
 export function stagingDir(root: string, service: string, stagingId: string): string {
   return path.join(root, service, 'staging', stagingId);
+}
+
+/**
+ * Removes staging directories a previous agent left (it was killed before it could stop
+ * them). Their processes work inside the root, so start-up's orphan sweep has stopped them.
+ */
+export async function removeLeftoverStaging(root: string): Promise<void> {
+  const services = await readdir(root, { withFileTypes: true }).catch(() => []);
+  for (const entry of services) {
+    if (entry.isDirectory() && !entry.name.startsWith('.')) await rm(path.join(root, entry.name, 'staging'), { recursive: true, force: true });
+  }
 }
 
 export class StagingRunner {
