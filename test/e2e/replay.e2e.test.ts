@@ -87,6 +87,9 @@ describe('staging replay', () => {
     expect(replay.reason.code).toBe('staging_failed');
     expect(replay.reason.message).toMatch(/not ready within 3 s/);
     await pollUntil('the never-ready staging process to be stopped', async () => (!stagingLeft() && (await fleet.instancePids()).length === 2 ? true : undefined));
+    // Nothing listens on the port the agent picked for it any more.
+    expect(replay.staging.port).toEqual(expect.any(Number));
+    await expect(fetch(`http://127.0.0.1:${replay.staging.port}/healthz`)).rejects.toThrow();
   }, 90_000);
 
   it('ferry replay waits for the verdict: exit 0 and the summary when it passes, exit 1 and a table of differences when not', async () => {
@@ -144,6 +147,9 @@ describe('replay after rollback', () => {
     expect(replay, JSON.stringify(replay.differences)).toMatchObject({ purpose: 'rollback', status: 'completed', passed: true, instances: rb.ports.map((p) => rb.instanceId(p)).sort() });
     const instances = (await fleet.api.get('/api/v1/services/rb/instances')).instances;
     expect(instances.map((i: any) => i.replay_hold)).toEqual([null, null]);
+    // They were held from the rollback's end until the replay passed.
+    const { events } = await fleet.api.get('/api/v1/audit?service=rb&type=replay_started');
+    expect(events.find((e: any) => e.details.replay_id === replay.replay_id)?.details).toMatchObject({ purpose: 'rollback', instances: replay.instances });
     const session = await fleet.api.post('/api/v1/sessions', { service: 'rb' });
     expect(session.runtime_version).toBe('v1');
   }, 120_000);
