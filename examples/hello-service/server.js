@@ -7,11 +7,17 @@
 //
 // GET /check answers 200 {"ok":true}: a path for a service's `verify` checks.
 //
+// GET /api/items?q=TEXT answers {"query","items":[...],"version","served_at"}: a JSON
+// endpoint for staging replays. `served_at` is the time of the answer, so it differs on
+// every answer (the noise a replay filters), and `version` names the release (a replay
+// spec lists "/version" under `ignore`).
+//
 // behaviour.json (optional, beside this file) makes a deliberately bad release:
 //   {"crash_on_start": true}         exit 1 right after starting
 //   {"never_ready": true}            /healthz answers 503 forever
 //   {"start_delay_ms": 3000}         wait before listening
 //   {"failing_paths": ["/check"]}    those paths answer 500 (a release that fails its verify checks)
+//   {"items_suffix": "-x"}           /api/items appends it to every item (a release that answers differently)
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -63,6 +69,8 @@ if (typeof identity.version !== 'string' || identity.version === '' || FLOATING.
 }
 const behaviour = readJson('behaviour.json') ?? {};
 const failingPaths = new Set(Array.isArray(behaviour.failing_paths) ? behaviour.failing_paths : []);
+// ITEMS_SUFFIX in the environment does the same without a new release (the service's `env`).
+const itemsSuffix = (typeof behaviour.items_suffix === 'string' ? behaviour.items_suffix : '') + (process.env.ITEMS_SUFFIX ?? '');
 const instanceId = process.env.FERRY_INSTANCE_ID ?? 'local';
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -76,13 +84,23 @@ function send(res, status, body) {
   res.end(text);
 }
 
+/** Three items derived from the query only, so every instance of one release answers alike. */
+function items(query) {
+  return [1, 2, 3].map((n) => `${query}-${n}${itemsSuffix}`);
+}
+
 const server = createServer((req, res) => {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
   if (failingPaths.has(path)) return send(res, 500, { error: `${path} fails on purpose (failing_paths in behaviour.json)` });
   if (path === '/healthz') return ready ? send(res, 200, { status: 'ok' }) : send(res, 503, { status: 'starting' });
   if (path === '/version') return send(res, 200, { ...identity, ready });
   if (path === '/check') return send(res, 200, { ok: true });
+  if (path === '/api/items') {
+    const query = url.searchParams.get('q') ?? '';
+    return send(res, 200, { query, items: items(query), version: identity.version, served_at: new Date().toISOString() });
+  }
   if (path === '/') return send(res, 200, `hello from ${identity.service} ${identity.version} (instance ${instanceId})`);
   return send(res, 404, { error: 'not found' });
 });

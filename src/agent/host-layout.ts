@@ -8,6 +8,7 @@
  *   <root>/<service>/instances/<id>/logs/instance.log
  *   <root>/<service>/instances/<id>/state.json     achieved generation and outcome
  *   <root>/<service>/instances/<id>/pid.json       the running process, for adoption
+ *   <root>/<service>/staging/<staging_id>/         a replay's ephemeral staging instance (agent/staging)
  *
  * `.tmp` sits under the root so renames into `releases/` stay on one filesystem and are
  * atomic. Service names never start with a dot, so `.tmp` cannot collide with one.

@@ -5,7 +5,8 @@
  *
  * Start-up order: empty `.tmp/` (leftovers of an interrupted install), adopt the instance
  * processes a previous agent left running (none is restarted), stop any instance process
- * no record names (started by an agent killed before it wrote `pid.json`), probe them
+ * no record names (started by an agent killed before it wrote `pid.json`, or a replay's
+ * staging instance, which never outlives its agent; its directory goes too), probe them
  * once so the first heartbeat tells the truth, then heartbeat and long-poll.
  */
 import { mkdir } from 'node:fs/promises';
@@ -26,6 +27,7 @@ import { KeptReleases } from './kept-releases.js';
 import { LogResponder } from './log-responder.js';
 import { ServerClient } from './server-client.js';
 import { WorkerRegistry } from './worker-registry.js';
+import { removeLeftoverStaging, StagingRunner } from './staging/staging-runner.js';
 import { fetchTrusting, readCaFile } from '../transport/fetch-with-ca.js';
 import { startTracing } from '../tracing/start-tracing.js';
 
@@ -64,6 +66,15 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     onChange: onProcessChange,
   });
   const kept = new KeptReleases(opts.root);
+  const staging = new StagingRunner({
+    root: opts.root,
+    driver: new DetachedProcessDriver(now),
+    log,
+    stopGraceMs: opts.timers.stopGraceS * 1000,
+    onChange: () => onChange(),
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(ca !== undefined ? { ca } : {}),
+  });
   const registry = new WorkerRegistry(
     {
       root: opts.root,
@@ -82,12 +93,13 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   );
   for (const found of await supervisor.adoptAll()) registry.addFromDisk(found.instanceId, found.service);
   await stopOrphans(opts.root, supervisor.recordedGroups(), opts.timers.stopGraceS * 1000, log);
+  await removeLeftoverStaging(opts.root);
   await registry.settled();
   await registry.observeAll();
 
   const client = new ServerClient({ serverUrl: opts.serverUrl, token: opts.token, hostId: opts.hostId, fetch: fetchServer });
   const logs = new LogResponder(opts.root, client, log, abort.signal);
-  heartbeat = new HeartbeatScheduler(() => sendHeartbeat(client, registry, kept, opts, log, abort.signal, now), opts.timers.heartbeatS * 1000);
+  heartbeat = new HeartbeatScheduler(() => sendHeartbeat(client, registry, kept, staging, opts, log, abort.signal, now), opts.timers.heartbeatS * 1000);
   // The first heartbeat registers the host; polling waits for it, not startAgent's caller.
   const polling = heartbeat.start().then(() =>
     pollAssignments({
@@ -98,6 +110,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       now,
       onAssignments: (assignments) => {
         registry.apply(assignments);
+        staging.apply(assignments.staging ?? []);
         logs.handle(assignments);
       },
     }),
@@ -114,6 +127,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       for (const stopTimer of timers) stopTimer();
       await heartbeat?.close();
       await polling;
+      // Staging instances are ephemeral: unlike instances, none outlives the agent.
+      await staging.close();
       await Promise.race([registry.settled(), new Promise((resolve) => setTimeout(resolve, STOP_SETTLE_MS).unref())]);
       supervisor.close();
       await tracing?.shutdown();
@@ -122,10 +137,10 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   };
 }
 
-async function sendHeartbeat(client: ServerClient, registry: WorkerRegistry, kept: KeptReleases, opts: AgentOptions, log: Logger, signal: AbortSignal, now: () => number): Promise<void> {
+async function sendHeartbeat(client: ServerClient, registry: WorkerRegistry, kept: KeptReleases, staging: StagingRunner, opts: AgentOptions, log: Logger, signal: AbortSignal, now: () => number): Promise<void> {
   const { instances, removed } = registry.reports();
   const kept_releases = await kept.read(now());
-  const result = await client.sendHeartbeat({ address: opts.advertiseAddress, agent_version: agentVersion(), instances, kept_releases }, signal);
+  const result = await client.sendHeartbeat({ address: opts.advertiseAddress, agent_version: agentVersion(), instances, kept_releases, staging: staging.reports() }, signal);
   if (result.ok) {
     registry.forgetRemoved(removed);
     return;

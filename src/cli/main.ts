@@ -39,6 +39,7 @@ export const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: ()
   { names: ['channel'], load: async () => (await import('./commands/channel-command.js')).registerChannelCommands },
   { names: ['evidence'], load: async () => (await import('./commands/evidence-command.js')).registerEvidenceCommands },
   { names: ['readiness'], load: async () => (await import('./commands/readiness-command.js')).registerReadinessCommand },
+  { names: ['replay'], load: async () => (await import('./commands/replay-command.js')).registerReplayCommand },
   { names: ['alerts'], load: async () => (await import('./commands/alerts-command.js')).registerAlertsCommand },
   { names: ['preflight'], load: async () => (await import('./commands/preflight-command.js')).registerPreflightCommand },
   { names: ['which'], load: async () => (await import('./commands/which.js')).registerWhichCommand },

@@ -9,6 +9,7 @@
  *   POST /api/v1/agents/{host}/heartbeat  HeartbeatReport -> HeartbeatAck
  *        registers the host on first call; sent every heartbeat_s and at once after
  *        any goal outcome, so the server learns results without waiting a full interval.
+ *        assignments may list `staging` instances for replays, and heartbeats report them.
  *   POST /api/v1/agents/{host}/logs/{request_id}  LogAnswer -> {ok: true}
  *        the answer to a `log_requests` entry of the assignments: the tail of one of
  *        this host's instance logs (`ferry logs`, src/agent/README.md).
@@ -51,6 +52,37 @@ export interface Assignments {
   instances: InstanceAssignment[];
   /** Logs someone is waiting for now; each is answered once, by request_id (absent from older servers). */
   log_requests?: LogRequest[];
+  /** Ephemeral staging instances for replays (absent from older servers); an entry that leaves the list is stopped. */
+  staging?: StagingAssignment[];
+}
+
+/**
+ * One ephemeral staging instance of a release (CONTRACT §4 "Staging replay"): not one of
+ * the service's instances. The agent installs the release (sha256-checked), starts it on
+ * a free loopback port it picks, and reports it ready once `health_path` answers 2xx.
+ */
+export interface StagingAssignment {
+  staging_id: string;
+  service: string;
+  version: string;
+  start: string;
+  env: Record<string, string>;
+  health_path: string;
+  release: { package_url: string; sha256: string };
+  /** Health must answer 2xx within this many seconds, else the staging instance fails and is stopped. */
+  ready_timeout_s: number;
+  /** Hard cap on how long it runs, whatever the server says later. */
+  lifetime_s: number;
+}
+
+export type StagingStatusReport = 'starting' | 'ready' | 'failed';
+
+export interface StagingReport {
+  staging_id: string;
+  /** The loopback port it listens on; null before it was started. */
+  port: number | null;
+  status: StagingStatusReport;
+  reason: string | null;
 }
 
 /** The most lines and bytes one log answer holds; the server clamps requests to these. */
@@ -96,6 +128,8 @@ export interface HeartbeatReport {
   instances: InstanceReport[];
   /** Releases unpacked under `<root>/<service>/releases/`, by service (absent from older agents). */
   kept_releases?: Record<string, string[]>;
+  /** Staging instances this agent runs for replays (absent from older agents). */
+  staging?: StagingReport[];
 }
 
 /** Only an acknowledgement: new goals reach the agent through the assignments long-poll. */

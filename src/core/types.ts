@@ -191,7 +191,19 @@ export interface Instance {
   removed_at: number | null;
   /** Set while drift handling keeps the instance out of service; null otherwise. */
   isolation: InstanceIsolation | null;
+  /**
+   * Set while a replay after a rollback keeps the instance out of session allocation
+   * (migration 016); absent or null otherwise. `failed` once that replay failed: the hold
+   * stays until a person releases the instance.
+   */
+  replay_hold?: ReplayHold | null;
   created_at: number;
+}
+
+export interface ReplayHold {
+  replay_id: string;
+  failed: boolean;
+  since: number;
 }
 
 /**
@@ -227,6 +239,7 @@ export interface InstancePlacement {
   goal: Pick<InstanceGoal, 'version' | 'generation'>;
   observed: Pick<InstanceObservation, 'status' | 'version' | 'achieved_generation'> | null;
   isolation: InstanceIsolation | null;
+  replay_hold?: ReplayHold | null;
 }
 
 /** Public instance status (CONTRACT §2). */

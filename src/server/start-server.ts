@@ -23,6 +23,9 @@ import { LogRequestBroker } from './features/logs/log-request-broker.js';
 import { readAlertConfig } from './features/alerts/alert-config.js';
 import { AlertEvaluator } from './features/alerts/alert-evaluator.js';
 import { AlertDeliveryWorker } from './features/alerts/alert-delivery-worker.js';
+import { readReplayConfig } from './features/replays/replay-config.js';
+import { ReplayWorker } from './features/replays/replay-worker.js';
+import { listenForRollbacks } from './features/replays/rollback-replay-trigger.js';
 import { agentVersion } from '../agent/agent-version.js';
 import { startTracing } from '../tracing/start-tracing.js';
 import { OperationTracer } from './tracing/operation-tracer.js';
@@ -56,6 +59,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const alertDelivery = new AlertDeliveryWorker(ctx, alertConfig.delivery, (failure) => metrics.countAlertDeliveryFailure(failure.target));
   const reconciler = new OperationReconciler(ctx, alerts);
   const sessionPurge = new SessionPurge(ctx);
+  const replays = new ReplayWorker(ctx, readReplayConfig(process.env));
   try {
     // Gauges are rebuilt from the store before the first scrape can arrive; counters start at 0.
     await new FleetGaugeRefresh(ctx).refresh();
@@ -67,6 +71,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   reconciler.start();
   sessionPurge.start();
   alertDelivery.start();
+  replays.start();
+  const stopListeningForRollbacks = listenForRollbacks(ctx);
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -78,6 +84,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await reconciler.stop();
       await sessionPurge.stop();
       await alertDelivery.stop();
+      stopListeningForRollbacks();
+      await replays.stop();
       await app.close();
       await tracing?.shutdown();
       await store.close();

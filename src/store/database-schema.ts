@@ -78,6 +78,8 @@ export interface InstanceTable {
   removed_at: number | null;
   /** JSON InstanceIsolation while drift handling keeps the instance out of service; null otherwise (migration 005). */
   isolation_json: string | null;
+  /** Migration 016: JSON ReplayHold, or null. */
+  replay_hold: string | null;
   created_at: number;
 }
 
@@ -243,6 +245,35 @@ export interface ReadinessEvaluationTable {
   correlation_id: string;
 }
 
+/** Staging replay runs (migration 016); see core/replay/replay-record.ts. */
+export interface ReplayTable {
+  replay_id: string;
+  service: string;
+  version: string;
+  baseline_version: string | null;
+  purpose: string;
+  instances_json: string;
+  status: string;
+  passed: BooleanColumn | null;
+  requests: number;
+  difference_count: number;
+  differences_json: string;
+  noise_filtered: number;
+  noise_fields_json: string;
+  noise_filtering: BooleanColumn | null;
+  reason_json: string | null;
+  staging_host: string | null;
+  staging_wanted: BooleanColumn;
+  staging_port: number | null;
+  staging_status: string | null;
+  staging_reason: string | null;
+  answers_json: string | null;
+  actor: string;
+  correlation_id: string;
+  started_at: number;
+  completed_at: number | null;
+}
+
 /** Every table the store owns, keyed by table name. */
 export interface Database {
   releases: ReleaseTable;
@@ -261,4 +292,5 @@ export interface Database {
   freezes: FreezeTable;
   channel_history: ChannelHistoryTable;
   readiness_evaluations: ReadinessEvaluationTable;
+  replays: ReplayTable;
 }

@@ -4,7 +4,7 @@
  * Updates of an unknown instance change nothing; callers check existence when it matters.
  */
 import type { Kysely } from 'kysely';
-import type { Instance, InstanceGoal, InstanceIsolation, InstanceObservation, InstancePlacement, ObservedStatus } from '../core/types.js';
+import type { Instance, InstanceGoal, InstanceIsolation, ReplayHold, InstanceObservation, InstancePlacement, ObservedStatus } from '../core/types.js';
 import { fromJsonOrNull, toJsonOrNull } from './column-codecs.js';
 import type { Database } from './database-schema.js';
 import { goalToColumns, instanceFromRow, instanceToRow, observationToColumns } from './instance-rows.js';
@@ -36,6 +36,12 @@ export async function setInstancePin(db: Kysely<Database>, instanceId: string, p
   await db.updateTable('instances').set({ pinned_version: pinnedVersion }).where('instance_id', '=', instanceId).execute();
 }
 
+/** Sets (or, with null, clears) the replay hold of instances (migration 016). */
+export async function setReplayHold(db: Kysely<Database>, instanceIds: string[], hold: ReplayHold | null): Promise<void> {
+  if (instanceIds.length === 0) return;
+  await db.updateTable('instances').set({ replay_hold: toJsonOrNull(hold) }).where('instance_id', 'in', instanceIds).execute();
+}
+
 /** Sets (or, with null, clears) the drift isolation of an instance. */
 export async function setInstanceIsolation(db: Kysely<Database>, instanceId: string, isolation: InstanceIsolation | null): Promise<void> {
   await db.updateTable('instances').set({ isolation_json: toJsonOrNull(isolation) }).where('instance_id', '=', instanceId).execute();
@@ -58,7 +64,7 @@ export async function recordObservation(db: Kysely<Database>, instanceId: string
 export async function listInstancePlacements(db: Kysely<Database>, service: string): Promise<InstancePlacement[]> {
   const rows = await db
     .selectFrom('instances')
-    .select(['instance_id', 'host', 'port', 'goal_version', 'goal_generation', 'observed_status', 'observed_version', 'achieved_generation', 'isolation_json'])
+    .select(['instance_id', 'host', 'port', 'goal_version', 'goal_generation', 'observed_status', 'observed_version', 'achieved_generation', 'isolation_json', 'replay_hold'])
     .where('service', '=', service)
     .where('removed_at', 'is', null)
     .orderBy('instance_id')
@@ -72,5 +78,6 @@ export async function listInstancePlacements(db: Kysely<Database>, service: stri
     // observed_status is written with every observation, so it alone marks "observed at least once".
     observed: row.observed_status === null ? null : { status: row.observed_status as ObservedStatus, version: row.observed_version, achieved_generation: row.achieved_generation ?? 0 },
     isolation: fromJsonOrNull<InstanceIsolation>(row.isolation_json),
+    replay_hold: fromJsonOrNull<ReplayHold>(row.replay_hold),
   }));
 }

@@ -3,7 +3,7 @@
  * observation into nullable `observed_*` columns; and `instance_versions` rows to intervals.
  */
 import type { Insertable, Selectable } from 'kysely';
-import type { GoalOperation, GoalOutcome, Instance, InstanceGoal, InstanceIsolation, InstanceObservation, ObservedStatus, VersionInterval } from '../core/types.js';
+import type { GoalOperation, GoalOutcome, Instance, InstanceGoal, InstanceIsolation, ReplayHold, InstanceObservation, ObservedStatus, VersionInterval } from '../core/types.js';
 import { fromJsonOrNull, toJsonOrNull } from './column-codecs.js';
 import type { InstanceTable, InstanceVersionTable } from './database-schema.js';
 
@@ -58,6 +58,7 @@ export function instanceToRow(instance: Instance): Insertable<InstanceTable> {
     ...observationToColumns(instance.observed),
     removed_at: instance.removed_at,
     isolation_json: toJsonOrNull(instance.isolation),
+    replay_hold: toJsonOrNull(instance.replay_hold ?? null),
     created_at: instance.created_at,
   };
 }
@@ -85,6 +86,7 @@ export function instanceFromRow(row: Selectable<InstanceTable>): Instance {
     observed,
     removed_at: row.removed_at,
     isolation: fromJsonOrNull<InstanceIsolation>(row.isolation_json),
+    replay_hold: fromJsonOrNull<ReplayHold>(row.replay_hold),
     created_at: row.created_at,
   };
 }

@@ -14,6 +14,7 @@ import type {
   Instance,
   InstanceGoal,
   InstanceIsolation,
+  ReplayHold,
   InstanceObservation,
   InstancePlacement,
   Operation,
@@ -27,6 +28,7 @@ import type { Alert, AlertDelivery } from '../core/alerts/alert-types.js';
 import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
 import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
 import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
+import type { Replay, ReplayFilter, ReplayPatch } from '../core/replay/replay-record.js';
 import * as alertDeliveries from './alert-delivery-queries.js';
 import * as alerts from './alert-queries.js';
 import * as audit from './audit-queries.js';
@@ -35,6 +37,7 @@ import * as freezes from './freeze-queries.js';
 import type { Freeze } from '../core/freezes/freeze.js';
 import * as channels from './channel-queries.js';
 import * as readiness from './readiness-queries.js';
+import * as replays from './replay-queries.js';
 import type { Database } from './database-schema.js';
 import * as history from './history-queries.js';
 import * as hosts from './host-queries.js';
@@ -116,6 +119,9 @@ export class KyselyStore implements Store {
   }
   deleteInstance(instanceId: string): Promise<void> {
     return instances.deleteInstance(this.db, instanceId);
+  }
+  setReplayHold(instanceIds: string[], hold: ReplayHold | null): Promise<void> {
+    return instances.setReplayHold(this.db, instanceIds, hold);
   }
   setInstanceIsolation(instanceId: string, isolation: InstanceIsolation | null): Promise<void> {
     return instances.setInstanceIsolation(this.db, instanceId, isolation);
@@ -264,5 +270,18 @@ export class KyselyStore implements Store {
   }
   getReadinessEvaluation(service: string, version: string): Promise<ReadinessEvaluation | undefined> {
     return readiness.getReadinessEvaluation(this.db, service, version);
+  }
+
+  insertReplay(replay: Replay): Promise<void> {
+    return replays.insertReplay(this.db, replay);
+  }
+  updateReplay(replayId: string, patch: ReplayPatch): Promise<void> {
+    return replays.updateReplay(this.db, replayId, patch);
+  }
+  getReplay(replayId: string): Promise<Replay | undefined> {
+    return replays.getReplay(this.db, replayId);
+  }
+  listReplays(filter: ReplayFilter): Promise<Replay[]> {
+    return replays.listReplays(this.db, filter);
   }
 }

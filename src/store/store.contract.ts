@@ -10,6 +10,7 @@ import { catalogContract } from './contract/catalog.contract.js';
 import { channelsContract } from './contract/channels.contract.js';
 import { evidenceContract } from './contract/evidence.contract.js';
 import { freezesContract } from './contract/freezes.contract.js';
+import { replaysContract } from './contract/replays.contract.js';
 import { instancesContract } from './contract/instances.contract.js';
 import { readinessContract } from './contract/readiness.contract.js';
 import { operationsContract } from './contract/operations.contract.js';
@@ -45,6 +46,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     freezesContract(context);
     channelsContract(context);
     readinessContract(context);
+    replaysContract(context);
     instancesContract(context);
     operationsContract(context);
     auditContract(context);

@@ -9,6 +9,7 @@ import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
 import type { Freeze } from '../core/freezes/freeze.js';
 import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
 import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
+import type { Replay, ReplayFilter, ReplayPatch } from '../core/replay/replay-record.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -17,6 +18,7 @@ import type {
   Instance,
   InstanceGoal,
   InstanceIsolation,
+  ReplayHold,
   InstanceObservation,
   InstancePlacement,
   Operation,
@@ -93,6 +95,8 @@ export interface Store {
   setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void>;
   /** Sets or (null) clears the drift isolation; the instance is out of service while set. */
   setInstanceIsolation(instanceId: string, isolation: InstanceIsolation | null): Promise<void>;
+  /** Sets (or, with null, clears) the replay hold of these instances; unknown ids change nothing. */
+  setReplayHold(instanceIds: string[], hold: ReplayHold | null): Promise<void>;
   markInstanceRemoved(instanceId: string, at: number): Promise<void>;
   deleteInstance(instanceId: string): Promise<void>;
   recordObservation(instanceId: string, observation: InstanceObservation): Promise<void>;
@@ -185,4 +189,11 @@ export interface Store {
   /** Stores `evaluation` as its release's newest, replacing the one before. */
   putReadinessEvaluation(evaluation: ReadinessEvaluation): Promise<void>;
   getReadinessEvaluation(service: string, version: string): Promise<ReadinessEvaluation | undefined>;
+  // Staging replay runs (CONTRACT §4, migration 016).
+  insertReplay(replay: Replay): Promise<void>;
+  /** Changes the named fields; an unknown id changes nothing. */
+  updateReplay(replayId: string, patch: ReplayPatch): Promise<void>;
+  getReplay(replayId: string): Promise<Replay | undefined>;
+  /** Newest first (by started_at, then id), at most `limit` (default 100). */
+  listReplays(filter: ReplayFilter): Promise<Replay[]>;
 }

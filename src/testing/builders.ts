@@ -53,6 +53,7 @@ export function makeInstance(id: string, version: string | null, overrides: Part
     observed,
     removed_at: null,
     isolation: null,
+    replay_hold: null,
     created_at: T0,
     ...overrides,
   };

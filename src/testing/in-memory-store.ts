@@ -20,6 +20,7 @@ import type { Evidence, EvidenceDraft } from '../core/readiness/evidence.js';
 import type { Freeze } from '../core/freezes/freeze.js';
 import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
 import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
+import type { Replay, ReplayFilter, ReplayPatch } from '../core/replay/replay-record.js';
 import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
 import * as rows from './in-memory-tables.js';
 import { copyTables, detached, emptyTables, type MemoryTables } from './in-memory-tables.js';
@@ -148,6 +149,7 @@ export class InMemoryStore implements Store {
             goal: { version: i.goal.version, generation: i.goal.generation },
             observed: i.observed === null ? null : { status: i.observed.status, version: i.observed.version, achieved_generation: i.observed.achieved_generation },
             isolation: i.isolation,
+            replay_hold: i.replay_hold ?? null,
           })),
       ),
     );
@@ -157,6 +159,11 @@ export class InMemoryStore implements Store {
   }
   setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void> {
     return this.#run((t) => rows.updateInstanceRow(t, instanceId, (i) => ({ ...i, pinned_version: pinnedVersion })));
+  }
+  setReplayHold(instanceIds: string[], hold: domain.ReplayHold | null): Promise<void> {
+    return this.#run((t) => {
+      for (const id of instanceIds) rows.updateInstanceRow(t, id, (i) => ({ ...i, replay_hold: hold }));
+    });
   }
   setInstanceIsolation(instanceId: string, isolation: domain.InstanceIsolation | null): Promise<void> {
     return this.#run((t) => rows.updateInstanceRow(t, instanceId, (i) => ({ ...i, isolation })));
@@ -362,5 +369,31 @@ export class InMemoryStore implements Store {
   }
   getReadinessEvaluation(service: string, version: string): Promise<ReadinessEvaluation | undefined> {
     return this.#run((t) => copyOrUndefined(t.readiness.get(`${service}\u0000${version}`)));
+  }
+  insertReplay(replay: Replay): Promise<void> {
+    return this.#run((t) => {
+      if (t.replays.has(replay.replay_id)) throw new rows.ConstraintError('replays_pk', `${replay.replay_id} exists`);
+      t.replays.set(replay.replay_id, detached(replay));
+    });
+  }
+  updateReplay(replayId: string, patch: ReplayPatch): Promise<void> {
+    return this.#run((t) => {
+      const replay = t.replays.get(replayId);
+      if (replay !== undefined) t.replays.set(replayId, detached({ ...replay, ...patch }));
+    });
+  }
+  getReplay(replayId: string): Promise<Replay | undefined> {
+    return this.#run((t) => copyOrUndefined(t.replays.get(replayId)));
+  }
+  listReplays(filter: ReplayFilter): Promise<Replay[]> {
+    return this.#run((t) =>
+      detached(
+        [...t.replays.values()]
+          .filter((r) => (filter.service === undefined || r.service === filter.service) && (filter.version === undefined || r.version === filter.version) && (filter.status === undefined || r.status === filter.status))
+          .filter((r) => filter.stagingHost === undefined || (r.staging !== null && r.staging.host === filter.stagingHost && r.staging.wanted))
+          .sort((a, b) => b.started_at - a.started_at || (a.replay_id < b.replay_id ? 1 : -1))
+          .slice(0, filter.limit ?? 100),
+      ),
+    );
   }
 }

@@ -13,6 +13,7 @@ import type { Evidence } from '../core/readiness/evidence.js';
 import type { Freeze } from '../core/freezes/freeze.js';
 import type { ChannelEntry } from '../core/channels/channel-entry.js';
 import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
+import type { Replay } from '../core/replay/replay-record.js';
 import type { ApiToken, AuditEvent, Host, Instance, Operation, OperationTarget, Release, Service, Session, VersionInterval } from '../core/types.js';
 import type { OperationPatch, TargetPatch } from '../store/store.js';
 
@@ -41,6 +42,7 @@ export interface MemoryTables {
   nextChannelEntryId: number;
   /** The newest evaluation per release, keyed `service\u0000version`. */
   readiness: Map<string, ReadinessEvaluation>;
+  replays: Map<string, Replay>;
 }
 
 export function emptyTables(): MemoryTables {
@@ -64,6 +66,7 @@ export function emptyTables(): MemoryTables {
     channelHistory: [],
     nextChannelEntryId: 1,
     readiness: new Map(),
+    replays: new Map(),
   };
 }
 
@@ -89,6 +92,7 @@ export function copyTables(t: MemoryTables): MemoryTables {
     channelHistory: [...t.channelHistory],
     nextChannelEntryId: t.nextChannelEntryId,
     readiness: new Map(t.readiness),
+    replays: new Map(t.replays),
   };
 }
 
@@ -124,7 +128,8 @@ export function insertInstanceRow(t: MemoryTables, instance: Instance): void {
       throw new ConstraintError('instances_host_port_unique', `${instance.host}:${instance.port} is held by ${other.instance_id}`);
     }
   }
-  t.instances.set(instance.instance_id, detached(instance));
+  // As a database row reads back: the replay hold column is null when nothing set it.
+  t.instances.set(instance.instance_id, detached({ ...instance, replay_hold: instance.replay_hold ?? null }));
 }
 
 /** Replaces an instance row with `change` applied; an unknown id changes nothing. */

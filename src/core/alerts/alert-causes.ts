@@ -50,6 +50,7 @@ export function alertCauses(state: ServiceAlertState, hostHeartbeats: ReadonlyMa
     ...noReadyInstance(state, hostHeartbeats, config, now),
     ...driftPersisting(state, config, now),
     ...agentSilent(state, hostHeartbeats, config, now),
+    ...failedReplayHolds(state),
   ];
   return [...new Map(causes.map((c) => [c.cause_key, c])).values()];
 }
@@ -114,6 +115,33 @@ function driftPersisting(state: ServiceAlertState, config: RuleConfig, now: numb
     const summary = `instance ${i.instance_id} of ${i.service} has been drifted (${i.isolation.observed_version}, expected ${i.isolation.expected_version ?? 'none'}) for over ${config.driftS} s`;
     return [{ name, service: i.service, cause_key: `${name}:${i.service}:${i.instance_id}`, summary, deploy_id: null, rollback_id: null, correlation_id: null, since: i.isolation.since + config.driftS * 1000 }];
   });
+}
+
+/**
+ * A replay after a rollback that failed keeps the returned instances held (core/replay):
+ * one VerificationFailed per failed replay, while any instance it holds is still held.
+ */
+function failedReplayHolds(state: ServiceAlertState): AlertCause[] {
+  const name = 'VerificationFailed';
+  const byReplay = new Map<string, { since: number; instances: string[] }>();
+  for (const i of liveInstances(state)) {
+    const hold = i.replay_hold;
+    if (hold == null || !hold.failed) continue;
+    const entry = byReplay.get(hold.replay_id) ?? { since: hold.since, instances: [] };
+    entry.instances.push(i.instance_id);
+    byReplay.set(hold.replay_id, entry);
+  }
+  const service = state.service.name;
+  return [...byReplay].map(([replayId, { since, instances }]) => ({
+    name,
+    service,
+    cause_key: `${name}:${service}:${replayId}`,
+    summary: `the replay after a rollback of ${service} failed (${replayId}); ${instances.join(', ')} stay out of session allocation until released`,
+    deploy_id: null,
+    rollback_id: null,
+    correlation_id: null,
+    since,
+  }));
 }
 
 /** Per host the service has instances on; a host that never reported is not silent, only not there yet. */

@@ -61,6 +61,12 @@ describe('planAlerts, one scenario per rule', () => {
       state: serviceState([...ready(), makeInstance('i3', '0.9.0', { isolation: makeIsolation({ since: NOW - 61_000 }) })]),
       expect: ['DriftPersisting:hello:i3'],
     },
+    {
+      scenario: 'a failed replay after a rollback holds instances: one VerificationFailed per replay',
+      state: serviceState([...ready(), makeInstance('i3', '2.0.0', { replay_hold: { replay_id: 'rp-rb-1', failed: true, since: NOW - 1000 } }), makeInstance('i4', '2.0.0', { replay_hold: { replay_id: 'rp-rb-1', failed: true, since: NOW - 1000 } })]),
+      expect: ['VerificationFailed:hello:rp-rb-1'],
+    },
+    { scenario: 'a replay after a rollback still running holds instances: nothing yet', state: serviceState([...ready(), makeInstance('i3', '2.0.0', { replay_hold: { replay_id: 'rp-rb-1', failed: false, since: NOW } })]), expect: [] },
     { scenario: 'drift younger than FERRY_ALERT_DRIFT_S: not yet', state: serviceState([...ready(), makeInstance('i3', '0.9.0', { isolation: makeIsolation({ since: NOW - 59_000 }) })]), expect: [] },
     {
       scenario: 'a host silent for more than three heartbeats, per service it runs',

@@ -84,11 +84,19 @@ export type ReadinessEventDetails = {
   readiness_evaluated: { admitted: boolean; failed_checks: string[]; missing_checks: string[]; replay_passed: boolean };
 };
 
+/** Details of staging replay runs (core/replay, CONTRACT §4). */
+export type ReplayEventDetails = {
+  replay_started: { replay_id: string; purpose: string; baseline_version: string | null; requests: number; staging_host: string | null; instances: string[] };
+  /** A person lifted the hold a replay after a rollback kept on an instance (`POST /instances/{id}/release`). */
+  replay_hold_released: { replay_id: string; failed: boolean; request_correlation_id: string };
+  replay_completed: { replay_id: string; purpose: string; status: string; passed: boolean; requests: number; difference_count: number; noise_filtered: number; reason: { code: string; message: string } | null; staging_ready_ms: number | null; compare_ms: number | null };
+};
+
 /** Merges the per-source detail maps; a type in two maps gets the union of its shapes. */
 type Merge<A, B> = { [K in keyof A | keyof B]: (K extends keyof A ? A[K] : never) | (K extends keyof B ? B[K] : never) };
 
 /** `details` of each event type. */
-export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, Merge<Merge<AlertEventDetails, ReadinessEventDetails>, Merge<FreezeEventDetails, ChannelEventDetails>>>;
+export type EventDetails = Merge<Merge<Merge<Merge<FleetEventDetails, DriftEventDetails>, PlannerEventDetails>, Merge<ControlEventDetails, OperationStartDetails>>, Merge<Merge<AlertEventDetails, ReadinessEventDetails>, Merge<Merge<FreezeEventDetails, ChannelEventDetails>, ReplayEventDetails>>>;
 
 export type EventType = keyof EventDetails;
 
@@ -154,6 +162,9 @@ const CATALOGUED: Record<EventType, true> = {
   channel_rolled_back: true,
   evidence_recorded: true,
   readiness_evaluated: true,
+  replay_started: true,
+  replay_completed: true,
+  replay_hold_released: true,
 };
 
 /** Every event type in the catalogue. */

@@ -14,6 +14,7 @@ const candidatesArb = fc.uniqueArray(
     status: fc.constantFrom(...STATUSES, 'ready', 'ready'),
     version: fc.constantFrom(...VERSIONS),
     open_sessions: fc.nat({ max: 20 }),
+    replay_held: fc.constantFrom(undefined, false, true),
   }),
   { selector: (c) => c.instance_id, maxLength: 15 },
 );
@@ -42,6 +43,16 @@ function find(input: SessionAllocationInput, id: string): SessionCandidate {
 }
 
 describe('allocateSession properties', () => {
+  it('never gives a session to an instance a replay after a rollback holds', () => {
+    fc.assert(
+      fc.property(inputArb, (input) => {
+        const decision = allocateSession(input);
+        if (decision.ok) expect(find(input, decision.instance_id).replay_held).not.toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('no session is ever given an instance off the desired version unless it is the active non-failing operation\'s target version past its health gate', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
@@ -73,7 +84,7 @@ describe('allocateSession properties', () => {
   it('refuses only when nothing is eligible: any ready instance on the desired version means a session', () => {
     fc.assert(
       fc.property(inputArb, (input) => {
-        const stable = input.instances.some((i) => i.status === 'ready' && i.version !== null && i.version === input.desired_version);
+        const stable = input.instances.some((i) => i.status === 'ready' && i.replay_held !== true && i.version !== null && i.version === input.desired_version);
         if (stable) expect(allocateSession(input).ok).toBe(true);
       }),
       { numRuns: 1000 },
@@ -89,6 +100,7 @@ describe('allocateSession properties', () => {
         const sameVersionReady = input.instances.filter(
           (i) =>
             i.status === 'ready' &&
+            i.replay_held !== true &&
             i.version === decision.runtime_version &&
             (decision.runtime_version === input.desired_version || input.operation?.past_gate.has(i.instance_id)),
         );

@@ -22,6 +22,8 @@ export interface SessionCandidate {
   /** What the instance's own version probe last answered. */
   version: string | null;
   open_sessions: number;
+  /** A replay after a rollback holds it out of allocation until the replay passes (absent = not held). */
+  replay_held?: boolean;
 }
 
 /** The service's active operation, reduced to what allocation needs. */
@@ -55,7 +57,7 @@ export function pastHealthGate(targets: ReadonlyArray<{ instance_id: string; sta
 }
 
 export function allocateSession(input: SessionAllocationInput): SessionAllocation {
-  const stable = input.instances.filter((i) => i.status === 'ready' && i.version !== null && i.version === input.desired_version);
+  const stable = input.instances.filter((i) => i.status === 'ready' && i.replay_held !== true && i.version !== null && i.version === input.desired_version);
   const canary = canaryInstances(input);
   const version = chooseVersion(stable, canary, input);
   if (version === null) return refuse('unavailable', 'upgrading', UPGRADING_MESSAGE, { retry_after_s: UPGRADING_RETRY_AFTER_S });
@@ -68,7 +70,7 @@ export function allocateSession(input: SessionAllocationInput): SessionAllocatio
 function canaryInstances(input: SessionAllocationInput): SessionCandidate[] {
   const op = input.operation;
   if (op === null || op.target_version === null || op.target_version === input.desired_version || !TAKING_SESSIONS.includes(op.status)) return [];
-  return input.instances.filter((i) => i.status === 'ready' && i.version === op.target_version && op.past_gate.has(i.instance_id));
+  return input.instances.filter((i) => i.status === 'ready' && i.replay_held !== true && i.version === op.target_version && op.past_gate.has(i.instance_id));
 }
 
 /**

@@ -24,6 +24,7 @@ import { registerPreflightRoutes } from '../features/preflight/preflight-routes.
 import { registerProbeRoutes } from '../features/probes/probe-routes.js';
 import { registerRebootstrapRoutes } from '../features/rebootstrap/rebootstrap-routes.js';
 import { registerReleaseRoutes } from '../features/releases/release-routes.js';
+import { registerReplayRoutes } from '../features/replays/replay-routes.js';
 import { registerRollbackRoutes } from '../features/rollbacks/rollback-routes.js';
 import { registerServiceRoutes } from '../features/services/service-routes.js';
 import { registerSessionRoutes } from '../features/sessions/session-routes.js';
@@ -116,6 +117,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   registerReleaseRoutes(app, ctx);
   registerPreflightRoutes(app, ctx);
   registerReadinessRoutes(app, ctx);
+  registerReplayRoutes(app, ctx);
   registerServiceRoutes(app, ctx);
   registerInstanceRoutes(app, ctx);
   registerDeploymentRoutes(app, ctx);

@@ -25,6 +25,21 @@ const NullableStr = Type.Union([Type.String(), Type.Null()]);
 const AnyObject = Type.Object({}, { additionalProperties: true });
 const Reason = Type.Union([Type.Object({ code: Str, message: Str }, { additionalProperties: true }), Type.Null()]);
 
+const Replay = open('a staging replay run (CONTRACT §4)', {
+  replay_id: Str,
+  service: Str,
+  version: Str,
+  status: Str,
+  passed: Type.Union([Type.Boolean(), Type.Null()]),
+  requests: Type.Integer(),
+  differences: Type.Array(AnyObject),
+  noise_filtered: Type.Integer(),
+  reason: Reason,
+  summary: Str,
+  started_at: Str,
+  completed_at: NullableStr,
+});
+
 const OperationInstance = Type.Object(
   { instance_id: Str, status: Str, version: NullableStr, from_version: NullableStr, to_version: NullableStr, updated_at: NullableStr },
   { additionalProperties: true },
@@ -241,6 +256,9 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
     success: { 202: Started('the restart or rollout', { operation_id: Str, mode: Str, service: Str, target_version: NullableStr, deploy_id: Str }) },
     errors: [404, 409, 422, 503],
   },
+  'POST /api/v1/releases/:service/:version/replay': { success: { 202: Replay }, errors: [404, 422] },
+  'GET /api/v1/replays/:id': { success: OK(Replay), errors: [404] },
+  'GET /api/v1/releases/:service/:version/replays': { success: OK(open("a release's replays, newest first", { service: Str, version: Str, replays: Type.Array(Replay) })), errors: [404] },
   'GET /api/v1/alerts': { success: OK(open('alerts, newest first', { alerts: Type.Array(Alert) })), errors: [] },
   'GET /api/v1/audit': { success: OK(open('audit events, oldest first', { events: Type.Array(AnyObject) })), errors: [] },
   'GET /api/v1/audit/stream': {

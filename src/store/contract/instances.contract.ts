@@ -108,7 +108,7 @@ export function instancesContract(ctx: ContractContext): void {
       await ctx.store().insertInstance(sampleInstance({ instance_id: 'api-1', service: 'api', host: 'host-a', port: 4 }));
       const web2 = (await ctx.store().getInstance('web-2'))!;
       expect(await ctx.store().listInstancePlacements('web')).toEqual([
-        { instance_id: 'web-1', host: 'host-a', port: 2, removed_at: null, goal: { version: web2.goal.version, generation: web2.goal.generation }, observed: null, isolation: null },
+        { instance_id: 'web-1', host: 'host-a', port: 2, removed_at: null, goal: { version: web2.goal.version, generation: web2.goal.generation }, observed: null, isolation: null, replay_hold: null },
         {
           instance_id: 'web-2',
           host: 'host-b',
@@ -117,9 +117,26 @@ export function instancesContract(ctx: ContractContext): void {
           goal: { version: web2.goal.version, generation: web2.goal.generation },
           observed: { status: observed.status, version: observed.version, achieved_generation: observed.achieved_generation },
           isolation,
+          replay_hold: null,
         },
       ]);
       expect(await ctx.store().listInstancePlacements('nothing')).toEqual([]);
+    });
+
+    it('sets and clears the replay hold of several instances at once (migration 016)', async () => {
+      await withServices('web');
+      for (const [id, port] of [['web-1', 1], ['web-2', 2], ['web-3', 3]] as const) await ctx.store().insertInstance(sampleInstance({ instance_id: id, port }));
+      const hold = { replay_id: 'rp-1', failed: false, since: 1_700_000_000_000 };
+      await ctx.store().setReplayHold(['web-1', 'web-2', 'ghost'], hold);
+      expect((await ctx.store().listInstances({ service: 'web' })).map((i) => [i.instance_id, i.replay_hold])).toEqual([
+        ['web-1', hold],
+        ['web-2', hold],
+        ['web-3', null],
+      ]);
+      expect((await ctx.store().listInstancePlacements('web')).map((i) => i.replay_hold)).toEqual([hold, hold, null]);
+      await ctx.store().setReplayHold(['web-1'], null);
+      await ctx.store().setReplayHold([], hold);
+      expect((await ctx.store().getInstance('web-1'))?.replay_hold).toBeNull();
     });
 
     it('refuses an instance of an unknown service', async () => {

@@ -21,6 +21,7 @@ import { releaseGatesMigration } from './012-release-gates.js';
 import { freezesMigration } from './014-freezes.js';
 import { channelsMigration } from './015-channels.js';
 import { readinessEvaluationsMigration } from './013-readiness-evaluations.js';
+import { replaysMigration } from './016-replays.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -40,6 +41,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '014-freezes': freezesMigration,
     '015-channels': channelsMigration(engine),
     '013-readiness-evaluations': readinessEvaluationsMigration,
+    '016-replays': replaysMigration,
   };
 }
 

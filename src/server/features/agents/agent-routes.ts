@@ -35,6 +35,17 @@ const HeartbeatBody = Type.Object({
     { maxItems: 10_000 },
   ),
   kept_releases: Type.Optional(Type.Record(Type.String({ maxLength: 63 }), Type.Array(Type.String({ maxLength: 128 }), { maxItems: 1000 }))),
+  staging: Type.Optional(
+    Type.Array(
+      Type.Object({
+        staging_id: Type.String({ maxLength: 200 }),
+        port: Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.Null()]),
+        status: Type.Union(['starting', 'ready', 'failed'].map((s) => Type.Literal(s))),
+        reason: Type.Union([Type.String({ maxLength: 8192 }), Type.Null()]),
+      }),
+      { maxItems: 100 },
+    ),
+  ),
 });
 
 function hostParam(params: unknown): string {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Assignments, InstanceAssignment } from '../../../core/agent-protocol.js';
 import type { Instance, Release, Service } from '../../../core/types.js';
 import type { ServerContext } from '../../server-context.js';
+import { stagingAssignmentsFor } from '../replays/staging-assignments.js';
 
 export async function buildAssignments(ctx: ServerContext, host: string): Promise<Assignments> {
   const instances = (await ctx.store.listInstances({ host })).filter((i) => i.removed_at === null);
@@ -23,9 +24,10 @@ export async function buildAssignments(ctx: ServerContext, host: string): Promis
     assigned.push(assignmentFor(instance, service, version === null ? undefined : releases.get(key)));
   }
   const logRequests = ctx.logRequests.pendingFor(host);
-  // A log request changes the revision, so it wakes the agent's long-poll at once.
-  const revision = createHash('sha256').update(JSON.stringify([assigned, logRequests])).digest('hex').slice(0, 32);
-  return { host, revision, heartbeat_s: ctx.timers.heartbeatS, instances: assigned, log_requests: logRequests };
+  const staging = await stagingAssignmentsFor(ctx.store, host);
+  // A log request or a staging entry changes the revision, so it wakes the agent's long-poll at once.
+  const revision = createHash('sha256').update(JSON.stringify([assigned, logRequests, staging])).digest('hex').slice(0, 32);
+  return { host, revision, heartbeat_s: ctx.timers.heartbeatS, instances: assigned, log_requests: logRequests, staging };
 }
 
 function assignmentFor(instance: Instance, service: Service, release: Release | undefined): InstanceAssignment {

@@ -23,6 +23,7 @@ import type { ServerContext } from '../../server-context.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import { callerEventIds } from '../shared/caller.js';
 import { isHostSilent } from '../../../core/instances/instance-status.js';
+import { recordStagingReports } from '../replays/staging-assignments.js';
 
 export async function recordHeartbeat(ctx: ServerContext, host: string, report: HeartbeatReport, caller: Caller): Promise<HeartbeatAck> {
   const now = ctx.now();
@@ -49,6 +50,8 @@ export async function recordHeartbeat(ctx: ServerContext, host: string, report: 
     }
     return changed;
   });
+  // Staging instances are no instances of the service: their reports touch only their replay.
+  if (report.staging !== undefined && report.staging.length > 0) await recordStagingReports(ctx.store, host, report.staging);
   if (wakeLoop) ctx.wake.reconcile();
   return { ok: true };
 }

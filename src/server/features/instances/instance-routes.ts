@@ -2,13 +2,14 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { InputError, NotFoundError } from '../../../core/errors.js';
-import type { InstanceIsolation, VersionInterval } from '../../../core/types.js';
+import type { InstanceIsolation, ReplayHold, VersionInterval } from '../../../core/types.js';
 import { checkedName } from '../../../core/names.js';
 import { iso, parseIso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
 import { IdParams, ServiceParams } from '../shared/schemas.js';
-import { requireService } from '../services/service-lookup.js';
+import { requireInstance, requireService } from '../services/service-lookup.js';
 import { loadFleetView } from './fleet-view.js';
+import { releaseReplayHold } from '../replays/release-replay-hold.js';
 import { releaseInstance } from './release-instance.js';
 import { unpinInstance } from './unpin-instance.js';
 import { callerOf } from '../shared/caller.js';
@@ -28,6 +29,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
       version: v.version,
       pinned_version: v.instance.pinned_version,
       isolation: presentIsolation(v.instance.isolation),
+      replay_hold: presentReplayHold(v.instance.replay_hold ?? null),
       pid: v.instance.observed?.pid ?? null,
       last_updated: iso(v.lastUpdated),
     }));
@@ -76,7 +78,10 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
 
   app.post('/api/v1/instances/:id/release', { config: { access: 'deploy' }, schema: { params: IdParams, tags: ['instances'] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
-    const { service } = await releaseInstance(ctx, id, callerOf(request));
+    // A replay hold is lifted first; an instance that is also isolated by drift handling is released from that too.
+    const unheld = await releaseReplayHold(ctx, id, callerOf(request));
+    const instance = await requireInstance(ctx.store, id);
+    const service = unheld && instance.isolation === null ? instance.service : (await releaseInstance(ctx, id, callerOf(request))).service;
     const fleet = await loadFleetView(ctx, await requireService(ctx.store, service));
     const view = fleet.instances.find((v) => v.instance.instance_id === id);
     return { instance_id: id, service, released: true, status: view?.status ?? null, version: view?.version ?? null };
@@ -87,6 +92,11 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
     const { id } = request.params as Static<typeof IdParams>;
     return unpinInstance(ctx, id, callerOf(request));
   });
+}
+
+/** The replay after a rollback that keeps the instance out of session allocation; null when none does. */
+function presentReplayHold(hold: ReplayHold | null) {
+  return hold === null ? null : { replay_id: hold.replay_id, failed: hold.failed, since: iso(hold.since) };
 }
 
 /** Why and since when drift handling keeps an instance out of service; null when it does not. */

@@ -18,16 +18,20 @@ import { eventOf, type EventDetails } from '../../../core/events/event-catalogue
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import { applyPlan } from '../../reconciler/apply-operation-plan.js';
 import type { ServiceSpec } from './service-body.js';
+import { assertReplayFileReadable } from '../replays/replay-requests-source.js';
 
 export const DEFAULT_KEEP_RELEASES = 5;
 
 /** What a PUT of `spec` would change, written nowhere (`?dry_run=true`): the same checks as a real PUT. */
 export async function planServiceSpec(ctx: ServerContext, name: string, spec: ServiceSpec): Promise<ServicePlan> {
+  await assertReplayFileReadable(spec.replay);
   return (await loadPlan(ctx.store, name, spec)).plan;
 }
 
 /** Applies `spec` in one transaction and returns the plan it applied; every instance it adds or removes is audited. */
 export async function applyServiceSpec(ctx: ServerContext, name: string, spec: ServiceSpec, caller: Caller): Promise<ServicePlan> {
+  // Read outside the transaction: a file read must not hold the store, and a bad file writes nothing.
+  await assertReplayFileReadable(spec.replay);
   const now = ctx.now();
   const touchedHosts = new Set<string>();
   const plan = await transactionWithEvents(ctx.store, ctx.events, async (tx) => {

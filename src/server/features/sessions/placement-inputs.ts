@@ -49,7 +49,13 @@ export async function loadPlacementInputs(
   for (const instance of instances) {
     const host = hosts.get(instance.host);
     const status = instanceStatus(instance, { now: clock.now, heartbeatS: clock.heartbeatS, hostLastHeartbeatAt: host?.last_heartbeat_at, draining: draining.has(instance.instance_id) });
-    const candidate: SessionCandidate = { instance_id: instance.instance_id, status, version: instance.observed?.version ?? null, open_sessions: counts.get(instance.instance_id) ?? 0 };
+    const candidate: SessionCandidate = {
+      instance_id: instance.instance_id,
+      status,
+      version: instance.observed?.version ?? null,
+      open_sessions: counts.get(instance.instance_id) ?? 0,
+      ...(instance.replay_hold ? { replay_held: true } : {}),
+    };
     candidates.push(candidate);
     placement.set(instance.instance_id, { candidate, instance, address: host?.address ?? instance.host });
   }

@@ -1,0 +1,51 @@
+/**
+ * The two bits of host work a staging instance needs besides install and launch: a free
+ * loopback port (the kernel picks it), and a bounded wait for its health path to answer
+ * 2xx that ends early when the process dies or the staging is withdrawn.
+ */
+import { createServer } from 'node:net';
+import type { ExitInfo } from '../drivers/process-driver.js';
+
+const PROBE_EVERY_MS = 100;
+const PROBE_TIMEOUT_MS = 1000;
+
+/** A TCP port on 127.0.0.1 nothing listens on right now. */
+export function pickLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export type HealthWait = { ok: true } | { ok: false; reason: string };
+
+/** Polls `http://127.0.0.1:port{path}` until 2xx, the process exits, `signal` aborts, or `timeoutMs` passes. */
+export async function waitForHealth(port: number, healthPath: string, timeoutMs: number, exited: Promise<ExitInfo>, signal: AbortSignal): Promise<HealthWait> {
+  let exit: ExitInfo | null = null;
+  void exited.then((info) => (exit = info));
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (!signal.aborted) {
+    if (exit !== null) return { ok: false, reason: `the staging process exited before it was ready (${describeExit(exit)})` };
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}${healthPath}`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+      await res.arrayBuffer();
+      if (res.status >= 200 && res.status < 300) return { ok: true };
+      last = `${healthPath} answered ${res.status}`;
+    } catch (err) {
+      last = `${healthPath} did not answer (${(err as Error).message})`;
+    }
+    if (Date.now() >= deadline) return { ok: false, reason: `not ready within ${Math.round(timeoutMs / 1000)} s: ${last}` };
+    await new Promise((resolve) => setTimeout(resolve, PROBE_EVERY_MS));
+  }
+  return { ok: false, reason: 'withdrawn' };
+}
+
+function describeExit(exit: ExitInfo): string {
+  return exit.signal !== null ? `signal ${exit.signal}` : `exit code ${exit.code ?? 'unknown'}`;
+}

@@ -1,0 +1,61 @@
+/**
+ * The replay loop: on its own timer, the leader picks up every `running` replay it does
+ * not run yet and runs it (run-replay.ts), so a replay started on any replica, or left
+ * running by a leader that stopped, is carried to its verdict. Stopping aborts the runs in
+ * progress without finishing them: they stay `running` for the next leader.
+ */
+import type { ServerContext } from '../../server-context.js';
+import type { ReplayConfig } from './replay-config.js';
+import { runReplay } from './run-replay.js';
+
+/** Replays run at once; more wait for a free slot. */
+const MAX_CONCURRENT_REPLAYS = 4;
+
+export class ReplayWorker {
+  readonly #running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  #turn: Promise<void> | undefined;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly config: ReplayConfig,
+  ) {}
+
+  start(): void {
+    this.#schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#turn;
+    for (const run of this.#running.values()) run.abort.abort();
+    await Promise.all([...this.#running.values()].map((r) => r.done));
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#turn = this.pickUp()
+        .catch((err: unknown) => this.ctx.log.error({ err }, 'replay worker turn failed; trying again on the next one'))
+        .finally(() => {
+          this.#turn = undefined;
+          this.#schedule();
+        });
+    }, this.config.pollMs);
+  }
+
+  /** Starts a run for each running replay not already run here. Exposed for tests. */
+  async pickUp(): Promise<void> {
+    if (!this.ctx.leadership.isLeader() || this.#running.size >= MAX_CONCURRENT_REPLAYS) return;
+    const running = await this.ctx.store.listReplays({ status: 'running', limit: 50 });
+    for (const replay of running.reverse()) {
+      if (this.#stopped || this.#running.size >= MAX_CONCURRENT_REPLAYS) return;
+      if (this.#running.has(replay.replay_id)) continue;
+      const abort = new AbortController();
+      const done = runReplay(this.ctx, replay, this.config, abort.signal).finally(() => this.#running.delete(replay.replay_id));
+      this.#running.set(replay.replay_id, { abort, done });
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * `POST /api/v1/releases/{service}/{version}/replay`: checks everything a replay needs
+ * before anything is written (the release, the service's `replay` spec and its requests,
+ * a ready desired-version instance, the staging host), then records the run as `running`
+ * with its staging entry wanted on the host. The replay worker does the rest.
+ */
+import { randomUUID } from 'node:crypto';
+import { NotFoundError, UnprocessableError } from '../../../core/errors.js';
+import { eventOf } from '../../../core/events/event-catalogue.js';
+import type { Replay } from '../../../core/replay/replay-record.js';
+import type { Service } from '../../../core/types.js';
+import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
+import type { ServerContext } from '../../server-context.js';
+import { callerEventIds, type Caller } from '../shared/caller.js';
+import { liveInstances, requireService } from '../services/service-lookup.js';
+import { requireReplayRequests } from './replay-requests-source.js';
+import { readyInstancesOn } from './stable-instances.js';
+
+export async function startReplay(ctx: ServerContext, serviceName: string, version: string, caller: Caller): Promise<Replay> {
+  const service = await requireService(ctx.store, serviceName);
+  const release = await ctx.store.getRelease(serviceName, version);
+  if (release === undefined) throw new NotFoundError('release_not_found', `release ${serviceName} ${version} is not registered`, { service: serviceName, version });
+  if (service.replay === null) throw new UnprocessableError('replay_not_configured', `service ${serviceName} has no replay spec; set "replay" with PUT /api/v1/services/${serviceName}`, { service: serviceName });
+  const requests = await requireReplayRequests(service.replay);
+  const stable = await readyInstancesOn(ctx, service);
+  if (stable.length === 0) {
+    throw new UnprocessableError('replay_needs_stable', `service ${serviceName} has no ready instance on a desired version to compare with (desired version: ${service.desired_version ?? 'none'})`, { service: serviceName, desired_version: service.desired_version });
+  }
+  const host = await stagingHost(ctx, service);
+  const replay = newReplay(service, version, host, requests.length, caller, ctx.now());
+  await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
+    await tx.insertReplay(replay);
+    await recordEvent(
+      tx,
+      eventOf('replay_started', replayEnvelope(replay, caller, ctx.now()), { replay_id: replay.replay_id, purpose: 'release', baseline_version: service.desired_version, requests: requests.length, staging_host: host, instances: stable.map((s) => s.instance_id) }),
+    );
+  });
+  ctx.wake.hosts([host]);
+  return replay;
+}
+
+/** `replay.host` when it is a known agent host, else the host of the service's first instance. */
+async function stagingHost(ctx: ServerContext, service: Service): Promise<string> {
+  const named = service.replay?.host;
+  if (named !== undefined) {
+    if ((await ctx.store.getHost(named)) === undefined) throw new UnprocessableError('replay_host_unknown', `replay.host ${named} is not a host any agent registered`, { host: named });
+    return named;
+  }
+  const [first] = (await liveInstances(ctx.store, service.name)).sort((a, b) => (a.instance_id < b.instance_id ? -1 : 1));
+  if (first === undefined) throw new UnprocessableError('replay_needs_stable', `service ${service.name} has no instance, so no host to run the staging instance on`, { service: service.name });
+  return first.host;
+}
+
+function newReplay(service: Service, version: string, host: string, requests: number, caller: Caller, now: number): Replay {
+  return {
+    replay_id: `rp-${randomUUID()}`,
+    service: service.name,
+    version,
+    baseline_version: service.desired_version,
+    purpose: 'release',
+    instances: [],
+    status: 'running',
+    passed: null,
+    requests,
+    difference_count: 0,
+    differences: [],
+    noise_filtered: 0,
+    noise_fields: [],
+    noise_filtering: null,
+    reason: null,
+    staging: { host, wanted: true, port: null, status: 'pending', reason: null },
+    answers: null,
+    actor: caller.actor,
+    correlation_id: caller.correlationId,
+    started_at: now,
+    completed_at: null,
+  };
+}
+
+/** The audit envelope of a replay's events: the release it judges, who asked, and their request's ids. */
+export function replayEnvelope(replay: Replay, caller: Caller, at: number) {
+  return { at, service: replay.service, version: replay.version, instance_id: null, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId, ...callerEventIds(caller) };
+}
