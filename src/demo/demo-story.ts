@@ -3,10 +3,12 @@
  * hello-service instances. Each step is one timed line; each checks what the instances
  * themselves answer, so the demo cannot pass on what the control plane merely hopes.
  *
- *   three releases (v3 fails its verify check) → v1 rolling → v2 canary, promoted →
- *   v3 rolled back automatically, paging its P0 → a session traced to its version →
- *   an instance changed behind Ferry's back is rebuilt →
- *   a viewer token refused a deploy → one-click rollback → a summary table
+ *   three releases (v3 fails its verify check) → v1 rolling → readiness enforced: v2
+ *   refused until CI evidence and a staging replay admit it → v2 on the canary channel,
+ *   promoted to stable → v3 rolled back automatically, paging its P0 → a session traced
+ *   to its version → an instance changed behind Ferry's back is rebuilt → a viewer token
+ *   refused a deploy → a freeze window refuses a deploy → one-click rollback during the
+ *   freeze → a summary table
  */
 import { FerryApi, refusalOf } from '../local-fleet/ferry-api.js';
 import { freePorts } from '../local-fleet/free-port.js';
@@ -20,6 +22,8 @@ export const HOST = 'local';
 const INSTANCES = 6;
 /** Quick health gates: the demo's instances are ready in milliseconds. */
 const GATES = { min_healthy_time_s: 0.5 };
+/** What admits a release of the demo's service: two CI checks and a staging replay. */
+const REQUIRED_CHECKS = ['quality', 'security', 'replay'];
 
 export type Step = <T>(title: string, run: () => Promise<{ value: T; note: string }>) => Promise<T>;
 
@@ -43,13 +47,20 @@ export async function demoStory(fleet: LocalFleet, step: Step, say: (line: strin
     return { value: undefined, note: notes.join(', ') };
   });
   const ports = await freePorts(INSTANCES);
-  await step(`declare ${SERVICE}: ${INSTANCES} instances, verify GET /check`, async () => {
-    await api.put(`/api/v1/services/${SERVICE}`, {
-      start: 'node server.js',
-      env: { GREETING_SECRET: 'only-admins-see-this' },
-      verify: [{ path: '/check', expect_status: 200 }],
-      instances: ports.map((port) => ({ host: HOST, port })),
-    });
+  const spec = {
+    start: 'node server.js',
+    env: { GREETING_SECRET: 'only-admins-see-this' },
+    verify: [{ path: '/check', expect_status: 200 }],
+    instances: ports.map((port) => ({ host: HOST, port })),
+    // Recorded traffic a candidate is replayed with; served_at differs on every answer (noise).
+    // The body names the version that answered, which is meant to differ.
+    replay: { requests: ['ferry', 'boat', 'harbour'].map((q) => ({ method: 'GET', path: `/api/items?q=${q}` })), ignore: ['/version'] },
+    channels: { canary: { instances: 1, min_soak_minutes: 0 } },
+    // What a promotion rolls with: three at a time.
+    strategy: { type: 'rolling', batch_size: 3, ...GATES },
+  };
+  await step(`declare ${SERVICE}: ${INSTANCES} instances, /check, replay, canary`, async () => {
+    await api.put(`/api/v1/services/${SERVICE}`, spec);
     return { value: undefined, note: `ports ${ports.join(', ')}` };
   });
 
@@ -58,20 +69,32 @@ export async function demoStory(fleet: LocalFleet, step: Step, say: (line: strin
     return { value: undefined, note: `${done.deploy_id} ${done.status}; instances answer ${await answered(ports)}` };
   });
 
-  await step('canary v2 on 1 instance, promoted, rest in batches', async () => {
+  await step('v2 not admitted until CI evidence and a replay', async () => {
+    await api.put(`/api/v1/services/${SERVICE}`, { ...spec, readiness: { required: REQUIRED_CHECKS, enforce: true } });
+    const refused = await refusalOf(api.post('/api/v1/deployments', { service: SERVICE, version: 'v2' }));
+    const missing = (refused.details.missing_checks as string[] | undefined)?.join(', ') ?? '?';
+    const replays = [];
+    for (const version of ['v2', 'v3']) {
+      for (const check of REQUIRED_CHECKS.filter((c) => c !== 'replay')) {
+        await api.post(`/api/v1/releases/${SERVICE}/${version}/evidence`, { check, passed: true, summary: `${check} passed in CI`, source: 'ci' });
+      }
+      replays.push(await replay(api, version));
+    }
+    const admitted = await Promise.all(['v2', 'v3'].map(async (v) => (await api.post(`/api/v1/releases/${SERVICE}/${v}/readiness/evaluate`)).admitted));
+    if (admitted.some((a) => a !== true)) throw new Error(`v2, v3 admitted: ${admitted.join(', ')}`);
+    return { value: undefined, note: `deploy v2 → ${refused.status} ${refused.code} (missing ${missing}); CI evidence + replay v2 (${replays[0]}) → v2, v3 admitted` };
+  });
+
+  await step('v2 on the canary channel, then promoted to stable', async () => {
     const started = performance.now();
-    const { deploy_id } = await api.post('/api/v1/deployments', {
-      service: SERVICE,
-      version: 'v2',
-      strategy: { type: 'canary', steps: [{ instances: 1, pause: 'until_promoted' }], batch_size: 3, ...GATES },
-    });
-    await pollUntil('the canary to pause', async () => ((await api.get(`/api/v1/deployments/${deploy_id}`)).status === 'paused' ? true : undefined));
+    const canary = await api.post(`/api/v1/services/${SERVICE}/channels/canary/deploy`, { version: 'v2', reason: 'first look at v2' });
+    expectStatus(await api.waitForDeployment(canary.deploy_id), 'succeeded');
     const during = await answered(ports);
-    await api.post(`/api/v1/deployments/${deploy_id}/promote`);
-    const done = await api.waitForDeployment(deploy_id);
-    operations.push({ id: deploy_id, what: 'deploy v2 (canary)', status: done.status, ms: performance.now() - started });
+    const promotion = await api.post(`/api/v1/services/${SERVICE}/channels/promote`, { from: 'canary', to: 'stable', reason: 'canary healthy, no P0/P1' });
+    const done = await api.waitForDeployment(promotion.deploy_id);
+    operations.push({ id: promotion.deploy_id, what: 'promote v2 (canary → stable)', status: done.status, ms: performance.now() - started });
     expectStatus(done, 'succeeded');
-    return { value: undefined, note: `paused with ${during}; promoted; ${done.status}, instances answer ${await answered(ports)}` };
+    return { value: undefined, note: `canary answers ${during}; promoted: ${done.status}, instances answer ${await answered(ports)}` };
   });
 
   await step('deploy v3: fails /check in its first batch', async () => {
@@ -110,7 +133,14 @@ export async function demoStory(fleet: LocalFleet, step: Step, say: (line: strin
     return { value: undefined, note: `env shown as ${JSON.stringify(env)}; deploy → ${refused.status} ${refused.code}` };
   });
 
-  await step('one-click rollback to the previous version', async () => {
+  await step('a freeze window refuses a deploy', async () => {
+    const now = Date.now();
+    const freeze = await api.post('/api/v1/freezes', { service: SERVICE, starts_at: new Date(now).toISOString(), ends_at: new Date(now + 3_600_000).toISOString(), reason: 'demo freeze' });
+    const refused = await refusalOf(api.post('/api/v1/deployments', { service: SERVICE, version: 'v1' }));
+    return { value: undefined, note: `${freeze.freeze_id} for an hour: deploy v1 → ${refused.status} ${refused.code}` };
+  });
+
+  await step('one-click rollback during the freeze', async () => {
     const started = performance.now();
     const rollback = await api.post(`/api/v1/services/${SERVICE}/rollback`, {});
     const done = await api.waitForRollback(rollback.rollback_id);
@@ -120,6 +150,17 @@ export async function demoStory(fleet: LocalFleet, step: Step, say: (line: strin
   });
 
   await summary(api, operations, say);
+}
+
+/** Starts a staging replay of `version` and waits for its verdict; its one-line summary. */
+async function replay(api: FerryApi, version: string): Promise<string> {
+  const { replay_id } = await api.post(`/api/v1/releases/${SERVICE}/${version}/replay`);
+  const done = await pollUntil(`the replay of ${version}`, async () => {
+    const r = await api.get(`/api/v1/replays/${replay_id}`);
+    return r.status === 'running' ? undefined : r;
+  }, { timeoutMs: 60_000 });
+  if (done.passed !== true) throw new Error(`replay of ${version} did not pass: ${done.summary}`);
+  return done.summary as string;
 }
 
 async function deploy(api: FerryApi, operations: Operation[], version: string, strategy: object, expected = 'succeeded') {

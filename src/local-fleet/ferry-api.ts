@@ -12,6 +12,12 @@ export class FerryApiError extends Error {
   ) {
     super(`${status} ${code}: ${message}`);
   }
+
+  /** The error body's `details` (empty when it has none). */
+  get details(): Record<string, unknown> {
+    const details = (this.body as { error?: { details?: unknown } } | null)?.error?.details;
+    return details !== null && typeof details === 'object' ? (details as Record<string, unknown>) : {};
+  }
 }
 
 /** The refusal a call ends in; throws when it succeeded or failed otherwise. For tests. */

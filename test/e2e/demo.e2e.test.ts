@@ -21,12 +21,14 @@ describe('npm run demo', () => {
     const { code, out } = await runDemo();
     expect(code, out).toBe(0);
     expect(out).toMatch(/deploy v1, rolling 2 at a time .* succeeded; instances answer v1/);
-    expect(out).toMatch(/canary v2 .* paused with v1×5 v2×1; promoted; succeeded, instances answer v2/);
+    expect(out).toMatch(/v2 not admitted until CI evidence and a replay .* deploy v2 → 422 not_admitted \(missing quality, security, replay\); CI evidence \+ replay v2 \(3 requests, 0 differences, \d+ noise fields? filtered\) → v2, v3 admitted/);
+    expect(out).toMatch(/v2 on the canary channel .* canary answers v1×5 v2×1; promoted: succeeded, instances answer v2/);
     expect(out).toMatch(/deploy v3: fails \/check .* rolled_back by itself: .*failed check GET \/check.*instances answer v2/);
     expect(out).toMatch(/P0 paged for v3; which version serves a session .* DeploymentRolledBack for dep-\S+; ses-\S+ → v2 on hello-local-\d+; consistency 1/);
     expect(out).toMatch(/changed behind Ferry: detected, rebuilt .* answered v1, quarantined, rebuilt on v2; instances answer v2/);
     expect(out).toMatch(/viewer token .* env shown as \{"GREETING_SECRET":"\*\*\*"\}; deploy → 403 forbidden/);
-    expect(out).toMatch(/one-click rollback .* to v1 \(previous_version\) succeeded; instances answer v1/);
+    expect(out).toMatch(/a freeze window refuses a deploy.* \S+ for an hour: deploy v1 → 422 frozen/);
+    expect(out).toMatch(/one-click rollback during the freeze .* to v1 \(previous_version\) succeeded; instances answer v1/);
     expect(out).toMatch(/versions: desired v1, previous v2, running \{"v1":6\}, drifted 0/);
     expect(out).toContain('no process left behind');
   }, 120_000);
