@@ -22,7 +22,7 @@ describe('npm run demo', () => {
     expect(code, out).toBe(0);
     expect(out).toMatch(/deploy v1, rolling 2 at a time .* succeeded; instances answer v1/);
     expect(out).toMatch(/v2 not admitted until CI evidence and a replay .* deploy v2 → 422 not_admitted \(missing quality, security, replay\); CI evidence \+ replay v2 \(3 requests, 0 differences, \d+ noise fields? filtered\) → v2, v3 admitted/);
-    expect(out).toMatch(/v2 on the canary channel .* canary answers v1×5 v2×1; promoted: succeeded, instances answer v2/);
+    expect(out).toMatch(/v2 on the canary channel, then promoted to stable .* canary answers v1×5 v2×1; promoted: succeeded, instances answer v2/);
     expect(out).toMatch(/deploy v3: fails \/check .* rolled_back by itself: .*failed check GET \/check.*instances answer v2/);
     expect(out).toMatch(/P0 paged for v3; which version serves a session .* DeploymentRolledBack for dep-\S+; ses-\S+ → v2 on hello-local-\d+; consistency 1/);
     expect(out).toMatch(/changed behind Ferry: detected, rebuilt .* answered v1, quarantined, rebuilt on v2; instances answer v2/);

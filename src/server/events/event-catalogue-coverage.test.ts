@@ -25,7 +25,7 @@ const EMITTING = [
   new RegExp(`\\bevent: ${T}`, 'g'),
   new RegExp(`(?:const type =|type:|event\\()\\s*[^;\\n]*? \\? ${T} : ${T}`, 'g'), // one of two types
   new RegExp(`startEvents(?:: [A-Za-z\\[\\]]+)?(?: =|:) \\[([^\\]]*)\\]`, 'g'), // start events of an operation
-  new RegExp(`Deployment\\([^;]*caller, \\[([^\\]]*)\\]`, 'g'), // start events passed to createDeployment
+  new RegExp(`Deployment\\([^;]*caller,\\s*\\[([^\\]]*)\\]`, 'g'), // start events passed to createDeployment
   new RegExp(`\\binsertOperation\\(tx, built, \\[([^\\]]*)\\]`, 'g'), // start events stored with an operation
 ];
 
