@@ -3,7 +3,8 @@
  * hello-service instances. The agent runs each candidate as an ephemeral staging
  * instance beside the service's two v1 instances; the server replays recorded
  * `GET /api/items` requests against all three. `served_at` differs on every answer, so it
- * must come out as noise, never as a difference.
+ * must come out as noise, never as a difference. A service with no desired version yet
+ * (its first release) gets a replay against the staging instance alone.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -32,7 +33,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await fleet?.stop(['items', 'rb']);
+  await fleet?.stop(['items', 'rb', 'fresh']);
 }, 60_000);
 
 async function replayAndWait(version: string): Promise<any> {
@@ -111,6 +112,31 @@ describe('staging replay', () => {
     const refusal = await refusalOf(fleet.api.post('/api/v1/releases/plain/v1/replay'));
     expect([refusal.status, refusal.code]).toEqual([422, 'replay_not_configured']);
   });
+});
+
+describe('a first release (no desired version)', () => {
+  it('is judged alone: it passes when every request is answered below 500, and each server error is a status difference', async () => {
+    const fresh = await HelloService.declare(fleet, 'fresh', 1, { replay: { requests: REQUESTS.slice(0, 3), ignore: ['/version'] } });
+    await fresh.release('v1');
+    await fresh.release('v1-broken', { failing_paths: ['/api/items'] });
+    const waitFor = async (version: string) => {
+      const started = await fleet.api.post(`/api/v1/releases/fresh/${version}/replay`);
+      expect(started).toMatchObject({ status: 'running', baseline_version: null });
+      return pollUntil(`replay of fresh ${version}`, async () => {
+        const r = await fleet.api.get(`/api/v1/replays/${started.replay_id}`);
+        return r.status === 'running' ? undefined : r;
+      }, { timeoutMs: 60_000 });
+    };
+    const passed = await waitFor('v1');
+    expect(passed, JSON.stringify(passed.reason)).toMatchObject({ status: 'completed', passed: true, requests: 3, baseline_version: null, noise_filtering: false, summary: '3 requests answered without a server error (no desired version to compare with)' });
+    const failed = await waitFor('v1-broken');
+    expect(failed).toMatchObject({ status: 'completed', passed: false, difference_count: 3, reason: { code: 'replay_differences' } });
+    expect(failed.differences[0]).toEqual({ request: 0, field: 'status', expected: '< 500', actual: 500 });
+    expect(failed.summary).toBe('3 of 3 requests got a server error or no answer (no desired version to compare with)');
+    // Nothing ran on the service's own instance, and the staging instances are gone.
+    expect(await fresh.versions()).toEqual([null]);
+    await pollUntil('the staging instances of fresh to be removed', async () => ((await fleet.instancePids()).length === 2 ? true : undefined));
+  }, 90_000);
 });
 
 describe('replay after rollback', () => {

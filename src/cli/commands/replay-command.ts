@@ -1,5 +1,6 @@
 /**
- * `ferry replay S V`: starts a staging replay of release V (CONTRACT §4), waits for its
+ * `ferry replay S V`: starts a staging replay of release V (CONTRACT §4; with no baseline
+ * when the service has no desired version yet), waits for its
  * verdict (polling with a deadline), and prints the summary and a table of differences.
  * Exit 0 when the replay passed, 1 when it failed or found too many differences;
  * `--json` prints the finished replay as the API answers it.
@@ -33,7 +34,7 @@ export function registerReplayCommand(program: Command): void {
   addClientOptions(
     program
       .command('replay')
-      .description('replay recorded requests against a staging instance of a release and two instances of the desired version; exit 1 unless it passes')
+      .description('replay recorded requests against a staging instance of a release and two instances of the desired version (alone, for a first release); exit 1 unless it passes')
       .argument('<service>')
       .argument('<version>')
       .option('--timeout <s>', 'give up waiting after this many seconds (default 600)', integerAtLeast(1)),
@@ -55,7 +56,8 @@ export function registerReplayCommand(program: Command): void {
 
 function printReplay(service: string, version: string, replay: ReplayView): void {
   const verdict = replay.passed === true ? 'passed' : 'FAILED';
-  writeLine(`replay ${replay.replay_id} of ${service} ${version} against ${replay.baseline_version ?? '?'}: ${verdict}`);
+  // A first release has no desired version to compare with: its replay judged it alone.
+  writeLine(`replay ${replay.replay_id} of ${service} ${version} against ${replay.baseline_version ?? 'no baseline'}: ${verdict}`);
   writeLine(replay.summary);
   if (replay.reason !== null && replay.status === 'failed') writeLine(`reason: ${replay.reason.code}: ${replay.reason.message}`);
   if (replay.differences.length === 0) return;

@@ -1,4 +1,6 @@
 /** The API shape of a replay run (CONTRACT §4): ISO times, the staging instance, never the stored answers. */
+import { noBaselineSummary } from '../../../core/replay/no-baseline-verdict.js';
+import { isNoBaselineReplay } from '../../../core/replay/replay-plan.js';
 import type { Replay } from '../../../core/replay/replay-record.js';
 
 function iso(ms: number | null): string | null {
@@ -29,10 +31,14 @@ export function presentReplay(r: Replay) {
   };
 }
 
-/** One line a person reads: "200 requests, 0 differences, 3 noise fields filtered". */
-export function replaySummary(r: Pick<Replay, 'status' | 'requests' | 'difference_count' | 'noise_filtered' | 'noise_filtering' | 'reason'>): string {
+/**
+ * One line a person reads: "200 requests, 0 differences, 3 noise fields filtered", or for
+ * a first release "3 requests answered without a server error (no desired version to compare with)".
+ */
+export function replaySummary(r: Pick<Replay, 'status' | 'purpose' | 'baseline_version' | 'requests' | 'difference_count' | 'noise_filtered' | 'noise_filtering' | 'reason'>): string {
   if (r.status === 'running') return 'running';
   if (r.status === 'failed') return `failed: ${r.reason?.message ?? 'unknown reason'}`;
+  if (isNoBaselineReplay(r)) return noBaselineSummary(r.requests, r.difference_count);
   const noise = r.noise_filtering === false ? 'no noise filtering (one stable instance)' : `${r.noise_filtered} noise field${r.noise_filtered === 1 ? '' : 's'} filtered`;
   return `${r.requests} requests, ${r.difference_count} difference${r.difference_count === 1 ? '' : 's'}, ${noise}`;
 }

@@ -25,10 +25,14 @@ beforeAll(async () => {
   fake = await openFakeServerContext({ now: () => T });
   await fake.store.putService(sampleService({ name: 'web', desired_version: '1.0.0', replay: { requests: [{ method: 'GET', path: '/api/items?q=a' }] } }));
   await fake.store.putService(sampleService({ name: 'plain', replay: null }));
-  await fake.store.putService(sampleService({ name: 'nostable', desired_version: null }));
-  for (const [service, version] of [['web', '1.0.0'], ['web', '2.0.0'], ['plain', '2.0.0'], ['nostable', '2.0.0']] as const) await fake.store.insertRelease(sampleRelease({ service, version }));
+  await fake.store.putService(sampleService({ name: 'nostable', desired_version: '1.0.0' }));
+  await fake.store.putService(sampleService({ name: 'first', desired_version: null, replay: { requests: [{ method: 'GET', path: '/api/items?q=a' }, { method: 'GET', path: '/api/items?q=b' }] } }));
+  await fake.store.putService(sampleService({ name: 'nohost', desired_version: null, replay: { requests: [{ method: 'GET', path: '/' }] } }));
+  for (const [service, version] of [['web', '1.0.0'], ['web', '2.0.0'], ['plain', '2.0.0'], ['nostable', '2.0.0'], ['first', '1.0.0'], ['nohost', '1.0.0']] as const) await fake.store.insertRelease(sampleRelease({ service, version }));
   await fake.store.upsertHost(sampleHost({ host: 'host-a', last_heartbeat_at: T }));
   await fake.store.insertInstance(sampleInstance({ instance_id: 'web-host-a-8080', service: 'web' }));
+  // The first release's service has an instance (its host runs the staging instance) that runs nothing yet.
+  await fake.store.insertInstance(sampleInstance({ instance_id: 'first-host-a-8090', service: 'first', port: 8090 }));
   await fake.store.recordObservation('web-host-a-8080', sampleObservation({ status: 'ready', version: '1.0.0', achieved_generation: 3 }));
   app = await buildApp(fake.ctx, { admin: ADMIN, agent: null });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -52,6 +56,7 @@ describe('POST /api/v1/releases/{service}/{version}/replay refusals', () => {
     ['/api/v1/releases/web/9.9.9/replay', 404, 'release_not_found'],
     ['/api/v1/releases/plain/2.0.0/replay', 422, 'replay_not_configured'],
     ['/api/v1/releases/nostable/2.0.0/replay', 422, 'replay_needs_stable'],
+    ['/api/v1/releases/nohost/1.0.0/replay', 422, 'replay_needs_stable'],
     ['/api/v1/releases/web/latest/replay', 400, undefined],
   ])('%s → %i %s, and nothing is written', async (path, status, code) => {
     const { status: got, body } = await call('POST', path);
@@ -74,11 +79,21 @@ describe('a started replay', () => {
     const assignments = (await call('GET', '/api/v1/agents/host-a/assignments')).body;
     expect(assignments.staging).toEqual([expect.objectContaining({ staging_id: body.replay_id, service: 'web', version: '2.0.0', release: expect.objectContaining({ sha256: expect.any(String) }) })]);
     // The staging instance is never one of the service's instances.
-    expect(assignments.instances.map((i: any) => i.instance_id)).toEqual(['web-host-a-8080']);
+    expect(assignments.instances.map((i: any) => i.instance_id)).toEqual(['first-host-a-8090', 'web-host-a-8080']);
     const beat = await call('POST', '/api/v1/agents/host-a/heartbeat', { address: '127.0.0.1', agent_version: 't', instances: [], staging: [{ staging_id: body.replay_id, port: 4555, status: 'ready', reason: null }] });
     expect(beat.status).toBe(200);
     expect((await call('GET', `/api/v1/replays/${body.replay_id}`)).body.staging).toEqual({ host: 'host-a', wanted: true, port: 4555, status: 'ready', reason: null });
     expect((await call('GET', '/api/v1/releases/web/2.0.0/replays')).body.replays.map((r: any) => r.replay_id)).toEqual([body.replay_id]);
+  });
+});
+
+describe('a first release (no desired version)', () => {
+  it('starts a replay with no baseline: 202 running, baseline_version null, staging on the service instance\'s host', async () => {
+    const { status, body } = await call('POST', '/api/v1/releases/first/1.0.0/replay');
+    expect(status, JSON.stringify(body)).toBe(202);
+    expect(body).toMatchObject({ status: 'running', passed: null, requests: 2, baseline_version: null, purpose: 'release', staging: { host: 'host-a', wanted: true, status: 'pending' }, summary: 'running' });
+    const { events } = (await call('GET', '/api/v1/audit?service=first&type=replay_started')).body;
+    expect(events.map((e: any) => e.details)).toEqual([expect.objectContaining({ replay_id: body.replay_id, baseline_version: null, instances: [] })]);
   });
 });
 

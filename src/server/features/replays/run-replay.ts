@@ -1,7 +1,9 @@
 /**
  * One replay run, start to verdict: wait (bounded) for the agent to report the staging
  * instance ready, send every request to it and to two ready desired-version instances,
- * compare (core/replay), and finish. Finishing is one transaction: the verdict stored,
+ * compare (core/replay), and finish. A run recorded without a baseline version (a first
+ * release, core/replay/replay-plan.ts) sends to the staging instance alone and is judged
+ * by core/replay/no-baseline-verdict.ts. Finishing is one transaction: the verdict stored,
  * the staging entry withdrawn (so the agent stops the process), `replay` evidence
  * appended, and a `replay_completed` audit event. Whatever goes wrong ends the run
  * `failed` with a reason; a run never ends with its staging entry still wanted.
@@ -9,6 +11,8 @@
 import { compareAnswers, endpointOf, type ReplayAnswer, type ReplayVerdict } from '../../../core/replay/compare-answers.js';
 import { FERRY_SOURCE } from '../../../core/readiness/evidence.js';
 import { eventOf } from '../../../core/events/event-catalogue.js';
+import { judgeWithoutBaseline } from '../../../core/replay/no-baseline-verdict.js';
+import { isNoBaselineReplay, keepsAnswersAsBaseline } from '../../../core/replay/replay-plan.js';
 import type { Replay, ReplayStaging } from '../../../core/replay/replay-record.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { ServerContext } from '../../server-context.js';
@@ -21,6 +25,8 @@ import { judgeReturnedInstances } from './judge-returned-instances.js';
 import { replayEnvelope } from './start-replay.js';
 
 const STAGING_POLL_MS = 100;
+/** Most candidate answers a passed replay keeps as a later rollback replay's baseline. */
+const MAX_BASELINE_ANSWERS = 2000;
 export const REPLAY_ACTOR = 'ferry:replay';
 
 type Failure = { code: string; message: string };
@@ -54,6 +60,12 @@ async function judge(ctx: ServerContext, replay: Replay, config: ReplayConfig, s
   const staged = await waitForStaging(ctx, replay, config, signal);
   if ('failure' in staged) return staged;
   timings.staging_ready_ms = ctx.now() - replay.started_at;
+  if (isNoBaselineReplay(replay)) {
+    const startedAt = ctx.now();
+    const [candidate] = await sendToAll(read.requests, [staged.baseUrl], config.send, signal);
+    timings.compare_ms = ctx.now() - startedAt;
+    return { verdict: judgeWithoutBaseline(candidate!), candidate: candidate! };
+  }
   const stable = (await readyInstancesOn(ctx, service, replay.baseline_version)).slice(0, 2);
   if (stable.length === 0) return { failure: { code: 'replay_needs_stable', message: `no ready instance of ${replay.service} on ${replay.baseline_version ?? 'a desired version'} to compare with` } };
   const startedAt = ctx.now();
@@ -98,9 +110,9 @@ async function finish(ctx: ServerContext, replay: Replay, outcome: Outcome, timi
           noise_filtered: outcome.verdict.noise_filtered,
           noise_fields: outcome.verdict.noise_fields,
           noise_filtering: outcome.verdict.noise_filtering,
-          reason: outcome.verdict.passed ? null : { code: 'replay_differences', message: `${outcome.verdict.differing_requests} of ${outcome.verdict.requests} requests answered differently` },
-          // A release replay's answers are the baseline of a later replay after a rollback to that version.
-          answers: replay.purpose === 'release' && outcome.verdict.passed && outcome.candidate.length <= 2000 ? outcome.candidate : null,
+          reason: outcome.verdict.passed ? null : { code: 'replay_differences', message: failureMessage(replay, outcome.verdict) },
+          // A compared release replay's answers are the baseline of a later replay after a rollback to that version.
+          answers: keepsAnswersAsBaseline({ ...replay, passed: outcome.verdict.passed }, outcome.candidate.length, MAX_BASELINE_ANSWERS) ? outcome.candidate : null,
           completed_at: now,
           staging,
         };
@@ -111,7 +123,7 @@ async function finish(ctx: ServerContext, replay: Replay, outcome: Outcome, timi
     // The instances a rollback returned take sessions again only once their replay passed.
     if (replay.purpose === 'rollback') await tx.setReplayHold(replay.instances, done.passed === true ? null : { replay_id: replay.replay_id, failed: true, since: now });
     if (replay.purpose === 'release') {
-      await tx.appendEvidence({ service: replay.service, version: replay.version, check: 'replay', passed: done.passed === true, summary: replaySummary(done), url: null, details: { replay_id: replay.replay_id, baseline_version: replay.baseline_version }, source: FERRY_SOURCE, actor: replay.actor, correlation_id: replay.correlation_id, recorded_at: now });
+      await tx.appendEvidence({ service: replay.service, version: replay.version, check: 'replay', passed: done.passed === true, summary: replaySummary(done), url: null, details: evidenceDetails(replay), source: FERRY_SOURCE, actor: replay.actor, correlation_id: replay.correlation_id, recorded_at: now });
     }
     await recordEvent(
       tx,
@@ -120,4 +132,14 @@ async function finish(ctx: ServerContext, replay: Replay, outcome: Outcome, timi
   });
   if (staging !== null) ctx.wake.hosts([staging.host]);
   ctx.log.info({ replay: presentReplay(done).summary, replay_id: replay.replay_id, passed: done.passed }, 'replay finished');
+}
+
+function failureMessage(replay: Replay, verdict: ReplayVerdict): string {
+  if (isNoBaselineReplay(replay)) return `${verdict.differing_requests} of ${verdict.requests} requests got a server error or no answer`;
+  return `${verdict.differing_requests} of ${verdict.requests} requests answered differently`;
+}
+
+/** The `replay` evidence's details: the run, and what it was compared with (`baseline: "none"` for a first release). */
+function evidenceDetails(replay: Replay): Record<string, unknown> {
+  return { replay_id: replay.replay_id, baseline_version: replay.baseline_version, ...(isNoBaselineReplay(replay) ? { baseline: 'none' } : {}) };
 }

@@ -1,12 +1,17 @@
 /**
  * `POST /api/v1/releases/{service}/{version}/replay`: checks everything a replay needs
  * before anything is written (the release, the service's `replay` spec and its requests,
- * a ready desired-version instance, the staging host), then records the run as `running`
- * with its staging entry wanted on the host. The replay worker does the rest.
+ * what to compare with, the staging host), then records the run as `running` with its
+ * staging entry wanted on the host. The replay worker does the rest.
+ *
+ * What to compare with is core's plan (core/replay/replay-plan.ts): a ready instance of
+ * the desired version, or, for a service with no desired version yet (its first release),
+ * nothing: the run is recorded with `baseline_version: null` and judges the candidate alone.
  */
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, UnprocessableError } from '../../../core/errors.js';
 import { eventOf } from '../../../core/events/event-catalogue.js';
+import { planReleaseReplay } from '../../../core/replay/replay-plan.js';
 import type { Replay } from '../../../core/replay/replay-record.js';
 import type { Service } from '../../../core/types.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
@@ -23,16 +28,15 @@ export async function startReplay(ctx: ServerContext, serviceName: string, versi
   if (service.replay === null) throw new UnprocessableError('replay_not_configured', `service ${serviceName} has no replay spec; set "replay" with PUT /api/v1/services/${serviceName}`, { service: serviceName });
   const requests = await requireReplayRequests(service.replay);
   const stable = await readyInstancesOn(ctx, service);
-  if (stable.length === 0) {
-    throw new UnprocessableError('replay_needs_stable', `service ${serviceName} has no ready instance on a desired version to compare with (desired version: ${service.desired_version ?? 'none'})`, { service: serviceName, desired_version: service.desired_version });
-  }
+  const plan = planReleaseReplay({ service: serviceName, desired_version: service.desired_version, ready_on_desired: stable.length });
+  if (plan.kind === 'refused') throw new UnprocessableError(plan.code, plan.message, { service: serviceName, desired_version: service.desired_version });
   const host = await stagingHost(ctx, service);
-  const replay = newReplay(service, version, host, requests.length, caller, ctx.now());
+  const replay = newReplay(service, version, plan.baseline_version, host, requests.length, caller, ctx.now());
   await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     await tx.insertReplay(replay);
     await recordEvent(
       tx,
-      eventOf('replay_started', replayEnvelope(replay, caller, ctx.now()), { replay_id: replay.replay_id, purpose: 'release', baseline_version: service.desired_version, requests: requests.length, staging_host: host, instances: stable.map((s) => s.instance_id) }),
+      eventOf('replay_started', replayEnvelope(replay, caller, ctx.now()), { replay_id: replay.replay_id, purpose: 'release', baseline_version: plan.baseline_version, requests: requests.length, staging_host: host, instances: stable.map((s) => s.instance_id) }),
     );
   });
   ctx.wake.hosts([host]);
@@ -51,12 +55,12 @@ async function stagingHost(ctx: ServerContext, service: Service): Promise<string
   return first.host;
 }
 
-function newReplay(service: Service, version: string, host: string, requests: number, caller: Caller, now: number): Replay {
+function newReplay(service: Service, version: string, baselineVersion: string | null, host: string, requests: number, caller: Caller, now: number): Replay {
   return {
     replay_id: `rp-${randomUUID()}`,
     service: service.name,
     version,
-    baseline_version: service.desired_version,
+    baseline_version: baselineVersion,
     purpose: 'release',
     instances: [],
     status: 'running',
