@@ -1,8 +1,7 @@
 /** The channels as GET /services/{service}/channels shows them (CONTRACT §4): times in ISO 8601. */
 import type { ChannelEntry } from '../../../core/channels/channel-entry.js';
 import type { ChannelView } from '../../../core/channels/channel-view.js';
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from '../../../core/iso-time.js';
 
 export function presentChannel(view: ChannelView) {
   return {
@@ -19,7 +18,7 @@ export function presentChannel(view: ChannelView) {
 function presentEntry(entry: ChannelEntry) {
   return {
     version: entry.version,
-    at: iso(entry.at)!,
+    at: iso(entry.at),
     actor: entry.actor,
     reason: entry.reason,
     correlation_id: entry.correlation_id,

@@ -1,6 +1,7 @@
 /** Channels with promotion (CONTRACT §4 Channels): read them, deploy to one, promote to stable, roll one back. */
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { iso } from '../../../core/iso-time.js';
 import { checkedName } from '../../../core/names.js';
 import type { ServerContext } from '../../server-context.js';
 import { loadOperationDetail, presentRollback } from '../operations/operation-presenter.js';
@@ -28,7 +29,7 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: ServerContext):
     const name = checkedName((request.params as Static<typeof ServiceParams>).service, 'service');
     const body = request.body as PromotionRequest;
     const operation = await promoteChannel(ctx, name, body, callerOf(request));
-    return reply.status(202).send({ deploy_id: operation.id, status: operation.status, service: name, from: body.from, to: body.to, version: operation.version, started_at: new Date(operation.created_at).toISOString() });
+    return reply.status(202).send({ deploy_id: operation.id, status: operation.status, service: name, from: body.from, to: body.to, version: operation.version, started_at: iso(operation.created_at) });
   });
 
   app.post('/api/v1/services/:service/channels/:channel/deploy', { config: { access: 'deploy' }, schema: { params: ChannelParams, body: ChannelDeployBody, tags } }, async (request, reply) => {
@@ -36,7 +37,7 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: ServerContext):
     const name = checkedName(params.service, 'service');
     const operation = await deployToChannel(ctx, name, params.channel, request.body as ChannelDeployRequest, callerOf(request));
     const targets = await ctx.store.listTargets(operation.id);
-    return reply.status(202).send({ deploy_id: operation.id, status: operation.status, service: name, channel: params.channel, version: operation.version, instances: targets.map((t) => t.instance_id), started_at: new Date(operation.created_at).toISOString() });
+    return reply.status(202).send({ deploy_id: operation.id, status: operation.status, service: name, channel: params.channel, version: operation.version, instances: targets.map((t) => t.instance_id), started_at: iso(operation.created_at) });
   });
 
   app.post('/api/v1/services/:service/channels/:channel/rollback', { config: { access: 'deploy' }, schema: { params: ChannelParams, body: ChannelRollbackBody, tags } }, async (request, reply) => {
