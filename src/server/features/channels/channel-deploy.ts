@@ -4,8 +4,10 @@
  * registration and freeze windows apply as to any deployment. Success pins those
  * instances (the planner does) and starts the soak (apply-channel-outcome.ts).
  * `stable` is never deployed here: its version moves only by promotion or rollback.
+ * Never a canary strategy: the channel already is the canary (core/channels/channel-strategy.ts).
  */
 import { STABLE } from '../../../core/channels/channel-instances.js';
+import { channelDeployStrategy } from '../../../core/channels/channel-strategy.js';
 import { UnprocessableError } from '../../../core/errors.js';
 import type { Operation } from '../../../core/types.js';
 import type { ServerContext } from '../../server-context.js';
@@ -25,7 +27,7 @@ export async function deployToChannel(ctx: ServerContext, serviceName: string, c
   }
   const instances = channelInstanceIds(channels, channel);
   const reason = body.reason?.trim() || null;
-  return createDeployment(ctx, { service: serviceName, version: body.version, instances, ...(body.override_freeze ? { override_freeze: body.override_freeze } : {}) }, caller, ['deploy_started'], {
+  return createDeployment(ctx, { service: serviceName, version: body.version, instances, strategy: channelDeployStrategy(service.strategy), ...(body.override_freeze ? { override_freeze: body.override_freeze } : {}) }, caller, ['deploy_started'], {
     action: 'channel_deploy',
     details: { channel, reason },
     onCreated: async (tx, operation, now) => void (await appendChannelRow(tx, operation, channel, reason, caller, now)),

@@ -1,13 +1,16 @@
 /**
  * POST /services/{service}/channels/promote: a channel's version becomes stable through a
- * whole-service deployment (the service's strategy, else the default rolling one). Refused
+ * whole-service rolling deployment (the service's strategy when it is rolling, else the
+ * default rolling one: never another paused canary; core/channels/channel-strategy.ts). Refused
  * while a freeze window covers the service (422 `frozen`, unless overridden), and while any
  * promotion rule fails (422 `promotion_refused` listing every reason: core/channels).
  */
 import { STABLE } from '../../../core/channels/channel-instances.js';
+import { promotionStrategy } from '../../../core/channels/channel-strategy.js';
 import { judgePromotion } from '../../../core/channels/promotion-rules.js';
 import type { ChannelView } from '../../../core/channels/channel-view.js';
 import { InputError, UnprocessableError } from '../../../core/errors.js';
+import { iso } from '../../../core/iso-time.js';
 import { eventOf } from '../../../core/events/event-catalogue.js';
 import type { Operation, Service } from '../../../core/types.js';
 import { recordEvent } from '../../events/record-event.js';
@@ -18,7 +21,7 @@ import { admissionShortfall, readinessEnforced } from '../readiness/readiness-ga
 import { requireService } from '../services/service-lookup.js';
 import type { Caller } from '../shared/caller.js';
 import type { PromotionRequest } from './channel-body.js';
-import { appendChannelRow, channelEventEnvelope } from './channel-history-writer.js';
+import { channelEventEnvelope } from './channel-history-writer.js';
 import { loadChannels, requireChannel } from './channel-lookup.js';
 import { requireReason } from './channel-reason.js';
 
@@ -37,12 +40,14 @@ export async function promoteChannel(ctx: ServerContext, serviceName: string, bo
   if (from.version !== null && body.override_freeze === undefined) await refuseWhileFrozen(ctx, service, from.version, caller, now);
   await refuseUnlessRulesHold(ctx, service, from, to, now);
   const version = from.version!;
-  return createDeployment(ctx, { service: serviceName, version, ...(body.override_freeze ? { override_freeze: body.override_freeze } : {}) }, caller, ['deploy_started'], {
+  const request = { service: serviceName, version, strategy: promotionStrategy(service.strategy), ...(body.override_freeze ? { override_freeze: body.override_freeze } : {}) };
+  return createDeployment(ctx, request, caller, ['deploy_started'], {
     action: 'promote',
     details: { channel: STABLE, promoted_from: from.name, reason },
+    // createDeployment writes stable's history row (with this reason) for every whole-service deployment.
+    stableReason: reason,
     onCreated: async (tx, operation, at) => {
-      await appendChannelRow(tx, operation, STABLE, reason, caller, at);
-      const details = { from: from.name, to: STABLE, version, reason, deploy_id: operation.id, from_version_soaked_since: from.soak_started_at === null ? null : new Date(from.soak_started_at).toISOString() };
+      const details = { from: from.name, to: STABLE, version, reason, deploy_id: operation.id, from_version_soaked_since: iso(from.soak_started_at) };
       await recordEvent(tx, eventOf('channel_promoted', channelEventEnvelope(operation, caller, at), details));
     },
   });

@@ -24,9 +24,10 @@ export async function rollBackChannel(ctx: ServerContext, serviceName: string, c
   const channels = await loadChannels(ctx, ctx.store, service);
   requireChannel(channels, serviceName, channel);
   const instances = channel === STABLE ? undefined : channelInstanceIds(channels, channel);
-  const input = { service: serviceName, target_version: body.to_version, ...(instances !== undefined ? { instances } : {}) };
+  const input = { service: serviceName, target_version: body.to_version, reason, ...(instances !== undefined ? { instances } : {}) };
   return rollBack(ctx, input, caller, true, { channel, reason }, async (tx, operation, now) => {
-    await appendChannelRow(tx, operation, channel, reason, caller, now);
+    // rollBack itself writes stable's row for a whole-service rollback; another channel's is ours.
+    if (channel !== STABLE) await appendChannelRow(tx, operation, channel, reason, caller, now);
     const targets = await tx.listTargets(operation.id);
     const details = { channel, to_version: body.to_version, reason, rollback_id: operation.id, instances: targets.map((t) => t.instance_id) };
     await recordEvent(tx, eventOf('channel_rolled_back', channelEventEnvelope(operation, caller, now), details));

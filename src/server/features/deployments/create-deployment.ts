@@ -13,6 +13,7 @@ import type { Operation, Release, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
 import type { GatedAction, GateRequest } from '../gates/gate-request.js';
+import { appendStableRowIfWhole } from '../channels/channel-history-writer.js';
 import { enforceReleaseGates, previewReleaseGates } from '../gates/release-gates.js';
 import { buildOperationIn, inOperationTransaction, insertOperation, type OperationDraft } from '../operations/start-operation.js';
 import { checkedPackage, registeredTwin, storeRelease } from '../releases/release-service.js';
@@ -30,6 +31,8 @@ export interface DeploymentOptions {
   action?: GatedAction;
   details?: Record<string, unknown>;
   onCreated?: (tx: Store, operation: Operation, now: number) => Promise<void>;
+  /** The reason on stable's history row of a whole-service deployment (a promotion's); null otherwise. */
+  stableReason?: string | null;
 }
 
 export async function createDeployment(ctx: ServerContext, body: DeploymentRequest, caller: Caller, startEvents: StartEventType[] = ['deploy_started'], options: DeploymentOptions = {}): Promise<Operation> {
@@ -46,6 +49,8 @@ export async function createDeployment(ctx: ServerContext, body: DeploymentReque
     const built = await buildOperationIn(ctx, tx, service, operationDraft(body), caller, now);
     await enforceReleaseGates(ctx, tx, gateRequest(body, service, built.operation.whole_service, options.action ?? 'deploy', caller, now));
     await insertOperation(tx, built, startEvents, caller, now, options.details);
+    // Any whole-service deployment moves stable, so stable's history shows every one (CONTRACT §4 Channels).
+    await appendStableRowIfWhole(tx, built.operation, options.stableReason ?? null, caller, now);
     await options.onCreated?.(tx, built.operation, now);
     return built.operation;
   });

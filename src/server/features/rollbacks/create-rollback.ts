@@ -12,6 +12,7 @@ import type { Operation } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
 import { applyOperationPlan } from '../../reconciler/apply-operation-plan.js';
+import { appendStableRowIfWhole } from '../channels/channel-history-writer.js';
 import { buildOperationIn, inOperationTransaction, insertOperation } from '../operations/start-operation.js';
 import type { Caller } from '../shared/caller.js';
 import { hostsWithoutRelease } from '../../../core/rollbacks/rollback-source.js';
@@ -24,6 +25,8 @@ export interface RollbackInput {
   target_version: string;
   instances?: string[] | undefined;
   package_url?: string | undefined;
+  /** The operator's reason, on stable's history row when the rollback is of the whole service. */
+  reason?: string | null | undefined;
 }
 
 /** `onCreated` writes what belongs with the new rollback in its transaction (a channel rollback's history row and audit event). */
@@ -45,6 +48,8 @@ export async function rollBack(
     const draft = { kind: 'rollback' as const, version: input.target_version, ...(input.instances !== undefined ? { instanceIds: input.instances } : {}) };
     const built = await buildOperationIn(ctx, tx, service, draft, caller, now);
     await insertOperation(tx, built, ['rollback'], caller, now, details);
+    // A whole-service rollback moves stable: its history row, once, whoever asked for it.
+    await appendStableRowIfWhole(tx, built.operation, input.reason?.trim() || null, caller, now);
     await onCreated?.(tx, built.operation, now);
     return built.operation;
   });
@@ -68,7 +73,7 @@ export async function rollBackService(
   const chosen = chooseRollbackTarget({ service: name, versions: service, latestOperation, toVersion: body.to_version });
   if (!chosen.ok) throw refusalError(chosen);
   const details = { target_reason: chosen.reason, ...(body.reason ? { reason: body.reason } : {}) };
-  const operation = await rollBack(ctx, { service: name, target_version: chosen.target }, caller, true, details);
+  const operation = await rollBack(ctx, { service: name, target_version: chosen.target, reason: body.reason }, caller, true, details);
   return { operation, targetReason: chosen.reason };
 }
 
