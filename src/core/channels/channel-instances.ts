@@ -3,8 +3,10 @@
  * other channel takes; every other channel takes a share of the service's instances,
  * chosen deterministically, and never so many that stable is left with none: a channel
  * that would cover the whole service is refused as data (`channel_covers_service`).
+ * A channel is sticky: the instances its last succeeded change pinned stay in it when
+ * instances come and go, so a pinned instance never slips into stable while pinned.
  */
-import type { ChannelSpec } from '../types.js';
+import type { ChannelSpec, Instance } from '../types.js';
 import { refuse, type Refusal } from '../result.js';
 
 export const STABLE = 'stable';
@@ -44,16 +46,24 @@ export interface AssignInput {
   instanceIds: string[];
   /** RELEASE_CANARY_RATIO: the canary's share when the service declares no canary. */
   defaultCanaryRatio: number;
+  /** Channel name → the instances it keeps first (keptInstances); absent: none. */
+  kept?: Record<string, string[]>;
 }
 
 /**
- * Takes each channel's share from the instances still free, in instance_id order: canary
- * first, then other channels by name, so a channel keeps its instances as long as the
- * instance list and the spec stay the same. Refuses when a channel would leave stable empty
- * (one instance, or shares adding up to all) or when the service has no instance.
+ * Takes each channel's share from the instances still free: canary first, then other
+ * channels by name; each takes the instances it keeps first (by id, as many as its share
+ * allows), then fills up in instance_id order. Adding or removing an instance therefore
+ * never moves a kept instance out of its channel; only a share that shrinks below what
+ * is kept drops the highest ids. Refuses when a channel would leave stable empty (one
+ * instance, or shares adding up to all) or when the service has no instance.
+ *   web-1..4, canary {instances: 1}, kept web-3        → canary [web-3]
+ *   web-0 added, kept web-3                             → canary [web-3] (not web-0)
+ *   kept web-9 (removed)                                → canary [web-1]
+ *   canary {instances: 1}, kept web-2, web-3 (shrunk)   → canary [web-2]
  */
 export function assignChannels(input: AssignInput): ChannelAssignment | Refusal {
-  const free = [...input.instanceIds].sort();
+  let free = [...input.instanceIds].sort();
   const total = free.length;
   const channels: Record<string, string[]> = {};
   for (const name of channelOrder(input.channels)) {
@@ -62,9 +72,31 @@ export function assignChannels(input: AssignInput): ChannelAssignment | Refusal 
     if (count >= free.length) {
       return refuse('unprocessable', 'channel_covers_service', coverMessage(name, count, total, free.length), { channel: name, instances: total, asked: count });
     }
-    channels[name] = free.splice(0, count);
+    const kept = new Set(input.kept?.[name] ?? []);
+    const keptFree = free.filter((id) => kept.has(id)).slice(0, count);
+    const fill = free.filter((id) => !kept.has(id)).slice(0, count - keptFree.length);
+    const taken = new Set([...keptFree, ...fill]);
+    channels[name] = [...taken].sort();
+    free = free.filter((id) => !taken.has(id));
   }
   return { ok: true, channels, stable: free };
+}
+
+/** What keptInstances reads of a channel's newest succeeded change (a history row). */
+export interface SucceededChange {
+  version: string;
+  /** The instances its operation targeted. */
+  targetIds: string[];
+}
+
+/**
+ * The instances a channel keeps: those its newest succeeded change (deploy or rollback)
+ * targeted that are still live and still pinned to that change's version. A promotion
+ * clears the pins, so afterwards nothing is kept and the channel takes instances by id.
+ */
+export function keptInstances(change: SucceededChange | undefined, live: Map<string, Pick<Instance, 'pinned_version'>>): string[] {
+  if (change === undefined) return [];
+  return change.targetIds.filter((id) => live.get(id)?.pinned_version === change.version).sort();
 }
 
 /** canary first (declared or not), then every other declared channel by name; never stable. */

@@ -46,7 +46,9 @@ export function viewChannel(input: ViewInput): ChannelView {
 /**
  * The version a non-stable channel's instances run by pin: the pin every one shares;
  * the desired version when none is pinned (the channel follows stable); undefined for a
- * mix (a channel deploy half-applied by hand), shown as no version.
+ * mix, shown as no version: a channel deploy half-applied by hand, or a share grown past
+ * the instances the channel keeps (assignChannels keeps pinned ones, so instances coming
+ * and going alone never mix them).
  */
 function sharedPin(input: ViewInput): string | null | undefined {
   const pins = new Set(input.instanceIds.map((id) => input.instances.get(id)?.pinned_version ?? null));

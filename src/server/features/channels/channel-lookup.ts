@@ -4,11 +4,12 @@
  * from the core's assignment and view (core/channels). One read path for GET, deploy,
  * promote and rollback, so they all see the same channels.
  */
-import { assignChannels, channelOrder, STABLE, type ChannelAssignment } from '../../../core/channels/channel-instances.js';
+import type { ChannelEntry } from '../../../core/channels/channel-entry.js';
+import { assignChannels, channelOrder, keptInstances, STABLE, type ChannelAssignment } from '../../../core/channels/channel-instances.js';
 import { viewChannel, type ChannelView } from '../../../core/channels/channel-view.js';
 import { NotFoundError, refusalError } from '../../../core/errors.js';
 import type { Refusal } from '../../../core/result.js';
-import type { Service } from '../../../core/types.js';
+import type { Instance, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
 import { liveInstances } from '../services/service-lookup.js';
@@ -27,17 +28,25 @@ export async function loadChannels(ctx: ServerContext, store: Store, service: Se
   const instances = await liveInstances(store, service.name);
   const byId = new Map(instances.map((i) => [i.instance_id, i]));
   const allIds = instances.map((i) => i.instance_id).sort();
-  const assignment = assignChannels({ channels: service.channels, instanceIds: allIds, defaultCanaryRatio: ctx.canary.ratio });
   const names = [STABLE, ...channelOrder(service.channels)];
-  const views = await Promise.all(
-    names.map(async (name) => {
-      // A refused assignment leaves every instance on stable and the other channels empty.
-      const instanceIds = !assignment.ok ? (name === STABLE ? allIds : []) : name === STABLE ? assignment.stable : (assignment.channels[name] ?? []);
-      const history = await store.listChannelHistory(service.name, name, HISTORY_LIMIT);
-      return viewChannel({ name, instanceIds, instances: byId, desiredVersion: service.desired_version, history });
-    }),
-  );
+  const histories = new Map(await Promise.all(names.map(async (name) => [name, await store.listChannelHistory(service.name, name, HISTORY_LIMIT)] as const)));
+  const kept: Record<string, string[]> = {};
+  for (const name of names.slice(1)) kept[name] = await keptOf(store, histories.get(name)!, byId);
+  const assignment = assignChannels({ channels: service.channels, instanceIds: allIds, defaultCanaryRatio: ctx.canary.ratio, kept });
+  const views = names.map((name) => {
+    // A refused assignment leaves every instance on stable and the other channels empty.
+    const instanceIds = !assignment.ok ? (name === STABLE ? allIds : []) : name === STABLE ? assignment.stable : (assignment.channels[name] ?? []);
+    return viewChannel({ name, instanceIds, instances: byId, desiredVersion: service.desired_version, history: histories.get(name)! });
+  });
   return { views, assignment };
+}
+
+/** The instances a channel keeps (core keptInstances): its newest succeeded row's targets, still pinned to its version. */
+async function keptOf(store: Store, history: ChannelEntry[], live: Map<string, Instance>): Promise<string[]> {
+  const succeeded = history.find((entry) => entry.soak_started_at !== null);
+  if (succeeded === undefined) return [];
+  const targets = await store.listTargets(succeeded.deploy_id);
+  return keptInstances({ version: succeeded.version, targetIds: targets.map((t) => t.instance_id) }, live);
 }
 
 /** The named channel's view, or 404 `channel_not_found`. */

@@ -2,7 +2,8 @@
  * The operations behind channels, through app.inject (CONTRACT §4 Channels): a promotion is
  * a whole-service rolling deployment and a channel deploy is never a canary, whatever the
  * service's own strategy; and stable's history has a row for every whole-service deployment
- * or rollback, once, however it was asked for.
+ * or rollback, once, however it was asked for; and the canary keeps its pinned instance when
+ * an instance is added before it by id.
  */
 import { describe, expect, it } from 'vitest';
 import { MIN, useChannelFixture } from './channel-test-fixture.js';
@@ -105,5 +106,17 @@ describe("stable's history: every whole-service deployment and rollback, once", 
       ['1.0.0', 'errors after promotion', rolledBack.body.rollback_id],
       ['1.1.0', 'soaked clean', promoted.body.deploy_id],
     ]);
+  });
+});
+
+describe('a channel keeps its instances when the instance list changes', () => {
+  it('an instance added before the canary by id joins stable; the canary keeps its pinned instance and version', async () => {
+    await f.fleet();
+    await soakedCanary();
+    const spec = { start: 'node server.js', channels: { canary: { instances: 1, min_soak_minutes: 30 } }, instances: [7000, 7001, 7002, 7003, 7004].map((port) => ({ host: 'h1', port })) };
+    expect((await f.call('PUT', '/api/v1/services/web', spec)).status).toBe(200);
+    expect(await f.channel('canary')).toMatchObject({ version: '1.1.0', instances: ['web-h1-7001'] });
+    expect(await f.channel('stable')).toMatchObject({ version: '1.0.0', instances: ['web-h1-7000', 'web-h1-7002', 'web-h1-7003', 'web-h1-7004'] });
+    expect((await promote()).status).toBe(202);
   });
 });
