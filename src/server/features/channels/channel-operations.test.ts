@@ -6,7 +6,7 @@
  * an instance is added before it by id.
  */
 import { describe, expect, it } from 'vitest';
-import { MIN, useChannelFixture } from './channel-test-fixture.js';
+import { MIN, useChannelFixture } from './channel-route-fixtures.js';
 
 const f = useChannelFixture();
 const CANARY_STRATEGY = { strategy: { type: 'canary', steps: [{ instances: 1, pause: 'until_promoted' }], healthy_deadline_s: 300 } };

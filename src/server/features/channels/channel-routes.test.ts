@@ -6,7 +6,7 @@
  * plan applier (applyOperationPlan), as the reconciler would end them.
  */
 import { describe, expect, it } from 'vitest';
-import { MIN, useChannelFixture } from './channel-test-fixture.js';
+import { MIN, useChannelFixture } from './channel-route-fixtures.js';
 
 const f = useChannelFixture();
 
