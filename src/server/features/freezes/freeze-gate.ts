@@ -85,7 +85,7 @@ function frozenRefusal(service: string, hit: FreezeHit): UnprocessableError {
   const details = { freeze_id: hit.freeze_id, reason: hit.reason, ends_at: endsAt };
   const retry = 'or pass override_freeze with a reason (ferry deploy --override-freeze REASON)';
   if (hit.error !== undefined) {
-    return new UnprocessableError('frozen', `${scope} is frozen: ${brokenWindowMessage(hit.freeze_id, hit.error)} (${hit.reason}), ${retry}`, { ...details, error: hit.error });
+    return new UnprocessableError('frozen', `${scope} is frozen (${hit.reason}): ${brokenWindowMessage(hit.freeze_id, hit.error)}; ${retry}`, { ...details, error: hit.error });
   }
   return new UnprocessableError('frozen', `${scope} is frozen by window ${hit.freeze_id} (${hit.reason}) until ${endsAt}; retry then, ${retry}`, details);
 }
