@@ -111,7 +111,7 @@ export class ApiClient {
     if (status === 401 && this.token === null) {
       message += ' (no token given: pass --token, set FERRY_TOKEN, or run where ./.ferry/admin.token exists)';
     }
-    return new CliFailure(message, exitCodeForStatus(status, error?.code), {
+    return new CliFailure(message, exitCodeForStatus(status, error?.code, error?.details), {
       status,
       retryable: status === 503 || status === 502 || status === 504,
       ...(error?.code !== undefined ? { code: error.code } : {}),

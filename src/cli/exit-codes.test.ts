@@ -14,7 +14,6 @@ describe('exitCodeForStatus', () => {
     [409, 'release_immutable', 2],
     [422, 'frozen', 4],
     [422, 'not_admitted', 4],
-    [422, 'promotion_refused', 4],
     [422, 'release_not_registered', 2],
     [500, 'internal', 1],
     [502, undefined, 1],
@@ -22,6 +21,22 @@ describe('exitCodeForStatus', () => {
     [503, undefined, 4],
   ])('%i %s → exit %i', (status, code, exit) => {
     expect(exitCodeForStatus(status, code)).toBe(exit);
+  });
+
+  const reasons = (...codes: string[]) => ({ reasons: codes.map((code) => ({ code, message: code })) });
+  it.each([
+    ['the soak not elapsed', reasons('soak_not_elapsed'), 4],
+    ['an alert firing', reasons('alert_firing'), 4],
+    ['not admitted', reasons('not_admitted'), 4],
+    ['soak, alert and admission together', reasons('soak_not_elapsed', 'alert_firing', 'not_admitted'), 4],
+    ['the same version (never passes later)', reasons('same_version'), 2],
+    ['an empty channel (never passes later)', reasons('channel_empty'), 2],
+    ['a soak and the same version', reasons('soak_not_elapsed', 'same_version'), 2],
+    ['no reasons listed', { reasons: [] }, 2],
+    ['no details at all', undefined, 2],
+    ['reasons that are not objects', { reasons: ['soak_not_elapsed'] }, 2],
+  ])('422 promotion_refused with %s → exit %i', (_name, details, exit) => {
+    expect(exitCodeForStatus(422, 'promotion_refused', details)).toBe(exit);
   });
 });
 

@@ -23,9 +23,14 @@ const REFUSED_FOR_NOW: ReadonlyArray<readonly [status: number, code: string]> = 
   [409, 'service_locked'],
   [422, 'frozen'],
   [422, 'not_admitted'],
-  // A promotion that has not soaked long enough, or waits for an alert to clear: later it may pass.
-  [422, 'promotion_refused'],
 ];
+
+/**
+ * A promotion refusal (422 `promotion_refused`) is "not now" only when every reason in
+ * `details.reasons` is one that time or a gate may clear: the soak, a firing alert, an
+ * admission. `same_version` and `channel_empty` never pass later: retrying is pointless.
+ */
+const PROMOTION_REASONS_FOR_NOW: readonly string[] = ['soak_not_elapsed', 'alert_firing', 'not_admitted'];
 
 export interface CliFailureOptions {
   /** The API's snake_case error code, when the failure came from the API. */
@@ -61,16 +66,30 @@ export function usageFailure(message: string): CliFailure {
 }
 
 /**
- * Exit code for an API error status and, when the body had one, its error code:
+ * Exit code for an API error status and, when the body had them, its error code and details:
  *   401, 403                                     → 3 (cannot authenticate)
- *   503; 409 service_locked; 422 frozen, not_admitted, promotion_refused → 4 (refused for now, nothing changed)
+ *   503; 409 service_locked; 422 frozen, not_admitted → 4 (refused for now, nothing changed)
+ *   422 promotion_refused whose every reason is soak_not_elapsed, alert_firing or
+ *     not_admitted                               → 4; with any other reason (same_version,
+ *     channel_empty) or none readable            → 2
  *   other 5xx                                    → 1 (the server could not do it)
  *   400, 404, other 409 and 422, other 4xx       → 2 (the request itself was refused)
  */
-export function exitCodeForStatus(status: number, code?: string): number {
+export function exitCodeForStatus(status: number, code?: string, details?: Record<string, unknown>): number {
   if (status === 401 || status === 403) return EXIT_UNREACHABLE;
   if (status === 503) return EXIT_REFUSED_FOR_NOW;
   if (REFUSED_FOR_NOW.some(([s, c]) => s === status && c === code)) return EXIT_REFUSED_FOR_NOW;
+  if (status === 422 && code === 'promotion_refused' && promotionMayPassLater(details)) return EXIT_REFUSED_FOR_NOW;
   if (status >= 500) return EXIT_FAILED;
   return EXIT_USAGE;
+}
+
+/** True when the refusal lists at least one reason and each is one a later try may clear. */
+function promotionMayPassLater(details: Record<string, unknown> | undefined): boolean {
+  const reasons = details?.reasons;
+  if (!Array.isArray(reasons) || reasons.length === 0) return false;
+  return reasons.every((reason) => {
+    const code = typeof reason === 'object' && reason !== null ? (reason as { code?: unknown }).code : undefined;
+    return typeof code === 'string' && PROMOTION_REASONS_FOR_NOW.includes(code);
+  });
 }

@@ -1,4 +1,5 @@
 /** JUnit XML as evidence: counts from suite attributes or test cases, passed = no failures or errors, refusals exit 2. */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +26,17 @@ describe('junitEvidence', () => {
       '3 tests, 0 failures, 1 errors, 1 skipped',
     ],
     ['nested suites', '<testsuites><testsuite name="outer"><testsuite name="inner" tests="2" failures="0" errors="0"/><testcase name="t"/></testsuite></testsuites>', true, '3 tests, 0 failures, 0 errors, 0 skipped'],
-    ['an empty <testsuites/>', '<testsuites/>', true, '0 tests, 0 failures, 0 errors, 0 skipped'],
     ['disabled counts as skipped', '<testsuite tests="2" failures="0" errors="0" disabled="1"/>', true, '2 tests, 0 failures, 0 errors, 1 skipped'],
   ])('%s', (_name, xml, passed, summary) => {
     expect(junitEvidence(xml)).toMatchObject({ passed, summary });
+  });
+
+  it.each([
+    ['an empty <testsuites/>', '<testsuites/>'],
+    ['a suite stating 0 tests', '<testsuite tests="0" failures="0" errors="0"/>'],
+    ['suites with no test case', '<testsuites><testsuite name="a"/><testsuite name="b"></testsuite></testsuites>'],
+  ])('%s holds no test: a usage failure (exit 2), never passed', (_name, xml) => {
+    expect(() => junitEvidence(xml, 'report.xml')).toThrow(expect.objectContaining({ exitCode: EXIT_USAGE, message: 'report.xml: the JUnit report holds no test' }));
   });
 
   it.each([
@@ -62,5 +70,19 @@ describe('readJUnitReport', () => {
     writeFileSync(big, '');
     truncateSync(big, MAX_JUNIT_BYTES + 1);
     await expect(readJUnitReport(big)).rejects.toMatchObject({ exitCode: EXIT_USAGE, message: expect.stringMatching(/at most 52428800 are read/) });
+  });
+
+  it('refuses a character device (size 0, endless) without reading it', async () => {
+    await expect(readJUnitReport('/dev/zero')).rejects.toMatchObject({ exitCode: EXIT_USAGE, message: 'JUnit report /dev/zero is not a regular file' });
+  });
+
+  it('refuses a directory', async () => {
+    await expect(readJUnitReport(dir)).rejects.toMatchObject({ exitCode: EXIT_USAGE, message: `JUnit report ${dir} is not a regular file` });
+  });
+
+  it.runIf(process.platform !== 'win32')('refuses a FIFO without waiting for a writer', async () => {
+    const fifo = join(dir, 'report.fifo');
+    execFileSync('mkfifo', [fifo]);
+    await expect(readJUnitReport(fifo)).rejects.toMatchObject({ exitCode: EXIT_USAGE, message: `JUnit report ${fifo} is not a regular file` });
   });
 });

@@ -3,10 +3,13 @@
  * failures and no errors; the summary reads "412 tests, 0 failures, 0 errors, 3 skipped".
  * Counts come from each <testsuite>'s attributes when it has them (what JUnit, pytest,
  * Jest and Maven write), else from its <testcase> children; nested suites are summed.
- * The file is bounded in size and must parse as XML with a <testsuites> or <testsuite>
- * root, else the command stops with exit 2 and one line.
+ * The file must be a regular file (a FIFO or device reports size 0 and never ends), is
+ * read through one handle with a byte cap, must parse as XML with a <testsuites> or
+ * <testsuite> root and must hold at least one test (an empty report proves nothing), else
+ * the command stops with exit 2 and one line.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { usageFailure } from './exit-codes.js';
 
@@ -28,21 +31,51 @@ export interface JUnitEvidence {
 
 type XmlNode = Record<string, unknown>;
 
-/** Reads and summarises `file`; a missing, oversized or non-JUnit file is a usage failure (exit 2). */
+/** Reads and summarises `file`; a missing, oversized, non-regular, empty or non-JUnit file is a usage failure (exit 2). */
 export async function readJUnitReport(file: string): Promise<JUnitEvidence> {
-  let size: number;
+  const unreadable = (error: unknown) => usageFailure(`cannot read JUnit report ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  // Checked before opening: opening a FIFO would wait for a writer.
+  const before = await stat(file).catch((error: unknown) => {
+    throw unreadable(error);
+  });
+  if (!before.isFile()) throw notRegularFile(file);
+  if (before.size > MAX_JUNIT_BYTES) throw usageFailure(`JUnit report ${file} is ${before.size} bytes; at most ${MAX_JUNIT_BYTES} are read`);
+  // O_NONBLOCK: should the path turn into a FIFO between stat and open, open does not hang either.
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: unknown) => {
+    throw unreadable(error);
+  });
   try {
-    size = (await stat(file)).size;
-  } catch (error) {
-    throw usageFailure(`cannot read JUnit report ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    if (!(await handle.stat()).isFile()) throw notRegularFile(file);
+    return junitEvidence(await readCapped(handle, file), file);
+  } finally {
+    await handle.close();
   }
-  if (size > MAX_JUNIT_BYTES) throw usageFailure(`JUnit report ${file} is ${size} bytes; at most ${MAX_JUNIT_BYTES} are read`);
-  return junitEvidence(await readFile(file, 'utf8'), file);
 }
 
-/** The evidence a report's text gives; `name` only labels the failure message. */
+function notRegularFile(file: string) {
+  return usageFailure(`JUnit report ${file} is not a regular file`);
+}
+
+/** At most MAX_JUNIT_BYTES of the file, whatever its size said: one byte more is a refusal. */
+async function readCapped(handle: FileHandle, file: string): Promise<string> {
+  const buffer = Buffer.alloc(64 * 1024);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    if (total > MAX_JUNIT_BYTES) throw usageFailure(`JUnit report ${file} is over ${MAX_JUNIT_BYTES} bytes; at most ${MAX_JUNIT_BYTES} are read`);
+    chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+/** The evidence a report's text gives; `name` only labels the failure message. A report of no test is refused. */
 export function junitEvidence(xml: string, name = 'the report'): JUnitEvidence {
   const counts = countReport(xml, name);
+  // Zero tests with zero failures would read as passed: a broken test run must not admit a release.
+  if (counts.tests === 0) throw usageFailure(`${name}: the JUnit report holds no test`);
   const passed = counts.failures === 0 && counts.errors === 0;
   const summary = `${counts.tests} tests, ${counts.failures} failures, ${counts.errors} errors, ${counts.skipped} skipped`;
   return { passed, summary, counts };

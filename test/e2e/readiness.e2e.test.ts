@@ -112,6 +112,13 @@ describe('P6_READINESS_REQUIRED=true, a first release', () => {
     expect(verdict).toMatchObject({ admitted: false, failed_checks: [], missing_checks: ['replay'], replay_passed: false });
     const refusal = await refusalOf(svc.deploy('v1'));
     expect([refusal.status, refusal.code]).toEqual([422, 'not_admitted']);
+    // CI cannot stand in for the replay: posting one is refused, through the API and the CLI.
+    const forged = await refusalOf(fleet.api.post('/api/v1/releases/gated/v1/evidence', { check: 'replay', passed: true }));
+    expect([forged.status, forged.code]).toEqual([400, 'check_reserved']);
+    const cliForged = await ferry(['evidence', 'add', 'gated', 'v1', '--check', 'replay', '--passed']);
+    expect(cliForged.code).toBe(2);
+    expect(cliForged.stderr).toMatch(/run ferry replay/);
+    expect(await fleet.api.post('/api/v1/releases/gated/v1/readiness/evaluate')).toMatchObject({ admitted: false, missing_checks: ['replay'] });
   });
 
   it('ferry replay passes v1 with no baseline: every request answered below 500, no noise filtering, stored as replay evidence', async () => {
@@ -144,7 +151,7 @@ describe('P6_READINESS_REQUIRED=true, a first release', () => {
     expect(release.evidence.map((e: { check: string }) => e.check)).toEqual(REQUIRED);
     expect(release.readiness).toMatchObject({ admitted: true });
     const audit = await fleet.api.get('/api/v1/audit?service=gated&type=readiness_evaluated');
-    expect(audit.events.map((e: { details: { admitted: boolean } }) => e.details.admitted)).toEqual([false, false, true, true]);
+    expect(audit.events.map((e: { details: { admitted: boolean } }) => e.details.admitted)).toEqual([false, false, false, true, true]);
   }, 90_000);
 });
 

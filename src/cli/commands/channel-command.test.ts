@@ -10,6 +10,11 @@ const CHANNELS = {
   ],
 };
 
+/** A 422 promotion_refused as the server sends it: its reasons in details. */
+function promotionRefused(message: string, ...codes: string[]): [number, unknown] {
+  return [422, { error: { code: 'promotion_refused', message, details: { reasons: codes.map((code) => ({ code, message: code })) } } }];
+}
+
 describe('ferry channel', () => {
   let api: FakeFerryApi;
   const run = (args: string[]) => runFerry(['channel', ...args, '--server', api.url, '--token', api.token]);
@@ -17,7 +22,11 @@ describe('ferry channel', () => {
     api = await startFakeFerryApi({
       'GET /api/v1/services/web/channels': [[200, CHANNELS]],
       'POST /api/v1/services/web/channels/canary/deploy': [[202, { deploy_id: 'dep-1', status: 'pending', instances: ['web-1'] }]],
-      'POST /api/v1/services/web/channels/promote': [apiError(422, 'promotion_refused', 'cannot promote canary of web to stable: 18 minutes left'), [202, { deploy_id: 'dep-2', status: 'pending', version: '1.1.0' }]],
+      'POST /api/v1/services/web/channels/promote': [
+        promotionRefused('cannot promote canary of web to stable: 18 minutes left', 'soak_not_elapsed'),
+        promotionRefused('cannot promote canary of web to stable: stable already runs 1.1.0', 'same_version'),
+        [202, { deploy_id: 'dep-2', status: 'pending', version: '1.1.0' }],
+      ],
       'POST /api/v1/services/web/channels/stable/rollback': [apiError(400, 'reason_required', 'a channel rollback needs a reason'), [202, { rollback_id: 'rb-1', status: 'pending' }]],
     });
   });
@@ -35,10 +44,13 @@ describe('ferry channel', () => {
     expect(JSON.parse(api.requests.at(-1)!.body)).toEqual({ version: '1.1.0', reason: 'try it', override_freeze: { reason: 'hotfix' } });
   });
 
-  it('promote exits 4 on promotion_refused, then prints the deploy id', async () => {
+  it('promote exits 4 on a promotion_refused a later try may pass (soak), 2 on one it never will (same version), then prints the deploy id', async () => {
     const refused = await run(['promote', 'web', '--from', 'canary', '--to', 'stable', '--reason', 'soaked']);
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/18 minutes left/);
+    const never = await run(['promote', 'web', '--reason', 'soaked']);
+    expect(never.code).toBe(2);
+    expect(never.stderr).toMatch(/already runs 1\.1\.0/);
     const started = await run(['promote', 'web', '--reason', 'soaked']);
     expect(started).toMatchObject({ code: 0, stdout: 'dep-2\n' });
     expect(JSON.parse(api.requests.at(-1)!.body)).toEqual({ from: 'canary', to: 'stable', reason: 'soaked' });

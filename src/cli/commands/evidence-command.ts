@@ -31,7 +31,7 @@ export function registerEvidenceCommands(program: Command): void {
       .description('record that a release passed or failed one check')
       .argument('<service>')
       .argument('<version>')
-      .requiredOption('--check <name>', 'quality, performance, security, cost, rollout, rollback, ops, replay, or x-<name>')
+      .requiredOption('--check <name>', 'quality, performance, security, cost, rollout, rollback, ops, or x-<name> (replay evidence comes from ferry replay S V)')
       .option('--passed', 'the check passed')
       .option('--failed', 'the check failed')
       .option('--summary <text>', 'one line for a person (at most 2000 characters)')

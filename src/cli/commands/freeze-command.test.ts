@@ -100,3 +100,17 @@ describe('ferry freeze', () => {
     expect(run.stderr.trim().split('\n').filter((l) => !l.startsWith('(run with --help')).length).toBe(1);
   });
 });
+
+describe('ferry freeze list with a window that can no longer be evaluated', () => {
+  it('shows it active and says on stderr to remove it or fix it', async () => {
+    await fake.store.insertFreeze({
+      freeze_id: 'frz_bogus_cli', service: 'other', starts_at: T - 1000, ends_at: T + 86_400_000, reason: 'weekend freeze',
+      recurrence: { weekly: [{ day: 'fri', from: '16:00', to: 'mon 08:00' }], time_zone: 'Mars/Olympus_Mons' },
+      created_at: T - 1000, created_by: 'admin', removed_at: null, removed_by: null,
+    });
+    const list = await ferry('freeze', 'list');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/frz_bogus_cli\s+other\s+.*weekend freeze\s+yes\s+/);
+    expect(list.stderr.trim()).toMatch(/^window frz_bogus_cli cannot be evaluated \(bad_time_zone: .*\): remove it or fix it$/);
+  });
+});

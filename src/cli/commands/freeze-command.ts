@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { FreezeRecurrence, WeeklySpan } from '../../core/freezes/freeze-window.js';
-import { writeJson, writeLine, writeTable } from '../cli-output.js';
+import { writeJson, writeLine, writeNote, writeTable } from '../cli-output.js';
 import { addClientOptions, clientContext, type ClientFlags } from '../client-options.js';
 import { usageFailure } from '../exit-codes.js';
 import { collectSpans, freezeTime } from '../freeze-flags.js';
@@ -18,6 +18,8 @@ interface FreezeView {
   recurrence: FreezeRecurrence | null;
   active_now: boolean;
   current_ends_at: string | null;
+  /** Set when the stored window can no longer be evaluated (it then covers, failing closed). */
+  error?: string | null;
 }
 
 interface AddFlags extends ClientFlags {
@@ -79,6 +81,8 @@ export function registerFreezeCommands(program: Command): void {
         ['FREEZE_ID', 'SERVICE', 'WINDOW', 'REASON', 'ACTIVE_NOW', 'ENDS'],
         view.freezes.map((f) => [f.freeze_id, f.service ?? 'all', windowText(f), f.reason, f.active_now ? 'yes' : 'no', f.current_ends_at ?? '-']),
       );
+      // A window that cannot be evaluated covers until removed or fixed: say so beside the table, once each.
+      for (const f of view.freezes) if (f.error) writeNote(f.error);
     },
   );
 

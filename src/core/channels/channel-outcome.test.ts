@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeOperation } from '../../testing/builders.js';
 import type { ChannelEntry } from './channel-entry.js';
+import { rolloutRecordOf } from '../readiness/rollout-evidence.js';
 import { channelOutcome } from './channel-outcome.js';
 import { viewChannel } from './channel-view.js';
 import { makeInstance } from '../../testing/builders.js';
@@ -22,6 +23,15 @@ describe('channelOutcome', () => {
     const outcome = channelOutcome(entry(), op, { status, reason: null }, NOW);
     expect(outcome.soakStartedAt).toBe(soak);
     expect(outcome.evidence).toMatchObject({ service: 'web', version: '2.0.0', check: 'rollout', passed, source: 'ferry', recorded_at: NOW });
+  });
+
+  it.each(['succeeded', 'failed', 'rolled_back', 'aborted'] as const)('a canary deploy that ended %s records exactly what rolloutRecordOf decides', (status) => {
+    const end = { status, reason: status === 'succeeded' ? null : { code: 'x', message: 'why' } };
+    expect(channelOutcome(entry(), op, end, NOW).evidence).toEqual(rolloutRecordOf({ operation: op, service: 'web', version: '2.0.0', channel: 'canary' }, end, NOW));
+  });
+
+  it('a canary deploy still running writes nothing yet', () => {
+    expect(channelOutcome(entry(), op, { status: 'running', reason: null }, NOW)).toEqual({ soakStartedAt: null, evidence: null });
   });
 
   it('a promotion or channel rollback starts the soak but is no rollout evidence', () => {

@@ -1,11 +1,12 @@
 /**
  * What the end of an operation means for a channel: a channel change that succeeded starts
  * its soak; a deploy to the canary channel is Ferry's own `rollout` evidence for the
- * release, passed when it succeeded and failed when it failed, rolled back or was aborted.
+ * release, decided by core/readiness's `rolloutRecordOf` (the one rule for every canary:
+ * passed when it succeeded, failed when it failed, was rolled back or was aborted).
  * Pure: the plan applier stores what this returns.
  */
 import type { EvidenceDraft } from '../readiness/evidence.js';
-import { FERRY_SOURCE } from '../readiness/evidence.js';
+import { rolloutRecordOf } from '../readiness/rollout-evidence.js';
 import type { Operation, OperationStatus, Reason } from '../types.js';
 import type { ChannelEntry } from './channel-entry.js';
 import { CANARY } from './channel-instances.js';
@@ -16,8 +17,6 @@ export interface ChannelOutcome {
   evidence: EvidenceDraft | null;
 }
 
-const ENDED_BADLY: OperationStatus[] = ['failed', 'rolled_back', 'aborted'];
-
 /** How an operation ended: its final status and, when it went wrong, why. */
 export interface OperationEnd {
   status: OperationStatus;
@@ -26,23 +25,8 @@ export interface OperationEnd {
 
 /** The outcome of `operation` ending as `end` for the channel row that names it. */
 export function channelOutcome(entry: ChannelEntry, operation: Operation, end: OperationEnd, now: number): ChannelOutcome {
-  const { status } = end;
-  const succeeded = status === 'succeeded';
-  const soakStartedAt = succeeded && entry.soak_started_at === null ? now : null;
+  const soakStartedAt = end.status === 'succeeded' && entry.soak_started_at === null ? now : null;
   const isCanaryDeploy = entry.channel === CANARY && operation.kind === 'deploy';
-  if (!isCanaryDeploy || (!succeeded && !ENDED_BADLY.includes(status))) return { soakStartedAt, evidence: null };
-  const evidence: EvidenceDraft = {
-    service: entry.service,
-    version: entry.version,
-    check: 'rollout',
-    passed: succeeded,
-    summary: succeeded ? `canary deployment ${operation.id} reached every canary instance healthy` : `canary deployment ${operation.id} ended ${status}${end.reason ? `: ${end.reason.message}` : ''}`,
-    url: null,
-    details: { deploy_id: operation.id, channel: entry.channel, status },
-    source: FERRY_SOURCE,
-    actor: operation.actor,
-    correlation_id: operation.correlation_id,
-    recorded_at: now,
-  };
+  const evidence = isCanaryDeploy ? rolloutRecordOf({ operation, service: entry.service, version: entry.version, channel: entry.channel }, end, now) : null;
   return { soakStartedAt, evidence };
 }

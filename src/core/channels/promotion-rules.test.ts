@@ -77,9 +77,9 @@ describe('judgePromotion', () => {
   });
 
   it.each([
-    ['replay unnamed and not passed: said', { failed_checks: [], missing_checks: [], replay_passed: false }, '2.0.0 is not admitted: failed [], missing []; replay has not passed'],
-    ['replay named as missing: not said twice', { failed_checks: [], missing_checks: ['replay'], replay_passed: false }, '2.0.0 is not admitted: failed [], missing [replay]'],
-    ['replay passed', { failed_checks: ['quality'], missing_checks: [], replay_passed: true }, '2.0.0 is not admitted: failed [quality], missing []'],
+    ['replay unnamed and not passed: said', { failed_checks: [], missing_checks: [], replay_passed: false }, '2.0.0 is not admitted: replay has not passed'],
+    ['replay named as missing: not said twice', { failed_checks: [], missing_checks: ['replay'], replay_passed: false }, '2.0.0 is not admitted: missing replay'],
+    ['replay passed', { failed_checks: ['quality'], missing_checks: [], replay_passed: true }, '2.0.0 is not admitted: failed quality'],
   ])('the not_admitted message: %s', (_name, shortfall, message) => {
     const verdict = judgePromotion(input({ enforced: true, shortfall }));
     expect(verdict).toEqual({ ok: false, reasons: [{ code: 'not_admitted', message, ...shortfall }] });

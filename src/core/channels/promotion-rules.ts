@@ -5,6 +5,7 @@
  * answer lists every reason at once, so one refusal tells the operator all that is left.
  */
 import type { Alert } from '../alerts/alert-types.js';
+import { shortfallSentence } from '../readiness/shortfall-sentence.js';
 
 /** A channel as the rules see it: its version and when it got there. */
 export interface ChannelPosition {
@@ -71,9 +72,7 @@ export function judgePromotion(input: PromotionInput): PromotionVerdict {
   }
   if (input.enforced && input.shortfall !== null) {
     const { failed_checks, missing_checks, replay_passed } = input.shortfall;
-    const replayNamed = failed_checks.includes('replay') || missing_checks.includes('replay');
-    const replayNote = replay_passed === false && !replayNamed ? '; replay has not passed' : '';
-    const message = `${from.version} is not admitted: failed [${failed_checks.join(', ')}], missing [${missing_checks.join(', ')}]${replayNote}`;
+    const message = `${from.version} is not admitted: ${shortfallSentence(input.shortfall)}`;
     reasons.push({ code: 'not_admitted', message, failed_checks, missing_checks, ...(replay_passed !== undefined ? { replay_passed } : {}) });
   }
   return reasons.length === 0 ? { ok: true } : { ok: false, reasons };

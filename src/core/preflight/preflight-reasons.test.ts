@@ -76,7 +76,7 @@ describe('preflightVerdict: one gate at a time', () => {
     const verdict = preflightVerdict(clean({ readiness: { enforced: false, shortfall: SHORTFALL } }), NOW);
     expect(verdict.ok).toBe(true);
     expect(verdict.reasons).toEqual([expect.objectContaining({ gate: 'readiness', code: 'not_admitted', blocking: false })]);
-    expect(verdict.reasons[0]!.message).toBe('v2 of web is not admitted: failed quality; missing security, cost; replay not passed (advisory: readiness is not enforced for this service)');
+    expect(verdict.reasons[0]!.message).toBe('v2 of web is not admitted: failed quality; missing security, cost; replay has not passed (advisory: readiness is not enforced for this service)');
   });
 
   it('the lock message names the holder as a 409 would', () => {

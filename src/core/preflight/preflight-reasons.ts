@@ -11,6 +11,7 @@
 import { iso } from '../iso-time.js';
 import { isHostSilent, MISSED_HEARTBEATS_FOR_UNKNOWN } from '../instances/instance-status.js';
 import { lockRefusal } from '../operations/build-operation.js';
+import { shortfallSentence } from '../readiness/shortfall-sentence.js';
 import type { PreflightReason, PreflightState, PreflightVerdict } from './preflight-types.js';
 
 /** Every reason, blocking or advisory; `ok` when none blocks. */
@@ -46,13 +47,9 @@ function readinessReasons({ service, version, release, readiness }: PreflightSta
   if (release === null) return [];
   const shortfall = readiness.shortfall;
   if (shortfall === null) return [];
-  const parts = [
-    shortfall.failed_checks.length > 0 ? `failed ${shortfall.failed_checks.join(', ')}` : null,
-    shortfall.missing_checks.length > 0 ? `missing ${shortfall.missing_checks.join(', ')}` : null,
-    shortfall.replay_passed ? null : 'replay not passed',
-  ].filter((p) => p !== null);
+  const sentence = shortfallSentence(shortfall);
   const advisory = readiness.enforced ? '' : ' (advisory: readiness is not enforced for this service)';
-  const message = `${version} of ${service} is not admitted${parts.length > 0 ? `: ${parts.join('; ')}` : ''}${advisory}`;
+  const message = `${version} of ${service} is not admitted${sentence !== '' ? `: ${sentence}` : ''}${advisory}`;
   return [{ ...reason('readiness', 'not_admitted', message, { ...shortfall, enforced: readiness.enforced }), blocking: readiness.enforced }];
 }
 

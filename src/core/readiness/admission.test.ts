@@ -7,8 +7,10 @@ const NOW = Date.UTC(2026, 0, 10);
 const HOUR = 3_600_000;
 let nextId = 1;
 
+/** A record as its writer stores it: replay from Ferry's staging replay, every other check from CI. */
 function record(check: string, passed: boolean, ageMs = 0, over: Partial<Evidence> = {}): Evidence {
-  return { id: nextId++, service: 'web', version: '2.0.0', check, passed, summary: `${check} ${passed ? 'ok' : 'bad'}`, url: null, details: null, source: 'ci', actor: 'ci', correlation_id: 'c', recorded_at: NOW - ageMs, ...over };
+  const source = check === 'replay' ? 'ferry' : 'ci';
+  return { id: nextId++, service: 'web', version: '2.0.0', check, passed, summary: `${check} ${passed ? 'ok' : 'bad'}`, url: null, details: null, source, actor: source, correlation_id: 'c', recorded_at: NOW - ageMs, ...over };
 }
 
 const allPassing = () => BUILTIN_CHECKS.map((c) => record(c, true));
@@ -28,6 +30,9 @@ describe('evaluateAdmission', () => {
     ['required empty, no evidence: held by replay alone', [], [], undefined, { admitted: false, failed_checks: [], missing_checks: [], replay_passed: false }],
     ['a stale replay is not passed', [record('quality', true), record('replay', true, 2 * HOUR)], ['quality', 'replay'], 3600, { admitted: false, failed_checks: [], missing_checks: ['replay'], replay_passed: false }],
     ['a failed required replay is listed as failed', [record('quality', true), record('replay', false)], ['quality', 'replay'], undefined, { admitted: false, failed_checks: ['replay'], missing_checks: [], replay_passed: false }],
+    ['a replay not written by Ferry is ignored: required replay missing', [...allPassing().filter((e) => e.check !== 'replay'), record('replay', true, 0, { source: 'ci' })], undefined, undefined, { admitted: false, failed_checks: [], missing_checks: ['replay'], replay_passed: false }],
+    ['a replay not written by Ferry is ignored: unrequired replay not passed', [record('quality', true), record('replay', true, 0, { source: 'jenkins' })], ['quality'], undefined, { admitted: false, failed_checks: [], missing_checks: [], replay_passed: false }],
+    ["a forged passed replay newer than Ferry's failed one changes nothing", [record('quality', true), record('replay', false), record('replay', true, 0, { source: 'ci' })], ['quality', 'replay'], undefined, { admitted: false, failed_checks: ['replay'], missing_checks: [], replay_passed: false }],
     ['custom checks count when required', [record('replay', true), record('x-soak', false)], ['x-soak', 'x-load'], undefined, { admitted: false, failed_checks: ['x-soak'], missing_checks: ['x-load'], replay_passed: true }],
   ])('%s', (_name, evidence, required, maxAgeS, expected) => {
     expect(evaluateAdmission({ evidence, required: required ?? null, maxAgeS: maxAgeS ?? null, now: NOW })).toMatchObject(expected);

@@ -7,7 +7,7 @@
  * no security, replay ✓ fresh → failed [quality], missing [security], replay_passed true,
  * not admitted: the newest quality record (id 3) is the one that counts.
  */
-import { BUILTIN_CHECKS, type Evidence } from './evidence.js';
+import { BUILTIN_CHECKS, FERRY_SOURCE, type Evidence } from './evidence.js';
 
 /** The newest record of one check, as an evaluation reports it. */
 export interface CheckStanding {
@@ -39,7 +39,10 @@ export interface Admission {
   missing_checks: string[];
   /** The newest record of every check that has one, required or not. */
   checks: Record<string, CheckStanding>;
-  /** The newest `replay` record passed and is fresh. Holds the release whether or not `required` names replay. */
+  /**
+   * The newest `replay` record Ferry wrote (source `ferry`) passed and is fresh. Holds the
+   * release whether or not `required` names replay.
+   */
   replay_passed: boolean;
 }
 
@@ -51,7 +54,7 @@ export interface Admission {
  * "replay has not passed").
  */
 export function evaluateAdmission(input: AdmissionInput): Admission {
-  const newest = newestByCheck(input.evidence);
+  const newest = newestByCheck(input.evidence.filter(countsForAdmission));
   const checks: Record<string, CheckStanding> = {};
   for (const name of inCheckOrder([...newest.keys()])) checks[name] = standingOf(newest.get(name)!, input.maxAgeS ?? null, input.now);
   const failed: string[] = [];
@@ -78,6 +81,16 @@ export function inCheckOrder(names: readonly string[]): string[] {
     return i === -1 ? BUILTIN_CHECKS.length : i;
   };
   return [...names].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * A `replay` record counts only when Ferry's staging replay wrote it. The evidence route
+ * refuses a posted replay (`check_reserved`); this holds even for a record stored some
+ * other way (an older server, a direct write), so no caller can admit a release that never
+ * ran a replay. Such a record is ignored, as if absent: replay is then missing.
+ */
+function countsForAdmission(record: Evidence): boolean {
+  return record.check !== 'replay' || record.source === FERRY_SOURCE;
 }
 
 /** The highest-id record of each check: ids only grow, so it is the newest even within one millisecond. */

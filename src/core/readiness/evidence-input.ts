@@ -1,10 +1,18 @@
 /**
  * What a caller may post as evidence (CONTRACT §4), checked before anything is stored:
- * a known check name, bounded text, an http(s) link, a bounded JSON `details`, and a
- * source that is not Ferry's own. Pure, so the route and its tests share one judgement.
+ * a known check name that is not Ferry's alone to write (`replay`), bounded text, an
+ * http(s) link, a bounded JSON `details`, and a source that is not Ferry's own. Pure, so
+ * the route and its tests share one judgement.
  */
 import type { Check } from '../result.js';
 import { FERRY_SOURCE, isCheckName } from './evidence.js';
+
+/**
+ * Checks only Ferry writes: a caller who could post `replay` would admit a release that
+ * never ran a staging replay. `rollout` and `rollback` stay postable: CI posts them (a
+ * rollback rehearsal) until Ferry writes its own drills.
+ */
+export const RESERVED_CHECKS: readonly string[] = ['replay'];
 
 export const MAX_SUMMARY_CHARS = 2000;
 export const MAX_URL_CHARS = 2048;
@@ -28,6 +36,9 @@ export interface EvidenceInput {
 export function checkEvidenceInput(input: EvidenceInput): Check {
   if (!isCheckName(input.check)) {
     return fail('unknown_check', `check "${input.check.slice(0, 64)}" is not one of quality, performance, security, cost, rollout, rollback, ops, replay, nor a custom check named x-<name>`);
+  }
+  if (RESERVED_CHECKS.includes(input.check)) {
+    return fail('check_reserved', `${input.check} evidence is written by Ferry's staging replay: run ferry replay S V`);
   }
   if (input.summary != null && input.summary.length > MAX_SUMMARY_CHARS) {
     return fail('summary_too_long', `summary is ${input.summary.length} characters long; at most ${MAX_SUMMARY_CHARS} are accepted`);
@@ -56,10 +67,10 @@ function checkEvidenceUrl(url: string): Check {
   return { ok: true };
 }
 
-/** `ferry` is Ferry's own: a record claiming it must come from a canary, a drill or a replay, never from a caller. */
+/** `ferry` is Ferry's own: a record claiming it must come from a canary or a replay, never from a caller. */
 function checkSource(source: string | undefined): Check {
   if (source === undefined) return { ok: true };
-  if (source === FERRY_SOURCE) return fail('source_reserved', 'source "ferry" is reserved for evidence Ferry writes itself (canaries, drills, replays)');
+  if (source === FERRY_SOURCE) return fail('source_reserved', 'source "ferry" is reserved for evidence Ferry writes itself (canary rollouts, replays)');
   if (!SOURCE_NAME.test(source)) return fail('invalid_source', 'source must be a short lower-case name such as ci, github-actions or jenkins');
   return { ok: true };
 }

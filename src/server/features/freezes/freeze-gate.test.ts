@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../../store/store.js';
 import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import { buildApp } from '../../http/build-app.js';
@@ -129,5 +129,62 @@ describe('the freeze gate', () => {
     expect((await call('POST', '/api/v1/deployments', { service: 'web', version: '2.0.0' })).status).toBe(422);
     await call('DELETE', `/api/v1/freezes/${id}`);
     expect((await call('POST', '/api/v1/deployments', { service: 'web', version: '2.0.0' })).status).toBe(202);
+  });
+
+  describe('a stored window that can no longer be evaluated (its time zone gone from the runtime)', () => {
+    /** Stored straight through the store: the API would refuse this zone, an older Node may have taken it. */
+    async function storeBogusWindow(freezeId: string, over: { starts_at?: number; ends_at?: number } = {}): Promise<void> {
+      await store.insertFreeze({
+        freeze_id: freezeId,
+        service: 'web',
+        starts_at: Date.parse('2026-12-01T00:00:00Z'),
+        ends_at: Date.parse('2027-01-01T00:00:00Z'),
+        reason: 'weekend freeze',
+        recurrence: { weekly: [{ day: 'fri', from: '16:00', to: 'mon 08:00' }], time_zone: 'Mars/Olympus_Mons' },
+        created_at: T - 1000,
+        created_by: 'admin',
+        removed_at: null,
+        removed_by: null,
+        ...over,
+      });
+    }
+
+    it('covers (fails closed): 422 frozen saying to remove or fix it, logged once; other services and GET /freezes still answer', async () => {
+      await storeBogusWindow('frz_bogus_zone');
+      const warn = vi.spyOn(fake.ctx.log, 'warn');
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const res = await call('POST', '/api/v1/deployments', { service: 'web', version: '2.0.0' });
+        expect([res.status, res.body.error.code]).toEqual([422, 'frozen']);
+        expect(res.body.error.message).toMatch(/window frz_bogus_zone cannot be evaluated \(.*Mars\/Olympus_Mons.*\): remove it or fix it/);
+        expect(res.body.error.details).toMatchObject({ freeze_id: 'frz_bogus_zone', reason: 'weekend freeze', ends_at: '2027-01-01T00:00:00.000Z', error: expect.stringContaining('Mars/Olympus_Mons') });
+      }
+      expect(warn.mock.calls.filter(([details]) => (details as { freeze_id?: string }).freeze_id === 'frz_bogus_zone')).toHaveLength(1);
+      expect(await store.listOperations({ service: 'web' })).toEqual([]);
+
+      const listed = await call('GET', '/api/v1/freezes');
+      expect(listed.status).toBe(200);
+      expect(listed.body.freezes).toEqual([
+        expect.objectContaining({ freeze_id: 'frz_bogus_zone', active_now: true, current_ends_at: '2027-01-01T00:00:00.000Z', error: expect.stringMatching(/^window frz_bogus_zone cannot be evaluated \(.+\): remove it or fix it$/) }),
+      ]);
+      expect((await call('GET', '/api/v1/freezes/frz_bogus_zone')).body).toMatchObject({ active_now: true, error: expect.any(String) });
+      // It freezes its own service only.
+      expect(await coveringFreeze(store, 'api', now)).toBeNull();
+    });
+
+    it('an override passes it (audited), and removing it thaws the service', async () => {
+      await storeBogusWindow('frz_bogus_override');
+      const res = await call('POST', '/api/v1/deployments', { service: 'web', version: '2.0.0', instances: ['web-h1-7001'], override_freeze: { reason: 'INC-7' }, deploy_id: 'dep-over' });
+      expect(res.status).toBe(202);
+      expect((await store.listAudit({ type: 'freeze_overridden' })).map((e) => e.details.freeze_id)).toEqual(['frz_bogus_override']);
+      await store.updateOperation('dep-over', { status: 'aborted', completed_at: now });
+      expect((await call('DELETE', '/api/v1/freezes/frz_bogus_override')).status).toBe(200);
+      expect((await call('POST', '/api/v1/deployments', { service: 'web', version: '2.0.0' })).status).toBe(202);
+    });
+
+    it('outside its stored bounds it does not cover, and still shows its error', async () => {
+      await storeBogusWindow('frz_bogus_past', { starts_at: Date.parse('2026-11-01T00:00:00Z'), ends_at: Date.parse('2026-11-08T00:00:00Z') });
+      expect(await coveringFreeze(store, 'web', now)).toBeNull();
+      expect((await call('GET', '/api/v1/freezes/frz_bogus_past')).body).toMatchObject({ active_now: false, current_ends_at: null, error: expect.stringContaining('cannot be evaluated') });
+    });
   });
 });

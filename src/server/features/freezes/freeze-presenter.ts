@@ -1,10 +1,13 @@
-/** A freeze window as the API shows it: ISO times, and whether it covers now and until when. */
+/**
+ * A freeze window as the API shows it: ISO times, whether it covers now and until when,
+ * and `error` (else null) when the stored window can no longer be evaluated and so covers.
+ */
 import type { Freeze } from '../../../core/freezes/freeze.js';
 import { iso } from '../../../core/iso-time.js';
-import { coverageOfFreeze } from './freeze-coverage-of.js';
+import { brokenWindowMessage, coverageOfFreeze, type BrokenWindowLog } from './freeze-coverage-of.js';
 
-export function presentFreeze(freeze: Freeze, now: number) {
-  const coverage = coverageOfFreeze(freeze, now);
+export function presentFreeze(freeze: Freeze, now: number, log?: BrokenWindowLog) {
+  const coverage = coverageOfFreeze(freeze, now, log);
   return {
     freeze_id: freeze.freeze_id,
     service: freeze.service,
@@ -18,6 +21,7 @@ export function presentFreeze(freeze: Freeze, now: number) {
     current_ends_at: coverage.covered ? iso(coverage.ends_at) : null,
     removed_at: iso(freeze.removed_at),
     removed_by: freeze.removed_by,
+    error: coverage.error === undefined ? null : brokenWindowMessage(freeze.freeze_id, coverage.error),
   };
 }
 

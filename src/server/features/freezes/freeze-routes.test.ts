@@ -52,6 +52,7 @@ describe('POST /api/v1/freezes', () => {
       current_ends_at: '2026-06-08T06:00:00.000Z',
       removed_at: null,
       removed_by: null,
+      error: null,
     });
     const [event] = await store.listAudit({ type: 'freeze_created' });
     expect(event).toMatchObject({ service: 'web', actor: 'admin:alice', details: { freeze_id: res.body.freeze_id, reason: 'no weekend deploys', starts_at: '2026-01-01T00:00:00.000Z' } });

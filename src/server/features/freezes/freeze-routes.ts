@@ -29,17 +29,17 @@ const FreezeQuery = Type.Object({ service: Type.Optional(Text(63)) }, { addition
 export function registerFreezeRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/v1/freezes', { config: { access: 'admin' }, schema: { body: FreezeBody, tags: ['freezes'] } }, async (request, reply) => {
     const freeze = await createFreeze(ctx, request.body as Static<typeof FreezeBody>, callerOf(request));
-    return reply.status(201).send(presentFreeze(freeze, ctx.now()));
+    return reply.status(201).send(presentFreeze(freeze, ctx.now(), ctx.log));
   });
 
   app.get('/api/v1/freezes', { config: { access: 'read' }, schema: { querystring: FreezeQuery, tags: ['freezes'] } }, async (request) => {
     const now = ctx.now();
     const freezes = await listFreezesFor(ctx.store, (request.query as Static<typeof FreezeQuery>).service);
-    return { freezes: freezes.map((f) => presentFreeze(f, now)) };
+    return { freezes: freezes.map((f) => presentFreeze(f, now, ctx.log)) };
   });
 
   app.get('/api/v1/freezes/:freeze_id', { config: { access: 'read' }, schema: { params: FreezeParams, tags: ['freezes'] } }, async (request) => {
-    return presentFreeze(await requireFreeze(ctx.store, (request.params as Static<typeof FreezeParams>).freeze_id), ctx.now());
+    return presentFreeze(await requireFreeze(ctx.store, (request.params as Static<typeof FreezeParams>).freeze_id), ctx.now(), ctx.log);
   });
 
   app.delete('/api/v1/freezes/:freeze_id', { config: { access: 'admin' }, schema: { params: FreezeParams, tags: ['freezes'] } }, async (request) => {

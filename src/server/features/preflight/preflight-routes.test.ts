@@ -60,8 +60,10 @@ async function declare(name: string, opts: { kept?: string[]; packageUrl?: strin
   }
 }
 
+/** Replay evidence counts only from Ferry's staging replay; the rest comes from CI. */
 function passed(service: string, version: string, check: string): EvidenceDraft {
-  return { service, version, check, passed: true, summary: null, url: null, details: null, source: 'ci', actor: 'ci', correlation_id: 'corr-ci', recorded_at: T - 60_000 };
+  const source = check === 'replay' ? 'ferry' : 'ci';
+  return { service, version, check, passed: true, summary: null, url: null, details: null, source, actor: source, correlation_id: 'corr-ci', recorded_at: T - 60_000 };
 }
 
 async function preflight(service: string, version: string) {

@@ -1,8 +1,10 @@
 /**
  * The one way a record enters a release's evidence: appended and audited
  * (`evidence_recorded`) in the caller's transaction, so a record never exists without
- * its event nor an event without its record. The evidence route and Ferry's own writers
- * (a canary's end in the reconciler, drills, replays) all come here.
+ * its event nor an event without its record. The evidence route (CI's records) and the
+ * reconciler's `rollout` record at a canary's end come here. The staging replay still
+ * appends its `replay` record to the store directly (its `evidence_recorded` event is
+ * then missing); it is to come here too. There are no drills yet.
  */
 import type { Evidence, EvidenceDraft } from '../../../core/readiness/evidence.js';
 import type { Store } from '../../../store/store.js';

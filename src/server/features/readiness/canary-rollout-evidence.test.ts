@@ -9,6 +9,7 @@ import { fakeAgents, type AgentBehaviour, type FakeAgents } from '../../../testi
 import { inMemoryServerContext } from '../../../testing/in-memory-server-context.js';
 import { OperationReconciler } from '../../reconciler/operation-reconciler.js';
 import type { ServerContext } from '../../server-context.js';
+import { controlDeployment } from '../deployments/control-deployment.js';
 import { createDeployment } from '../deployments/create-deployment.js';
 import { registerRelease } from '../releases/release-service.js';
 import { applyServiceSpec } from '../services/apply-service-spec.js';
@@ -66,6 +67,20 @@ describe('rollout evidence from canary deployments', () => {
     expect(rest).toEqual([]);
     expect(record).toMatchObject({ check: 'rollout', passed: false, source: 'ferry', details: { deploy_id: deployment.id, status } });
     expect(record!.summary).toMatch(new RegExp(`^canary ${deployment.id} ${status}: .+`));
+  });
+
+  it('an aborted canary records rollout failed: an aborted canary is no evidence of a healthy one', async () => {
+    await setUp();
+    const first = await createDeployment(ctx, { service: 'web', version: '2.0.0', strategy: CANARY }, alice);
+    expect(await runToEnd(first.id)).toBe('succeeded');
+    await registerRelease(ctx, { service: 'web', version: '3.0.0', package_url: 'https://example.test/web-3.0.0.tgz', sha256: 'a'.repeat(64) }, alice);
+    const held = await createDeployment(ctx, { service: 'web', version: '3.0.0', strategy: { type: 'canary', steps: [{ instances: 1, pause: 'until_promoted' }], min_healthy_time_s: 0 } }, alice);
+    await reconciler.reconcileOnce();
+    await controlDeployment(ctx, held.id, 'abort', { actor: 'bob', correlationId: 'corr-abort' });
+    expect(await runToEnd(held.id)).toBe('aborted');
+    expect(await ctx.store.listEvidence('web', '3.0.0')).toEqual([
+      expect.objectContaining({ check: 'rollout', passed: false, source: 'ferry', summary: expect.stringMatching(new RegExp(`^canary ${held.id} aborted`)), details: expect.objectContaining({ deploy_id: held.id, status: 'aborted' }) }),
+    ]);
   });
 
   it('a rolling deployment records no rollout evidence', async () => {

@@ -7,6 +7,7 @@
  * Partial deployments, restarts, rollbacks and drift rebuilds never reach this gate.
  */
 import { UnprocessableError } from '../../../core/errors.js';
+import { shortfallSentence } from '../../../core/readiness/shortfall-sentence.js';
 import type { Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
@@ -26,7 +27,10 @@ export function readinessEnforced(ctx: ServerContext, service: Service): boolean
   return ctx.readiness?.requiredEverywhere === true || service.readiness?.enforce === true;
 }
 
-/** Why `version` of `service` is not admitted at `now`, or null when it is. */
+/**
+ * Why `version` of `service` is not admitted at `now`, or null when it is. `_ctx` is unused
+ * but kept: preflight's GateReaders and the channel promotion call this signature.
+ */
 export async function admissionShortfall(_ctx: ServerContext, store: Store, service: Service, version: string, now: number): Promise<AdmissionShortfall | null> {
   const verdict = await judgeRelease(store, service, service.name, version, now, { actor: 'ferry', correlationId: 'gate' });
   if (verdict.admitted) return null;
@@ -43,15 +47,9 @@ export async function enforceReadiness(ctx: ServerContext, tx: Store, request: G
 }
 
 /**
- * One sentence naming every reason, e.g.
- *   "release web 2.0.0 is not admitted: failed security; missing cost, ops; replay has not passed"
+ * One sentence naming every reason (core/readiness/shortfall-sentence.ts), e.g.
+ *   "release web 2.0.0 is not admitted: failed security; missing cost, ops; replay has not passed; post evidence (ferry evidence add) and retry"
  */
 export function notAdmittedMessage(service: string, version: string, shortfall: AdmissionShortfall): string {
-  const parts: string[] = [];
-  if (shortfall.failed_checks.length > 0) parts.push(`failed ${shortfall.failed_checks.join(', ')}`);
-  if (shortfall.missing_checks.length > 0) parts.push(`missing ${shortfall.missing_checks.join(', ')}`);
-  // Replay always holds the release; it is already named above when required, so say it only when not.
-  const replayNamed = shortfall.failed_checks.includes('replay') || shortfall.missing_checks.includes('replay');
-  if (!shortfall.replay_passed && !replayNamed) parts.push('replay has not passed');
-  return `release ${service} ${version} is not admitted: ${parts.join('; ')}; post evidence (ferry evidence add) and retry`;
+  return `release ${service} ${version} is not admitted: ${shortfallSentence(shortfall)}; post evidence (ferry evidence add) and retry`;
 }

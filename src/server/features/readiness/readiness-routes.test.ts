@@ -66,6 +66,8 @@ describe('POST /api/v1/releases/{service}/{version}/evidence', () => {
   it.each([
     [400, 'unknown_check', '2.0.0', { check: 'lint', passed: true }],
     [400, 'source_reserved', '2.0.0', { check: 'rollout', passed: true, source: 'ferry' }],
+    [400, 'check_reserved', '2.0.0', { check: 'replay', passed: true }],
+    [400, 'check_reserved', '2.0.0', { check: 'replay', passed: true, source: 'ci' }],
     [400, 'summary_too_long', '2.0.0', { check: 'quality', passed: true, summary: 's'.repeat(2001) }],
     [400, 'invalid_evidence_url', '2.0.0', { check: 'quality', passed: true, url: 'file:///etc/passwd' }],
     [400, 'details_too_large', '2.0.0', { check: 'quality', passed: true, details: { blob: 'x'.repeat(70_000) } }],
