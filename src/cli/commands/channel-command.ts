@@ -2,8 +2,10 @@
  * `ferry channel list|set|promote|rollback` (CONTRACT §4 Channels): what each channel runs,
  * a version onto a channel's instances, a channel's version promoted to stable once it has
  * soaked, and the emergency rollback of a channel. `--json` prints the API's body; a
- * refusal exits 4 when it may pass later (422 promotion_refused, frozen, a held lock) and
- * 2 when the request itself is wrong (400 reason_required, 404 channel_not_found).
+ * refusal exits 4 when it may pass later (422 frozen, a held lock, a promotion_refused whose
+ * every reason is the soak, an alert or admission) and 2 when it cannot as asked (a
+ * promotion_refused for the same version or an empty channel, 400 reason_required, 404
+ * channel_not_found).
  */
 import type { Command } from 'commander';
 import { writeJson, writeLine, writeNote, writeTable } from '../cli-output.js';
