@@ -16,10 +16,13 @@ import type { Replay } from '../../../core/replay/replay-record.js';
 import type { Service } from '../../../core/types.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { ServerContext } from '../../server-context.js';
-import { callerEventIds, type Caller } from '../shared/caller.js';
+import type { Caller } from '../shared/caller.js';
 import { liveInstances, requireService } from '../services/service-lookup.js';
 import { requireReplayRequests } from './replay-requests-source.js';
 import { readyInstancesOn } from './stable-instances.js';
+import { replayEnvelope } from './replay-envelope.js';
+
+export { replayEnvelope };
 
 export async function startReplay(ctx: ServerContext, serviceName: string, version: string, caller: Caller): Promise<Replay> {
   const service = await requireService(ctx.store, serviceName);
@@ -79,9 +82,4 @@ function newReplay(service: Service, version: string, baselineVersion: string | 
     started_at: now,
     completed_at: null,
   };
-}
-
-/** The audit envelope of a replay's events: the release it judges, who asked, and their request's ids. */
-export function replayEnvelope(replay: Replay, caller: Caller, at: number) {
-  return { at, service: replay.service, version: replay.version, instance_id: null, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId, ...callerEventIds(caller) };
 }
