@@ -53,13 +53,16 @@ function judgeOne(answers: ReplayAnswer[], all: ReturnedAnswers[], baseline: Sto
     const covered = Math.min(baseline.answers.length, answers.length);
     const compared = compareAnswers(answers.slice(0, covered), [baseline.answers.slice(0, covered)], { ...spec, noise: baseline.noise_fields }, endpoints.slice(0, covered));
     // Requests past the baseline's end are judged alone; those it covers, by the comparison.
-    return covered < answers.length ? [{ verdict: compared, offset: 0 }, { verdict: judgeWithoutBaseline(answers.slice(covered)), offset: covered }] : [{ verdict: compared, offset: 0 }];
+    const rest = { ...judgeWithoutBaseline(answers.slice(covered)), noise_filtering: compared.noise_filtering };
+    return covered < answers.length ? [{ verdict: compared, offset: 0 }, { verdict: rest, offset: covered }] : [{ verdict: compared, offset: 0 }];
   }
   const alone = judgeWithoutBaseline(answers);
   if (all.length < MIN_INSTANCES_TO_COMPARE) return [{ verdict: alone, offset: 0 }];
+  const compared = compareAnswers(answers, [all[0]!.answers, all[1]!.answers], spec, endpoints);
+  // The no-baseline part says nothing about noise: the comparison beside it does.
   return [
-    { verdict: alone, offset: 0 },
-    { verdict: compareAnswers(answers, [all[0]!.answers, all[1]!.answers], spec, endpoints), offset: 0 },
+    { verdict: { ...alone, noise_filtering: compared.noise_filtering }, offset: 0 },
+    { verdict: compared, offset: 0 },
   ];
 }
 
