@@ -4,6 +4,7 @@
  * the staging entry a started replay puts in its host's assignments and reads back from
  * the agent's heartbeat. The run itself is covered end to end (test/e2e/replay.e2e.test.ts).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +127,8 @@ describe('PUT of a service with a replay file', () => {
     ['a missing file', () => join(dir, 'missing.jsonl'), null],
     ['a line that is not JSON', () => file('bad.jsonl', '{"method":"GET","path":"/a"}\n{oops\n'), 2],
     ['a line without a path', () => file('nopath.jsonl', '{"method":"GET"}\n'), 1],
+    ['a FIFO (which would block a read forever)', () => fifo('requests.fifo'), null],
+    ['a directory', () => dir, null],
   ])('refuses %s with 400 bad_replay_file naming the line', async (_name, path, line) => {
     const { status, body } = await call('PUT', '/api/v1/services/filed', spec(path()));
     expect([status, body.error.code]).toEqual([400, 'bad_replay_file']);
@@ -138,6 +141,12 @@ describe('PUT of a service with a replay file', () => {
     expect((await call('PUT', '/api/v1/services/filed', spec(path))).status).toBe(200);
   });
 });
+
+function fifo(name: string): string {
+  const path = join(dir, name);
+  execFileSync('mkfifo', [path]);
+  return path;
+}
 
 function file(name: string, text: string): string {
   const path = join(dir, name);
