@@ -68,6 +68,8 @@ export interface StagingAssignment {
   start: string;
   env: Record<string, string>;
   health_path: string;
+  /** The service's `version_path` (absent from an older server: `/version`). */
+  version_path?: string;
   release: { package_url: string; sha256: string };
   /** Health must answer 2xx within this many seconds, else the staging instance fails and is stopped. */
   ready_timeout_s: number;

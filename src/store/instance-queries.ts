@@ -4,6 +4,7 @@
  * Updates of an unknown instance change nothing; callers check existence when it matters.
  */
 import type { Kysely } from 'kysely';
+import type { ReplayHoldCondition } from './store.js';
 import type { Instance, InstanceGoal, InstanceIsolation, ReplayHold, InstanceObservation, InstancePlacement, ObservedStatus } from '../core/types.js';
 import { fromJsonOrNull, toJsonOrNull } from './column-codecs.js';
 import type { Database } from './database-schema.js';
@@ -36,10 +37,24 @@ export async function setInstancePin(db: Kysely<Database>, instanceId: string, p
   await db.updateTable('instances').set({ pinned_version: pinnedVersion }).where('instance_id', '=', instanceId).execute();
 }
 
-/** Sets (or, with null, clears) the replay hold of instances (migration 016). */
-export async function setReplayHold(db: Kysely<Database>, instanceIds: string[], hold: ReplayHold | null): Promise<void> {
+/**
+ * Sets (or, with null, clears) the replay hold of instances (migration 016). With
+ * `onlyIfReplayId`, only instances whose hold names that replay change: a replay never
+ * lifts or re-sets a hold another replay (or nobody) owns now. Each row is compared and
+ * set on the exact hold read, so a hold changed in between is left alone.
+ */
+export async function setReplayHold(db: Kysely<Database>, instanceIds: string[], hold: ReplayHold | null, opts: ReplayHoldCondition = {}): Promise<void> {
   if (instanceIds.length === 0) return;
-  await db.updateTable('instances').set({ replay_hold: toJsonOrNull(hold) }).where('instance_id', 'in', instanceIds).execute();
+  const value = toJsonOrNull(hold);
+  if (opts.onlyIfReplayId === undefined) {
+    await db.updateTable('instances').set({ replay_hold: value }).where('instance_id', 'in', instanceIds).execute();
+    return;
+  }
+  const rows = await db.selectFrom('instances').select(['instance_id', 'replay_hold']).where('instance_id', 'in', instanceIds).execute();
+  for (const row of rows) {
+    if (row.replay_hold === null || fromJsonOrNull<ReplayHold>(row.replay_hold)?.replay_id !== opts.onlyIfReplayId) continue;
+    await db.updateTable('instances').set({ replay_hold: value }).where('instance_id', '=', row.instance_id).where('replay_hold', '=', row.replay_hold).execute();
+  }
 }
 
 /** Sets (or, with null, clears) the drift isolation of an instance. */

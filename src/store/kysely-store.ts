@@ -47,7 +47,7 @@ import * as releases from './release-queries.js';
 import * as services from './service-queries.js';
 import * as sessions from './session-queries.js';
 import * as tokens from './token-queries.js';
-import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from './store.js';
+import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ReplayHoldCondition, ServiceVersionPatch, Store, TargetPatch } from './store.js';
 
 export class KyselyStore implements Store {
   #closed = false;
@@ -120,8 +120,8 @@ export class KyselyStore implements Store {
   deleteInstance(instanceId: string): Promise<void> {
     return instances.deleteInstance(this.db, instanceId);
   }
-  setReplayHold(instanceIds: string[], hold: ReplayHold | null): Promise<void> {
-    return instances.setReplayHold(this.db, instanceIds, hold);
+  setReplayHold(instanceIds: string[], hold: ReplayHold | null, opts?: ReplayHoldCondition): Promise<void> {
+    return instances.setReplayHold(this.db, instanceIds, hold, opts);
   }
   setInstanceIsolation(instanceId: string, isolation: InstanceIsolation | null): Promise<void> {
     return instances.setInstanceIsolation(this.db, instanceId, isolation);

@@ -23,20 +23,30 @@ export async function getReplay(db: Kysely<Database>, replayId: string): Promise
   return row === undefined ? undefined : replayFromRow(row);
 }
 
-/** Newest first. */
+/**
+ * Newest first (or oldest first). The stored answers (up to megabytes a row) are left out:
+ * a listed replay's `answers` is null; read the one baseline by id with `getReplay`.
+ */
 export async function listReplays(db: Kysely<Database>, filter: ReplayFilter): Promise<Replay[]> {
-  let query = db.selectFrom('replays').selectAll();
+  const direction = filter.oldestFirst === true ? 'asc' : 'desc';
+  let query = db.selectFrom('replays').select(LIST_COLUMNS);
   if (filter.service !== undefined) query = query.where('service', '=', filter.service);
   if (filter.version !== undefined) query = query.where('version', '=', filter.version);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.stagingHost !== undefined) query = query.where('staging_host', '=', filter.stagingHost).where('staging_wanted', '=', 1);
   const rows = await query
-    .orderBy('started_at', 'desc')
-    .orderBy('replay_id', 'desc')
+    .orderBy('started_at', direction)
+    .orderBy('replay_id', direction)
     .limit(filter.limit ?? 100)
     .execute();
-  return rows.map(replayFromRow);
+  return rows.map((row) => replayFromRow({ ...row, answers_json: null }));
 }
+
+/** Every column but `answers_json`. */
+const LIST_COLUMNS = [
+  'replay_id', 'service', 'version', 'baseline_version', 'purpose', 'instances_json', 'status', 'passed', 'requests', 'difference_count', 'differences_json', 'noise_filtered', 'noise_fields_json', 'noise_filtering', 'reason_json',
+  'staging_host', 'staging_wanted', 'staging_port', 'staging_status', 'staging_reason', 'actor', 'correlation_id', 'started_at', 'completed_at',
+] as const;
 
 function replayToRow(r: Replay): Insertable<ReplayTable> {
   return {

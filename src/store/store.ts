@@ -66,6 +66,11 @@ export type TargetPatch = Partial<
 >;
 export type ServiceVersionPatch = Pick<Service, 'desired_version' | 'previous_version' | 'updated_at'>;
 
+/** A condition on a replay hold change: only instances whose current hold names this replay. */
+export interface ReplayHoldCondition {
+  onlyIfReplayId?: string;
+}
+
 export interface Store {
   /** Runs `fn` in one transaction; nested calls reuse the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
@@ -95,8 +100,8 @@ export interface Store {
   setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void>;
   /** Sets or (null) clears the drift isolation; the instance is out of service while set. */
   setInstanceIsolation(instanceId: string, isolation: InstanceIsolation | null): Promise<void>;
-  /** Sets (or, with null, clears) the replay hold of these instances; unknown ids change nothing. */
-  setReplayHold(instanceIds: string[], hold: ReplayHold | null): Promise<void>;
+  /** Sets (or, with null, clears) the replay hold of these instances; unknown ids change nothing; with `onlyIfReplayId` only holds that replay owns change. */
+  setReplayHold(instanceIds: string[], hold: ReplayHold | null, opts?: ReplayHoldCondition): Promise<void>;
   markInstanceRemoved(instanceId: string, at: number): Promise<void>;
   deleteInstance(instanceId: string): Promise<void>;
   recordObservation(instanceId: string, observation: InstanceObservation): Promise<void>;

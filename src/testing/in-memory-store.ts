@@ -21,7 +21,7 @@ import type { Freeze } from '../core/freezes/freeze.js';
 import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
 import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import type { Replay, ReplayFilter, ReplayPatch } from '../core/replay/replay-record.js';
-import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
+import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ReplayHoldCondition, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
 import * as rows from './in-memory-tables.js';
 import { copyTables, detached, emptyTables, type MemoryTables } from './in-memory-tables.js';
 
@@ -160,9 +160,12 @@ export class InMemoryStore implements Store {
   setInstancePin(instanceId: string, pinnedVersion: string | null): Promise<void> {
     return this.#run((t) => rows.updateInstanceRow(t, instanceId, (i) => ({ ...i, pinned_version: pinnedVersion })));
   }
-  setReplayHold(instanceIds: string[], hold: domain.ReplayHold | null): Promise<void> {
+  setReplayHold(instanceIds: string[], hold: domain.ReplayHold | null, opts: ReplayHoldCondition = {}): Promise<void> {
     return this.#run((t) => {
-      for (const id of instanceIds) rows.updateInstanceRow(t, id, (i) => ({ ...i, replay_hold: hold }));
+      for (const id of instanceIds) {
+        if (opts.onlyIfReplayId !== undefined && t.instances.get(id)?.replay_hold?.replay_id !== opts.onlyIfReplayId) continue;
+        rows.updateInstanceRow(t, id, (i) => ({ ...i, replay_hold: hold }));
+      }
     });
   }
   setInstanceIsolation(instanceId: string, isolation: domain.InstanceIsolation | null): Promise<void> {
@@ -391,8 +394,10 @@ export class InMemoryStore implements Store {
         [...t.replays.values()]
           .filter((r) => (filter.service === undefined || r.service === filter.service) && (filter.version === undefined || r.version === filter.version) && (filter.status === undefined || r.status === filter.status))
           .filter((r) => filter.stagingHost === undefined || (r.staging !== null && r.staging.host === filter.stagingHost && r.staging.wanted))
-          .sort((a, b) => b.started_at - a.started_at || (a.replay_id < b.replay_id ? 1 : -1))
-          .slice(0, filter.limit ?? 100),
+          .sort((a, b) => (b.started_at - a.started_at || (a.replay_id < b.replay_id ? 1 : -1)) * (filter.oldestFirst === true ? -1 : 1))
+          .slice(0, filter.limit ?? 100)
+          // As the database lists them: the stored answers are read by id only.
+          .map((r) => ({ ...r, answers: null })),
       ),
     );
   }

@@ -77,7 +77,7 @@ describe('staging replay', () => {
   it('catches a release whose items differ, naming the field, expected and actual', async () => {
     const replay = await replayAndWait('v3');
     expect(replay).toMatchObject({ status: 'completed', passed: false, requests: 20, difference_count: 60 });
-    expect(replay.differences).toContainEqual({ request: 0, field: 'body:/items/0', expected: 'q0-1', actual: 'q0-1-x' });
+    expect(replay.differences).toContainEqual({ request: 0, method: 'GET', path: '/api/items?q=q0', field: 'body:/items/0', expected: 'q0-1', actual: 'q0-1-x' });
     expect(replay.differences.some((d: any) => d.field.includes('served_at'))).toBe(false);
     expect(replay.reason.code).toBe('replay_differences');
   }, 90_000);
@@ -131,7 +131,7 @@ describe('a first release (no desired version)', () => {
     expect(passed, JSON.stringify(passed.reason)).toMatchObject({ status: 'completed', passed: true, requests: 3, baseline_version: null, noise_filtering: false, summary: '3 requests answered without a server error (no desired version to compare with)' });
     const failed = await waitFor('v1-broken');
     expect(failed).toMatchObject({ status: 'completed', passed: false, difference_count: 3, reason: { code: 'replay_differences' } });
-    expect(failed.differences[0]).toEqual({ request: 0, field: 'status', expected: '< 500', actual: 500 });
+    expect(failed.differences[0]).toEqual({ request: 0, method: 'GET', path: '/api/items?q=q0', field: 'status', expected: '< 500', actual: 500 });
     expect(failed.summary).toBe('3 of 3 requests got a server error or no answer (no desired version to compare with)');
     // Nothing ran on the service's own instance, and the staging instances are gone.
     expect(await fresh.versions()).toEqual([null]);

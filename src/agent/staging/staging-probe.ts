@@ -34,7 +34,8 @@ export async function waitForHealth(port: number, healthPath: string, timeoutMs:
     if (exit !== null) return { ok: false, reason: `the staging process exited before it was ready (${describeExit(exit)})` };
     try {
       const res = await fetch(`http://127.0.0.1:${port}${healthPath}`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-      await res.arrayBuffer();
+      // Only the status matters: the body is cancelled, never read (a health page may stream forever).
+      await res.body?.cancel();
       if (res.status >= 200 && res.status < 300) return { ok: true };
       last = `${healthPath} answered ${res.status}`;
     } catch (err) {

@@ -90,6 +90,37 @@ describe('StagingRunner', () => {
     expect(existsSync(`/proc/${pid}`)).toBe(false);
   }, 30_000);
 
+  it('logs a retirement whose stop fails instead of an unhandled rejection, and passes the service version_path to the driver', async () => {
+    const root = path.join(work, `root-failing-${Date.now()}`);
+    const real = new DetachedProcessDriver();
+    const errors: string[] = [];
+    const launched: string[] = [];
+    let failStop = true;
+    const driver = Object.assign(Object.create(real) as DetachedProcessDriver, {
+      start: (spec: Parameters<DetachedProcessDriver['start']>[0]) => {
+        launched.push(spec.versionPath);
+        return real.start(spec);
+      },
+      stop: async (...args: Parameters<DetachedProcessDriver['stop']>) => {
+        const forced = await real.stop(...args);
+        if (failStop) throw new Error('driver broke');
+        return forced;
+      },
+    });
+    const log = Object.assign(pino({ level: 'silent' }), { error: (_o: unknown, msg: string) => void errors.push(msg) });
+    const r = new StagingRunner({ root, driver, log, stopGraceMs: 2000, onChange: () => undefined });
+    runners.push(r);
+    r.apply([entry(good, { staging_id: 'rp-broken', version_path: '/about/version' })]);
+    await reportOf(r, 'rp-broken');
+    expect(launched).toEqual(['/about/version']);
+    r.apply([]);
+    await pollUntil('the failed retirement to be logged', async () => (errors.length > 0 ? true : undefined));
+    expect(errors[0]).toMatch(/cannot remove the staging instance/);
+    failStop = false;
+    r.apply([]);
+    await pollUntil('the retry to retire it', async () => (r.reports().length === 0 ? true : undefined));
+  }, 30_000);
+
   it('reports a release it cannot install as failed, naming the reason', async () => {
     const { runner: r } = runner();
     r.apply([entry(good, { staging_id: 'rp-bad', release: { package_url: good.package_url, sha256: '0'.repeat(64) } })]);

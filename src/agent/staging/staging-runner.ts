@@ -39,6 +39,8 @@ interface Running {
   lifetime: NodeJS.Timeout;
   /** The whole life of the staging instance: start, wait, and the stop it ends with. */
   done: Promise<void>;
+  /** Set once it is being retired, so each poll that no longer lists it does not retire it again. */
+  retiring: Promise<void> | null;
 }
 
 /** Where a staging instance's `current` link, `pid.json` and log live. */
@@ -65,7 +67,7 @@ export class StagingRunner {
   /** Level-triggered like the instances: starts new entries, stops those no longer listed. */
   apply(entries: StagingAssignment[]): void {
     const wanted = new Set(entries.map((e) => e.staging_id));
-    for (const [id, run] of this.#running) if (!wanted.has(id)) void this.#retire(id, run);
+    for (const [id, run] of this.#running) if (!wanted.has(id)) this.#contain(this.#retire(id, run), id, 'cannot remove the staging instance');
     for (const entry of entries) if (!this.#running.has(entry.staging_id)) this.#begin(entry);
   }
 
@@ -76,7 +78,8 @@ export class StagingRunner {
 
   /** Stops every staging instance (agent shutdown). */
   async close(): Promise<void> {
-    await Promise.all([...this.#running].map(([id, run]) => this.#retire(id, run)));
+    const stopped = await Promise.allSettled([...this.#running].map(([id, run]) => this.#retire(id, run)));
+    for (const s of stopped) if (s.status === 'rejected') this.opts.log.error({ err: s.reason }, 'cannot remove a staging instance at shutdown');
   }
 
   #begin(entry: StagingAssignment): void {
@@ -86,8 +89,9 @@ export class StagingRunner {
       report: { staging_id: entry.staging_id, port: null, status: 'starting', reason: null },
       abort,
       launched: null,
-      lifetime: setTimeout(() => void this.#expire(run), entry.lifetime_s * 1000),
+      lifetime: setTimeout(() => this.#contain(this.#expire(run), entry.staging_id, 'cannot stop the staging instance at its lifetime cap'), entry.lifetime_s * 1000),
       done: Promise.resolve(),
+      retiring: null,
     };
     run.lifetime.unref();
     this.#running.set(entry.staging_id, run);
@@ -104,7 +108,7 @@ export class StagingRunner {
     const port = await pickLoopbackPort();
     run.report = { ...run.report, port };
     this.opts.onChange();
-    run.launched = await this.opts.driver.start({ instanceId: entry.staging_id, service: entry.service, instanceDir: dir, port, start: entry.start, env: entry.env, healthPath: entry.health_path, versionPath: '/version' });
+    run.launched = await this.opts.driver.start({ instanceId: entry.staging_id, service: entry.service, instanceDir: dir, port, start: entry.start, env: entry.env, healthPath: entry.health_path, versionPath: entry.version_path ?? '/version' });
     this.opts.log.info({ staging_id: entry.staging_id, service: entry.service, version: entry.version, port, pid: run.launched.record.pid }, 'staging instance started');
     const health = await waitForHealth(port, entry.health_path, entry.ready_timeout_s * 1000, run.launched.exited, run.abort.signal);
     if (run.abort.signal.aborted) return;
@@ -128,13 +132,27 @@ export class StagingRunner {
     this.#fail(run, `stopped: the staging lifetime of ${run.entry.lifetime_s} s was reached`);
   }
 
+  /** A background stop or removal that fails (a driver error, a directory that will not go) is logged, never an unhandled rejection that ends the agent. */
+  #contain(work: Promise<void>, stagingId: string, what: string): void {
+    work.catch((err: unknown) => this.opts.log.error({ err, staging_id: stagingId }, what));
+  }
+
   #fail(run: Running, reason: string): void {
     run.report = { ...run.report, status: 'failed', reason: reason.slice(0, 2000) };
     this.opts.log.warn({ staging_id: run.entry.staging_id, reason }, 'staging instance failed');
     this.opts.onChange();
   }
 
-  async #retire(id: string, run: Running): Promise<void> {
+  #retire(id: string, run: Running): Promise<void> {
+    // A failed retirement is tried again by the next poll that does not list the entry.
+    run.retiring ??= this.#retireOnce(id, run).catch((err: unknown) => {
+      run.retiring = null;
+      throw err;
+    });
+    return run.retiring;
+  }
+
+  async #retireOnce(id: string, run: Running): Promise<void> {
     run.abort.abort();
     clearTimeout(run.lifetime);
     await run.done;

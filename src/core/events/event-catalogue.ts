@@ -89,7 +89,7 @@ export type ReplayEventDetails = {
   replay_started: { replay_id: string; purpose: string; baseline_version: string | null; requests: number; staging_host: string | null; instances: string[] };
   /** A person lifted the hold a replay after a rollback kept on an instance (`POST /instances/{id}/release`). */
   replay_hold_released: { replay_id: string; failed: boolean; request_correlation_id: string };
-  replay_completed: { replay_id: string; purpose: string; status: string; passed: boolean; requests: number; difference_count: number; noise_filtered: number; reason: { code: string; message: string } | null; staging_ready_ms: number | null; compare_ms: number | null };
+  replay_completed: { replay_id: string; purpose: string; status: string; passed: boolean; requests: number; difference_count: number; noise_filtered: number; reason: { code: string; message: string } | null; answers_kept: number; answers_dropped: number; staging_ready_ms: number | null; compare_ms: number | null };
 };
 
 /** Merges the per-source detail maps; a type in two maps gets the union of its shapes. */

@@ -8,6 +8,13 @@
  * Fields are `status`, `headers:<name>` (names lower-case) and the body: a JSON body is
  * compared leaf by leaf by JSON pointer (`body:/items/0`), anything else as one text
  * (`body`). `ignore` pointers (and everything under them) are skipped.
+ *
+ * A stable answer that is a transport failure (status 0: a timeout, a reset) says nothing
+ * about the release: no noise is learnt from that request (else one reset on stable B
+ * would make `status` and `body` noise for the whole endpoint and hide the candidate's
+ * failures), the candidate is compared with the other stable answer when that one came,
+ * and the request is skipped when neither did. When more than `STABLE_UNRELIABLE_RATIO`
+ * of the requests had a failed stable answer the run fails (`stable_unreliable`).
  */
 import { flattenJson, isIgnored } from './json-leaves.js';
 
@@ -22,6 +29,9 @@ export interface ReplayAnswer {
 export interface ReplayDifference {
   /** Index of the request in the replay (0-based). */
   request: number;
+  /** The request's method and path, so a person finds it without counting lines (`nameDifferences`). */
+  method?: string;
+  path?: string;
   field: string;
   /** The stable answer's value; absent when the stable answer has no such field. */
   expected?: unknown;
@@ -53,10 +63,22 @@ export interface ReplayVerdict {
   noise_fields: string[];
   /** False when only one stable answer per request was there: nothing could be filtered as noise. */
   noise_filtering: boolean;
+  /** Requests where a stable answer was a transport failure (absent: none counted). */
+  stable_failures?: number;
+  /** True when too many stable answers failed to judge the candidate: the run fails with `stable_unreliable`. */
+  stable_unreliable?: boolean;
 }
 
 export const DEFAULT_COMPARE = ['status', 'body'];
-const DEFAULT_KEPT = 1000;
+/** Most differences a verdict keeps (every verdict: compared, no-baseline, after a rollback); the count is always exact. */
+export const DEFAULT_DIFFERENCES_KEPT = 1000;
+/** More than this share of requests with a failed stable answer and the stable side is not fit to judge. */
+export const STABLE_UNRELIABLE_RATIO = 0.1;
+
+/** A request that got no answer (the sender's status 0). */
+export function isTransportFailure(answer: ReplayAnswer | undefined): boolean {
+  return answer === undefined || answer.status === 0;
+}
 
 /**
  * Judges the candidate. `stable[0]` and `stable[1]` are the two stable answer lists,
@@ -70,31 +92,36 @@ const DEFAULT_KEPT = 1000;
 export function compareAnswers(candidate: ReplayAnswer[], stable: [ReplayAnswer[], ReplayAnswer[]?], opts: CompareOptions = {}, endpoints?: string[]): ReplayVerdict {
   const fields = opts.compare ?? DEFAULT_COMPARE;
   const ignore = opts.ignore ?? [];
-  const kept = opts.maxDifferencesKept ?? DEFAULT_KEPT;
+  const kept = opts.maxDifferencesKept ?? DEFAULT_DIFFERENCES_KEPT;
   const [first, second] = stable;
   const endpointOf = (i: number): string => endpoints?.[i] ?? '';
   // Pass 1: a field the stable answers disagree on in any request of an endpoint is noise for the whole endpoint,
   // so a timestamp that two stable answers happened to share within one millisecond is still noise.
+  // Never from a request where a stable answer is a transport failure: that says nothing about the fields.
   const noise = new Set<string>(opts.noise ?? []);
-  if (second !== undefined) {
-    for (let i = 0; i < candidate.length; i += 1) {
-      for (const d of fieldDifferences(second[i]!, first[i]!, fields, ignore)) noise.add(noiseKey(endpointOf(i), d.field));
-    }
+  let stableFailures = 0;
+  for (let i = 0; i < candidate.length; i += 1) {
+    const failed = isTransportFailure(first[i]) || (second !== undefined && isTransportFailure(second[i]));
+    if (failed) stableFailures += 1;
+    else if (second !== undefined) for (const d of fieldDifferences(second[i]!, first[i]!, fields, ignore)) noise.add(noiseKey(endpointOf(i), d.field));
   }
-  // Pass 2: differences of the candidate from the first stable answer, less the noise.
+  // Pass 2: differences of the candidate from a stable answer that came, less the noise.
   const differences: ReplayDifference[] = [];
   let differenceCount = 0;
   let differing = 0;
   for (let i = 0; i < candidate.length; i += 1) {
-    const found = fieldDifferences(candidate[i]!, first[i]!, fields, ignore).filter((d) => !noise.has(noiseKey(endpointOf(i), d.field)));
+    const reference = [first[i], second?.[i]].find((a) => !isTransportFailure(a));
+    if (reference === undefined) continue;
+    const found = fieldDifferences(candidate[i]!, reference, fields, ignore).filter((d) => !noise.has(noiseKey(endpointOf(i), d.field)));
     if (found.length === 0) continue;
     differing += 1;
     differenceCount += found.length;
     for (const d of found) if (differences.length < kept) differences.push({ request: i, ...d });
   }
   const ratio = candidate.length === 0 ? 0 : differing / candidate.length;
+  const unreliable = candidate.length > 0 && stableFailures / candidate.length > STABLE_UNRELIABLE_RATIO;
   return {
-    passed: ratio <= (opts.max_diff_ratio ?? 0),
+    passed: !unreliable && ratio <= (opts.max_diff_ratio ?? 0),
     requests: candidate.length,
     differing_requests: differing,
     difference_count: differenceCount,
@@ -102,7 +129,17 @@ export function compareAnswers(candidate: ReplayAnswer[], stable: [ReplayAnswer[
     noise_filtered: noise.size,
     noise_fields: [...noise].sort(),
     noise_filtering: second !== undefined || (opts.noise?.length ?? 0) > 0,
+    stable_failures: stableFailures,
+    stable_unreliable: unreliable,
   };
+}
+
+/** Each difference with its request's method and path (index-aligned `requests`). */
+export function nameDifferences<D extends ReplayDifference>(differences: D[], requests: ReadonlyArray<{ method: string; path: string }>): D[] {
+  return differences.map((d) => {
+    const request = requests[d.request];
+    return request === undefined ? d : { ...d, method: request.method, path: request.path };
+  });
 }
 
 /** `GET /api/items` + `body:/served_at` -> "GET /api/items body:/served_at"; without endpoints just the field. */

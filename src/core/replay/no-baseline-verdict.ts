@@ -12,13 +12,12 @@
  *
  *   [200, 404, 503, no answer] -> failed; differences on requests 2 (status 503) and 3 (transport)
  */
-import type { ReplayAnswer, ReplayDifference, ReplayVerdict } from './compare-answers.js';
+import { DEFAULT_DIFFERENCES_KEPT, type ReplayAnswer, type ReplayDifference, type ReplayVerdict } from './compare-answers.js';
 
 export const NO_BASELINE_EXPECTED = '< 500';
-const DEFAULT_KEPT = 1000;
 
 export function judgeWithoutBaseline(candidate: ReplayAnswer[], opts: { maxDifferencesKept?: number } = {}): ReplayVerdict {
-  const kept = opts.maxDifferencesKept ?? DEFAULT_KEPT;
+  const kept = opts.maxDifferencesKept ?? DEFAULT_DIFFERENCES_KEPT;
   const differences: ReplayDifference[] = [];
   let failing = 0;
   candidate.forEach((answer, request) => {

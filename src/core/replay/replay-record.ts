@@ -44,7 +44,10 @@ export interface Replay {
   reason: { code: string; message: string } | null;
   /** Null for a rollback replay, which talks to the returned instances themselves. */
   staging: ReplayStaging | null;
-  /** The candidate's answers of a passed replay (bounded): the baseline of a later post-rollback replay. */
+  /**
+   * The candidate's answers of a passed replay (bounded, `answers-kept.ts`): the baseline of
+   * a later post-rollback replay. Read by `getReplay` only: lists always say null.
+   */
   answers: ReplayAnswer[] | null;
   actor: string;
   correlation_id: string;
@@ -61,5 +64,7 @@ export interface ReplayFilter {
   status?: ReplayStatus;
   /** Replays whose staging instance the host's agent should run now. */
   stagingHost?: string;
+  /** Oldest first instead of newest first (the worker, so no running replay starves). */
+  oldestFirst?: boolean;
   limit?: number;
 }

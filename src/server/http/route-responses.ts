@@ -256,7 +256,7 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
     success: { 202: Started('the restart or rollout', { operation_id: Str, mode: Str, service: Str, target_version: NullableStr, deploy_id: Str }) },
     errors: [404, 409, 422, 503],
   },
-  'POST /api/v1/releases/:service/:version/replay': { success: { 202: Replay }, errors: [404, 422] },
+  'POST /api/v1/releases/:service/:version/replay': { success: { 202: Replay }, errors: [404, 409, 422] },
   'GET /api/v1/replays/:id': { success: OK(Replay), errors: [404] },
   'GET /api/v1/releases/:service/:version/replays': { success: OK(open("a release's replays, newest first", { service: Str, version: Str, replays: Type.Array(Replay) })), errors: [404] },
   'GET /api/v1/alerts': { success: OK(open('alerts, newest first', { alerts: Type.Array(Alert) })), errors: [] },

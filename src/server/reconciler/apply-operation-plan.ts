@@ -3,7 +3,9 @@
  * transactionWithEvents): the reconciler's operation plans, a one-click rollback's
  * preemption, and the first goals a service PUT gives the instances it adds. A plan that
  * ends a canary deployment also writes that release's `rollout` evidence, in the same
- * transaction as the ending, as core/readiness/rollout-evidence.ts decides.
+ * transaction as the ending, as core/readiness/rollout-evidence.ts decides; a plan that
+ * ends a rollback holds the instances it returned until their replay passes, likewise in
+ * the same transaction (core/replay/rollback-hold.ts).
  */
 import type { OperationPlan } from '../../core/operations/operation-plan.js';
 import { goalOperationOf, type Operation } from '../../core/types.js';
@@ -12,6 +14,7 @@ import { recordEvent } from '../events/record-event.js';
 import { applyChannelOutcome } from './apply-channel-outcome.js';
 import { rolloutEvidenceOf } from '../../core/readiness/rollout-evidence.js';
 import { appendEvidenceRecorded } from '../features/readiness/append-evidence.js';
+import { applyReplayHold } from '../features/replays/apply-replay-hold.js';
 
 /** Where a plan applies: its service, and the operation it advances (null for a service change, whose goals no operation owns). */
 export interface PlanScope {
@@ -28,6 +31,8 @@ export async function applyPlan(tx: Store, scope: PlanScope, plan: OperationPlan
   const owner = operation === null ? undefined : goalOperationOf(operation);
   for (const { instance_id, goal } of plan.goals) await tx.setInstanceGoal(instance_id, owner === undefined ? goal : { ...goal, operation: owner });
   if (operation !== null) await applyOperationChanges(tx, operation, plan, now);
+  // A rollback's end holds the instances it returned, in this transaction (features/replays/apply-replay-hold.ts).
+  if (operation !== null) await applyReplayHold(tx, operation, plan.operation, now);
   // A canary-channel deploy's end is its release's rollout evidence; otherwise a canary strategy's end may be.
   const channelWroteRollout =
     operation !== null && plan.operation?.completed === true && (await applyChannelOutcome(tx, operation, { status: plan.operation.status, reason: plan.operation.reason ?? operation.reason }, now));

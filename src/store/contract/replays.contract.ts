@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Replay } from '../../core/replay/replay-record.js';
 import type { ContractContext } from './contract-context.js';
+import { sampleInstance, sampleService } from '../../testing/sample-entities.js';
 
 const NOW = 1_700_000_300_000;
 
@@ -64,6 +65,33 @@ export function replaysContract(ctx: ContractContext): void {
       expect((await ctx.store().listReplays({ status: 'running' })).map((r) => r.replay_id)).toEqual(['rp-c', 'rp-a']);
       expect((await ctx.store().listReplays({ stagingHost: 'h1' })).map((r) => r.replay_id)).toEqual(['rp-a']);
       expect((await ctx.store().listReplays({ service: 'web', limit: 1 })).map((r) => r.replay_id)).toEqual(['rp-c']);
+    });
+
+    it('lists without the stored answers (read by id only), and oldest first when asked', async () => {
+      const answers = [{ status: 200, headers: {}, body: 'x'.repeat(1000) }];
+      await ctx.store().insertReplay(sampleReplay({ replay_id: 'rp-a', started_at: NOW, status: 'completed', passed: true, answers }));
+      await ctx.store().insertReplay(sampleReplay({ replay_id: 'rp-b', started_at: NOW + 1 }));
+      const listed = await ctx.store().listReplays({ service: 'web' });
+      expect(listed.map((r) => [r.replay_id, r.answers])).toEqual([['rp-b', null], ['rp-a', null]]);
+      expect((await ctx.store().getReplay('rp-a'))?.answers).toEqual(answers);
+      expect((await ctx.store().listReplays({ oldestFirst: true, limit: 1 })).map((r) => r.replay_id)).toEqual(['rp-a']);
+    });
+
+    it('changes a hold only where it names the replay, with onlyIfReplayId', async () => {
+      await ctx.store().putService(sampleService({ name: 'web' }));
+      for (const id of ['web-1', 'web-2', 'web-3']) await ctx.store().insertInstance(sampleInstance({ instance_id: id, port: Number(id.slice(-1)) + 8000 }));
+      const held = (replay_id: string, failed = false) => ({ replay_id, failed, since: NOW });
+      await ctx.store().setReplayHold(['web-1', 'web-2'], held('rp-old'));
+      await ctx.store().setReplayHold(['web-2'], held('rp-new'));
+      const holds = async () => (await ctx.store().listInstances({ service: 'web' })).map((i) => i.replay_hold?.replay_id ?? null);
+      // The older replay passes: it lifts its own hold, not the newer rollback's; an unheld instance stays unheld.
+      await ctx.store().setReplayHold(['web-1', 'web-2', 'web-3'], null, { onlyIfReplayId: 'rp-old' });
+      expect(await holds()).toEqual([null, 'rp-new', null]);
+      // A failing replay re-holds only what it still holds (not an instance a person released).
+      await ctx.store().setReplayHold(['web-1', 'web-2'], held('rp-new', true), { onlyIfReplayId: 'rp-new' });
+      expect((await ctx.store().listInstances({ service: 'web' })).map((i) => i.replay_hold ?? null)).toEqual([null, held('rp-new', true), null]);
+      await ctx.store().setReplayHold(['web-1'], held('rp-old', true), { onlyIfReplayId: 'rp-old' });
+      expect(await holds()).toEqual([null, 'rp-new', null]);
     });
 
     it('refuses a second replay with the same id', async () => {

@@ -6,6 +6,7 @@ import type { InstanceIsolation, ReplayHold, VersionInterval } from '../../../co
 import { checkedName } from '../../../core/names.js';
 import { iso, parseIso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
+import { transactionWithEvents } from '../../events/record-event.js';
 import { IdParams, ServiceParams } from '../shared/schemas.js';
 import { requireInstance, requireService } from '../services/service-lookup.js';
 import { loadFleetView } from './fleet-view.js';
@@ -78,10 +79,15 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
 
   app.post('/api/v1/instances/:id/release', { config: { access: 'deploy' }, schema: { params: IdParams, tags: ['instances'] } }, async (request) => {
     const { id } = request.params as Static<typeof IdParams>;
-    // A replay hold is lifted first; an instance that is also isolated by drift handling is released from that too.
-    const unheld = await releaseReplayHold(ctx, id, callerOf(request));
-    const instance = await requireInstance(ctx.store, id);
-    const service = unheld && instance.isolation === null ? instance.service : (await releaseInstance(ctx, id, callerOf(request))).service;
+    // A replay hold is lifted first; an instance that is also isolated by drift handling is released from that too,
+    // in the same transaction: a refused drift release leaves the hold in place.
+    const service = await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
+      const inTx: ServerContext = { ...ctx, store: tx };
+      const unheld = await releaseReplayHold(inTx, id, callerOf(request));
+      const instance = await requireInstance(tx, id);
+      return unheld && instance.isolation === null ? instance.service : (await releaseInstance(inTx, id, callerOf(request))).service;
+    });
+    ctx.wake.reconcile();
     const fleet = await loadFleetView(ctx, await requireService(ctx.store, service));
     const view = fleet.instances.find((v) => v.instance.instance_id === id);
     return { instance_id: id, service, released: true, status: view?.status ?? null, version: view?.version ?? null };

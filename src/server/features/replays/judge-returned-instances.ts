@@ -1,15 +1,14 @@
 /**
- * The verdict of a replay after a rollback: the instances a rollback returned answer the
- * recorded requests, and are judged against a baseline.
- *
- * - With a stored baseline (the candidate answers of the latest passed replay of that
- *   version, and the noise it learnt), every returned instance is compared with it.
- * - Without one, the returned instances are compared with each other: the first two are
- *   the stable pair (what they disagree on is noise) and every instance is compared with
- *   the first, so an instance that answers unlike the others is caught (with three or more).
+ * A replay after a rollback, its I/O side: wait (bounded) for every instance the rollback
+ * returned to be ready, send them the recorded requests, and let core judge them
+ * (core/replay/returned-verdict.ts) against the latest stored baseline of that version.
+ * An instance not ready by the deadline was never judged, so the run fails
+ * (`instances_not_ready`) and every held instance keeps its hold: none is released
+ * unanswered.
  */
-import { compareAnswers, endpointOf, type ReplayAnswer, type ReplayDifference, type ReplayVerdict } from '../../../core/replay/compare-answers.js';
+import { endpointOf, type ReplayAnswer, type ReplayVerdict } from '../../../core/replay/compare-answers.js';
 import type { Replay } from '../../../core/replay/replay-record.js';
+import { judgeReturnedAnswers, type StoredBaseline } from '../../../core/replay/returned-verdict.js';
 import type { ReplayRequest, ReplaySpec } from '../../../core/types.js';
 import type { ServerContext } from '../../server-context.js';
 import type { ReplayConfig } from './replay-config.js';
@@ -24,16 +23,12 @@ export async function judgeReturnedInstances(ctx: ServerContext, replay: Replay,
   const service = await ctx.store.getService(replay.service);
   if (service === undefined) return { failure: { code: 'service_not_found', message: `service ${replay.service} is gone` } };
   const targets = await waitForReady(ctx, replay, config, signal);
-  if (targets.length === 0) return { failure: { code: 'replay_needs_stable', message: `none of ${replay.instances.join(', ')} is ready on ${replay.version}` } };
+  const missing = replay.instances.filter((id) => !targets.some((t) => t.instance_id === id));
+  if (missing.length > 0) return { failure: { code: 'instances_not_ready', message: `${missing.join(', ')} ${missing.length === 1 ? 'was' : 'were'} not ready on ${replay.version} in time, so not judged` } };
   const answers = await sendToAll(requests, targets.map((t) => t.base_url), config.send, signal);
-  const endpoints = requests.map(endpointOf);
-  const baseline = await latestBaseline(ctx, replay);
-  const verdicts = targets.map((target, k) =>
-    baseline !== undefined
-      ? { target, verdict: compareAnswers(answers[k]!, [baseline.answers!], { ...spec, noise: baseline.noise_fields }, endpoints) }
-      : { target, verdict: compareAnswers(answers[k]!, answers.length >= 2 ? [answers[0]!, answers[1]!] : [answers[0]!], spec, endpoints) },
-  );
-  return { verdict: combine(verdicts, requests.length), candidate: answers[0]! };
+  const returned = targets.map((t, k) => ({ instance_id: t.instance_id, answers: answers[k]! }));
+  const verdict = judgeReturnedAnswers(returned, await latestBaseline(ctx, replay), spec, requests.map(endpointOf));
+  return { verdict, candidate: answers[0]! };
 }
 
 /** The returned instances once all are ready, or those that are when the deadline passes. */
@@ -48,23 +43,12 @@ async function waitForReady(ctx: ServerContext, replay: Replay, config: ReplayCo
   }
 }
 
-async function latestBaseline(ctx: ServerContext, replay: Replay): Promise<Replay | undefined> {
+/** The answers of the latest passed release replay of this version that kept some; lists carry no answers, so the one found is read by id. */
+async function latestBaseline(ctx: ServerContext, replay: Replay): Promise<StoredBaseline | null> {
   const replays = await ctx.store.listReplays({ service: replay.service, version: replay.version, status: 'completed', limit: 50 });
-  return replays.find((r) => r.purpose === 'release' && r.passed === true && r.answers !== null && r.answers.length > 0);
-}
-
-/** One verdict over every returned instance: it passes when each does; differences name their instance. */
-function combine(verdicts: Array<{ target: ReplayTarget; verdict: ReplayVerdict }>, requests: number): ReplayVerdict {
-  const differences: Array<ReplayDifference & { instance_id: string }> = verdicts.flatMap(({ target, verdict }) => verdict.differences.map((d) => ({ ...d, instance_id: target.instance_id })));
-  const noise = [...new Set(verdicts.flatMap((v) => v.verdict.noise_fields))].sort();
-  return {
-    passed: verdicts.every((v) => v.verdict.passed),
-    requests,
-    differing_requests: Math.max(0, ...verdicts.map((v) => v.verdict.differing_requests)),
-    difference_count: verdicts.reduce((n, v) => n + v.verdict.difference_count, 0),
-    differences: differences.slice(0, 1000),
-    noise_filtered: noise.length,
-    noise_fields: noise,
-    noise_filtering: verdicts.every((v) => v.verdict.noise_filtering),
-  };
+  for (const candidate of replays.filter((r) => r.purpose === 'release' && r.passed === true && r.baseline_version !== null)) {
+    const full = await ctx.store.getReplay(candidate.replay_id);
+    if (full?.answers != null && full.answers.length > 0) return { answers: full.answers, noise_fields: full.noise_fields };
+  }
+  return null;
 }

@@ -14,7 +14,7 @@ export async function releaseReplayHold(ctx: ServerContext, instanceId: string, 
     const instance = await requireInstance(tx, instanceId);
     const hold = instance.replay_hold ?? null;
     if (hold === null) return false;
-    await tx.setReplayHold([instanceId], null);
+    await tx.setReplayHold([instanceId], null, { onlyIfReplayId: hold.replay_id });
     const envelope = { at: ctx.now(), service: instance.service, version: instance.observed?.version ?? null, instance_id: instanceId, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId, ...callerEventIds(caller) };
     await recordEvent(tx, eventOf('replay_hold_released', envelope, { replay_id: hold.replay_id, failed: hold.failed, request_correlation_id: caller.correlationId }));
     return true;

@@ -11,8 +11,10 @@ export interface ReplayConfig {
   /** FERRY_REPLAY_STAGING_LIFETIME_S (900): the agent stops a staging instance after this, whatever happens. */
   stagingLifetimeS: number;
   send: SendLimits;
-  /** Candidate answers kept for a later post-rollback replay; a replay of more requests keeps none. */
+  /** Most candidate answers kept for a later post-rollback replay (a prefix; the rest are dropped). */
   maxKeptAnswers: number;
+  /** Most bytes of candidate answers kept (core/replay/answers-kept.ts, default 8 MiB). */
+  maxKeptAnswerBytes?: number;
 }
 
 function positive(raw: string | undefined, fallback: number): number {

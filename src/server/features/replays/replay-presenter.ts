@@ -2,10 +2,8 @@
 import { noBaselineSummary } from '../../../core/replay/no-baseline-verdict.js';
 import { isNoBaselineReplay } from '../../../core/replay/replay-plan.js';
 import type { Replay } from '../../../core/replay/replay-record.js';
+import { iso } from '../../../core/iso-time.js';
 
-function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
-}
 
 export function presentReplay(r: Replay) {
   return {

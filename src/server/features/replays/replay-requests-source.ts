@@ -4,6 +4,7 @@
  * so a bad file is refused with 400 `bad_replay_file` naming the line before it is stored,
  * and again when a replay starts (the file may have changed since).
  */
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError, UnprocessableError } from '../../../core/errors.js';
 import { checkReplayRequest, parseReplayFile, REPLAY_LIMITS, type ReplayFileResult } from '../../../core/replay/replay-file.js';
@@ -20,7 +21,7 @@ export async function readReplayRequests(spec: ReplaySpec): Promise<ReplayFileRe
   }
   const file = spec.requests;
   const text = await readBounded(file);
-  if (text === null) return { ok: false, line: null, message: `cannot read the replay file ${file}, or it is larger than ${REPLAY_LIMITS.maxFileBytes} bytes`, file };
+  if (text === null) return { ok: false, line: null, message: `cannot read the replay file ${file}: it is missing, not a regular file, or larger than ${REPLAY_LIMITS.maxFileBytes} bytes`, file };
   return { ...parseReplayFile(text), file };
 }
 
@@ -38,15 +39,21 @@ export async function requireReplayRequests(spec: ReplaySpec): Promise<ReplayReq
   return read.requests;
 }
 
-/** The file's text when it exists and is at most the limit; never reads past the limit. */
+/**
+ * The file's text when it is a regular file of at most the limit; never reads past the
+ * limit. Opened non-blocking and checked on the opened handle, so a FIFO (or a device)
+ * is refused at once instead of blocking the request forever, and a path swapped after a
+ * check cannot slip one in.
+ */
 async function readBounded(file: string): Promise<string | null> {
   let handle;
   try {
-    handle = await open(file, 'r');
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return null;
   }
   try {
+    if (!(await handle.stat()).isFile()) return null;
     const buffer = Buffer.alloc(REPLAY_LIMITS.maxFileBytes + 1);
     let length = 0;
     for (;;) {

@@ -4,6 +4,7 @@
  * the staging entry a started replay puts in its host's assignments and reads back from
  * the agent's heartbeat. The run itself is covered end to end (test/e2e/replay.e2e.test.ts).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import { sampleHost, sampleInstance, sampleObservation, sampleRelease, sampleService } from '../../../testing/sample-entities.js';
 import { buildApp } from '../../http/build-app.js';
+import { makeIsolation } from '../../../testing/builders.js';
 
 const ADMIN = 'replay-test-admin';
 const T = Date.UTC(2026, 0, 1);
@@ -85,6 +87,27 @@ describe('a started replay', () => {
     expect((await call('GET', `/api/v1/replays/${body.replay_id}`)).body.staging).toEqual({ host: 'host-a', wanted: true, port: 4555, status: 'ready', reason: null });
     expect((await call('GET', '/api/v1/releases/web/2.0.0/replays')).body.replays.map((r: any) => r.replay_id)).toEqual([body.replay_id]);
   });
+
+  it('refuses a second replay of the service while one runs: 409 replay_running naming it, nothing written', async () => {
+    const [running] = await fake.store.listReplays({ service: 'web', status: 'running' });
+    const { status, body } = await call('POST', '/api/v1/releases/web/2.0.0/replay');
+    expect([status, body.error.code, body.error.details.replay_id]).toEqual([409, 'replay_running', running!.replay_id]);
+    expect(body.error.message).toContain(running!.replay_id);
+    expect(await fake.store.listReplays({ service: 'web' })).toHaveLength(1);
+  });
+});
+
+describe('POST /api/v1/instances/{id}/release of a held instance', () => {
+  it('lifts the hold and the drift isolation in one transaction: a refused drift release keeps the hold', async () => {
+    const id = 'web-host-a-8081';
+    await fake.store.insertInstance(sampleInstance({ instance_id: id, service: 'web', port: 8081, isolation: makeIsolation() }));
+    await fake.store.recordObservation(id, sampleObservation({ status: 'ready', version: '0.9.0', achieved_generation: 3 }));
+    await fake.store.setReplayHold([id], { replay_id: 'rp-rb-x', failed: true, since: T });
+    const { status, body } = await call('POST', `/api/v1/instances/${id}/release`);
+    expect([status, body.error.code]).toEqual([422, 'version_still_wrong']);
+    expect((await fake.store.getInstance(id))?.replay_hold).toEqual({ replay_id: 'rp-rb-x', failed: true, since: T });
+    expect((await fake.store.listAudit({ type: 'replay_hold_released' })).length).toBe(0);
+  });
 });
 
 describe('a first release (no desired version)', () => {
@@ -104,6 +127,8 @@ describe('PUT of a service with a replay file', () => {
     ['a missing file', () => join(dir, 'missing.jsonl'), null],
     ['a line that is not JSON', () => file('bad.jsonl', '{"method":"GET","path":"/a"}\n{oops\n'), 2],
     ['a line without a path', () => file('nopath.jsonl', '{"method":"GET"}\n'), 1],
+    ['a FIFO (which would block a read forever)', () => fifo('requests.fifo'), null],
+    ['a directory', () => dir, null],
   ])('refuses %s with 400 bad_replay_file naming the line', async (_name, path, line) => {
     const { status, body } = await call('PUT', '/api/v1/services/filed', spec(path()));
     expect([status, body.error.code]).toEqual([400, 'bad_replay_file']);
@@ -116,6 +141,12 @@ describe('PUT of a service with a replay file', () => {
     expect((await call('PUT', '/api/v1/services/filed', spec(path))).status).toBe(200);
   });
 });
+
+function fifo(name: string): string {
+  const path = join(dir, name);
+  execFileSync('mkfifo', [path]);
+  return path;
+}
 
 function file(name: string, text: string): string {
   const path = join(dir, name);

@@ -49,12 +49,16 @@ export class ReplayWorker {
   /** Starts a run for each running replay not already run here. Exposed for tests. */
   async pickUp(): Promise<void> {
     if (!this.ctx.leadership.isLeader() || this.#running.size >= MAX_CONCURRENT_REPLAYS) return;
-    const running = await this.ctx.store.listReplays({ status: 'running', limit: 50 });
-    for (const replay of running.reverse()) {
+    // Oldest first and past the runs already here, so a long queue never starves its oldest.
+    const running = await this.ctx.store.listReplays({ status: 'running', oldestFirst: true, limit: MAX_CONCURRENT_REPLAYS + this.#running.size + 50 });
+    for (const replay of running) {
       if (this.#stopped || this.#running.size >= MAX_CONCURRENT_REPLAYS) return;
       if (this.#running.has(replay.replay_id)) continue;
       const abort = new AbortController();
-      const done = runReplay(this.ctx, replay, this.config, abort.signal).finally(() => this.#running.delete(replay.replay_id));
+      // runReplay contains its own errors; this catch is the last guard, so no rejection goes unhandled.
+      const done = runReplay(this.ctx, replay, this.config, abort.signal)
+        .catch((err: unknown) => this.ctx.log.error({ err, replay_id: replay.replay_id }, 'replay run crashed; the next turn tries it again'))
+        .finally(() => this.#running.delete(replay.replay_id));
       this.#running.set(replay.replay_id, { abort, done });
     }
   }

@@ -30,6 +30,7 @@ function isReadyOn(instance: Instance, version: string, now: number, heartbeatS:
   return instanceStatus(instance, { now, heartbeatS, hostLastHeartbeatAt: lastHeartbeatAt }) === 'ready' && instance.observed?.version === version;
 }
 
-function hostForUrl(address: string): string {
+/** An address as a URL's host: an IPv6 address in brackets. */
+export function hostForUrl(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
 }

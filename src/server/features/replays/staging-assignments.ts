@@ -7,13 +7,18 @@
 import type { StagingAssignment, StagingReport } from '../../../core/agent-protocol.js';
 import type { Replay } from '../../../core/replay/replay-record.js';
 import type { Store } from '../../../store/store.js';
-import { readReplayConfig } from './replay-config.js';
+import { readReplayConfig, type ReplayConfig } from './replay-config.js';
 
-const config = readReplayConfig(process.env);
+/** The bounds a staging entry carries to the agent. */
+export type StagingBounds = Pick<ReplayConfig, 'stagingReadyTimeoutS' | 'stagingLifetimeS'>;
 
-/** The staging instances `host` should run now, oldest replay first. */
-export async function stagingAssignmentsFor(store: Store, host: string): Promise<StagingAssignment[]> {
-  const replays = (await store.listReplays({ stagingHost: host, limit: 50 })).reverse();
+/**
+ * The staging instances `host` should run now, oldest replay first. `config` is the
+ * server's replay config; without one, the environment is read at the call (never at
+ * module load, so a server configured after import sees its own settings).
+ */
+export async function stagingAssignmentsFor(store: Store, host: string, config: StagingBounds = readReplayConfig(process.env)): Promise<StagingAssignment[]> {
+  const replays = await store.listReplays({ stagingHost: host, oldestFirst: true, limit: 50 });
   const out: StagingAssignment[] = [];
   for (const replay of replays) {
     const [service, release] = await Promise.all([store.getService(replay.service), store.getRelease(replay.service, replay.version)]);
@@ -25,6 +30,7 @@ export async function stagingAssignmentsFor(store: Store, host: string): Promise
       start: service.start,
       env: service.env,
       health_path: service.health_path,
+      version_path: service.version_path,
       release: { package_url: release.package_url, sha256: release.sha256 },
       ready_timeout_s: config.stagingReadyTimeoutS,
       lifetime_s: config.stagingLifetimeS,

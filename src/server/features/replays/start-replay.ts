@@ -9,17 +9,21 @@
  * nothing: the run is recorded with `baseline_version: null` and judges the candidate alone.
  */
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, UnprocessableError } from '../../../core/errors.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../../core/errors.js';
 import { eventOf } from '../../../core/events/event-catalogue.js';
 import { planReleaseReplay } from '../../../core/replay/replay-plan.js';
 import type { Replay } from '../../../core/replay/replay-record.js';
 import type { Service } from '../../../core/types.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { ServerContext } from '../../server-context.js';
-import { callerEventIds, type Caller } from '../shared/caller.js';
+import type { Store } from '../../../store/store.js';
+import type { Caller } from '../shared/caller.js';
 import { liveInstances, requireService } from '../services/service-lookup.js';
 import { requireReplayRequests } from './replay-requests-source.js';
 import { readyInstancesOn } from './stable-instances.js';
+import { replayEnvelope } from './replay-envelope.js';
+
+export { replayEnvelope };
 
 export async function startReplay(ctx: ServerContext, serviceName: string, version: string, caller: Caller): Promise<Replay> {
   const service = await requireService(ctx.store, serviceName);
@@ -33,6 +37,8 @@ export async function startReplay(ctx: ServerContext, serviceName: string, versi
   const host = await stagingHost(ctx, service);
   const replay = newReplay(service, version, plan.baseline_version, host, requests.length, caller, ctx.now());
   await transactionWithEvents(ctx.store, ctx.events, async (tx) => {
+    // One release replay per service at a time: each one makes a staging instance wanted at once.
+    await refuseWhileRunning(tx, serviceName);
     await tx.insertReplay(replay);
     await recordEvent(
       tx,
@@ -41,6 +47,13 @@ export async function startReplay(ctx: ServerContext, serviceName: string, versi
   });
   ctx.wake.hosts([host]);
   return replay;
+}
+
+/** 409 `replay_running`, naming it, while a release replay of the service runs (a rollback's replay uses no staging instance). */
+async function refuseWhileRunning(store: Store, service: string): Promise<void> {
+  const running = (await store.listReplays({ service, status: 'running', limit: 100 })).find((r) => r.purpose === 'release');
+  if (running === undefined) return;
+  throw new ConflictError('replay_running', `replay ${running.replay_id} of ${service} ${running.version} is still running; start another once it has a verdict`, { service, replay_id: running.replay_id, version: running.version });
 }
 
 /** `replay.host` when it is a known agent host, else the host of the service's first instance. */
@@ -79,9 +92,4 @@ function newReplay(service: Service, version: string, baselineVersion: string | 
     started_at: now,
     completed_at: null,
   };
-}
-
-/** The audit envelope of a replay's events: the release it judges, who asked, and their request's ids. */
-export function replayEnvelope(replay: Replay, caller: Caller, at: number) {
-  return { at, service: replay.service, version: replay.version, instance_id: null, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId, ...callerEventIds(caller) };
 }

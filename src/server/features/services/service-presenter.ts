@@ -1,5 +1,5 @@
 /** Read models for services and hosts, in the contract's shapes. */
-import type { Operation, Service } from '../../../core/types.js';
+import type { Operation, ReplaySpec, Service } from '../../../core/types.js';
 import { iso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
 import { loadFleetView, statusCounts } from '../instances/fleet-view.js';
@@ -30,7 +30,7 @@ function presentSpec(service: Service, secrets: boolean) {
     oncall: service.oncall,
     runbooks: service.runbooks,
     readiness: service.readiness,
-    replay: service.replay,
+    replay: presentReplaySpec(service.replay, secrets),
     replay_after_rollback: service.replay_after_rollback,
     channels: service.channels,
     desired_version: service.desired_version,
@@ -38,6 +38,15 @@ function presentSpec(service: Service, secrets: boolean) {
     created_at: iso(service.created_at),
     updated_at: iso(service.updated_at),
   };
+}
+
+/**
+ * Inline recorded requests carry real traffic's headers (Authorization, Cookie): below
+ * admin every header value is masked like env, the names stay. A file path is shown as is.
+ */
+function presentReplaySpec(replay: ReplaySpec | null, secrets: boolean): ReplaySpec | null {
+  if (replay === null || secrets || typeof replay.requests === 'string') return replay;
+  return { ...replay, requests: replay.requests.map((r) => (r.headers === undefined ? r : { ...r, headers: Object.fromEntries(Object.keys(r.headers).map((k) => [k, REDACTED])) })) };
 }
 
 export async function describeService(ctx: ServerContext, name: string, view: { secrets: boolean }) {
