@@ -11,6 +11,7 @@ describe('exitCodeForStatus', () => {
     [403, 'forbidden', 3],
     [404, 'service_not_found', 2],
     [409, 'service_locked', 4],
+    [409, 'replay_running', 4],
     [409, 'release_immutable', 2],
     [422, 'frozen', 4],
     [422, 'not_admitted', 4],

@@ -21,6 +21,7 @@ export const EXIT_REFUSED_FOR_NOW = 4;
 /** API error codes that mean "not now" rather than "not this": each keeps the request valid for later. */
 const REFUSED_FOR_NOW: ReadonlyArray<readonly [status: number, code: string]> = [
   [409, 'service_locked'],
+  [409, 'replay_running'],
   [422, 'frozen'],
   [422, 'not_admitted'],
 ];
