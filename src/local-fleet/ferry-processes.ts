@@ -86,3 +86,21 @@ function spawnFerry(args: string[], env: NodeJS.ProcessEnv, logFile: string): { 
   };
   return { child, logFile, control };
 }
+
+/** What a finished `ferry` command printed, and how it exited. */
+export interface FerryRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `bin/ferry ARGS` as its own process, as a user would, with `env` over this process's. */
+export async function runFerryProcess(args: string[], env: Record<string, string> = {}): Promise<FerryRun> {
+  const child = spawn(process.execPath, [FERRY_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr };
+}

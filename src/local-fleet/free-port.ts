@@ -1,17 +1,7 @@
-/** A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it). */
-import { createServer } from 'node:net';
+/** TCP ports on 127.0.0.1 that nothing listens on right now (the kernel picks them). */
+import { freeLoopbackPort } from '../transport/free-loopback-port.js';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = freeLoopbackPort;
 
 /** `count` distinct free ports. */
 export async function freePorts(count: number): Promise<number[]> {

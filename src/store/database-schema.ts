@@ -6,6 +6,7 @@
  */
 import type { Generated } from 'kysely';
 import type { Alert } from '../core/alerts/alert-types.js';
+import type { ChannelEntry } from '../core/channels/channel-entry.js';
 import type { ApiToken, Session } from '../core/types.js';
 
 /** SQLite has no boolean type; both engines store 0 or 1. */
@@ -221,19 +222,8 @@ export interface FreezeTable {
   removed_at: number | null;
   removed_by: string | null;
 }
-/** Channel history (migration 015), append-only but for `soak_started_at`, set once. */
-export interface ChannelHistoryTable {
-  id: Generated<number>;
-  service: string;
-  channel: string;
-  version: string;
-  at: number;
-  actor: string;
-  reason: string | null;
-  correlation_id: string;
-  deploy_id: string;
-  soak_started_at: number | null;
-}
+/** Channel history (migration 015), column for column the `ChannelEntry` record; the id comes from the database. */
+export type ChannelHistoryTable = Omit<ChannelEntry, 'id'> & { id: Generated<number> };
 /** The newest readiness evaluation of each release (migration 013); the verdict as JSON. */
 export interface ReadinessEvaluationTable {
   service: string;

@@ -6,10 +6,9 @@
  * audit event; removing the window lets deployments through again. What an instance
  * runs is always asked of the instance itself.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusalOf } from '../../src/local-fleet/ferry-api.js';
-import { FERRY_BIN } from '../../src/local-fleet/ferry-processes.js';
+import { runFerryProcess, type FerryRun } from '../../src/local-fleet/ferry-processes.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { HelloService } from './rollout-support.js';
 
@@ -17,14 +16,8 @@ const SERVICE = 'frozen';
 let fleet: LocalFleet;
 let svc: HelloService;
 
-async function ferry(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [FERRY_BIN, ...args, '--server', fleet.server.url], { env: { ...process.env, FERRY_TOKEN: fleet.token }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stdout, stderr };
+function ferry(...args: string[]): Promise<FerryRun> {
+  return runFerryProcess([...args, '--server', fleet.server.url], { FERRY_TOKEN: fleet.token });
 }
 
 beforeAll(async () => {

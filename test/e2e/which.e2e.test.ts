@@ -4,9 +4,8 @@
  * placed after it the new one; the instance asked about a moment before and after the
  * deployment answers each version. Bad questions exit 2 with one line.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FERRY_BIN } from '../../src/local-fleet/ferry-processes.js';
+import { runFerryProcess, type FerryRun } from '../../src/local-fleet/ferry-processes.js';
 import { freePorts } from '../../src/local-fleet/free-port.js';
 import { packageHello } from '../../src/local-fleet/hello-packages.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
@@ -47,14 +46,8 @@ afterAll(async () => {
   await fleet?.stop([SERVICE]);
 }, 60_000);
 
-async function which(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [FERRY_BIN, 'which', '--server', fleet.server.url, ...args], { env: { ...process.env, FERRY_TOKEN: fleet.token }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, stdout, stderr };
+function which(...args: string[]): Promise<FerryRun> {
+  return runFerryProcess(['which', '--server', fleet.server.url, ...args], { FERRY_TOKEN: fleet.token });
 }
 
 describe('ferry which', () => {

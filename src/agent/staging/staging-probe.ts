@@ -1,26 +1,12 @@
 /**
- * The two bits of host work a staging instance needs besides install and launch: a free
- * loopback port (the kernel picks it), and a bounded wait for its health path to answer
- * 2xx that ends early when the process dies or the staging is withdrawn.
+ * The bounded wait a staging instance needs besides install and launch: for its health
+ * path to answer 2xx, ending early when the process dies or the staging is withdrawn. (Its
+ * port comes from transport/free-loopback-port.ts.)
  */
-import { createServer } from 'node:net';
 import type { ExitInfo } from '../drivers/process-driver.js';
 
 const PROBE_EVERY_MS = 100;
 const PROBE_TIMEOUT_MS = 1000;
-
-/** A TCP port on 127.0.0.1 nothing listens on right now. */
-export function pickLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export type HealthWait = { ok: true } | { ok: false; reason: string };
 

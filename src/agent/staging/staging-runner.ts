@@ -18,7 +18,8 @@ import { switchCurrentLink } from '../current-link.js';
 import type { LaunchedProcess, ProcessDriver } from '../drivers/process-driver.js';
 import { installRelease } from '../release-installer.js';
 import type { InstallLimits } from '../install-limits.js';
-import { pickLoopbackPort, waitForHealth } from './staging-probe.js';
+import { freeLoopbackPort } from '../../transport/free-loopback-port.js';
+import { waitForHealth } from './staging-probe.js';
 
 export interface StagingRunnerOptions {
   root: string;
@@ -105,7 +106,7 @@ export class StagingRunner {
     if (run.abort.signal.aborted) return;
     const dir = stagingDir(this.opts.root, entry.service, entry.staging_id);
     switchCurrentLink(dir, entry.version);
-    const port = await pickLoopbackPort();
+    const port = await freeLoopbackPort();
     run.report = { ...run.report, port };
     this.opts.onChange();
     run.launched = await this.opts.driver.start({ instanceId: entry.staging_id, service: entry.service, instanceDir: dir, port, start: entry.start, env: entry.env, healthPath: entry.health_path, versionPath: entry.version_path ?? '/version' });

@@ -5,10 +5,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/http/build-app.js';
 import { openFakeServerContext, type FakeServerContext } from '../../testing/fake-server-context.js';
 import { runFerry } from '../../testing/fake-terminal.js';
 import { weeklySpan } from '../freeze-flags.js';
+import { listeningApp } from '../../testing/listening-app.js';
 
 const ADMIN = 'freeze-cli-admin';
 const T = Date.parse('2026-12-24T10:00:00Z');
@@ -22,9 +22,7 @@ const ferry = (...args: string[]) => runFerry([...args, '--server', url, '--toke
 
 beforeAll(async () => {
   fake = await openFakeServerContext({ now: () => now });
-  app = await buildApp(fake.ctx, { admin: ADMIN, agent: null });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  ({ app, url } = await listeningApp(fake.ctx, { admin: ADMIN, agent: null }));
   const headers = { authorization: `Bearer ${ADMIN}` };
   await app.inject({ method: 'PUT', url: '/api/v1/services/web', headers, payload: { start: 'node server.js', instances: [{ host: 'h1', port: 7001 }] } });
   await app.inject({ method: 'POST', url: '/api/v1/releases', headers, payload: { service: 'web', version: '2.0.0', package_url: 'https://example.test/web.tgz', sha256: 'a'.repeat(64) } });

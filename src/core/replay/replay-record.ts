@@ -55,6 +55,26 @@ export interface Replay {
   completed_at: number | null;
 }
 
+/** What a replay is asked with; everything else about a new run starts empty. */
+export type ReplayStart = Pick<Replay, 'replay_id' | 'service' | 'version' | 'baseline_version' | 'purpose' | 'instances' | 'requests' | 'staging' | 'actor' | 'correlation_id' | 'started_at'>;
+
+/** The record of a replay that has just started: running, nothing compared yet. */
+export function runningReplay(start: ReplayStart): Replay {
+  return {
+    ...start,
+    status: 'running',
+    passed: null,
+    difference_count: 0,
+    differences: [],
+    noise_filtered: 0,
+    noise_fields: [],
+    noise_filtering: null,
+    reason: null,
+    answers: null,
+    completed_at: null,
+  };
+}
+
 /** What a run may change on its record after it started. */
 export type ReplayPatch = Partial<Pick<Replay, 'status' | 'passed' | 'requests' | 'difference_count' | 'differences' | 'noise_filtered' | 'noise_fields' | 'noise_filtering' | 'reason' | 'staging' | 'answers' | 'completed_at' | 'baseline_version'>>;
 

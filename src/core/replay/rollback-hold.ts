@@ -11,7 +11,7 @@
  *   replay_after_rollback false, or no replay spec        -> null
  */
 import type { Operation, OperationStatus, OperationTarget, ReplayHold, Service } from '../types.js';
-import type { Replay } from './replay-record.js';
+import { runningReplay, type Replay } from './replay-record.js';
 
 export const REPLAY_ACTOR = 'ferry:replay';
 
@@ -59,27 +59,17 @@ function returnedInstances(op: Operation, status: OperationStatus, targets: Oper
 }
 
 function rollbackReplay(replayId: string, op: Operation, version: string, instances: string[], now: number): Replay {
-  return {
+  return runningReplay({
     replay_id: replayId,
     service: op.service,
     version,
     baseline_version: version,
     purpose: 'rollback',
     instances,
-    status: 'running',
-    passed: null,
     requests: 0,
-    difference_count: 0,
-    differences: [],
-    noise_filtered: 0,
-    noise_fields: [],
-    noise_filtering: null,
-    reason: null,
     staging: null,
-    answers: null,
     actor: REPLAY_ACTOR,
     correlation_id: op.correlation_id,
     started_at: now,
-    completed_at: null,
-  };
+  });
 }

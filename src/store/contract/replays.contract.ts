@@ -1,36 +1,26 @@
 /** Store contract: replay runs (migration 016) round-trip, patch field by field, and list newest first and per staging host. */
 import { describe, expect, it } from 'vitest';
-import type { Replay } from '../../core/replay/replay-record.js';
+import { runningReplay, type Replay } from '../../core/replay/replay-record.js';
 import type { ContractContext } from './contract-context.js';
 import { sampleInstance, sampleService } from '../../testing/sample-entities.js';
 
 const NOW = 1_700_000_300_000;
 
 export function sampleReplay(over: Partial<Replay> = {}): Replay {
-  return {
+  const running = runningReplay({
     replay_id: 'rp-1',
     service: 'web',
     version: '2.0.0',
     baseline_version: '1.0.0',
     purpose: 'release',
     instances: [],
-    status: 'running',
-    passed: null,
     requests: 0,
-    difference_count: 0,
-    differences: [],
-    noise_filtered: 0,
-    noise_fields: [],
-    noise_filtering: null,
-    reason: null,
     staging: { host: 'h1', wanted: true, port: null, status: 'pending', reason: null },
-    answers: null,
     actor: 'admin',
     correlation_id: 'cor-1',
     started_at: NOW,
-    completed_at: null,
-    ...over,
-  };
+  });
+  return { ...running, ...over };
 }
 
 export function replaysContract(ctx: ContractContext): void {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFerry } from '../../../testing/fake-terminal.js';
 import { sampleAlert } from '../../../store/contract/alerts.contract.js';
 import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
-import { buildApp } from '../../http/build-app.js';
+import { listeningApp } from '../../../testing/listening-app.js';
 
 const ADMIN = 'alerts-test-admin';
 const T = Date.UTC(2026, 0, 1);
@@ -22,9 +22,7 @@ beforeAll(async () => {
   await fake.store.insertAlert(sampleAlert({ id: 'al-2', name: 'AgentSilent', severity: 'P1', cause_key: 'AgentSilent:api:h1', service: 'api', deploy_id: null, started_at: T + 1000 }));
   await fake.store.insertAlert(sampleAlert({ id: 'al-3', cause_key: 'DeploymentRolledBack:web:dep-0', started_at: T - 1000 }));
   await fake.store.resolveAlert('al-3', T);
-  app = await buildApp(fake.ctx, { admin: ADMIN, agent: null });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  ({ app, url } = await listeningApp(fake.ctx, { admin: ADMIN, agent: null }));
 });
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ import { makeInstance, makeOperation, makeService, makeTarget } from '../../../t
 import { runFerry } from '../../../testing/fake-terminal.js';
 import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import { sampleHost, sampleRelease } from '../../../testing/sample-entities.js';
-import { buildApp } from '../../http/build-app.js';
+import { listeningApp } from '../../../testing/listening-app.js';
 
 const ADMIN = 'preflight-test-admin';
 const T = Date.UTC(2026, 11, 1, 12);
@@ -33,9 +33,7 @@ beforeAll(async () => {
   packages = mkdtempSync(join(tmpdir(), 'ferry-preflight-pkgs-'));
   presentPackage = join(packages, 'present.tar.gz');
   writeFileSync(presentPackage, 'not really a tarball');
-  app = await buildApp(fake.ctx, { admin: ADMIN, agent: null });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  ({ app, url } = await listeningApp(fake.ctx, { admin: ADMIN, agent: null }));
 });
 
 afterAll(async () => {

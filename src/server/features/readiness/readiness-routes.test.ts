@@ -6,9 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
-import { buildApp } from '../../http/build-app.js';
 import { registerRelease } from '../releases/release-service.js';
 import { applyServiceSpec } from '../services/apply-service-spec.js';
+import { listeningApp } from '../../../testing/listening-app.js';
 
 const ADMIN = 'readiness-test-admin';
 const T = Date.UTC(2026, 0, 1);
@@ -24,9 +24,7 @@ beforeAll(async () => {
   for (const version of ['2.0.0', '3.0.0', '4.0.0']) {
     await registerRelease(fake.ctx, { service: 'web', version, package_url: `https://example.test/web-${version}.tgz`, sha256: 'a'.repeat(64) }, alice);
   }
-  app = await buildApp(fake.ctx, { admin: ADMIN, agent: null });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  ({ app, url } = await listeningApp(fake.ctx, { admin: ADMIN, agent: null }));
 });
 
 afterAll(async () => {

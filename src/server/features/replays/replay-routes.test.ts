@@ -12,8 +12,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import { sampleHost, sampleInstance, sampleObservation, sampleRelease, sampleService } from '../../../testing/sample-entities.js';
-import { buildApp } from '../../http/build-app.js';
 import { makeIsolation } from '../../../testing/builders.js';
+import { listeningApp } from '../../../testing/listening-app.js';
 
 const ADMIN = 'replay-test-admin';
 const T = Date.UTC(2026, 0, 1);
@@ -36,9 +36,7 @@ beforeAll(async () => {
   // The first release's service has an instance (its host runs the staging instance) that runs nothing yet.
   await fake.store.insertInstance(sampleInstance({ instance_id: 'first-host-a-8090', service: 'first', port: 8090 }));
   await fake.store.recordObservation('web-host-a-8080', sampleObservation({ status: 'ready', version: '1.0.0', achieved_generation: 3 }));
-  app = await buildApp(fake.ctx, { admin: ADMIN, agent: null });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  ({ app, url } = await listeningApp(fake.ctx, { admin: ADMIN, agent: null }));
 });
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../../core/errors.js';
 import { eventOf } from '../../../core/events/event-catalogue.js';
 import { planReleaseReplay } from '../../../core/replay/replay-plan.js';
-import type { Replay } from '../../../core/replay/replay-record.js';
+import { runningReplay, type Replay } from '../../../core/replay/replay-record.js';
 import type { Service } from '../../../core/types.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { ServerContext } from '../../server-context.js';
@@ -69,27 +69,17 @@ async function stagingHost(ctx: ServerContext, service: Service): Promise<string
 }
 
 function newReplay(service: Service, version: string, baselineVersion: string | null, host: string, requests: number, caller: Caller, now: number): Replay {
-  return {
+  return runningReplay({
     replay_id: `rp-${randomUUID()}`,
     service: service.name,
     version,
     baseline_version: baselineVersion,
     purpose: 'release',
     instances: [],
-    status: 'running',
-    passed: null,
     requests,
-    difference_count: 0,
-    differences: [],
-    noise_filtered: 0,
-    noise_fields: [],
-    noise_filtering: null,
-    reason: null,
     staging: { host, wanted: true, port: null, status: 'pending', reason: null },
-    answers: null,
     actor: caller.actor,
     correlation_id: caller.correlationId,
     started_at: now,
-    completed_at: null,
-  };
+  });
 }
