@@ -44,7 +44,7 @@ export async function applyPlan(tx: Store, scope: PlanScope, plan: OperationPlan
   if (operation !== null && plan.operation?.completed === true && !channelWroteRollout) await recordRolloutEvidence(tx, operation, plan.operation, now);
 }
 
-/** Ferry's own `rollout` evidence for a canary deployment that just ended (none for other operations or an abort). */
+/** Ferry's own `rollout` evidence for a canary deployment that just ended (none for other operations), as core/readiness decides. */
 async function recordRolloutEvidence(tx: Store, operation: Operation, ending: NonNullable<OperationPlan['operation']>, now: number): Promise<void> {
   const draft = rolloutEvidenceOf(operation, ending, now);
   if (draft === null) return;
