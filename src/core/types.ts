@@ -2,6 +2,9 @@
  * Ferry's domain model as plain data. Timestamps are epoch milliseconds inside Ferry
  * and ISO-8601 only at the API edge, so the core can compare them without parsing.
  */
+import type { ChannelSpec, ReadinessSpec, ReplaySpec } from './release-gate-specs.js';
+
+export type { ChannelSpec, ReadinessSpec, ReplayRequest, ReplaySpec } from './release-gate-specs.js';
 
 /** An immutable build of a service (seed 000 R1). Identity: service + version. */
 export interface Release {
@@ -46,41 +49,6 @@ export type StrategySpec =
 
 export type DriftPolicy = 'rebuild' | 'quarantine' | 'mark_unhealthy';
 
-/**
- * Which checks admit a release of the service (CONTRACT §4). `required` defaults to all
- * eight built-in checks; a record older than `max_age_s` counts as missing; `enforce`
- * refuses whole-service deployments and promotions of releases not admitted.
- */
-export interface ReadinessSpec {
-  required?: string[];
-  max_age_s?: number;
-  enforce?: boolean;
-}
-
-/** One recorded request of a staging replay. */
-export interface ReplayRequest {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-/**
- * Staging replay (CONTRACT §4): `requests` is a JSONL file the server reads, or the
- * requests inline; `compare` lists `status`, `headers:<name>`, `body` (default status and
- * body); `ignore` lists JSON pointers into the body that may differ.
- */
-export interface ReplaySpec {
-  requests: string | ReplayRequest[];
-  compare?: string[];
-  ignore?: string[];
-  max_diff_ratio?: number;
-  /** The host whose agent runs the ephemeral staging instance; else the service's first host. */
-  host?: string;
-}
-
-/** How a channel's instances are chosen, and how long a version soaks on it before promotion. */
-export type ChannelSpec = ({ instances: number } | { percent: number }) & { min_soak_minutes?: number };
 
 /** What an operator declared about a service, plus the fleet-wide desired version. */
 export interface Service {
