@@ -25,7 +25,6 @@ import { AlertEvaluator } from './features/alerts/alert-evaluator.js';
 import { AlertDeliveryWorker } from './features/alerts/alert-delivery-worker.js';
 import { readReplayConfig } from './features/replays/replay-config.js';
 import { ReplayWorker } from './features/replays/replay-worker.js';
-import { listenForRollbacks } from './features/replays/rollback-replay-trigger.js';
 import { agentVersion } from '../agent/agent-version.js';
 import { startTracing } from '../tracing/start-tracing.js';
 import { OperationTracer } from './tracing/operation-tracer.js';
@@ -72,7 +71,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   sessionPurge.start();
   alertDelivery.start();
   replays.start();
-  const stopListeningForRollbacks = listenForRollbacks(ctx);
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -84,7 +82,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await reconciler.stop();
       await sessionPurge.stop();
       await alertDelivery.stop();
-      stopListeningForRollbacks();
       await replays.stop();
       await app.close();
       await tracing?.shutdown();

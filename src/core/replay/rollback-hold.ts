@@ -73,3 +73,17 @@ function rollbackReplay(replayId: string, op: Operation, version: string, instan
     started_at: now,
   });
 }
+
+/**
+ * The instances whose replay hold a plan's end lifts: those a deployment that succeeded
+ * changed. Their processes now run a release that passed its health gate and checks, so a
+ * hold on them (even a failed one) no longer says anything about what they serve. A restart
+ * keeps each instance's version and proves nothing a replay did not: it lifts none.
+ *
+ *   deploy dp-2 succeeded, changed web-1 and web-2 -> [web-1, web-2]
+ *   restart rs-1 succeeded, or a deploy rolled back -> []
+ */
+export function instancesReleasedBy(operation: Pick<Operation, 'kind'>, ending: { status: OperationStatus; completed: boolean }, targets: OperationTarget[]): string[] {
+  if (!ending.completed || operation.kind !== 'deploy' || ending.status !== 'succeeded') return [];
+  return targets.filter((t) => t.changed).map((t) => t.instance_id).sort();
+}

@@ -2,18 +2,17 @@
  * The hold after a rollback, on a real SQLite store: the transaction that ends a rollback
  * (or a deployment rolled back) holds the instances it returned and records their
  * `rollback` replay and `replay_started`, all or nothing; a service without replay, or
- * with `replay_after_rollback: false`, is left alone; a later successful deployment lifts
- * the holds of the instances it replaced, a restart does not.
+ * with `replay_after_rollback: false`, is left alone; the end of a later successful
+ * deployment lifts the holds of the instances it replaced, in the same way, and a restart
+ * does not.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordedEvent } from '../../../core/events/event-catalogue.js';
 import { emptyPlan } from '../../../core/operations/operation-plan.js';
 import type { Operation, OperationStatus } from '../../../core/types.js';
 import { transactionWithEvents } from '../../events/record-event.js';
 import { applyOperationPlan } from '../../reconciler/apply-operation-plan.js';
 import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import { sampleInstance, sampleOperation, sampleService, sampleTarget } from '../../../testing/sample-entities.js';
-import { listenForRollbacks } from './rollback-replay-trigger.js';
 
 const T = Date.UTC(2026, 0, 1);
 const IDS = ['web-host-a-1', 'web-host-a-2'];
@@ -93,36 +92,19 @@ describe('the hold after a rollback, in the transaction that ends it', () => {
     expect(await holds()).toEqual([null, null]);
   });
 
-  it('hears committed events: a restart keeps the hold, a later deployment lifts it', async () => {
+  it('a restart keeps the hold; the end of a later deployment lifts it in its own transaction', async () => {
     await fleet();
     await end(await operation('rb-1', 'rollback'), 'succeeded');
-    const stop = listenForRollbacks(fake.ctx);
-    try {
-      await operation('rs-1', 'restart', 'succeeded');
-      fake.ctx.events.deliver([completed('deploy_completed', 'rs-1')]);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(await holds()).toEqual(['rp-rb-rb-1', 'rp-rb-rb-1']);
-      await operation('dp-1', 'deploy', 'succeeded');
-      fake.ctx.events.deliver([completed('deploy_completed', 'dp-1')]);
-      await expectEventually(async () => expect(await holds()).toEqual([null, null]));
-    } finally {
-      stop();
-    }
+    await end(await operation('rs-1', 'restart'), 'succeeded');
+    expect(await holds()).toEqual(['rp-rb-rb-1', 'rp-rb-rb-1']);
+    await end(await operation('dp-2', 'deploy'), 'succeeded');
+    expect(await holds()).toEqual([null, null]);
+  });
+
+  it('a later deployment rolled back lifts nothing and holds what it returned under its own replay', async () => {
+    await fleet();
+    await end(await operation('rb-1', 'rollback'), 'succeeded');
+    await end(await operation('dp-3', 'deploy'), 'rolled_back');
+    expect(await holds()).toEqual(['rp-rb-dp-3', 'rp-rb-dp-3']);
   });
 });
-
-function completed(type: 'deploy_completed', operationId: string): RecordedEvent {
-  return { id: 1, type, at: T, service: 'web', version: '1.0.0', instance_id: null, deploy_id: operationId, actor: 'ferry', correlation_id: 'c', details: {} } as unknown as RecordedEvent;
-}
-
-/** Subscribers run after delivery returns; this polls a few turns of the event loop for their effect. */
-async function expectEventually(check: () => Promise<void>): Promise<void> {
-  for (let i = 0; ; i += 1) {
-    try {
-      return await check();
-    } catch (err) {
-      if (i >= 50) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-}
