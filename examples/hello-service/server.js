@@ -12,16 +12,24 @@
 // every answer (the noise a replay filters), and `version` names the release (a replay
 // spec lists "/version" under `ignore`).
 //
+// GET /metrics answers its own requests in the Prometheus text format (metrics.js):
+// hello_requests_total{version,path,status} and hello_request_duration_seconds{version}.
+//
 // behaviour.json (optional, beside this file) makes a deliberately bad release:
 //   {"crash_on_start": true}         exit 1 right after starting
 //   {"never_ready": true}            /healthz answers 503 forever
 //   {"start_delay_ms": 3000}         wait before listening
 //   {"failing_paths": ["/check"]}    those paths answer 500 (a release that fails its verify checks)
 //   {"items_suffix": "-x"}           /api/items appends it to every item (a release that answers differently)
+//   {"error_rate": 0.2}              that share of requests answers `error_status` (default 500)
+//   {"slow_rate": 0.1, "slow_ms": 300}  that share of requests waits slow_ms (default 500) first
+// The probes (/healthz, /version) and /metrics are never failed nor slowed: the release stays
+// deployable and observable, and only its traffic is bad (a canary to judge from metrics).
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createMetrics } from './metrics.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FLOATING = ['latest', 'current', 'stable', 'head'];
@@ -71,6 +79,12 @@ const behaviour = readJson('behaviour.json') ?? {};
 const failingPaths = new Set(Array.isArray(behaviour.failing_paths) ? behaviour.failing_paths : []);
 // ITEMS_SUFFIX in the environment does the same without a new release (the service's `env`).
 const itemsSuffix = (typeof behaviour.items_suffix === 'string' ? behaviour.items_suffix : '') + (process.env.ITEMS_SUFFIX ?? '');
+const errorRate = shareOf(behaviour.error_rate, 'error_rate');
+const errorStatus = Number.isInteger(behaviour.error_status) ? behaviour.error_status : 500;
+const slowRate = shareOf(behaviour.slow_rate, 'slow_rate');
+const slowMs = Number(behaviour.slow_ms ?? 500);
+const UNTOUCHED_PATHS = new Set(['/healthz', '/version', '/metrics']);
+const metrics = createMetrics(identity.version);
 const instanceId = process.env.FERRY_INSTANCE_ID ?? 'local';
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -84,14 +98,34 @@ function send(res, status, body) {
   res.end(text);
 }
 
+/** A share between 0 and 1 from behaviour.json; 0 when absent. */
+function shareOf(value, name) {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) fail(`${name} in behaviour.json must be a number from 0 to 1`);
+  return value;
+}
+
 /** Three items derived from the query only, so every instance of one release answers alike. */
 function items(query) {
   return [1, 2, 3].map((n) => `${query}-${n}${itemsSuffix}`);
 }
 
 const server = createServer((req, res) => {
+  const started = process.hrtime.bigint();
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  res.on('finish', () => metrics.record(path, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+  if (UNTOUCHED_PATHS.has(path) || slowRate === 0 || Math.random() >= slowRate) return answer(req, res);
+  setTimeout(() => answer(req, res), slowMs);
+});
+
+function answer(req, res) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
+  if (path === '/metrics') {
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    return res.end(metrics.render());
+  }
+  if (!UNTOUCHED_PATHS.has(path) && errorRate > 0 && Math.random() < errorRate) return send(res, errorStatus, { error: `failed on purpose (error_rate ${errorRate} in behaviour.json)` });
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
   if (failingPaths.has(path)) return send(res, 500, { error: `${path} fails on purpose (failing_paths in behaviour.json)` });
   if (path === '/healthz') return ready ? send(res, 200, { status: 'ok' }) : send(res, 503, { status: 'starting' });
@@ -103,7 +137,7 @@ const server = createServer((req, res) => {
   }
   if (path === '/') return send(res, 200, `hello from ${identity.service} ${identity.version} (instance ${instanceId})`);
   return send(res, 404, { error: 'not found' });
-});
+}
 
 function stop() {
   ready = false;

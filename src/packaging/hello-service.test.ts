@@ -14,7 +14,7 @@ import { pollUntil } from '../local-fleet/poll-until.js';
 import { buildPackage } from './build-package.js';
 
 const exampleDir = fileURLToPath(new URL('../../examples/hello-service/', import.meta.url));
-const source = join(exampleDir, 'server.js');
+const SOURCES = ['server.js', 'metrics.js'];
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
@@ -26,7 +26,7 @@ afterEach(async () => {
 async function releaseDir(files: Record<string, unknown>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'hello-release-'));
   dirs.push(dir);
-  await copyFile(source, join(dir, 'server.js'));
+  for (const name of SOURCES) await copyFile(join(exampleDir, name), join(dir, name));
   await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
   return dir;
@@ -58,6 +58,15 @@ function exited(child: ChildProcess, deadlineMs = 10_000): Promise<number | null
 }
 
 const stamp = { service: 'hello', version: '2.0.0', git_sha: 'abc1234', build_time: '2025-03-01T12:00:00.000Z' };
+
+/** A release of `files` started on a free port, once healthy (or, never ready, listening); its base URL. */
+async function running(files: Record<string, unknown>): Promise<string> {
+  const port = await freePort();
+  start(await releaseDir(files), port);
+  const base = `http://127.0.0.1:${port}`;
+  await pollUntil('hello-service to listen', async () => ((await fetch(`${base}/version`).catch(() => undefined))?.ok ? true : undefined));
+  return base;
+}
 
 describe('hello-service', () => {
   it('answers its version from its own ferry-release.json, is healthy, and exits 0 on SIGTERM', async () => {
@@ -112,6 +121,42 @@ describe('hello-service', () => {
     expect([passing.status, await passing.json()]).toEqual([200, { ok: true }]);
     expect((await check(bad)).status).toBe(500);
     expect((await fetch(`http://127.0.0.1:${bad}/healthz`)).status).toBe(200);
+  });
+
+  it('counts its requests by path and status on /metrics, each series labelled with its version', async () => {
+    const base = await running({ 'ferry-release.json': stamp });
+    await fetch(`${base}/check`);
+    await fetch(`${base}/check`);
+    await fetch(`${base}/nowhere/${'x'.repeat(40)}`);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toContain('hello_requests_total{version="2.0.0",path="/check",status="200"} 2');
+    // An unknown path is counted as "other", so random URLs cannot grow the series.
+    expect(text).toContain('hello_requests_total{version="2.0.0",path="other",status="404"} 1');
+    expect(text).toMatch(/^# TYPE hello_request_duration_seconds histogram$/m);
+    expect(text).toMatch(/^hello_request_duration_seconds_count\{version="2\.0\.0"\} \d+$/m);
+  });
+
+  it('with error_rate 1 fails every request of its traffic, never its probes or /metrics', async () => {
+    const base = await running({ 'ferry-release.json': stamp, 'behaviour.json': { error_rate: 1, error_status: 503 } });
+    for (let i = 0; i < 3; i += 1) expect((await fetch(`${base}/api/items?q=a`)).status).toBe(503);
+    expect((await fetch(`${base}/version`)).status).toBe(200);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toContain('hello_requests_total{version="2.0.0",path="/api/items",status="503"} 3');
+  });
+
+  it('with slow_rate 1 answers its traffic after slow_ms, which its latency histogram shows', async () => {
+    const base = await running({ 'ferry-release.json': stamp, 'behaviour.json': { slow_rate: 1, slow_ms: 1200 } });
+    expect((await fetch(`${base}/check`)).status).toBe(200);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    // The probes answered at once; the one slowed request is the one beyond 1 s.
+    const bucket = (le: string) => Number(text.split('\n').find((line) => line.includes(`_bucket{version="2.0.0",le="${le}"}`))?.split(' ')[1]);
+    expect(bucket('+Inf') - bucket('1')).toBe(1);
+  });
+
+  it('refuses an error_rate that is not a share from 0 to 1', async () => {
+    const child = start(await releaseDir({ 'ferry-release.json': stamp, 'behaviour.json': { error_rate: 2 } }), await freePort());
+    expect(await exited(child)).toBe(1);
+    expect(child.output()).toContain('error_rate in behaviour.json must be a number from 0 to 1');
   });
 
   it('with crash_on_start exits 1', async () => {
