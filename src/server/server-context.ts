@@ -14,6 +14,7 @@ import type { WakeSignal } from './wake-signal.js';
 import type { EventSink } from './events/event-sink.js';
 import type { Tracing } from '../tracing/start-tracing.js';
 import type { LogRequestBroker } from './features/logs/log-request-broker.js';
+import type { ReplayConfig } from './features/replays/replay-config.js';
 import type { FerryMetrics } from './metrics/ferry-metrics.js';
 
 export interface ServerContext {
@@ -23,6 +24,8 @@ export interface ServerContext {
   canary: CanaryDefaults;
   /** P6_READINESS_REQUIRED; absent = not required server-wide (a service may still enforce its own). */
   readiness?: ReadinessConfig;
+  /** The staging replay's bounds (FERRY_REPLAY_*), read once at start: the worker and every agent's assignments use them. */
+  replay: ReplayConfig;
   wake: WakeSignal;
   /** Whether this process runs the reconcile loop (operations, drift) and the session purge; every process serves the API. */
   leadership: Leadership;

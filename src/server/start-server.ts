@@ -50,7 +50,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const tracing = startTracing('ferry-server', agentVersion(), log);
   const events = new EventSink(log);
   const metrics = createServerMetrics({ namespace: metricsNamespace, events, now: Date.now });
-  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), readiness, wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events, metrics, now: Date.now, log, tracing };
+  const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), readiness, replay: readReplayConfig(process.env), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events, metrics, now: Date.now, log, tracing };
   logCommittedEvents(ctx.events, log);
   if (tracing) new OperationTracer(ctx, tracing, process.env.FERRY_ENVIRONMENT?.trim() || null).listen(ctx.events);
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });
@@ -58,7 +58,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const alertDelivery = new AlertDeliveryWorker(ctx, alertConfig.delivery, (failure) => metrics.countAlertDeliveryFailure(failure.target));
   const reconciler = new OperationReconciler(ctx, alerts);
   const sessionPurge = new SessionPurge(ctx);
-  const replays = new ReplayWorker(ctx, readReplayConfig(process.env));
+  const replays = new ReplayWorker(ctx, ctx.replay);
   try {
     // Gauges are rebuilt from the store before the first scrape can arrive; counters start at 0.
     await new FleetGaugeRefresh(ctx).refresh();

@@ -18,6 +18,7 @@ import { AlwaysLeader, type Leadership } from '../server/leadership.js';
 import { EventSink } from '../server/events/event-sink.js';
 import { LogRequestBroker } from '../server/features/logs/log-request-broker.js';
 import { createServerMetrics } from '../server/metrics/server-metrics.js';
+import { readReplayConfig } from '../server/features/replays/replay-config.js';
 
 export interface FakeServerContext {
   ctx: ServerContext;
@@ -43,6 +44,7 @@ export async function openFakeServerContext(opts: { now: () => number; env?: Nod
     store,
     timers: readTimers(opts.env ?? {}),
     canary: readCanaryDefaults({}),
+    replay: readReplayConfig(opts.env ?? {}),
     readiness: readReadinessConfig(opts.env ?? {}),
     wake,
     leadership: opts.leadership ?? new AlwaysLeader(),

@@ -13,6 +13,7 @@ import { AlwaysLeader } from '../server/leadership.js';
 import { createServerMetrics } from '../server/metrics/server-metrics.js';
 import type { ServerContext } from '../server/server-context.js';
 import { InMemoryStore } from './in-memory-store.js';
+import { readReplayConfig } from '../server/features/replays/replay-config.js';
 
 export function inMemoryServerContext(now: () => number, store = new InMemoryStore()): ServerContext {
   const wake = new InProcessWakeSignal();
@@ -22,6 +23,7 @@ export function inMemoryServerContext(now: () => number, store = new InMemorySto
     store,
     timers: readTimers({}),
     canary: readCanaryDefaults({}),
+    replay: readReplayConfig({}),
     wake,
     leadership: new AlwaysLeader(),
     logRequests: new LogRequestBroker(wake),

@@ -24,7 +24,7 @@ export async function buildAssignments(ctx: ServerContext, host: string): Promis
     assigned.push(assignmentFor(instance, service, version === null ? undefined : releases.get(key)));
   }
   const logRequests = ctx.logRequests.pendingFor(host);
-  const staging = await stagingAssignmentsFor(ctx.store, host);
+  const staging = await stagingAssignmentsFor(ctx.store, host, ctx.replay);
   // A log request or a staging entry changes the revision, so it wakes the agent's long-poll at once.
   const revision = createHash('sha256').update(JSON.stringify([assigned, logRequests, staging])).digest('hex').slice(0, 32);
   return { host, revision, heartbeat_s: ctx.timers.heartbeatS, instances: assigned, log_requests: logRequests, staging };

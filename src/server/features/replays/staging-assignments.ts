@@ -7,17 +7,13 @@
 import type { StagingAssignment, StagingReport } from '../../../core/agent-protocol.js';
 import type { Replay } from '../../../core/replay/replay-record.js';
 import type { Store } from '../../../store/store.js';
-import { readReplayConfig, type ReplayConfig } from './replay-config.js';
+import type { ReplayConfig } from './replay-config.js';
 
 /** The bounds a staging entry carries to the agent. */
 export type StagingBounds = Pick<ReplayConfig, 'stagingReadyTimeoutS' | 'stagingLifetimeS'>;
 
-/**
- * The staging instances `host` should run now, oldest replay first. `config` is the
- * server's replay config; without one, the environment is read at the call (never at
- * module load, so a server configured after import sees its own settings).
- */
-export async function stagingAssignmentsFor(store: Store, host: string, config: StagingBounds = readReplayConfig(process.env)): Promise<StagingAssignment[]> {
+/** The staging instances `host` should run now, oldest replay first, with the server's replay bounds (`ctx.replay`). */
+export async function stagingAssignmentsFor(store: Store, host: string, config: StagingBounds): Promise<StagingAssignment[]> {
   const replays = await store.listReplays({ stagingHost: host, oldestFirst: true, limit: 50 });
   const out: StagingAssignment[] = [];
   for (const replay of replays) {
