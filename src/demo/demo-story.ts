@@ -155,10 +155,7 @@ export async function demoStory(fleet: LocalFleet, step: Step, say: (line: strin
 /** Starts a staging replay of `version` and waits for its verdict; its one-line summary. */
 async function replay(api: FerryApi, version: string): Promise<string> {
   const { replay_id } = await api.post(`/api/v1/releases/${SERVICE}/${version}/replay`);
-  const done = await pollUntil(`the replay of ${version}`, async () => {
-    const r = await api.get(`/api/v1/replays/${replay_id}`);
-    return r.status === 'running' ? undefined : r;
-  }, { timeoutMs: 60_000 });
+  const done = await api.waitForReplay(replay_id);
   if (done.passed !== true) throw new Error(`replay of ${version} did not pass: ${done.summary}`);
   return done.summary as string;
 }

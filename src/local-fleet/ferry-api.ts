@@ -82,6 +82,11 @@ export class FerryApi {
     return this.waitForTerminal(`/api/v1/rollbacks/${id}`, ['succeeded', 'failed'], timeoutMs);
   }
 
+  /** Polls a staging replay until it completed or failed. */
+  waitForReplay(id: string, timeoutMs = 60_000): Promise<any> {
+    return this.waitForTerminal(`/api/v1/replays/${id}`, ['completed', 'failed'], timeoutMs);
+  }
+
   private async waitForTerminal(path: string, terminal: string[], timeoutMs: number): Promise<any> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -21,7 +21,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusalOf } from '../../src/local-fleet/ferry-api.js';
 import { FERRY_BIN } from '../../src/local-fleet/ferry-processes.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
-import { pollUntil } from '../../src/local-fleet/poll-until.js';
 import { HelloService } from './rollout-support.js';
 
 /** The default required checks: all eight built-in ones. */
@@ -62,10 +61,7 @@ async function postEvidence(version: string, checks: string[] = POSTED): Promise
 
 async function replayAndWait(version: string): Promise<any> {
   const started = await fleet.api.post(`/api/v1/releases/gated/${version}/replay`);
-  return pollUntil(`replay of ${version} to finish`, async () => {
-    const r = await fleet.api.get(`/api/v1/replays/${started.replay_id}`);
-    return r.status === 'running' ? undefined : r;
-  }, { timeoutMs: 60_000 });
+  return fleet.api.waitForReplay(started.replay_id);
 }
 
 describe('P6_READINESS_REQUIRED=true, a first release', () => {

@@ -39,10 +39,7 @@ afterAll(async () => {
 async function replayAndWait(version: string): Promise<any> {
   const started = await fleet.api.post(`/api/v1/releases/items/${version}/replay`);
   expect(started.status).toBe('running');
-  return pollUntil(`replay of ${version} to finish`, async () => {
-    const r = await fleet.api.get(`/api/v1/replays/${started.replay_id}`);
-    return r.status === 'running' ? undefined : r;
-  }, { timeoutMs: 60_000 });
+  return fleet.api.waitForReplay(started.replay_id);
 }
 
 /** Runs `ferry replay …` against the fleet; resolves with its exit code and output. */
@@ -122,10 +119,7 @@ describe('a first release (no desired version)', () => {
     const waitFor = async (version: string) => {
       const started = await fleet.api.post(`/api/v1/releases/fresh/${version}/replay`);
       expect(started).toMatchObject({ status: 'running', baseline_version: null });
-      return pollUntil(`replay of fresh ${version}`, async () => {
-        const r = await fleet.api.get(`/api/v1/replays/${started.replay_id}`);
-        return r.status === 'running' ? undefined : r;
-      }, { timeoutMs: 60_000 });
+      return fleet.api.waitForReplay(started.replay_id);
     };
     const passed = await waitFor('v1');
     expect(passed, JSON.stringify(passed.reason)).toMatchObject({ status: 'completed', passed: true, requests: 3, baseline_version: null, noise_filtering: false, summary: '3 requests answered without a server error (no desired version to compare with)' });
@@ -151,10 +145,7 @@ describe('replay after rollback', () => {
     expect((await rb.deployAndWait('v2')).status).toBe('succeeded');
     // A passed replay of v1 stores its answers: the baseline a rollback to v1 is judged against.
     const started = await fleet.api.post('/api/v1/releases/rb/v1/replay');
-    const baseline = await pollUntil('the v1 baseline replay', async () => {
-      const r = await fleet.api.get(`/api/v1/replays/${started.replay_id}`);
-      return r.status === 'running' ? undefined : r;
-    });
+    const baseline = await fleet.api.waitForReplay(started.replay_id);
     expect(baseline, JSON.stringify(baseline.reason)).toMatchObject({ status: 'completed', passed: true });
   }, 120_000);
 
