@@ -10,7 +10,7 @@ import { eventOf, type FerryEvent } from '../../../core/events/event-catalogue.j
 import { appliesTo, type Freeze } from '../../../core/freezes/freeze.js';
 import { checkFreezeWindow, type FreezeRecurrence } from '../../../core/freezes/freeze-window.js';
 import { iso, parseIsoTime } from '../../../core/iso-time.js';
-import { checkServiceName } from '../../../core/names.js';
+import { checkedName } from '../../../core/names.js';
 import type { Store } from '../../../store/store.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { ServerContext } from '../../server-context.js';
@@ -40,7 +40,7 @@ export async function createFreeze(ctx: ServerContext, input: FreezeRequest, cal
 /** The live windows that apply to `service` (its own and the global ones), or every live window. */
 export async function listFreezesFor(store: Store, service: string | undefined): Promise<Freeze[]> {
   if (service === undefined) return store.listFreezes();
-  checkName(service);
+  checkedName(service, 'service');
   await requireService(store, service);
   return (await store.listFreezes()).filter((f) => appliesTo(f, service));
 }
@@ -64,7 +64,7 @@ export async function removeFreeze(ctx: ServerContext, freezeId: string, caller:
 
 function checkedFreeze(input: FreezeRequest, now: number, caller: Caller): Freeze {
   const service = input.service ?? null;
-  if (service !== null) checkName(service);
+  if (service !== null) checkedName(service, 'service');
   const startsAt = parseIsoTime(input.starts_at);
   const endsAt = parseIsoTime(input.ends_at);
   if (startsAt === null || endsAt === null) {
@@ -98,10 +98,6 @@ function normalisedRecurrence(recurrence: FreezeRecurrence | null): FreezeRecurr
   };
 }
 
-function checkName(service: string): void {
-  const check = checkServiceName(service);
-  if (!check.ok) throw new InputError(check.reason, check.message);
-}
 
 function freezeEvent(type: 'freeze_created' | 'freeze_removed', freeze: Freeze, at: number, caller: Caller): FerryEvent {
   const envelope = { at, service: freeze.service, version: null, instance_id: null, deploy_id: null, actor: caller.actor, correlation_id: caller.correlationId, ...callerEventIds(caller) };

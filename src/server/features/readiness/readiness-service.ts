@@ -8,18 +8,18 @@ import { evaluateAdmission, inCheckOrder } from '../../../core/readiness/admissi
 import { BUILTIN_CHECKS, type Evidence } from '../../../core/readiness/evidence.js';
 import { checkEvidenceInput, DEFAULT_EVIDENCE_SOURCE, type EvidenceInput } from '../../../core/readiness/evidence-input.js';
 import type { ReadinessEvaluation } from '../../../core/readiness/readiness-evaluation.js';
-import { checkServiceName, checkVersion } from '../../../core/names.js';
-import { firstFailure } from '../../../core/result.js';
+import { checkedName } from '../../../core/names.js';
 import type { Release, Service } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { ServerContext } from '../../server-context.js';
 import { callerEventIds, type Caller } from '../shared/caller.js';
+import { requireRelease } from '../releases/release-service.js';
 import { appendEvidenceRecorded } from './append-evidence.js';
 
 /** `POST …/evidence`: appends the caller's record (source `ci` unless named) and audits it. */
 export async function recordCallerEvidence(ctx: ServerContext, service: string, version: string, input: EvidenceInput, caller: Caller): Promise<Evidence> {
-  checkReleaseNames(service, version);
+  checkedReleaseNames(service, version);
   const check = checkEvidenceInput(input);
   if (!check.ok) throw new InputError(check.reason, check.message);
   return transactionWithEvents(ctx.store, ctx.events, async (tx) => {
@@ -43,7 +43,7 @@ export async function recordCallerEvidence(ctx: ServerContext, service: string, 
 
 /** `POST …/readiness/evaluate`: judges the release's evidence now, stores the verdict as its newest, audits `readiness_evaluated`. */
 export async function evaluateReadiness(ctx: ServerContext, service: string, version: string, caller: Caller): Promise<ReadinessEvaluation> {
-  checkReleaseNames(service, version);
+  checkedReleaseNames(service, version);
   return transactionWithEvents(ctx.store, ctx.events, async (tx) => {
     await requireRelease(tx, service, version);
     const evaluation = await judgeRelease(tx, await tx.getService(service), service, version, ctx.now(), caller);
@@ -79,7 +79,7 @@ export async function judgeRelease(store: Store, spec: Service | undefined, serv
 
 /** `GET …/readiness`: the newest stored evaluation (404 `readiness_not_evaluated` when there is none). */
 export async function lastReadiness(ctx: ServerContext, service: string, version: string): Promise<ReadinessEvaluation> {
-  checkReleaseNames(service, version);
+  checkedReleaseNames(service, version);
   await requireRelease(ctx.store, service, version);
   const evaluation = await ctx.store.getReadinessEvaluation(service, version);
   if (evaluation === undefined) {
@@ -90,19 +90,13 @@ export async function lastReadiness(ctx: ServerContext, service: string, version
 
 /** `GET /releases/{s}/{v}`: the release, every evidence record oldest first, and the newest evaluation or null. */
 export async function releaseWithEvidence(ctx: ServerContext, service: string, version: string): Promise<{ release: Release; evidence: Evidence[]; readiness: ReadinessEvaluation | null }> {
-  checkReleaseNames(service, version);
+  checkedReleaseNames(service, version);
   const release = await requireRelease(ctx.store, service, version);
   const [evidence, readiness] = await Promise.all([ctx.store.listEvidence(service, version), ctx.store.getReadinessEvaluation(service, version)]);
   return { release, evidence, readiness: readiness ?? null };
 }
 
-async function requireRelease(store: Store, service: string, version: string): Promise<Release> {
-  const release = await store.getRelease(service, version);
-  if (release === undefined) throw new NotFoundError('release_not_found', `release ${service} ${version} is not registered`, { service, version });
-  return release;
-}
-
-function checkReleaseNames(service: string, version: string): void {
-  const check = firstFailure(checkServiceName(service), checkVersion(version));
-  if (!check.ok) throw new InputError(check.reason, check.message);
+function checkedReleaseNames(service: string, version: string): void {
+  checkedName(service, 'service');
+  checkedName(version, 'version');
 }

@@ -3,7 +3,7 @@
  * (409 `release_immutable`), and record the event in the same transaction. Ferry stores
  * the declared sha256 without fetching the package; agents verify it on download.
  */
-import { ConflictError, InputError } from '../../../core/errors.js';
+import { ConflictError, InputError, NotFoundError } from '../../../core/errors.js';
 import { checkBuildTime, checkPackageUrl, checkServiceName, checkSha256, checkVersion } from '../../../core/names.js';
 import { firstFailure, type Check } from '../../../core/result.js';
 import type { Release } from '../../../core/types.js';
@@ -95,4 +95,11 @@ function releaseOf(input: ReleaseInput, now: number, check: Check): Release {
     build_time: input.build_time ?? null,
     registered_at: now,
   };
+}
+
+/** The registered release, or 404 `release_not_found`: for routes about one release (evidence, readiness, replay). */
+export async function requireRelease(store: Store, service: string, version: string): Promise<Release> {
+  const release = await store.getRelease(service, version);
+  if (release === undefined) throw new NotFoundError('release_not_found', `release ${service} ${version} is not registered`, { service, version });
+  return release;
 }

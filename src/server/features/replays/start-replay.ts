@@ -9,7 +9,7 @@
  * nothing: the run is recorded with `baseline_version: null` and judges the candidate alone.
  */
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../../core/errors.js';
+import { ConflictError, UnprocessableError } from '../../../core/errors.js';
 import { eventOf } from '../../../core/events/event-catalogue.js';
 import { planReleaseReplay } from '../../../core/replay/replay-plan.js';
 import { runningReplay, type Replay } from '../../../core/replay/replay-record.js';
@@ -18,6 +18,7 @@ import { recordEvent, transactionWithEvents } from '../../events/record-event.js
 import type { ServerContext } from '../../server-context.js';
 import type { Store } from '../../../store/store.js';
 import type { Caller } from '../shared/caller.js';
+import { requireRelease } from '../releases/release-service.js';
 import { liveInstances, requireService } from '../services/service-lookup.js';
 import { requireReplayRequests } from './replay-requests-source.js';
 import { readyInstancesOn } from './stable-instances.js';
@@ -27,8 +28,7 @@ export { replayEnvelope };
 
 export async function startReplay(ctx: ServerContext, serviceName: string, version: string, caller: Caller): Promise<Replay> {
   const service = await requireService(ctx.store, serviceName);
-  const release = await ctx.store.getRelease(serviceName, version);
-  if (release === undefined) throw new NotFoundError('release_not_found', `release ${serviceName} ${version} is not registered`, { service: serviceName, version });
+  const release = await requireRelease(ctx.store, serviceName, version);
   if (service.replay === null) throw new UnprocessableError('replay_not_configured', `service ${serviceName} has no replay spec; set "replay" with PUT /api/v1/services/${serviceName}`, { service: serviceName });
   const requests = await requireReplayRequests(service.replay);
   const stable = await readyInstancesOn(ctx, service);
