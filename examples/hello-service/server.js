@@ -8,9 +8,9 @@
 // GET /check answers 200 {"ok":true}: a path for a service's `verify` checks.
 //
 // GET /api/items?q=TEXT answers {"query","items":[...],"version","served_at"}: a JSON
-// endpoint for staging replays. `served_at` is the time of the answer, so it differs on
-// every answer (the noise a replay filters), and `version` names the release (a replay
-// spec lists "/version" under `ignore`).
+// endpoint for staging replays. `served_at` is the time of the answer to the microsecond,
+// so it differs on every answer (the noise a replay filters), and `version` names the
+// release (a replay spec lists "/version" under `ignore`).
 //
 // GET /metrics answers its own requests in the Prometheus text format (metrics.js):
 // hello_requests_total{version,path,status} and hello_request_duration_seconds{version}.
@@ -98,6 +98,18 @@ function send(res, status, body) {
   res.end(text);
 }
 
+/**
+ * The time of this answer to the microsecond (ISO-8601 with six decimals). Milliseconds are
+ * not enough: two instances often answer the same replayed request within one, and then
+ * their served_at agree, which is not the "differs on every answer" a replay relies on.
+ */
+function servedAt() {
+  const ms = performance.timeOrigin + performance.now();
+  const whole = Math.floor(ms);
+  const micros = String(Math.floor((ms - whole) * 1000)).padStart(3, '0');
+  return new Date(whole).toISOString().replace('Z', `${micros}Z`);
+}
+
 /** A share between 0 and 1 from behaviour.json; 0 when absent. */
 function shareOf(value, name) {
   if (value === undefined) return 0;
@@ -133,7 +145,7 @@ function answer(req, res) {
   if (path === '/check') return send(res, 200, { ok: true });
   if (path === '/api/items') {
     const query = url.searchParams.get('q') ?? '';
-    return send(res, 200, { query, items: items(query), version: identity.version, served_at: new Date().toISOString() });
+    return send(res, 200, { query, items: items(query), version: identity.version, served_at: servedAt() });
   }
   if (path === '/') return send(res, 200, `hello from ${identity.service} ${identity.version} (instance ${instanceId})`);
   return send(res, 404, { error: 'not found' });
