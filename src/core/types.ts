@@ -3,8 +3,12 @@
  * and ISO-8601 only at the API edge, so the core can compare them without parsing.
  */
 import type { ChannelSpec, ReadinessSpec, ReplaySpec } from './release-gate-specs.js';
+import type { AnalysisSpec, RollbackTriggersSpec } from './analysis/analysis-spec.js';
+import type { InstanceTraffic, TrafficSpec } from './traffic/traffic-spec.js';
 
 export type { ChannelSpec, ReadinessSpec, ReplayRequest, ReplaySpec } from './release-gate-specs.js';
+export type { AnalysisQuery, AnalysisSpec, RollbackTriggersSpec } from './analysis/analysis-spec.js';
+export type { InstanceTraffic, TrafficIntent, TrafficSpec } from './traffic/traffic-spec.js';
 
 /** An immutable build of a service (seed 000 R1). Identity: service + version. */
 export interface Release {
@@ -39,7 +43,8 @@ export type StrategySpec =
     }
   | {
       type: 'canary';
-      steps?: Array<{ instances?: number; percent?: number; pause?: 'until_promoted'; pause_s?: number }>;
+      /** `weight` (CONTRACT §5) also sets the canary's share of traffic through the service's adapter. */
+      steps?: Array<{ instances?: number; percent?: number; weight?: number; pause?: 'until_promoted'; pause_s?: number }>;
       batch_size?: number;
       min_healthy_time_s?: number;
       healthy_deadline_s?: number;
@@ -74,6 +79,14 @@ export interface Service {
   replay_after_rollback: boolean | null;
   /** Declared channels besides `stable` (= the desired version), by name; `canary` among them. */
   channels: Record<string, ChannelSpec>;
+  /** The load balancer in front of the instances (CONTRACT §5); null = none, nothing drains through an adapter. */
+  traffic: TrafficSpec | null;
+  /** Metric analysis during canary pauses and after batches; null = none. */
+  analysis: AnalysisSpec | null;
+  /** Automatic rollback after a whole-service deployment; null = none. */
+  rollback_triggers: RollbackTriggersSpec | null;
+  /** With `traffic`, the most instances a rollback changes at once, in percent; null = 50. */
+  rollback_batch_percent: number | null;
   /** Set only by a successful whole-service deployment or rollback. */
   desired_version: string | null;
   /** The desired version that the last such operation replaced. */
@@ -165,6 +178,8 @@ export interface Instance {
    * stays until a person releases the instance.
    */
   replay_hold?: ReplayHold | null;
+  /** What the planner wants the load balancer to do with the instance, and what the adapter did (migration 017); absent or null = never set: in traffic at equal weight. */
+  traffic?: InstanceTraffic | null;
   created_at: number;
 }
 
@@ -261,8 +276,12 @@ export interface Reason {
 
 /** Why a running operation stopped starting targets for now. */
 export interface OperationPause {
-  /** `until_promoted` and `timed` end a canary step; `user` is a pause an operator asked for. */
-  kind: 'until_promoted' | 'timed' | 'user';
+  /**
+   * `until_promoted` and `timed` end a canary step; `user` is a pause an operator asked for;
+   * `analysis`: the step waits for its analysis verdict and ends by itself when it is
+   * successful; `inconclusive`: the analysis could not decide, a person promotes or aborts.
+   */
+  kind: 'until_promoted' | 'timed' | 'user' | 'analysis' | 'inconclusive';
   /** Epoch ms a `timed` pause ends; null otherwise. */
   until: number | null;
   since: number;

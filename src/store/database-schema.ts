@@ -49,6 +49,11 @@ export interface ServiceTable {
   replay_json: string | null;
   replay_after_rollback: BooleanColumn | null;
   channels_json: string;
+  /** Migration 017: JSON traffic, analysis and rollback-trigger specs, or null; the rollback batch share. */
+  traffic_json: string | null;
+  analysis_json: string | null;
+  rollback_triggers_json: string | null;
+  rollback_batch_percent: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -81,6 +86,8 @@ export interface InstanceTable {
   isolation_json: string | null;
   /** Migration 016: JSON ReplayHold, or null. */
   replay_hold: string | null;
+  /** Migration 017: JSON InstanceTraffic, or null. */
+  traffic_json: string | null;
   created_at: number;
 }
 

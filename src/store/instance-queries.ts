@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { ReplayHoldCondition } from './store.js';
-import type { Instance, InstanceGoal, InstanceIsolation, ReplayHold, InstanceObservation, InstancePlacement, ObservedStatus } from '../core/types.js';
+import type { Instance, InstanceGoal, InstanceIsolation, ReplayHold, InstanceObservation, InstanceTraffic, InstancePlacement, ObservedStatus } from '../core/types.js';
 import { fromJsonOrNull, toJsonOrNull } from './column-codecs.js';
 import type { Database } from './database-schema.js';
 import { goalToColumns, instanceFromRow, instanceToRow, observationToColumns } from './instance-rows.js';
@@ -55,6 +55,14 @@ export async function setReplayHold(db: Kysely<Database>, instanceIds: string[],
     if (row.replay_hold === null || fromJsonOrNull<ReplayHold>(row.replay_hold)?.replay_id !== opts.onlyIfReplayId) continue;
     await db.updateTable('instances').set({ replay_hold: value }).where('instance_id', '=', row.instance_id).where('replay_hold', '=', row.replay_hold).execute();
   }
+}
+
+/** Compare-and-set of `traffic_json` on the exact stored text (migration 017). */
+export async function updateInstanceTraffic(db: Kysely<Database>, instanceId: string, expected: InstanceTraffic | null, next: InstanceTraffic | null): Promise<boolean> {
+  const was = toJsonOrNull(expected);
+  const query = db.updateTable('instances').set({ traffic_json: toJsonOrNull(next) }).where('instance_id', '=', instanceId);
+  const result = await (was === null ? query.where('traffic_json', 'is', null) : query.where('traffic_json', '=', was)).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Sets (or, with null, clears) the drift isolation of an instance. */

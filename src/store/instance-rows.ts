@@ -3,7 +3,7 @@
  * observation into nullable `observed_*` columns; and `instance_versions` rows to intervals.
  */
 import type { Insertable, Selectable } from 'kysely';
-import type { GoalOperation, GoalOutcome, Instance, InstanceGoal, InstanceIsolation, ReplayHold, InstanceObservation, ObservedStatus, VersionInterval } from '../core/types.js';
+import type { GoalOperation, GoalOutcome, Instance, InstanceGoal, InstanceIsolation, ReplayHold, InstanceObservation, InstanceTraffic, ObservedStatus, VersionInterval } from '../core/types.js';
 import { fromJsonOrNull, toJsonOrNull } from './column-codecs.js';
 import type { InstanceTable, InstanceVersionTable } from './database-schema.js';
 
@@ -59,6 +59,7 @@ export function instanceToRow(instance: Instance): Insertable<InstanceTable> {
     removed_at: instance.removed_at,
     isolation_json: toJsonOrNull(instance.isolation),
     replay_hold: toJsonOrNull(instance.replay_hold ?? null),
+    traffic_json: toJsonOrNull(instance.traffic ?? null),
     created_at: instance.created_at,
   };
 }
@@ -87,6 +88,7 @@ export function instanceFromRow(row: Selectable<InstanceTable>): Instance {
     removed_at: row.removed_at,
     isolation: fromJsonOrNull<InstanceIsolation>(row.isolation_json),
     replay_hold: fromJsonOrNull<ReplayHold>(row.replay_hold),
+    traffic: fromJsonOrNull<InstanceTraffic>(row.traffic_json),
     created_at: row.created_at,
   };
 }

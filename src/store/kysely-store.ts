@@ -15,6 +15,7 @@ import type {
   InstanceGoal,
   InstanceIsolation,
   ReplayHold,
+  InstanceTraffic,
   InstanceObservation,
   InstancePlacement,
   Operation,
@@ -122,6 +123,9 @@ export class KyselyStore implements Store {
   }
   setReplayHold(instanceIds: string[], hold: ReplayHold | null, opts?: ReplayHoldCondition): Promise<void> {
     return instances.setReplayHold(this.db, instanceIds, hold, opts);
+  }
+  updateInstanceTraffic(instanceId: string, expected: InstanceTraffic | null, next: InstanceTraffic | null): Promise<boolean> {
+    return instances.updateInstanceTraffic(this.db, instanceId, expected, next);
   }
   setInstanceIsolation(instanceId: string, isolation: InstanceIsolation | null): Promise<void> {
     return instances.setInstanceIsolation(this.db, instanceId, isolation);

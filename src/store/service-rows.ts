@@ -1,6 +1,6 @@
 /** Service <-> `services` row: env, verify, strategy and the release-gate specs are JSON text. */
 import type { Insertable, Selectable } from 'kysely';
-import type { ChannelSpec, DriftPolicy, ReadinessSpec, ReplaySpec, Service, StrategySpec, VerifyCheck } from '../core/types.js';
+import type { AnalysisSpec, ChannelSpec, DriftPolicy, ReadinessSpec, ReplaySpec, RollbackTriggersSpec, Service, StrategySpec, TrafficSpec, VerifyCheck } from '../core/types.js';
 import { fromFlag, fromJsonOrNull, toFlag, toJsonOrNull } from './column-codecs.js';
 import type { ServiceTable } from './database-schema.js';
 
@@ -24,6 +24,10 @@ export function serviceToRow(service: Service): Insertable<ServiceTable> {
     replay_json: toJsonOrNull(service.replay),
     replay_after_rollback: service.replay_after_rollback === null ? null : toFlag(service.replay_after_rollback),
     channels_json: JSON.stringify(service.channels),
+    traffic_json: toJsonOrNull(service.traffic),
+    analysis_json: toJsonOrNull(service.analysis),
+    rollback_triggers_json: toJsonOrNull(service.rollback_triggers),
+    rollback_batch_percent: service.rollback_batch_percent,
     created_at: service.created_at,
     updated_at: service.updated_at,
   };
@@ -49,6 +53,10 @@ export function serviceFromRow(row: Selectable<ServiceTable>): Service {
     replay: fromJsonOrNull<ReplaySpec>(row.replay_json),
     replay_after_rollback: row.replay_after_rollback === null ? null : fromFlag(row.replay_after_rollback),
     channels: JSON.parse(row.channels_json) as Record<string, ChannelSpec>,
+    traffic: fromJsonOrNull<TrafficSpec>(row.traffic_json),
+    analysis: fromJsonOrNull<AnalysisSpec>(row.analysis_json),
+    rollback_triggers: fromJsonOrNull<RollbackTriggersSpec>(row.rollback_triggers_json),
+    rollback_batch_percent: row.rollback_batch_percent,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

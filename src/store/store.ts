@@ -19,6 +19,7 @@ import type {
   InstanceGoal,
   InstanceIsolation,
   ReplayHold,
+  InstanceTraffic,
   InstanceObservation,
   InstancePlacement,
   Operation,
@@ -102,6 +103,12 @@ export interface Store {
   setInstanceIsolation(instanceId: string, isolation: InstanceIsolation | null): Promise<void>;
   /** Sets (or, with null, clears) the replay hold of these instances; unknown ids change nothing; with `onlyIfReplayId` only holds that replay owns change. */
   setReplayHold(instanceIds: string[], hold: ReplayHold | null, opts?: ReplayHoldCondition): Promise<void>;
+  /**
+   * Replaces an instance's traffic state only while it still is `expected` (compared as
+   * stored), so the planner's new intent and an adapter's late result never overwrite each
+   * other. False when the row changed in between or is gone.
+   */
+  updateInstanceTraffic(instanceId: string, expected: InstanceTraffic | null, next: InstanceTraffic | null): Promise<boolean>;
   markInstanceRemoved(instanceId: string, at: number): Promise<void>;
   deleteInstance(instanceId: string): Promise<void>;
   recordObservation(instanceId: string, observation: InstanceObservation): Promise<void>;

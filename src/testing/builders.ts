@@ -28,6 +28,10 @@ export function makeService(overrides: Partial<Service> = {}): Service {
     replay: null,
     replay_after_rollback: null,
     channels: {},
+    traffic: null,
+    analysis: null,
+    rollback_triggers: null,
+    rollback_batch_percent: null,
     desired_version: null,
     previous_version: null,
     created_at: T0,
@@ -54,6 +58,7 @@ export function makeInstance(id: string, version: string | null, overrides: Part
     removed_at: null,
     isolation: null,
     replay_hold: null,
+    traffic: null,
     created_at: T0,
     ...overrides,
   };

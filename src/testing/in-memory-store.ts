@@ -168,6 +168,14 @@ export class InMemoryStore implements Store {
       }
     });
   }
+  updateInstanceTraffic(instanceId: string, expected: domain.InstanceTraffic | null, next: domain.InstanceTraffic | null): Promise<boolean> {
+    return this.#run((t) => {
+      const instance = t.instances.get(instanceId);
+      if (instance === undefined || JSON.stringify(instance.traffic ?? null) !== JSON.stringify(expected)) return false;
+      rows.updateInstanceRow(t, instanceId, (i) => ({ ...i, traffic: next }));
+      return true;
+    });
+  }
   setInstanceIsolation(instanceId: string, isolation: domain.InstanceIsolation | null): Promise<void> {
     return this.#run((t) => rows.updateInstanceRow(t, instanceId, (i) => ({ ...i, isolation })));
   }

@@ -129,7 +129,7 @@ export function insertInstanceRow(t: MemoryTables, instance: Instance): void {
     }
   }
   // As a database row reads back: the replay hold column is null when nothing set it.
-  t.instances.set(instance.instance_id, detached({ ...instance, replay_hold: instance.replay_hold ?? null }));
+  t.instances.set(instance.instance_id, detached({ ...instance, replay_hold: instance.replay_hold ?? null, traffic: instance.traffic ?? null }));
 }
 
 /** Replaces an instance row with `change` applied; an unknown id changes nothing. */

@@ -4,6 +4,7 @@
  * reconciler applies a plan in one transaction; the planner never does I/O.
  */
 import type { FerryEvent } from '../events/event-catalogue.js';
+import type { WantedTraffic } from '../traffic/next-traffic.js';
 import type { InstanceGoal, OperationStatus, Reason, RolloutState, ServiceVersions, TargetStatus } from '../types.js';
 
 export interface TargetChange {
@@ -23,13 +24,15 @@ export interface OperationPlan {
   operation: { status: OperationStatus; rollout: RolloutState; reason?: Reason | null; completed?: boolean } | null;
   /** Set when a whole-service operation succeeded and moves the desired version. */
   serviceVersions: ServiceVersions | null;
+  /** What the load balancer should do with instances (drain before a change, ready after, canary weights). */
+  traffic: Array<{ instance_id: string } & WantedTraffic>;
   /** Pins to set (a version) or clear (null). */
   pins: Array<{ instance_id: string; version: string | null }>;
   events: FerryEvent[];
 }
 
 export function emptyPlan(): OperationPlan {
-  return { goals: [], targets: [], operation: null, serviceVersions: null, pins: [], events: [] };
+  return { goals: [], targets: [], operation: null, serviceVersions: null, traffic: [], pins: [], events: [] };
 }
 
 export function isEmptyPlan(plan: OperationPlan): boolean {
@@ -38,6 +41,7 @@ export function isEmptyPlan(plan: OperationPlan): boolean {
     plan.targets.length === 0 &&
     plan.operation === null &&
     plan.serviceVersions === null &&
+    plan.traffic.length === 0 &&
     plan.pins.length === 0 &&
     plan.events.length === 0
   );

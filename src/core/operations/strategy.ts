@@ -49,12 +49,15 @@ export function batchSize(strategy: StrategySpec, total: number): number {
  *   steps [{instances:1}], 4 instances             → [1]
  *   steps [{percent:10},{percent:50}], 10 inst.    → [1, 5]
  *   steps [{percent:25}], 3 instances              → [1]   (ceil 0.75)
+ *   steps [{weight:10},{weight:50}], 8 instances   → [1, 4]
  */
 export function canaryStepCounts(strategy: StrategySpec, total: number): number[] {
   if (strategy.type !== 'canary' || total <= 0) return [];
   const counts: number[] = [];
   for (const step of strategy.steps ?? []) {
-    const raw = step.instances ?? Math.ceil(((step.percent ?? 0) * total) / 100);
+    // A weight step with no size of its own takes about its share of the instances, so no
+    // instance carries much more than its usual load: weight 10 of 10 instances → 1.
+    const raw = step.instances ?? Math.ceil(((step.percent ?? step.weight ?? 0) * total) / 100);
     counts.push(Math.max(counts.at(-1) ?? 1, Math.min(total, Math.max(1, raw))));
   }
   return counts;

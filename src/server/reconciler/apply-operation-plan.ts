@@ -15,6 +15,7 @@ import { applyChannelOutcome } from './apply-channel-outcome.js';
 import { rolloutEvidenceOf } from '../../core/readiness/rollout-evidence.js';
 import { appendEvidenceRecorded } from '../features/readiness/append-evidence.js';
 import { applyReplayHold } from '../features/replays/apply-replay-hold.js';
+import { withIntent } from '../../core/traffic/next-traffic.js';
 
 /** Where a plan applies: its service, and the operation it advances (null for a service change, whose goals no operation owns). */
 export interface PlanScope {
@@ -37,11 +38,21 @@ export async function applyPlan(tx: Store, scope: PlanScope, plan: OperationPlan
   const channelWroteRollout =
     operation !== null && plan.operation?.completed === true && (await applyChannelOutcome(tx, operation, { status: plan.operation.status, reason: plan.operation.reason ?? operation.reason }, now));
   for (const pin of plan.pins) await tx.setInstancePin(pin.instance_id, pin.version);
+  await applyTrafficIntents(tx, plan.traffic, now);
   if (plan.serviceVersions !== null) {
     await tx.setServiceVersions(scope.service, { ...plan.serviceVersions, updated_at: now });
   }
   for (const event of plan.events) await recordEvent(tx, event);
   if (operation !== null && plan.operation?.completed === true && !channelWroteRollout) await recordRolloutEvidence(tx, operation, plan.operation, now);
+}
+
+/** New traffic intents, each compared and set on the row read in this transaction; the traffic sync hands them to the adapter after commit. */
+async function applyTrafficIntents(tx: Store, wanted: OperationPlan['traffic'], now: number): Promise<void> {
+  for (const { instance_id, ...intent } of wanted) {
+    const current = (await tx.getInstance(instance_id))?.traffic ?? null;
+    const next = withIntent(current, intent, now);
+    if (next !== null) await tx.updateInstanceTraffic(instance_id, current, next);
+  }
 }
 
 /** Ferry's own `rollout` evidence for a canary deployment that just ended (none for other operations), as core/readiness decides. */

@@ -139,6 +139,22 @@ export function instancesContract(ctx: ContractContext): void {
       expect((await ctx.store().getInstance('web-1'))?.replay_hold).toBeNull();
     });
 
+    it('compares and sets the traffic state, so an intent and a late adapter result never overwrite each other (migration 017)', async () => {
+      await withServices('web');
+      await ctx.store().insertInstance(sampleInstance({ instance_id: 'web-1', port: 1 }));
+      const drain = { intent: { state: 'drain' as const, weight: 100, seq: 1, at: 1_700_000_000_000 }, applied: null };
+      expect(await ctx.store().updateInstanceTraffic('web-1', null, drain)).toBe(true);
+      expect((await ctx.store().getInstance('web-1'))?.traffic).toEqual(drain);
+      const applied = { ...drain, applied: { seq: 1, ok: true, at: 1_700_000_000_100 } };
+      const ready = { intent: { state: 'ready' as const, weight: 100, seq: 2, at: 1_700_000_000_200 }, applied: null };
+      expect(await ctx.store().updateInstanceTraffic('web-1', drain, ready)).toBe(true);
+      // The adapter's result for seq 1 arrives after the planner's next intent: refused.
+      expect(await ctx.store().updateInstanceTraffic('web-1', drain, applied)).toBe(false);
+      expect((await ctx.store().getInstance('web-1'))?.traffic).toEqual(ready);
+      expect(await ctx.store().updateInstanceTraffic('ghost', null, drain)).toBe(false);
+      expect((await ctx.store().listInstances({ service: 'web' }))[0]?.traffic).toEqual(ready);
+    });
+
     it('refuses an instance of an unknown service', async () => {
       await expect(ctx.store().insertInstance(sampleInstance({ service: 'ghost' }))).rejects.toThrow();
     });

@@ -22,6 +22,7 @@ import { freezesMigration } from './014-freezes.js';
 import { channelsMigration } from './015-channels.js';
 import { readinessEvaluationsMigration } from './013-readiness-evaluations.js';
 import { replaysMigration } from './016-replays.js';
+import { trafficMigration } from './017-traffic.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -42,6 +43,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '015-channels': channelsMigration(engine),
     '013-readiness-evaluations': readinessEvaluationsMigration,
     '016-replays': replaysMigration,
+    '017-traffic': trafficMigration,
   };
 }
 

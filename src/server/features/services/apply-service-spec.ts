@@ -19,6 +19,7 @@ import { recordEvent, transactionWithEvents } from '../../events/record-event.js
 import { applyPlan } from '../../reconciler/apply-operation-plan.js';
 import type { ServiceSpec } from './service-body.js';
 import { assertReplayFileReadable } from '../replays/replay-requests-source.js';
+import { checkTrafficDeclaration } from '../../../core/traffic/check-traffic-declaration.js';
 
 export const DEFAULT_KEEP_RELEASES = 5;
 
@@ -72,6 +73,8 @@ async function loadPlan(tx: Store, name: string, spec: ServiceSpec) {
   if (spec.channels?.['stable'] !== undefined) {
     throw new InputError('reserved_channel', 'channel "stable" is always the desired version and cannot be declared; declare canary or another name');
   }
+  const declared = checkTrafficDeclaration({ traffic: (spec.traffic ?? null) as Service['traffic'], analysis: (spec.analysis ?? null) as Service['analysis'], strategy: spec.strategy ?? null });
+  if (!declared.ok) throw new InputError(declared.reason, declared.message);
   const [existing, instances, hosts] = await Promise.all([tx.getService(name), tx.listInstances({ service: name }), tx.listHosts()]);
   const plan = planServiceChange({
     service: name,
@@ -121,6 +124,10 @@ function settingsFromSpec(spec: ServiceSpec): ServiceSettings {
     replay: spec.replay ?? null,
     replay_after_rollback: spec.replay_after_rollback ?? null,
     channels: (spec.channels ?? {}) as Service['channels'],
+    traffic: (spec.traffic ?? null) as Service['traffic'],
+    analysis: (spec.analysis ?? null) as Service['analysis'],
+    rollback_triggers: spec.rollback_triggers ?? null,
+    rollback_batch_percent: spec.rollback_batch_percent ?? null,
   };
 }
 

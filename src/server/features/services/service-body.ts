@@ -7,6 +7,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ALERT_NAMES } from '../../../core/alerts/alert-types.js';
 import { ChannelSchema, ReadinessSchema, ReplaySchema } from '../shared/gate-schemas.js';
+import { AnalysisSchema, RollbackTriggersSchema, TrafficSchema } from '../shared/traffic-schemas.js';
 import { StrategySchema, VerifyCheckSchema } from '../shared/schemas.js';
 
 /** An http(s) URL without spaces or control characters, bounded in length. */
@@ -38,6 +39,14 @@ export const ServiceBody = Type.Object(
     replay_after_rollback: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
     /** Channels besides `stable`, by name (`canary` among them): which instances each takes. */
     channels: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]{0,31}$' }), ChannelSchema, { maxProperties: 16 })),
+    /** The load balancer in front of the instances (CONTRACT §5): drain before a change, ready after, canary weights. */
+    traffic: Type.Optional(Type.Union([TrafficSchema, Type.Null()])),
+    /** Metric analysis during canary pauses and after batches. */
+    analysis: Type.Optional(Type.Union([AnalysisSchema, Type.Null()])),
+    /** Automatic rollback when a release hurts after it finished. */
+    rollback_triggers: Type.Optional(Type.Union([RollbackTriggersSchema, Type.Null()])),
+    /** With traffic: the most instances a rollback changes at once, in percent (default 50). */
+    rollback_batch_percent: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 100 }), Type.Null()])),
   },
   { additionalProperties: false },
 );

@@ -28,6 +28,8 @@ export const StrategySchema = Type.Union([
             {
               instances: Type.Optional(Type.Integer({ minimum: 1 })),
               percent: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
+              /** Percent of traffic to the new version through the service's traffic adapter (CONTRACT §5). */
+              weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
               pause: Type.Optional(Type.Literal('until_promoted')),
               pause_s: Type.Optional(Type.Number({ minimum: 0 })),
             },
