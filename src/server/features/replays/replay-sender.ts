@@ -4,6 +4,7 @@
  * size. A request that gets no answer is recorded as status 0 with the error as its body,
  * so the comparison treats it like any other answer (core/replay/compare-answers.ts).
  */
+import { readBodyUpTo } from '../../../transport/read-body-up-to.js';
 import type { ReplayAnswer } from '../../../core/replay/compare-answers.js';
 import type { ReplayRequest } from '../../../core/types.js';
 
@@ -60,19 +61,6 @@ function answerHeaders(headers: Headers): Record<string, string> {
 }
 
 async function readCapped(res: Response, maxBytes: number): Promise<string> {
-  if (res.body === null) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return `${Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8')}…[cut at ${maxBytes} bytes]`;
-    }
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const { text, cut } = await readBodyUpTo(res, maxBytes);
+  return cut ? `${text}…[cut at ${maxBytes} bytes]` : text;
 }
