@@ -25,6 +25,8 @@ import { AlertEvaluator } from './features/alerts/alert-evaluator.js';
 import { AlertDeliveryWorker } from './features/alerts/alert-delivery-worker.js';
 import { readReplayConfig } from './features/replays/replay-config.js';
 import { ReplayWorker } from './features/replays/replay-worker.js';
+import { readRollbackTriggerConfig } from './features/rollback-triggers/rollback-trigger-config.js';
+import { RollbackTriggerWatcher } from './features/rollback-triggers/rollback-trigger-watcher.js';
 import { agentVersion } from '../agent/agent-version.js';
 import { startTracing } from '../tracing/start-tracing.js';
 import { OperationTracer } from './tracing/operation-tracer.js';
@@ -43,6 +45,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
   const alertConfig = opts.alerts ?? readAlertConfig(process.env);
   const readiness = opts.readiness ?? readReadinessConfig(process.env);
+  const triggerConfig = readRollbackTriggerConfig(process.env, alertConfig.rules.rollbackMaxMinutes);
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   const metricsNamespace = readMetricsNamespace();
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
@@ -59,6 +62,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const reconciler = new OperationReconciler(ctx, alerts);
   const sessionPurge = new SessionPurge(ctx);
   const replays = new ReplayWorker(ctx, ctx.replay);
+  const rollbackTriggers = new RollbackTriggerWatcher(ctx, triggerConfig);
   try {
     // Gauges are rebuilt from the store before the first scrape can arrive; counters start at 0.
     await new FleetGaugeRefresh(ctx).refresh();
@@ -71,6 +75,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   sessionPurge.start();
   alertDelivery.start();
   replays.start();
+  rollbackTriggers.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -83,6 +88,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await sessionPurge.stop();
       await alertDelivery.stop();
       await replays.stop();
+      await rollbackTriggers.stop();
       await app.close();
       await tracing?.shutdown();
       await store.close();
