@@ -1,17 +1,19 @@
 /**
- * The rollback-trigger watcher on the in-memory store with a fake clock: a release of
+ * The rollback-trigger watcher on the in-memory and a real SQLite store with a fake clock (alert
+ * rows as the evaluator writes them): a release of
  * 2.0.0 whose deployment completed is watched; a bad rate or a P0 alert long enough rolls
  * it back once, to 1.0.0, as `ferry:rollback-trigger`, with the trigger on the rollback's
  * reason, in its audit event and in the P0 alert the evaluator then raises. Rates come from
  * a meter the test sets (the providers are tested end to end with a real Prometheus).
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RollbackTriggersSpec } from '../../../core/analysis/analysis-spec.js';
 import type { Alert } from '../../../core/alerts/alert-types.js';
 import type { RateReading } from '../../../core/rollback-triggers/decide-rollback-trigger.js';
 import type { WatchedRelease } from '../../../core/rollback-triggers/watched-release.js';
 import type { Service } from '../../../core/types.js';
 import { makeInstance, makeOperation, makeService, makeTarget, T0 } from '../../../testing/builders.js';
+import { openFakeServerContext } from '../../../testing/fake-server-context.js';
 import { inMemoryServerContext } from '../../../testing/in-memory-server-context.js';
 import type { ServerContext } from '../../server-context.js';
 import { readAlertConfig } from '../alerts/alert-config.js';
@@ -39,9 +41,23 @@ class SetRateMeter implements ReleaseRateMeter {
   keepOnly(): void {}
 }
 
-async function fleet(triggers: RollbackTriggersSpec = TRIGGERS) {
+type StoreKind = 'in memory' | 'SQLite';
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+/** The server context on the store the scenario runs on, its clock at `clock.now`. */
+async function contextOn(kind: StoreKind, clock: { now: number }): Promise<ServerContext> {
+  if (kind === 'in memory') return inMemoryServerContext(() => clock.now);
+  const fake = await openFakeServerContext({ now: () => clock.now });
+  closers.push(() => fake.close());
+  return fake.ctx;
+}
+
+async function fleet(kind: StoreKind, triggers: RollbackTriggersSpec = TRIGGERS) {
   const clock = { now: COMPLETED + MIN };
-  const ctx = inMemoryServerContext(() => clock.now);
+  const ctx = await contextOn(kind, clock);
   const meter = new SetRateMeter();
   const watcher = new RollbackTriggerWatcher(ctx, CONFIG, meter);
   await ctx.store.putService(makeService({ desired_version: '2.0.0', previous_version: '1.0.0', rollback_triggers: triggers, strategy: { type: 'rolling', batch_size: 1, progress_deadline_s: 3600 } }));
@@ -81,9 +97,9 @@ async function rollbacks(ctx: ServerContext) {
   return ctx.store.listOperations({ service: 'hello', kinds: ['rollback'], limit: 10 });
 }
 
-describe('RollbackTriggerWatcher', () => {
+describe.each<StoreKind>(['in memory', 'SQLite'])('RollbackTriggerWatcher on the %s store', (kind) => {
   it('holds while the rates are healthy, then rolls back once when the success rate drops under the SLO', async () => {
-    const { ctx, clock, meter, watcher } = await fleet();
+    const { ctx, clock, meter, watcher } = await fleet(kind);
     meter.rates = { success_rate: 0.999 };
     expect(await watcher.tick()).toEqual([{ service: 'hello', state: 'holding', deploy_id: 'dep-2', unmeasured: [] }]);
 
@@ -108,7 +124,7 @@ describe('RollbackTriggerWatcher', () => {
   });
 
   it('rolls back with trigger alert once a P0 alert of the service has fired for critical_alert_minutes, and pages it', async () => {
-    const { ctx, clock, meter, watcher } = await fleet({ watch_minutes: 30, critical_alert_minutes: 5 });
+    const { ctx, clock, meter, watcher } = await fleet(kind, { watch_minutes: 30, critical_alert_minutes: 5 });
     await ctx.store.insertAlert(p0(COMPLETED + MIN));
     clock.now = COMPLETED + 5 * MIN;
     expect(await watcher.tick()).toMatchObject([{ state: 'holding' }]);
@@ -128,7 +144,7 @@ describe('RollbackTriggerWatcher', () => {
   });
 
   it('does nothing outside the watch window, however bad the rates', async () => {
-    const { ctx, clock, meter, watcher } = await fleet({ ...TRIGGERS, watch_minutes: 10 });
+    const { ctx, clock, meter, watcher } = await fleet(kind, { ...TRIGGERS, watch_minutes: 10 });
     meter.rates = { success_rate: 0 };
     clock.now = COMPLETED + 10 * MIN;
     expect(await watcher.tick()).toEqual([{ service: 'hello', state: 'not_watching' }]);
@@ -137,7 +153,7 @@ describe('RollbackTriggerWatcher', () => {
   });
 
   it('a measurement that fails decides nothing: no rollback, and the next tick measures again', async () => {
-    const { ctx, meter, watcher } = await fleet();
+    const { ctx, meter, watcher } = await fleet(kind);
     meter.rates = new Error('Prometheus at http://127.0.0.1:9 did not answer');
     expect(await watcher.tick()).toMatchObject([{ state: 'holding', unmeasured: ['success_rate'] }]);
     meter.rates = { error_rate: 0.5 };
@@ -146,7 +162,7 @@ describe('RollbackTriggerWatcher', () => {
   });
 
   it('a deployment that completes between the decision and the rollback voids the trigger: nothing is rolled back', async () => {
-    const { ctx, clock, meter, watcher } = await fleet();
+    const { ctx, clock, meter, watcher } = await fleet(kind);
     meter.rates = { success_rate: 0.1 };
     meter.during = async () => {
       const next = makeOperation({ id: 'dep-3', version: '3.0.0', status: 'succeeded', created_at: clock.now, updated_at: clock.now, completed_at: clock.now });
@@ -157,7 +173,7 @@ describe('RollbackTriggerWatcher', () => {
   });
 
   it('an operation running on the service is left alone: the trigger never preempts it', async () => {
-    const { ctx, meter, watcher } = await fleet();
+    const { ctx, meter, watcher } = await fleet(kind);
     meter.rates = { success_rate: 0.1 };
     meter.during = async () => {
       await ctx.store.insertOperation(makeOperation({ id: 'dep-3', version: '3.0.0', status: 'running', created_at: ctx.now() }), []);
