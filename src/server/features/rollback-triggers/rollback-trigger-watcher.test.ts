@@ -1,10 +1,10 @@
 /**
- * The rollback-trigger watcher on the in-memory and a real SQLite store with a fake clock (alert
- * rows as the evaluator writes them): a release of
- * 2.0.0 whose deployment completed is watched; a bad rate or a P0 alert long enough rolls
- * it back once, to 1.0.0, as `ferry:rollback-trigger`, with the trigger on the rollback's
- * reason, in its audit event and in the P0 alert the evaluator then raises. Rates come from
- * a meter the test sets (the providers are tested end to end with a real Prometheus).
+ * The rollback-trigger watcher on the in-memory and a real SQLite store with a fake clock,
+ * alert rows as the evaluator writes them: a release of 2.0.0 whose deployment completed
+ * is watched; a bad rate or a P0 alert long enough rolls it back once, to 1.0.0, as
+ * `ferry:rollback-trigger`, with the trigger on the rollback's reason, in its audit event
+ * and in the P0 alert the evaluator then raises. Rates come from a meter the test sets
+ * (the providers are tested against a real Prometheus and a real HAProxy).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RollbackTriggersSpec } from '../../../core/analysis/analysis-spec.js';
