@@ -1,4 +1,5 @@
 /** The HAProxy side of the rates: which servers are the release's, and their 5xx share between two reads. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeInstance } from '../../../testing/builders.js';
 import { errorShareBetween, serverNamesOf, type CounterRead } from './haproxy-release-rates.js';
@@ -18,6 +19,21 @@ describe('errorShareBetween', () => {
   it('no responses in between is NaN, not a healthy 0', () => {
     expect(errorShareBetween(read({ a: [3, 30] }), read({ a: [3, 30] }), ['a'])).toBeNaN();
     expect(errorShareBetween(read({}), read({ a: [3, 30] }), ['a'])).toBeNaN();
+  });
+});
+
+describe('errorShareBetween properties', () => {
+  const counts = fc.tuple(fc.nat({ max: 1000 }), fc.nat({ max: 1000 })).map(([errors, more]) => [errors, errors + more] as [number, number]);
+  it('is a share from 0 to 1, or NaN when nothing was answered in between; never negative after a reset', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('a', 'b', 'c'), counts), fc.dictionary(fc.constantFrom('a', 'b', 'c'), counts), (before, after) => {
+        const share = errorShareBetween(read(before), read(after), ['a', 'b']);
+        if (!Number.isNaN(share)) {
+          expect(share).toBeGreaterThanOrEqual(0);
+          expect(share).toBeLessThanOrEqual(1);
+        }
+      }),
+    );
   });
 });
 

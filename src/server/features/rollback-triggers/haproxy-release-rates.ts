@@ -30,6 +30,7 @@ export function serverNamesOf(traffic: HaproxyTrafficSpec, instances: readonly I
  *   before 5xx 10 of 100, after 30 of 200    → 20 / 100 = 0.2
  *   no responses in between                  → NaN (unmeasured)
  *   a counter went down (HAProxy restarted)  → that server is left out
+ *   more 5xx than responses in between      → that server is left out (not one interval's counts)
  */
 export function errorShareBetween(before: CounterRead, after: CounterRead, servers: readonly string[]): number {
   let errors = 0;
@@ -38,6 +39,8 @@ export function errorShareBetween(before: CounterRead, after: CounterRead, serve
     const a = before.get(server);
     const b = after.get(server);
     if (a === undefined || b === undefined || b.responses < a.responses || b.hrsp_5xx < a.hrsp_5xx) continue;
+    // 5xx are some of the responses: more of them than of all is two reads of different counters.
+    if (b.hrsp_5xx - a.hrsp_5xx > b.responses - a.responses) continue;
     errors += b.hrsp_5xx - a.hrsp_5xx;
     responses += b.responses - a.responses;
   }

@@ -16,6 +16,7 @@ import type { ServerContext } from '../../server-context.js';
 import type { RollbackTriggerConfig } from './rollback-trigger-config.js';
 import { ProviderRateMeter, type ReleaseRateMeter } from './release-rate-meter.js';
 import { startTriggeredRollback } from './start-triggered-rollback.js';
+import { yieldToEventLoop } from '../../yield-to-event-loop.js';
 
 /** What one tick did for one service, for tests and the log. */
 export type WatchOutcome =
@@ -67,6 +68,8 @@ export class RollbackTriggerWatcher {
     const outcomes: WatchOutcome[] = [];
     for (const service of services) {
       if (this.#stopped) break;
+      // SQLite reads hold the process: requests get a turn between services.
+      await yieldToEventLoop();
       outcomes.push(await this.#watch(service));
     }
     this.#meter.keepOnly(new Set(outcomes.flatMap((o) => (o.state === 'holding' ? [o.deploy_id] : []))));
