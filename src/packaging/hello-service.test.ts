@@ -151,6 +151,12 @@ describe('hello-service', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
+  it('with unready_after_s answers /healthz 503 once that many seconds have passed, and keeps answering /version', async () => {
+    const base = await running({ 'ferry-release.json': stamp, 'behaviour.json': { unready_after_s: 2 } });
+    await pollUntil('/healthz to fail', async () => ((await fetch(`${base}/healthz`)).status === 503 ? true : undefined), { timeoutMs: 10_000 });
+    expect((await fetch(`${base}/version`)).status).toBe(200);
+  });
+
   it('refuses an error_after_s that is not a number of seconds', async () => {
     const child = start(await releaseDir({ 'ferry-release.json': stamp, 'behaviour.json': { error_after_s: 'soon', error_rate: 1 } }), await freePort());
     expect(await exited(child)).toBe(1);

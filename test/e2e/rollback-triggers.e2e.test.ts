@@ -5,8 +5,10 @@
  * succeeds; `error_after_s` later it starts failing every request. The trigger's
  * error-rate query sees it within the watch window and Ferry rolls the service back to v1
  * by itself: the rollback's reason, its audit event and the P0 alert name the trigger and
- * the values, and the rollback finishes within ROLLBACK_MAX_MINUTES. The issue's story is
- * "one minute after it completed"; the times here are scaled down.
+ * the values, and the rollback finishes within ROLLBACK_MAX_MINUTES. A second service's v2
+ * stops being ready `unready_after_s` after it started: the P0 alert that raises rolls it
+ * back with trigger `alert`. The issue's story is "one minute after it completed"; the
+ * times here are scaled down.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,8 @@ if (!haveProm) console.warn('rollback-triggers e2e skipped: /usr/bin/prometheus 
 /** v2 fails its traffic this long after its processes started: after its deployment completed. */
 const ERROR_AFTER_S = 12;
 const ROLLBACK_MAX_MINUTES = 2;
+/** The second service's v2 stops answering /healthz this long after its processes started. */
+const UNREADY_AFTER_S = 8;
 /** One version's share of failed /api/items requests over the last 5 s; 0 (not nothing) while it has served no error. */
 const ERROR_RATE_QUERY =
   '(sum(rate(hello_requests_total{version="{version}",path="/api/items",status=~"5.."}[5s])) or vector(0))' +
@@ -105,7 +109,7 @@ beforeAll(async () => {
   if (!haveProm) return;
   fleet = await LocalFleet.start({
     hosts: ['local'],
-    env: { FERRY_TRIGGER_INTERVAL_MS: '500', FERRY_TRIGGER_QUERY_TIMEOUT_MS: '2000', FERRY_ALERT_EVAL_MS: '300', ROLLBACK_MAX_MINUTES: String(ROLLBACK_MAX_MINUTES) },
+    env: { FERRY_HEARTBEAT_S: '1', FERRY_TRIGGER_INTERVAL_MS: '500', FERRY_TRIGGER_QUERY_TIMEOUT_MS: '2000', FERRY_ALERT_EVAL_MS: '300', ROLLBACK_MAX_MINUTES: String(ROLLBACK_MAX_MINUTES) },
   });
   web = await HelloService.declare(fleet, 'guarded', 2);
   await startPrometheus(web.ports);
@@ -126,7 +130,7 @@ afterAll(async () => {
   await traffic?.stop();
   await stopPrometheus();
   if (promDir) rmSync(promDir, { recursive: true, force: true });
-  await fleet?.stop(['guarded']);
+  await fleet?.stop(['guarded', 'paged']);
 }, 60_000);
 
 describe.skipIf(!haveProm)('rollback triggers with a real Prometheus', () => {
@@ -178,4 +182,22 @@ describe.skipIf(!haveProm)('rollback triggers with a real Prometheus', () => {
     // v2 did fail its traffic: the trigger reacted to real errors, not to an absence of data.
     expect(Object.values(failures).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   }, 240_000);
+
+  it('a v2 whose instances stop being ready after it completed raises a P0 that rolls it back with trigger alert', async () => {
+    const paged = await HelloService.declare(fleet, 'paged', 2, { rollback_triggers: { watch_minutes: 2, critical_alert_minutes: 0.05 } });
+    await paged.release('v1');
+    await paged.release('v2', { unready_after_s: UNREADY_AFTER_S });
+    expect((await paged.deployAndWait('v1')).status).toBe('succeeded');
+    const deployed = await paged.deployAndWait('v2');
+    expect(deployed.status).toBe('succeeded');
+
+    const rollback = await pollUntil('the P0 to roll v2 back', async () => (await fleet.api.get('/api/v1/rollbacks?service=paged')).rollbacks[0], { timeoutMs: 60_000, intervalMs: 250 });
+    expect(Date.parse(rollback.started_at)).toBeGreaterThanOrEqual(Date.parse(deployed.started_at) + UNREADY_AFTER_S * 1000);
+    expect(rollback).toMatchObject({ target_version: 'v1', reason: { code: 'rollback_triggered', trigger: 'alert', deploy_id: deployed.deploy_id } });
+    expect(rollback.reason.message).toMatch(/^rolling paged back to v1: P0 alert NoReadyInstanceOnDesiredVersion \(al-[^)]+\) has fired for \d+ s \(critical_alert_minutes 0\.05\) since v2 was released/);
+    expect((await fleet.api.waitForRollback(rollback.rollback_id, ROLLBACK_MAX_MINUTES * 60_000)).status).toBe('succeeded');
+    expect(await paged.versions()).toEqual(['v1', 'v1']);
+    const { events } = await fleet.api.get(`/api/v1/audit?service=paged&type=rollback&deploy_id=${rollback.rollback_id}`);
+    expect(events[0]).toMatchObject({ actor: 'ferry:rollback-trigger', details: { trigger: 'alert' } });
+  }, 120_000);
 });

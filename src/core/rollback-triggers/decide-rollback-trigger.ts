@@ -95,8 +95,7 @@ function criticalAlert(input: TriggerInput): string | null {
     .filter((a) => a.service === release.service && a.severity === 'P0' && a.started_at >= release.started_at && now - a.started_at >= limitMs)
     .sort((a, b) => a.started_at - b.started_at)[0];
   if (critical === undefined) return null;
-  const firedMin = Math.floor((now - critical.started_at) / 60_000);
-  return `P0 alert ${critical.name} (${critical.id}) has fired for ${firedMin} min (critical_alert_minutes ${release.triggers.critical_alert_minutes}) since ${release.version} was released by ${release.deploy_id}: ${critical.summary}`;
+  return `P0 alert ${critical.name} (${critical.id}) has fired for ${durationText(now - critical.started_at)} (critical_alert_minutes ${release.triggers.critical_alert_minutes}) since ${release.version} was released by ${release.deploy_id}: ${critical.summary}`;
 }
 
 /**
@@ -126,6 +125,11 @@ function round(value: number): number {
 }
 
 function minutesAfter(release: WatchedRelease, now: number): string {
-  const seconds = Math.round((now - release.completed_at) / 1000);
-  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+  return durationText(now - release.completed_at);
+}
+
+/** `45 s` below two minutes, `6 min` (whole minutes, rounded down) from there. */
+function durationText(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 120 ? `${seconds} s` : `${Math.floor(seconds / 60)} min`;
 }
