@@ -164,3 +164,19 @@ describe.skipIf(nginxMissing() !== undefined)(`NginxTrafficAdapter with a real n
     expect(await adapter.activeConnections([desired(web1, 'drain')])).toBeUndefined();
   });
 });
+
+describe('NginxTrafficAdapter without a writable upstream file', () => {
+  it('an upstream file it cannot write is an error result, not a throw', async () => {
+    const adapter = new NginxTrafficAdapter({ type: 'nginx', upstream_file: '/nonexistent-ferry-dir/web.conf', upstream: 'web', reload: ['/usr/sbin/nginx', '-s', 'reload'] }, OPTIONS);
+    const target: DesiredTraffic = { instance_id: 'web-1', service: 'web', address: '127.0.0.1', host: 'host-1', port: 8080, state: 'drain', weight: 100 };
+    expect((await adapter.apply([target], new Set(['web-1']))).get('web-1')).toEqual({ ok: false, error: expect.stringContaining('ENOENT') });
+    // Nothing written yet: the balancer has no line for the instance, and the sync will write one.
+    expect(await adapter.observe([target])).toEqual(new Map([['web-1', { state: 'other', weight: 0 }]]));
+  });
+
+  it('an address that would change nginx’s configuration is refused before the file is touched', async () => {
+    const adapter = new NginxTrafficAdapter({ type: 'nginx', upstream_file: '/nonexistent-ferry-dir/web.conf', upstream: 'web', reload: ['/usr/sbin/nginx', '-s', 'reload'] }, OPTIONS);
+    const target: DesiredTraffic = { instance_id: 'web-1', service: 'web', address: '10.0.0.1; include /etc/shadow', host: 'host-1', port: 8080, state: 'ready', weight: 100 };
+    expect((await adapter.apply([target], new Set(['web-1']))).get('web-1')).toEqual({ ok: false, error: expect.stringContaining('cannot be written into nginx') });
+  });
+});
