@@ -1,101 +1,65 @@
 /**
  * The HAProxy provider of the rollback triggers against a real HAProxy (Debian's
- * /usr/sbin/haproxy, started here on free loopback ports with a config this test writes):
+ * /usr/sbin/haproxy, started by src/testing/haproxy-process.ts on free loopback ports):
  * two servers behind one backend, the new version's answering 500 and the old version's
  * 200. The first read only sets the starting point; the second gives the new version's
  * 5xx share of what it answered in between, the old version's server left out.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../local-fleet/free-port.js';
 import { pollUntil } from '../../../local-fleet/poll-until.js';
 import { watchedRelease } from '../../../core/rollback-triggers/watched-release.js';
 import { makeInstance, makeOperation, makeService, T0 } from '../../../testing/builders.js';
+import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../../testing/haproxy-process.js';
 import { InMemoryStore } from '../../../testing/in-memory-store.js';
-import { runtimeCommand } from '../../traffic/haproxy-runtime-api.js';
+import { readServerStats } from '../../traffic/haproxy-runtime-api.js';
 import { ProviderRateMeter } from './release-rate-meter.js';
 
-const HAPROXY = '/usr/sbin/haproxy';
-const haveHaproxy = existsSync(HAPROXY);
-if (!haveHaproxy) console.warn(`HAProxy rate test skipped: ${HAPROXY} is not installed (Debian package haproxy)`);
+const missing = haproxyMissing();
+if (missing !== undefined) console.warn(`HAProxy rate test skipped: ${missing}`);
 
-let dir: string;
-let haproxy: ChildProcess | undefined;
+let haproxy: HaproxyProcess | undefined;
 let frontend: string;
-let socket: string;
 const servers: Server[] = [];
 const ports: number[] = [];
 
-/** A server that answers every request with `status`. */
+/** A server healthy on /healthz that answers every other request with `status`. */
 async function answering(status: number): Promise<number> {
   const port = await freePort();
-  const server = createServer((_req, res) => res.writeHead(status).end());
+  const server = createServer((req, res) => res.writeHead(req.url === '/healthz' ? 200 : status).end());
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   servers.push(server);
   return port;
 }
 
 beforeAll(async () => {
-  if (!haveHaproxy) return;
+  if (missing !== undefined) return;
   ports.push(await answering(500), await answering(200));
-  dir = mkdtempSync(join(tmpdir(), 'ferry-trigger-haproxy-'));
-  const [front, stats] = [await freePort(), await freePort()];
-  frontend = `http://127.0.0.1:${front}`;
-  socket = `tcp:127.0.0.1:${stats}`;
-  const config = [
-    'global',
-    `  stats socket ipv4@127.0.0.1:${stats} level admin`,
-    'defaults',
-    '  mode http',
-    '  retries 0',
-    '  timeout connect 2s',
-    '  timeout client 10s',
-    '  timeout server 10s',
-    'frontend web',
-    `  bind 127.0.0.1:${front}`,
-    '  default_backend hello',
-    'backend hello',
-    '  balance roundrobin',
-    `  server hello-h1-${ports[0]} 127.0.0.1:${ports[0]}`,
-    `  server hello-h1-${ports[1]} 127.0.0.1:${ports[1]}`,
-    '',
-  ].join('\n');
-  writeFileSync(join(dir, 'haproxy.cfg'), config);
-  haproxy = spawn(HAPROXY, ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  haproxy.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  await pollUntil('haproxy to answer on its stats socket', async () => {
-    if (haproxy?.exitCode !== null) throw new Error(`haproxy exited: ${stderr}`);
-    return (await runtimeCommand(socket, 'show info', { timeoutMs: 1000 })).includes('Name: HAProxy') ? true : undefined;
+  haproxy = await startHaproxy({ backend: 'hello', socket: 'tcp', servers: ports.map((port) => ({ name: `hello-h1-${port}`, address: '127.0.0.1', port })) });
+  frontend = haproxy.url;
+  await pollUntil('both servers to be up', async () => {
+    const stats = await readServerStats(haproxy!.socket, 'hello', { timeoutMs: 1000 });
+    return stats.length === 2 && stats.every((s) => s.status === 'UP') ? true : undefined;
   }, { timeoutMs: 15_000 });
 }, 30_000);
 
 afterAll(async () => {
-  const child = haproxy;
-  if (child !== undefined && child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await haproxy?.stop();
   for (const server of servers) server.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function sendRequests(count: number): Promise<void> {
   for (let i = 0; i < count; i += 1) await (await fetch(`${frontend}/api/items`)).body?.cancel();
 }
 
-describe.skipIf(!haveHaproxy)('the HAProxy rates of a watched release', () => {
+describe.skipIf(missing !== undefined)('the HAProxy rates of a watched release', () => {
   it('reads the new version’s 5xx share from the growth of its servers’ counters, the old version’s server left out', async () => {
     const store = new InMemoryStore();
     const service = makeService({
       desired_version: '2.0.0',
       previous_version: '1.0.0',
-      traffic: { type: 'haproxy', socket, backend: 'hello' },
+      traffic: { type: 'haproxy', socket: haproxy!.socket, backend: 'hello' },
       analysis: { provider: 'haproxy', queries: [{ name: 'errors', query: 'error_ratio', success: '< 0.01' }] },
       rollback_triggers: { min_success_rate: 0.9 },
     });
