@@ -83,7 +83,10 @@ export class RollbackTriggerWatcher {
     const firing = await this.ctx.store.listAlerts({ state: 'firing', service: service.name, limit: 1000 });
     const rates = await this.#measure(service, release);
     const verdict = decideRollbackTrigger({ release, firing, rates, now: this.ctx.now() });
-    if (verdict.state === 'holding') return { service: service.name, state: 'holding', deploy_id: release.deploy_id, unmeasured: verdict.unmeasured };
+    if (verdict.state === 'holding') {
+      if (verdict.unmeasured.length > 0) this.ctx.log.debug({ service: service.name, deploy_id: release.deploy_id, unmeasured: verdict.unmeasured }, 'rollback trigger has no number for some rates this tick');
+      return { service: service.name, state: 'holding', deploy_id: release.deploy_id, unmeasured: verdict.unmeasured };
+    }
     return this.#rollBack(service, release, latest, verdict.reason);
   }
 
