@@ -79,6 +79,23 @@ export function catalogContract(ctx: ContractContext): void {
       });
     });
 
+    it('replaces the traffic, analysis and rollback-trigger declarations on a re-declaration, and clears them when it has none (migration 017)', async () => {
+      await ctx.store().putService(sampleService({ updated_at: 100 }));
+      const withTraffic = sampleService({
+        traffic: { type: 'haproxy', socket: '/run/haproxy/admin.sock', backend: 'web' },
+        analysis: { provider: 'haproxy', queries: [{ name: 'errors', query: 'error_ratio', success: '< 0.05' }], interval_s: 5 },
+        rollback_triggers: { watch_minutes: 30, min_success_rate: 0.99 },
+        rollback_batch_percent: 25,
+        updated_at: 200,
+      });
+      await ctx.store().putService(withTraffic);
+      expect(await ctx.store().getService('web')).toEqual({ ...withTraffic, created_at: sampleService().created_at });
+
+      const without = sampleService({ traffic: null, analysis: null, rollback_triggers: null, rollback_batch_percent: null, updated_at: 300 });
+      await ctx.store().putService(without);
+      expect(await ctx.store().getService('web')).toEqual({ ...without, created_at: sampleService().created_at });
+    });
+
     it('sets desired and previous versions', async () => {
       await ctx.store().putService(sampleService({ updated_at: 100 }));
       await ctx.store().setServiceVersions('web', { desired_version: '2.0.0', previous_version: '1.0.0', updated_at: 200 });
