@@ -12,6 +12,8 @@ export interface NamedBackend {
   address: string;
   port: number;
   healthy: boolean;
+  /** Requests to `/hold` it is holding open now. */
+  readonly holding: number;
   /** Answers every request to `/hold` held open so far. */
   release(): void;
   close(): Promise<void>;
@@ -25,6 +27,9 @@ export async function startNamedBackend(name: string): Promise<NamedBackend> {
     address: '127.0.0.1',
     port,
     healthy: true,
+    get holding() {
+      return held.length;
+    },
     release() {
       for (const res of held.splice(0)) res.end(name);
     },

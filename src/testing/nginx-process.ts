@@ -47,6 +47,9 @@ export interface NginxProcess {
   reloadArgv: string[];
   /** The same with `-t`: checks the configuration without touching the running nginx. */
   testArgv: string[];
+  /** Ends nginx and keeps its prefix, for a test of what happens when nginx is not running. */
+  halt(): Promise<void>;
+  /** Ends nginx and removes its prefix. */
   stop(): Promise<void>;
 }
 
@@ -101,6 +104,12 @@ export async function startNginx(options: NginxOptions): Promise<NginxProcess> {
     if (stderr.length < 16_384) stderr += chunk.toString('utf8');
   });
   await waitUntilServing(child, port, pidFile, () => stderr);
+  const halt = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -110,12 +119,9 @@ export async function startNginx(options: NginxOptions): Promise<NginxProcess> {
     pidFile,
     reloadArgv: [...base, '-s', 'reload'],
     testArgv: [...base, '-t'],
+    halt,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await halt();
       rmSync(prefix, { recursive: true, force: true });
     },
   };

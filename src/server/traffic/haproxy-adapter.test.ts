@@ -97,6 +97,16 @@ describe.skipIf(haproxyMissing() !== undefined)(`HaproxyTrafficAdapter with a re
     expect(await adapter.observe([desired(web1, 'ready'), desired(web2, 'ready')])).toEqual(new Map([['web1', { state: 'ready', weight: 100 }], ['web2', { state: 'ready', weight: 25 }]]));
   });
 
+  it('a ready instance at weight 0 (a canary at 100 %) gets no request and is observed ready at 0', async () => {
+    haproxy = await startHaproxy({ servers: backends, socket: 'unix' });
+    const [web1, web2] = backends as [NamedBackend, NamedBackend];
+    const adapter = new HaproxyTrafficAdapter({ type: 'haproxy', socket: haproxy.socket, backend: haproxy.backend }, OPTIONS);
+    const targets = [desired(web1, 'ready', 0), desired(web2, 'ready', 256)];
+    expect(await adapter.apply(targets, new Set(['web1', 'web2']))).toEqual(new Map([['web1', { ok: true }], ['web2', { ok: true }]]));
+    expect(await served(10)).toEqual(new Map([['web2', 10]]));
+    expect(await adapter.observe(targets)).toEqual(new Map([['web1', { state: 'ready', weight: 0 }], ['web2', { state: 'ready', weight: 256 }]]));
+  });
+
   it('names servers by the server_name template', async () => {
     const [web1, web2] = backends as [NamedBackend, NamedBackend];
     haproxy = await startHaproxy({ servers: [{ ...web1, name: 'web_i-1' }, { ...web2, name: 'web_i-2' }], backend: 'web_backend', socket: 'unix' });
