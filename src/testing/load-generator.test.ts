@@ -82,6 +82,40 @@ describe('startLoad', () => {
     expect(closed).toMatchObject({ sent: 3, ok: 0, failures: { connection_refused: 3 } });
   });
 
+  describe('a keep-alive connection the server closes before answering the next request on it', () => {
+    /** Answers the first request on each connection and cuts the second unanswered, as a reloading balancer closes idle ones. */
+    async function cutsSecondRequests() {
+      const seen = new WeakMap<Socket, number>();
+      return serve((req, res) => {
+        const n = (seen.get(req.socket) ?? 0) + 1;
+        seen.set(req.socket, n);
+        if (n >= 2) return req.socket.destroy();
+        answerVersion('v1')(req, res);
+      });
+    }
+
+    it('fails the request by default, saying the connection was reused', async () => {
+      const report = await startLoad({ url: (await cutsSecondRequests()).url, rate: 100, connections: 1, maxRequests: 4 }).finished;
+      expect(report.ok, describeLoad(report)).toBeGreaterThanOrEqual(1);
+      expect(report.failed, describeLoad(report)).toBeGreaterThanOrEqual(1);
+      expect(report.idleCloseRetries).toBe(0);
+      expect(report.firstFailures[0]?.detail).toContain('reused keep-alive connection');
+    });
+
+    it('with retryIdleCloses sends it once more on a new connection, and counts that', async () => {
+      const report = await startLoad({ url: (await cutsSecondRequests()).url, rate: 100, connections: 1, maxRequests: 4, retryIdleCloses: true }).finished;
+      expect(report, describeLoad(report)).toMatchObject({ sent: 4, ok: 4, failed: 0, versions: { v1: 4 } });
+      expect(report.idleCloseRetries).toBeGreaterThanOrEqual(1);
+      expect(describeLoad(report)).toContain('sent again after an idle keep-alive close');
+    });
+
+    it('never sends again a request cut on a fresh connection', async () => {
+      const cutting = await serve((req) => req.socket.destroy());
+      const report = await startLoad({ url: cutting.url, rate: 200, maxRequests: 5, retryIdleCloses: true }).finished;
+      expect(report).toMatchObject({ ok: 0, failed: 5, idleCloseRetries: 0 });
+    });
+  });
+
   it('accounts for every request: ok plus failed is sent, whatever the answers', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.constantFrom(200, 201, 404, 500, 503), { minLength: 1, maxLength: 25 }), async (statuses) => {

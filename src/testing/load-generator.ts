@@ -10,8 +10,13 @@
  * with their time and detail, for an assertion message that says what went wrong. Answers
  * are tallied by the version they report (hello-service's `{"version"}` body on /version
  * and /api/items), which is how a canary's share of the traffic is counted.
+ *
+ * A failure on a reused keep-alive connection before any answer says so in its detail:
+ * that is the server closing an idle connection as a request left on it (nginx's old
+ * workers do it on every reload), not an instance losing a request. `retryIdleCloses`
+ * makes the client send such a request once more, as a browser would, and counts it.
  */
-import { Agent, request, type IncomingMessage } from 'node:http';
+import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
 
 export interface LoadOptions {
   /** What every request GETs, e.g. `http://127.0.0.1:8080/version`. */
@@ -28,6 +33,15 @@ export interface LoadOptions {
   maxRequests?: number;
   /** Failures kept in detail (default 50); all of them are counted. */
   keptFailures?: number;
+  /**
+   * Send a request once more when its reused keep-alive connection was closed before any
+   * answer came (default false). A client may do that for an idempotent request (RFC 9112
+   * §9.3.1), browsers do, and Node documents it (`request.reusedSocket`): the server closed
+   * an idle connection as the request was leaving, so nothing read it. It can never hide
+   * a request a backend lost, which the balancer answers (502/503). Every such retry is
+   * counted in `idleCloseRetries`.
+   */
+  retryIdleCloses?: boolean;
 }
 
 export interface LoadFailure {
@@ -50,6 +64,8 @@ export interface LoadReport {
   elapsedMs: number;
   /** Requests actually sent per second, to show the schedule held. */
   achievedRate: number;
+  /** Requests sent again after their idle keep-alive connection was closed (`retryIdleCloses`). */
+  idleCloseRetries: number;
 }
 
 export interface RunningLoad {
@@ -82,7 +98,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const timer = setInterval(() => {
     const due = Math.min(limit, Math.floor(((performance.now() - started) * options.rate) / 1000));
     while (sending && tally.sent < due) {
-      const one = sendOne(agent, url, timeoutMs, tally, started).finally(() => inFlight.delete(one));
+      const one = sendOne(agent, url, { timeoutMs, retryIdleCloses: options.retryIdleCloses ?? false }, tally, started).finally(() => inFlight.delete(one));
       inFlight.add(one);
     }
     if (tally.sent >= limit && sending) void end();
@@ -104,11 +120,16 @@ export function startLoad(options: LoadOptions): RunningLoad {
   return { stop: end, finished, snapshot: () => tally.report(performance.now() - started) };
 }
 
-/** One GET with its own deadline, counted in `tally` whatever happens. */
-function sendOne(agent: Agent, url: URL, timeoutMs: number, tally: LoadTally, started: number): Promise<void> {
+/**
+ * One GET with its own deadline, counted in `tally` whatever happens. With
+ * `retryIdleCloses`, a request whose reused keep-alive connection was closed before any
+ * answer came is sent once more on a new connection, within the same deadline.
+ */
+function sendOne(agent: Agent, url: URL, options: Required<Pick<LoadOptions, 'timeoutMs' | 'retryIdleCloses'>>, tally: LoadTally, started: number): Promise<void> {
   tally.sent++;
   return new Promise<void>((resolve) => {
     let settled = false;
+    let current: ClientRequest | undefined;
     const settle = (outcome: { ok: true; version: string } | { ok: false; reason: string; detail: string }): void => {
       if (settled) return;
       settled = true;
@@ -119,20 +140,33 @@ function sendOne(agent: Agent, url: URL, timeoutMs: number, tally: LoadTally, st
     };
     // The deadline counts from the scheduled send, so time queued for a free connection counts too.
     const deadline = setTimeout(() => {
-      settle({ ok: false, reason: 'timeout', detail: `no full answer within ${timeoutMs} ms` });
-      req.destroy();
-    }, timeoutMs);
-    const req = request(url, { agent, method: 'GET' }, (res) => {
-      readCapped(res)
-        .then((body) => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) settle({ ok: true, version: versionIn(body) });
-          else settle({ ok: false, reason: `status_${status}`, detail: body.slice(0, 200) });
-        })
-        .catch((err: NodeJS.ErrnoException) => settle({ ok: false, reason: reasonOf(err), detail: err.message }));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => settle({ ok: false, reason: reasonOf(err), detail: err.message }));
-    req.end();
+      settle({ ok: false, reason: 'timeout', detail: `no full answer within ${options.timeoutMs} ms` });
+      current?.destroy();
+    }, options.timeoutMs);
+    const attempt = (isRetry: boolean): void => {
+      // The retry takes a new connection of its own: the pool's other idle ones may be closing too.
+      const req = request(url, { agent: isRetry ? false : agent, method: 'GET' }, (res) => {
+        readCapped(res)
+          .then((body) => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) settle({ ok: true, version: versionIn(body) });
+            else settle({ ok: false, reason: `status_${status}`, detail: body.slice(0, 200) });
+          })
+          .catch((err: NodeJS.ErrnoException) => settle({ ok: false, reason: reasonOf(err), detail: err.message }));
+      });
+      current = req;
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // No answer began (the response callback never ran), on a connection an earlier request used.
+        const idleClose = req.reusedSocket && err.code === 'ECONNRESET';
+        if (idleClose && !isRetry && options.retryIdleCloses && !settled) {
+          tally.idleCloseRetries++;
+          return attempt(true);
+        }
+        settle({ ok: false, reason: reasonOf(err), detail: `${err.message}${req.reusedSocket ? ' (on a reused keep-alive connection, before any answer)' : ''}` });
+      });
+      req.end();
+    };
+    attempt(false);
   });
 }
 
@@ -181,6 +215,7 @@ export function reasonOf(err: NodeJS.ErrnoException): string {
 /** The running counts of one load. */
 class LoadTally {
   sent = 0;
+  idleCloseRetries = 0;
   private ok = 0;
   private readonly failures: Record<string, number> = {};
   private readonly firstFailures: LoadFailure[] = [];
@@ -209,6 +244,7 @@ class LoadTally {
       versions: { ...this.versions },
       elapsedMs: Math.round(elapsedMs),
       achievedRate: elapsedMs > 0 ? Math.round((this.sent * 1000 * 10) / elapsedMs) / 10 : 0,
+      idleCloseRetries: this.idleCloseRetries,
     };
   }
 }
@@ -216,5 +252,6 @@ class LoadTally {
 /** One line for an assertion message: the counts and the first failures. */
 export function describeLoad(report: LoadReport): string {
   const first = report.firstFailures.slice(0, 10).map((f) => `${f.at}ms ${f.reason}: ${f.detail}`);
-  return `${report.sent} sent, ${report.ok} ok, ${report.failed} failed ${JSON.stringify(report.failures)}; versions ${JSON.stringify(report.versions)}${first.length > 0 ? `; first failures: ${first.join(' | ')}` : ''}`;
+  const retries = report.idleCloseRetries > 0 ? ` (${report.idleCloseRetries} sent again after an idle keep-alive close)` : '';
+  return `${report.sent} sent, ${report.ok} ok${retries}, ${report.failed} failed ${JSON.stringify(report.failures)}; versions ${JSON.stringify(report.versions)}${first.length > 0 ? `; first failures: ${first.join(' | ')}` : ''}`;
 }

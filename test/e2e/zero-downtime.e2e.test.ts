@@ -16,7 +16,7 @@ import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { pollUntil } from '../../src/local-fleet/poll-until.js';
 import { readServerStats } from '../../src/server/traffic/haproxy-runtime-api.js';
 import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../src/testing/haproxy-process.js';
-import { describeLoad, startLoad, type LoadReport } from '../../src/testing/load-generator.js';
+import { describeLoad, startLoad, type LoadOptions, type LoadReport } from '../../src/testing/load-generator.js';
 import { nginxMissing, startNginx, type NginxProcess } from '../../src/testing/nginx-process.js';
 import { HelloService, TERMINAL_DEPLOYMENT_STATUSES, tally } from './rollout-support.js';
 
@@ -70,8 +70,8 @@ interface Timed {
 }
 
 /** Rolls v1 → v2 and rolls back under the load through `url`, and returns what the load saw. */
-async function rollAndRollBackUnderLoad(svc: HelloService, url: string): Promise<Timed> {
-  const load = startLoad({ url: `${url}/api/items?q=zdt`, rate: RATE, connections: 16, timeoutMs: 2000 });
+async function rollAndRollBackUnderLoad(svc: HelloService, url: string, client: Pick<LoadOptions, 'retryIdleCloses'> = {}): Promise<Timed> {
+  const load = startLoad({ url: `${url}/api/items?q=zdt`, rate: RATE, connections: 16, timeoutMs: 2000, ...client });
   try {
     let started = performance.now();
     const rolled = await svc.deployAndWait('v2', { strategy: ROLLING });
@@ -130,7 +130,12 @@ describe.skipIf(nginxMissing() !== undefined)(`behind nginx (proxy_next_upstream
   }, 60_000);
 
   it('rolls 8 instances to v2 and back under 400 req/s with 0 failed requests', async () => {
-    expectNoFailedRequest('nginx', await rollAndRollBackUnderLoad(svc, nginx.url));
+    // Every reload makes nginx's old worker close its idle keep-alive client connections at
+    // once; a request leaving on one as it closes gets no answer (socket hang up) though no
+    // instance ever saw it. The client sends such a request again, once, as RFC 9112 §9.3.1
+    // lets a client do for a GET and browsers do; those are counted and printed. A request
+    // an instance lost is answered 502 by nginx and is never sent again.
+    expectNoFailedRequest('nginx', await rollAndRollBackUnderLoad(svc, nginx.url, { retryIdleCloses: true }));
   }, 90_000);
 });
 
