@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../local-fleet/poll-until.js';
 import { CommandTrafficAdapter } from './command-adapter.js';
@@ -60,6 +61,25 @@ describe('CommandTrafficAdapter', () => {
     expect((await adapter.apply([target(id)], new Set([id]))).get(id)).toEqual({ ok: true });
     expect(recorded(out)).toEqual([[id]]);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('any value reaches the program as exactly the argument it was rendered into', async () => {
+    const out = join(dir, 'property.jsonl');
+    const adapter = new CommandTrafficAdapter({ type: 'command', command: [process.execPath, recorder, out, 'id={instance}', '{service}'] });
+    const value = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).filter((v) => !v.includes('\0'));
+    await fc.assert(
+      fc.asyncProperty(value, async (id) => {
+        rmSync(out, { force: true });
+        expect((await adapter.apply([target(id)], new Set([id]))).get(id)).toEqual({ ok: true });
+        expect(recorded(out)).toEqual([[`id=${id}`, 'web']]);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('an argument Node cannot pass (a NUL byte) is an error result, not a throw', async () => {
+    const adapter = new CommandTrafficAdapter({ type: 'command', command: ['/bin/echo', '{instance}'] });
+    expect((await adapter.apply([target('web\u00001')], new Set(['web\u00001']))).get('web\u00001')).toMatchObject({ ok: false, error: expect.stringContaining('could not be started') });
   });
 
   it('a non-zero exit is an error naming the status and the last line of stderr, never the arguments', async () => {

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { nginxPidFile, readGeneration, reloadTookEffect, type NginxGeneration } from './nginx-master.js';
 
@@ -31,5 +33,17 @@ describe('reloadTookEffect', () => {
 describe('readGeneration', () => {
   it('is undefined when the pid file is missing or names no process', () => {
     expect(readGeneration('/nonexistent/nginx.pid')).toBeUndefined();
+  });
+});
+
+describe('readGeneration of a pid file naming another process', () => {
+  it('is undefined: only an nginx master counts', () => {
+    const dir = mkdtempSync(`${tmpdir()}/ferry-nginx-pid-`);
+    try {
+      writeFileSync(`${dir}/nginx.pid`, `${process.pid}\n`);
+      expect(readGeneration(`${dir}/nginx.pid`)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

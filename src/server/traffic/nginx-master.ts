@@ -50,10 +50,11 @@ export function readMasterPid(pidFile: string): number | undefined {
   }
 }
 
-/** The master and its workers now, or undefined when the pid file names no running process. */
+/** The master and its workers now, or undefined when the pid file names no running nginx master. */
 export function readGeneration(pidFile: string): NginxGeneration | undefined {
   const master = readMasterPid(pidFile);
-  if (master === undefined || titleOf(master) === undefined) return undefined;
+  // A stale pid file may name a process that reused the pid: only an nginx master counts.
+  if (master === undefined || !(titleOf(master) ?? '').includes('master process')) return undefined;
   const workers: NginxWorker[] = [];
   for (const pid of childrenOf(master)) {
     const title = titleOf(pid);

@@ -5,7 +5,8 @@
  * its timeout; with its output kept only up to a cap; and with a small environment, so the
  * server's own secrets (tokens, database URLs in FERRY_* and the like) never reach it.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 
 /** Output kept per stream; the rest is read and dropped, so a chatty command cannot block. */
 export const MAX_COMMAND_OUTPUT_BYTES = 64 * 1024;
@@ -35,7 +36,13 @@ export function runBoundedArgv(argv: readonly string[], options: { timeoutMs: nu
   return new Promise((resolve) => {
     const [program, ...args] = argv;
     if (program === undefined) return resolve({ exitCode: null, signal: null, timedOut: false, startError: 'empty argv', stdout: '', stderr: '' });
-    const child = spawn(program, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: commandEnvironment(), shell: false });
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      child = spawn(program, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: commandEnvironment(), shell: false });
+    } catch (error) {
+      // Node refuses some argv outright (a NUL byte in an argument): that is a failed start too.
+      return resolve({ exitCode: null, signal: null, timedOut: false, startError: (error as NodeJS.ErrnoException).code ?? (error as Error).message, stdout: '', stderr: '' });
+    }
     const out = { stdout: capped(cap), stderr: capped(cap) };
     child.stdout.on('data', (chunk: Buffer) => out.stdout.add(chunk));
     child.stderr.on('data', (chunk: Buffer) => out.stderr.add(chunk));
