@@ -79,21 +79,19 @@ export function catalogContract(ctx: ContractContext): void {
       });
     });
 
-    it('replaces the traffic, analysis and rollback-trigger declarations on a re-declaration, and clears them when it has none (migration 017)', async () => {
-      await ctx.store().putService(sampleService({ updated_at: 100 }));
-      const withTraffic = sampleService({
-        traffic: { type: 'haproxy', socket: '/run/haproxy/admin.sock', backend: 'web' },
-        analysis: { provider: 'haproxy', queries: [{ name: 'errors', query: 'error_ratio', success: '< 0.05' }], interval_s: 5 },
-        rollback_triggers: { watch_minutes: 30, min_success_rate: 0.99 },
+    it('replaces the traffic, analysis and rollback-trigger specs on a re-declaration (migration 017), and clears them', async () => {
+      await ctx.store().putService(sampleService({ traffic: null, analysis: null, rollback_triggers: null, rollback_batch_percent: null }));
+      const declared = sampleService({
+        traffic: { type: 'haproxy', socket: 'tcp:127.0.0.1:9999', backend: 'web' },
+        analysis: { provider: 'prometheus', address: 'http://prom.test', queries: [{ name: 'errors', query: 'up', success: '< 0.01' }], interval_s: 5 },
+        rollback_triggers: { watch_minutes: 10 },
         rollback_batch_percent: 25,
         updated_at: 200,
       });
-      await ctx.store().putService(withTraffic);
-      expect(await ctx.store().getService('web')).toEqual({ ...withTraffic, created_at: sampleService().created_at });
-
-      const without = sampleService({ traffic: null, analysis: null, rollback_triggers: null, rollback_batch_percent: null, updated_at: 300 });
-      await ctx.store().putService(without);
-      expect(await ctx.store().getService('web')).toEqual({ ...without, created_at: sampleService().created_at });
+      await ctx.store().putService(declared);
+      expect(await ctx.store().getService('web')).toMatchObject({ traffic: declared.traffic, analysis: declared.analysis, rollback_triggers: { watch_minutes: 10 }, rollback_batch_percent: 25 });
+      await ctx.store().putService(sampleService({ traffic: null, analysis: null, rollback_triggers: null, rollback_batch_percent: null, updated_at: 300 }));
+      expect(await ctx.store().getService('web')).toMatchObject({ traffic: null, analysis: null, rollback_triggers: null, rollback_batch_percent: null });
     });
 
     it('sets desired and previous versions', async () => {
