@@ -98,21 +98,30 @@ describe('startLoad', () => {
       const report = await startLoad({ url: (await cutsSecondRequests()).url, rate: 100, connections: 1, maxRequests: 4 }).finished;
       expect(report.ok, describeLoad(report)).toBeGreaterThanOrEqual(1);
       expect(report.failed, describeLoad(report)).toBeGreaterThanOrEqual(1);
-      expect(report.idleCloseRetries).toBe(0);
+      expect(report.resent).toBe(0);
       expect(report.firstFailures[0]?.detail).toContain('reused keep-alive connection');
     });
 
-    it('with retryIdleCloses sends it once more on a new connection, and counts that', async () => {
-      const report = await startLoad({ url: (await cutsSecondRequests()).url, rate: 100, connections: 1, maxRequests: 4, retryIdleCloses: true }).finished;
+    it('with resendUnanswered sends it again on a new connection, and counts that', async () => {
+      const report = await startLoad({ url: (await cutsSecondRequests()).url, rate: 100, connections: 1, maxRequests: 4, resendUnanswered: 1 }).finished;
       expect(report, describeLoad(report)).toMatchObject({ sent: 4, ok: 4, failed: 0, versions: { v1: 4 } });
-      expect(report.idleCloseRetries).toBeGreaterThanOrEqual(1);
-      expect(describeLoad(report)).toContain('sent again after an idle keep-alive close');
+      expect(report.resent).toBeGreaterThanOrEqual(1);
+      expect(describeLoad(report)).toContain('resends after a connection closed before any answer');
     });
 
-    it('never sends again a request cut on a fresh connection', async () => {
+    it('sends a request again at most resendUnanswered times, then counts it failed', async () => {
       const cutting = await serve((req) => req.socket.destroy());
-      const report = await startLoad({ url: cutting.url, rate: 200, maxRequests: 5, retryIdleCloses: true }).finished;
-      expect(report).toMatchObject({ ok: 0, failed: 5, idleCloseRetries: 0 });
+      const report = await startLoad({ url: cutting.url, rate: 200, maxRequests: 5, resendUnanswered: 2 }).finished;
+      expect(report).toMatchObject({ ok: 0, failed: 5, resent: 10 });
+    });
+
+    it('never sends again a request that got an answer, even a failing one', async () => {
+      const failing = await serve((_req, res) => {
+        res.writeHead(502);
+        res.end('bad gateway');
+      });
+      const report = await startLoad({ url: failing.url, rate: 200, maxRequests: 5, resendUnanswered: 2 }).finished;
+      expect(report).toMatchObject({ ok: 0, failed: 5, resent: 0, failures: { status_502: 5 } });
     });
   });
 

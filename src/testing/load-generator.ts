@@ -11,10 +11,13 @@
  * are tallied by the version they report (hello-service's `{"version"}` body on /version
  * and /api/items), which is how a canary's share of the traffic is counted.
  *
- * A failure on a reused keep-alive connection before any answer says so in its detail:
- * that is the server closing an idle connection as a request left on it (nginx's old
- * workers do it on every reload), not an instance losing a request. `retryIdleCloses`
- * makes the client send such a request once more, as a browser would, and counts it.
+ * A connection closed before any answer (a hang-up or reset, not a status) is the front
+ * server closing it, not an instance losing a request: behind HAProxy or nginx a lost
+ * request is answered 502/503. nginx's old workers close the client connections they hold
+ * no request on (idle keep-alive ones, and ones accepted just before) on every reload.
+ * `resendUnanswered` makes the client send such a GET again on a new connection, as
+ * browsers do, and counts every resend; the detail of a failure says whether its
+ * connection was a reused keep-alive one.
  */
 import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
 
@@ -34,14 +37,13 @@ export interface LoadOptions {
   /** Failures kept in detail (default 50); all of them are counted. */
   keptFailures?: number;
   /**
-   * Send a request once more when its reused keep-alive connection was closed before any
-   * answer came (default false). A client may do that for an idempotent request (RFC 9112
-   * §9.3.1), browsers do, and Node documents it (`request.reusedSocket`): the server closed
-   * an idle connection as the request was leaving, so nothing read it. It can never hide
-   * a request a backend lost, which the balancer answers (502/503). Every such retry is
-   * counted in `idleCloseRetries`.
+   * How many times a GET whose connection closed before any answer is sent again, each
+   * time on a new connection of its own (default 0: never). A client may retry an
+   * idempotent request after a connection failure (RFC 9110 §9.2.2, RFC 9112 §9.3.1), and
+   * Node documents it for keep-alive (`request.reusedSocket`). It never hides a request
+   * an instance lost: the balancer answers that one with a status. Counted in `resent`.
    */
-  retryIdleCloses?: boolean;
+  resendUnanswered?: number;
 }
 
 export interface LoadFailure {
@@ -64,8 +66,8 @@ export interface LoadReport {
   elapsedMs: number;
   /** Requests actually sent per second, to show the schedule held. */
   achievedRate: number;
-  /** Requests sent again after their idle keep-alive connection was closed (`retryIdleCloses`). */
-  idleCloseRetries: number;
+  /** Sends again after a connection closed before any answer (`resendUnanswered`). */
+  resent: number;
 }
 
 export interface RunningLoad {
@@ -98,7 +100,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
   const timer = setInterval(() => {
     const due = Math.min(limit, Math.floor(((performance.now() - started) * options.rate) / 1000));
     while (sending && tally.sent < due) {
-      const one = sendOne(agent, url, { timeoutMs, retryIdleCloses: options.retryIdleCloses ?? false }, tally, started).finally(() => inFlight.delete(one));
+      const one = sendOne(agent, url, { timeoutMs, resendUnanswered: options.resendUnanswered ?? 0 }, tally, started).finally(() => inFlight.delete(one));
       inFlight.add(one);
     }
     if (tally.sent >= limit && sending) void end();
@@ -121,11 +123,11 @@ export function startLoad(options: LoadOptions): RunningLoad {
 }
 
 /**
- * One GET with its own deadline, counted in `tally` whatever happens. With
- * `retryIdleCloses`, a request whose reused keep-alive connection was closed before any
- * answer came is sent once more on a new connection, within the same deadline.
+ * One GET with its own deadline, counted in `tally` whatever happens. A connection closed
+ * before any answer sends it again on a new connection, up to `resendUnanswered` times,
+ * within the same deadline.
  */
-function sendOne(agent: Agent, url: URL, options: Required<Pick<LoadOptions, 'timeoutMs' | 'retryIdleCloses'>>, tally: LoadTally, started: number): Promise<void> {
+function sendOne(agent: Agent, url: URL, options: Required<Pick<LoadOptions, 'timeoutMs' | 'resendUnanswered'>>, tally: LoadTally, started: number): Promise<void> {
   tally.sent++;
   return new Promise<void>((resolve) => {
     let settled = false;
@@ -143,9 +145,9 @@ function sendOne(agent: Agent, url: URL, options: Required<Pick<LoadOptions, 'ti
       settle({ ok: false, reason: 'timeout', detail: `no full answer within ${options.timeoutMs} ms` });
       current?.destroy();
     }, options.timeoutMs);
-    const attempt = (isRetry: boolean): void => {
-      // The retry takes a new connection of its own: the pool's other idle ones may be closing too.
-      const req = request(url, { agent: isRetry ? false : agent, method: 'GET' }, (res) => {
+    const attempt = (resends: number): void => {
+      // A resend takes a new connection of its own: the pool's other idle ones may be closing too.
+      const req = request(url, { agent: resends === 0 ? agent : false, method: 'GET' }, (res) => {
         readCapped(res)
           .then((body) => {
             const status = res.statusCode ?? 0;
@@ -156,17 +158,16 @@ function sendOne(agent: Agent, url: URL, options: Required<Pick<LoadOptions, 'ti
       });
       current = req;
       req.on('error', (err: NodeJS.ErrnoException) => {
-        // No answer began (the response callback never ran), on a connection an earlier request used.
-        const idleClose = req.reusedSocket && err.code === 'ECONNRESET';
-        if (idleClose && !isRetry && options.retryIdleCloses && !settled) {
-          tally.idleCloseRetries++;
-          return attempt(true);
+        // Closed before any answer began: the response callback never ran.
+        if (err.code === 'ECONNRESET' && resends < options.resendUnanswered && !settled) {
+          tally.resent++;
+          return attempt(resends + 1);
         }
         settle({ ok: false, reason: reasonOf(err), detail: `${err.message}${req.reusedSocket ? ' (on a reused keep-alive connection, before any answer)' : ''}` });
       });
       req.end();
     };
-    attempt(false);
+    attempt(0);
   });
 }
 
@@ -215,7 +216,7 @@ export function reasonOf(err: NodeJS.ErrnoException): string {
 /** The running counts of one load. */
 class LoadTally {
   sent = 0;
-  idleCloseRetries = 0;
+  resent = 0;
   private ok = 0;
   private readonly failures: Record<string, number> = {};
   private readonly firstFailures: LoadFailure[] = [];
@@ -244,7 +245,7 @@ class LoadTally {
       versions: { ...this.versions },
       elapsedMs: Math.round(elapsedMs),
       achievedRate: elapsedMs > 0 ? Math.round((this.sent * 1000 * 10) / elapsedMs) / 10 : 0,
-      idleCloseRetries: this.idleCloseRetries,
+      resent: this.resent,
     };
   }
 }
@@ -252,6 +253,6 @@ class LoadTally {
 /** One line for an assertion message: the counts and the first failures. */
 export function describeLoad(report: LoadReport): string {
   const first = report.firstFailures.slice(0, 10).map((f) => `${f.at}ms ${f.reason}: ${f.detail}`);
-  const retries = report.idleCloseRetries > 0 ? ` (${report.idleCloseRetries} sent again after an idle keep-alive close)` : '';
+  const retries = report.resent > 0 ? ` (${report.resent} resends after a connection closed before any answer)` : '';
   return `${report.sent} sent, ${report.ok} ok${retries}, ${report.failed} failed ${JSON.stringify(report.failures)}; versions ${JSON.stringify(report.versions)}${first.length > 0 ? `; first failures: ${first.join(' | ')}` : ''}`;
 }

@@ -70,7 +70,7 @@ interface Timed {
 }
 
 /** Rolls v1 → v2 and rolls back under the load through `url`, and returns what the load saw. */
-async function rollAndRollBackUnderLoad(svc: HelloService, url: string, client: Pick<LoadOptions, 'retryIdleCloses'> = {}): Promise<Timed> {
+async function rollAndRollBackUnderLoad(svc: HelloService, url: string, client: Pick<LoadOptions, 'resendUnanswered'> = {}): Promise<Timed> {
   const load = startLoad({ url: `${url}/api/items?q=zdt`, rate: RATE, connections: 16, timeoutMs: 2000, ...client });
   try {
     let started = performance.now();
@@ -130,12 +130,13 @@ describe.skipIf(nginxMissing() !== undefined)(`behind nginx (proxy_next_upstream
   }, 60_000);
 
   it('rolls 8 instances to v2 and back under 400 req/s with 0 failed requests', async () => {
-    // Every reload makes nginx's old worker close its idle keep-alive client connections at
-    // once; a request leaving on one as it closes gets no answer (socket hang up) though no
-    // instance ever saw it. The client sends such a request again, once, as RFC 9112 §9.3.1
-    // lets a client do for a GET and browsers do; those are counted and printed. A request
-    // an instance lost is answered 502 by nginx and is never sent again.
-    expectNoFailedRequest('nginx', await rollAndRollBackUnderLoad(svc, nginx.url, { retryIdleCloses: true }));
+    // Every reload makes nginx's old worker close the client connections it holds no request
+    // on (idle keep-alive ones, and ones it accepted just before): a request leaving on one
+    // gets no answer (socket hang up) though no instance saw it; 12 bare reloads at 400 req/s
+    // lose a few with nothing else changing. The client sends such a GET again on a new
+    // connection, at most twice, as RFC 9110 §9.2.2 lets it and browsers do; the resends are
+    // counted and printed. A request an instance lost is answered 502 and never sent again.
+    expectNoFailedRequest('nginx', await rollAndRollBackUnderLoad(svc, nginx.url, { resendUnanswered: 2 }));
   }, 90_000);
 });
 
