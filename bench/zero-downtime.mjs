@@ -14,9 +14,10 @@
  *   is compared with pm2's (`ratio_to_pm2`), which drains nothing.
  * - `ferry_haproxy_rollback`: `ferry rollback hello --wait` right after, the same way.
  *   Target: 0 failed requests and a wall time no longer than the rolling one's.
- * - `bad_canary`: a canary with 20% errors detected by analysis at interval_s 5 and
- *   rolled back within 2 intervals. Not measured yet: the analysis runner is not on
- *   main (it is being built on h-analysis); the field says so.
+ * - `bad_canary`: a weight-10 canary of a release answering 20% of its traffic with 500
+ *   (`error_rate` 0.2), judged by the `haproxy` analysis provider at interval_s 5; target:
+ *   rolled back within 2 intervals of HAProxy first sending it traffic (lib/bad-canary.mjs).
+ *   A server built without the analysis runner gets `measured: false` and why.
  *
  * Wall times are from spawn to exit of the command; failed requests are counted from
  * just before the command starts to just after it exits. BENCH_RUNS (default 3) runs of
@@ -35,6 +36,7 @@ import { pollUntil } from '../dist/local-fleet/poll-until.js';
 import { readServerStats } from '../dist/server/traffic/haproxy-runtime-api.js';
 import { declareHello, deployHello } from './lib/hello-fleet.mjs';
 import { median, round, stopOnSignal } from './lib/instance-floor.mjs';
+import { analysisAvailable, measureBadCanary } from './lib/bad-canary.mjs';
 import { installPm2, killPm2 } from './lib/pm2.mjs';
 import { compileTestingModules } from './lib/testing-modules.mjs';
 
@@ -47,6 +49,7 @@ const BEHAVIOUR = { start_delay_ms: 200 };
 const STRATEGY = { type: 'rolling', batch_size: 2, min_healthy_time_s: 0 };
 /** HAProxy tells Ferry the connection count, so a drain ends when it reaches 0; this is only its ceiling. */
 const DRAIN_S = 2;
+const ANALYSIS_INTERVAL_S = 5;
 const FERRY = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'ferry');
 
 /** Runs a command to its exit; a non-zero exit is an error, not a figure. */
@@ -108,7 +111,8 @@ try {
   const { unpacked, ports } = await declareHello(fleet, INSTANCES, STRATEGY, { behaviour: BEHAVIOUR });
   haproxy = await startHaproxy({ servers: ports.map((port) => ({ name: instanceIdFor('hello', 'bench', port), address: '127.0.0.1', port })), socket: 'unix', retries: 0 });
   const traffic = { type: 'haproxy', socket: haproxy.socket, backend: haproxy.backend };
-  await fleet.api.put('/api/v1/services/hello', { start: 'node server.js', instances: ports.map((port) => ({ host: 'bench', port })), strategy: STRATEGY, traffic, drain_s: DRAIN_S });
+  const spec = { start: 'node server.js', instances: ports.map((port) => ({ host: 'bench', port })), strategy: STRATEGY, traffic, drain_s: DRAIN_S };
+  await fleet.api.put('/api/v1/services/hello', spec);
   await deployHello(fleet, 'v1');
   await pollUntil('HAProxy to see all 8 servers UP', async () => {
     const stats = await readServerStats(haproxy.socket, haproxy.backend, { timeoutMs: 1000 });
@@ -138,6 +142,19 @@ try {
     rollingRuns.push(await underLoad(startLoad, throughHaproxy, () => ferryRoll('v2')));
     rollbackRuns.push(await underLoad(startLoad, throughHaproxy, ferryRollback));
   }
+  killPm2(pm2);
+  const badCanary = (await analysisAvailable(fleet.api))
+    ? await measureBadCanary({
+        fleet,
+        haproxy,
+        spec,
+        portsByServer: new Map(ports.map((port) => [instanceIdFor('hello', 'bench', port), port])),
+        startLoad,
+        loadOptions: { ...LOAD, url: throughHaproxy },
+        behaviour: BEHAVIOUR,
+        intervalS: ANALYSIS_INTERVAL_S,
+      })
+    : { measured: false, why: 'this build has no analysis runner (GET /api/v1/deployments/{id}/analysis is not served)' };
   const pm2Figures = figures(pm2Runs);
   const rolling = figures(rollingRuns);
   const rollback = figures(rollbackRuns);
@@ -154,8 +171,8 @@ try {
     pm2_reload: pm2Figures,
     ferry_haproxy_rolling: { ...rolling, ratio_to_pm2: Math.round(ratio * 1000) / 1000, target_failed_requests: 0 },
     ferry_haproxy_rollback: { ...rollback, no_longer_than_rolling: rollbackNoLonger, target_failed_requests: 0 },
-    bad_canary: { measured: false, why: 'the analysis runner (Prometheus/HAProxy providers, judgement during canary pauses) is not on main yet' },
-    ok: rolling.failed_requests.total === 0 && rollback.failed_requests.total === 0 && rollbackNoLonger,
+    bad_canary: badCanary,
+    ok: rolling.failed_requests.total === 0 && rollback.failed_requests.total === 0 && rollbackNoLonger && (!badCanary.measured || badCanary.ok),
     load_average_1m: Math.round(loadavg()[0] * 100) / 100,
   }, null, 2));
 } finally {
