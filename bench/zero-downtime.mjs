@@ -3,7 +3,7 @@
  * Benchmark (zero-downtime traffic, issue 13): how many requests a rollout loses, and how
  * long it takes, under a fixed 400 req/s open-loop load on loopback (16 keep-alive
  * connections, each request with a 2 s deadline; the load generator of the e2e tests,
- * src/testing/load-generator.ts). Side by side in one run, on the same subject: the
+ * src/local-fleet/load-generator.ts). Side by side in one run, on the same subject: the
  * hello-service waiting 200 ms before it listens (`{"start_delay_ms": 200}`), 8 instances.
  *
  * - `pm2_reload`: `pm2 reload` of 8 cluster workers of the unpacked package, the load
@@ -38,7 +38,8 @@ import { declareHello, deployHello } from './lib/hello-fleet.mjs';
 import { median, round, stopOnSignal } from './lib/instance-floor.mjs';
 import { analysisAvailable, measureBadCanary } from './lib/bad-canary.mjs';
 import { installPm2, killPm2 } from './lib/pm2.mjs';
-import { compileTestingModules } from './lib/testing-modules.mjs';
+import { startLoad } from '../dist/local-fleet/load-generator.js';
+import { haproxyMissing, startHaproxy } from '../dist/local-fleet/haproxy-process.js';
 
 const NAME = 'zero_downtime_8';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -88,9 +89,6 @@ function figures(runs) {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'ferry-bench-zdt-'));
-const load = compileTestingModules(scratch, ['testing/load-generator.ts', 'testing/haproxy-process.ts']);
-const { startLoad } = await load('testing/load-generator.ts');
-const { haproxyMissing, startHaproxy } = await load('testing/haproxy-process.ts');
 const missing = haproxyMissing();
 const pm2 = installPm2(scratch);
 if (missing !== undefined || pm2.bin === null) {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pollUntil } from '../local-fleet/poll-until.js';
 import { freeLoopbackPort } from '../transport/free-loopback-port.js';
-import { loopbackAccepts } from './loopback-accepts.js';
+import { loopbackAccepts } from '../local-fleet/loopback-accepts.js';
 
 export const NGINX_BIN = '/usr/sbin/nginx';
 

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeCommand } from '../server/traffic/haproxy-runtime-api.js';
-import { haproxyMissing, startHaproxy } from './haproxy-process.js';
+import { haproxyMissing, startHaproxy } from '../local-fleet/haproxy-process.js';
 import { startNamedBackends, type NamedBackend } from './named-backends.js';
 import { nginxMissing, startNginx } from './nginx-process.js';
 

@@ -15,8 +15,8 @@ import { freePorts } from '../../src/local-fleet/free-port.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { pollUntil } from '../../src/local-fleet/poll-until.js';
 import { readServerStats } from '../../src/server/traffic/haproxy-runtime-api.js';
-import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../src/testing/haproxy-process.js';
-import { describeLoad, startLoad, type LoadOptions, type LoadReport } from '../../src/testing/load-generator.js';
+import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../src/local-fleet/haproxy-process.js';
+import { describeLoad, startLoad, type LoadOptions, type LoadReport } from '../../src/local-fleet/load-generator.js';
 import { nginxMissing, startNginx, type NginxProcess } from '../../src/testing/nginx-process.js';
 import { HelloService, TERMINAL_DEPLOYMENT_STATUSES, tally } from './rollout-support.js';
 

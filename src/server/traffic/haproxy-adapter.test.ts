@@ -1,5 +1,5 @@
 /**
- * The HAProxy adapter against a real HAProxy (src/testing/haproxy-process.ts) in front of
+ * The HAProxy adapter against a real HAProxy (src/local-fleet/haproxy-process.ts) in front of
  * real HTTP backends: what it applies is what `show stat` shows and what requests through
  * the frontend do; what it reads back is what HAProxy has, also after a reload forgot it.
  */
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../local-fleet/poll-until.js';
-import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../testing/haproxy-process.js';
+import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../local-fleet/haproxy-process.js';
 import { startNamedBackends, type NamedBackend } from '../../testing/named-backends.js';
 import { freeLoopbackPort } from '../../transport/free-loopback-port.js';
 import { haproxyCommands, HaproxyTrafficAdapter } from './haproxy-adapter.js';

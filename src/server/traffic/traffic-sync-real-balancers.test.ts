@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseUpstreamFile } from '../../core/traffic/nginx-upstream.js';
 import type { TrafficSpec } from '../../core/traffic/traffic-spec.js';
 import { makeInstance, makeService, T0 } from '../../testing/builders.js';
-import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../testing/haproxy-process.js';
+import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../local-fleet/haproxy-process.js';
 import { InMemoryStore } from '../../testing/in-memory-store.js';
 import { startNamedBackends, type NamedBackend } from '../../testing/named-backends.js';
 import { nginxMissing, startNginx, type NginxProcess } from '../../testing/nginx-process.js';

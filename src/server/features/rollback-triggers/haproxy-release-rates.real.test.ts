@@ -1,6 +1,6 @@
 /**
  * The HAProxy provider of the rollback triggers against a real HAProxy (Debian's
- * /usr/sbin/haproxy, started by src/testing/haproxy-process.ts on free loopback ports):
+ * /usr/sbin/haproxy, started by src/local-fleet/haproxy-process.ts on free loopback ports):
  * two servers behind one backend, the new version's answering 500 and the old version's
  * 200. The first read only sets the starting point; the second gives the new version's
  * 5xx share of what it answered in between, the old version's server left out.
@@ -11,7 +11,7 @@ import { freePort } from '../../../local-fleet/free-port.js';
 import { pollUntil } from '../../../local-fleet/poll-until.js';
 import { watchedRelease } from '../../../core/rollback-triggers/watched-release.js';
 import { makeInstance, makeOperation, makeService, T0 } from '../../../testing/builders.js';
-import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../../testing/haproxy-process.js';
+import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../../local-fleet/haproxy-process.js';
 import { InMemoryStore } from '../../../testing/in-memory-store.js';
 import { readServerStats } from '../../traffic/haproxy-runtime-api.js';
 import { ProviderRateMeter } from './release-rate-meter.js';

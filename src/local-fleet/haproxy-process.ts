@@ -1,5 +1,5 @@
 /**
- * A real HAProxy (Debian's /usr/sbin/haproxy) for traffic tests: one HTTP frontend on a
+ * A real HAProxy (Debian's /usr/sbin/haproxy) for traffic tests, the benchmark and the demo: one HTTP frontend on a
  * free loopback port in front of one backend with the caller's servers, health-checked with
  * `GET /healthz`, and a stats socket at `level admin` (a unix path or a loopback TCP port)
  * for the runtime API. `retries` defaults to 0 so no retry hides a request a server lost.
@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pollUntil } from '../local-fleet/poll-until.js';
+import { pollUntil } from './poll-until.js';
 import { runtimeCommand } from '../server/traffic/haproxy-runtime-api.js';
 import { freeLoopbackPort } from '../transport/free-loopback-port.js';
 import { loopbackAccepts } from './loopback-accepts.js';

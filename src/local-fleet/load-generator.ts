@@ -1,5 +1,5 @@
 /**
- * Open-loop, fixed-rate HTTP load for the zero-downtime tests and benchmark: requests go
+ * Open-loop, fixed-rate HTTP load for the zero-downtime tests, benchmark and demo: requests go
  * out on a schedule (request n at start + n / rate), whatever the answers do, so a slow or
  * stopping backend cannot quietly lower the load it is judged under (a closed loop would
  * send less exactly when it hurts). They share a small pool of keep-alive connections, as
