@@ -25,6 +25,8 @@ import { AlertEvaluator } from './features/alerts/alert-evaluator.js';
 import { AlertDeliveryWorker } from './features/alerts/alert-delivery-worker.js';
 import { readReplayConfig } from './features/replays/replay-config.js';
 import { ReplayWorker } from './features/replays/replay-worker.js';
+import { readAnalysisConfig } from './features/analysis/analysis-config.js';
+import { AnalysisRunner } from './features/analysis/analysis-runner.js';
 import { agentVersion } from '../agent/agent-version.js';
 import { startTracing } from '../tracing/start-tracing.js';
 import { OperationTracer } from './tracing/operation-tracer.js';
@@ -59,6 +61,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const reconciler = new OperationReconciler(ctx, alerts);
   const sessionPurge = new SessionPurge(ctx);
   const replays = new ReplayWorker(ctx, ctx.replay);
+  const analysis = new AnalysisRunner(ctx, readAnalysisConfig(process.env));
   try {
     // Gauges are rebuilt from the store before the first scrape can arrive; counters start at 0.
     await new FleetGaugeRefresh(ctx).refresh();
@@ -71,6 +74,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   sessionPurge.start();
   alertDelivery.start();
   replays.start();
+  analysis.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -83,6 +87,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await sessionPurge.stop();
       await alertDelivery.stop();
       await replays.stop();
+      await analysis.stop();
       await app.close();
       await tracing?.shutdown();
       await store.close();
