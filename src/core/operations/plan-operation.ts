@@ -14,6 +14,7 @@
  * A failure stops new targets from starting (the rest are `skipped`), a revert touches
  * exactly the targets that changed, and reverts skip steps and pauses.
  */
+import type { AnalysisJudgement } from '../analysis/analysis-spec.js';
 import { eventOf, type EventDetails } from '../events/event-catalogue.js';
 import type { PlannerEventDetails } from '../events/operation-event-details.js';
 import type { Instance, Operation, OperationStatus, OperationTarget, Reason, RolloutState, ServiceVersions, VerifyCheck } from '../types.js';
@@ -31,6 +32,8 @@ export interface OperationSnapshot {
   service: ServiceVersions & { verify?: readonly VerifyCheck[]; drain_s?: number };
   /** Open sessions per instance id; an instance absent here has none. */
   openSessions?: ReadonlyMap<string, number>;
+  /** Where the deployment's analysis stands for its current phase; absent when the service has none. */
+  analysis?: AnalysisJudgement;
   now: number;
 }
 

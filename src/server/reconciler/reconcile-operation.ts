@@ -10,6 +10,7 @@ import type { Store } from '../../store/store.js';
 import type { EventSink } from '../events/event-sink.js';
 import { transactionWithEvents } from '../events/record-event.js';
 import { applyOperationPlan } from './apply-operation-plan.js';
+import { analysisJudgementFor } from '../features/analysis/analysis-judgement-source.js';
 
 /** What one step decided and which hosts' agents have new goals to fetch. */
 export interface OperationStep {
@@ -29,7 +30,8 @@ export async function reconcileOperation(store: Store, events: EventSink, id: st
     const at = now();
     // Session counts matter only to a service that drains before it replaces (drain_s > 0).
     const openSessions = service.drain_s > 0 ? new Map(Object.entries(await tx.countOpenSessionsByInstance(service.name, at))) : undefined;
-    const plan = planOperation({ operation, targets, instances: instancesById, service, now: at, ...(openSessions ? { openSessions } : {}) });
+    const analysis = await analysisJudgementFor(tx, operation, service, at);
+    const plan = planOperation({ operation, targets, instances: instancesById, service, now: at, ...(openSessions ? { openSessions } : {}), ...(analysis ? { analysis } : {}) });
     if (isEmptyPlan(plan)) return { plan, hosts: [] };
     await applyOperationPlan(tx, operation, plan, at);
     const hosts = plan.goals.map((g) => instancesById.get(g.instance_id)?.host).filter((h): h is string => h !== undefined);
