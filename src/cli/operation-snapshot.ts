@@ -15,9 +15,9 @@ export interface InstanceSnapshot {
   to_version?: string | null;
 }
 
-/** Why a rollout waits: a canary step's pause, or a pause asked for with `ferry pause`. */
+/** Why a rollout waits: a canary step's pause, its analysis, or a pause asked for with `ferry pause`. */
 export interface RolloutPause {
-  kind: 'until_promoted' | 'timed' | 'user';
+  kind: 'until_promoted' | 'timed' | 'user' | 'analysis' | 'inconclusive';
   /** When a timed pause ends (ISO-8601); null for the other kinds. */
   until: string | null;
 }

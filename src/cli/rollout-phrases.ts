@@ -25,6 +25,10 @@ export function pauseText(pause: RolloutPause): string {
       return 'paused by user';
     case 'timed':
       return pause.until === null ? 'paused for a set time' : `paused until ${pause.until}`;
+    case 'analysis':
+      return 'paused for its analysis';
+    case 'inconclusive':
+      return 'paused: analysis inconclusive';
     default:
       // A pause kind this CLI does not know yet still reads as a pause.
       return `paused (${String((pause as { kind: unknown }).kind)})`;
@@ -56,6 +60,10 @@ export function continueHint(deployId: string, pause: RolloutPause | null | unde
       return `paused: continues on its own${pause.until === null ? '' : ` at ${pause.until}`}; run ${promote} to continue now`;
     case 'user':
       return `paused: run "ferry resume ${deployId}" to continue`;
+    case 'analysis':
+      return `paused: continues on its own once its analysis passes; run ${promote} to continue now`;
+    case 'inconclusive':
+      return `paused: the analysis could not decide; run ${promote} to continue or "ferry abort ${deployId}" to roll back`;
     default:
       return `paused: ${promote} continues a canary step, "ferry resume ${deployId}" a deployment paused by hand`;
   }

@@ -16,6 +16,7 @@ import type { Tracing } from '../tracing/start-tracing.js';
 import type { LogRequestBroker } from './features/logs/log-request-broker.js';
 import type { ReplayConfig } from './features/replays/replay-config.js';
 import type { FerryMetrics } from './metrics/ferry-metrics.js';
+import type { TrafficSync } from './traffic/traffic-sync.js';
 
 export interface ServerContext {
   store: Store;
@@ -37,6 +38,8 @@ export interface ServerContext {
   metrics: FerryMetrics;
   now: () => number;
   log: Logger;
+  /** Hands traffic intents to each service's load-balancer adapter (CONTRACT §5); absent in contexts that run no reconcile loop. */
+  traffic?: TrafficSync;
   /** The trace SDK; null or absent when no OTLP endpoint is set (then no span work at all). */
   tracing?: Tracing | null;
 }

@@ -19,6 +19,9 @@ import type { ServerContext } from '../server/server-context.js';
 import { makeService, T0 } from './builders.js';
 import type { FakeAgents } from './fake-agents.js';
 import { inMemoryServerContext } from './in-memory-server-context.js';
+import type { HollowBalancer } from './hollow-balancer.js';
+import type { AnalysisJudgement } from '../core/analysis/analysis-spec.js';
+import { TrafficSync } from '../server/traffic/traffic-sync.js';
 
 /** What the store holds for one operation, as its planner sees it, at the fake clock's `now`. */
 export interface FleetState {
@@ -37,9 +40,18 @@ export interface FleetState {
 }
 
 /** The server context a fleet's state lives in; kept aside so snapshots stay plain data. */
-const contexts = new WeakMap<FleetState, { ctx: ServerContext; clock: { now: number } }>();
+const contexts = new WeakMap<FleetState, FleetContext>();
 
-function contextOf(state: FleetState): { ctx: ServerContext; clock: { now: number } } {
+interface FleetContext {
+  ctx: ServerContext;
+  clock: { now: number };
+  /** The real traffic sync in front of a hollow balancer, for a service with `traffic`. */
+  traffic?: TrafficSync;
+  /** What the analysis sensor answers, as a test sets it. */
+  analysis?: () => AnalysisJudgement | undefined;
+}
+
+function contextOf(state: FleetState): FleetContext {
   const found = contexts.get(state);
   if (found === undefined) throw new Error('not a fleet state made by startFleet');
   return found;
@@ -97,6 +109,10 @@ export async function startFleet(opts: {
   timeout_s?: number;
   retry_count?: number;
   id?: string;
+  /** The balancer in front of the instances; the service should declare `traffic`. */
+  balancer?: HollowBalancer;
+  /** The operation's analysis judgement, read at every pass (a test changes what it returns). */
+  analysis?: () => AnalysisJudgement | undefined;
 }): Promise<FleetState> {
   const service = opts.service ?? makeService();
   const request: OperationRequest = {
@@ -124,7 +140,9 @@ export async function startFleet(opts: {
     await tx.insertOperation(built.operation, built.targets);
   });
   const state = await readFleet(ctx, built.operation.id, clock.now);
-  contexts.set(state, { ctx, clock });
+  const balancer = opts.balancer;
+  const traffic = balancer === undefined ? undefined : new TrafficSync({ store: ctx.store, log: ctx.log, now: () => clock.now, createAdapter: () => balancer, retryMs: 5_000 });
+  contexts.set(state, { ctx, clock, ...(traffic ? { traffic } : {}), ...(opts.analysis ? { analysis: opts.analysis } : {}) });
   return state;
 }
 
@@ -149,13 +167,20 @@ export interface Pass {
 
 /** Runs the reconcile loop's step for the fleet's operation at the fake clock's time and refreshes `state`. */
 export async function reconcilePass(state: FleetState): Promise<Pass> {
-  const { ctx, clock } = contextOf(state);
+  const { ctx, clock, traffic, analysis } = contextOf(state);
   clock.now = state.now;
   const before = structuredClone(state);
-  const step = await reconcileOperation(ctx.store, ctx.events, state.operation.id, () => clock.now);
+  // As the reconcile loop does: the balancer gets unconfirmed intents before the pass, new ones right after it.
+  const synced = (await traffic?.syncAll()) ?? false;
+  const sensors = {
+    ...(traffic === undefined ? {} : { connections: (service: string) => traffic.connections(service) }),
+    ...(analysis === undefined ? {} : { analysis: async () => analysis() }),
+  };
+  const step = await reconcileOperation(ctx.store, ctx.events, state.operation.id, () => clock.now, sensors);
   const plan = step?.plan ?? emptyPlan();
+  if (plan.traffic.length > 0) await traffic?.syncAll();
   // An empty plan wrote nothing, so the state read before the pass is still the store's.
-  if (!isEmptyPlan(plan)) await readFleet(ctx, state.operation.id, clock.now, state);
+  if (!isEmptyPlan(plan) || synced) await readFleet(ctx, state.operation.id, clock.now, state);
   return { before, plan, after: structuredClone(state) };
 }
 

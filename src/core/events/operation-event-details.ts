@@ -22,10 +22,12 @@ export type PlannerEventDetails = {
   /** `phase` is set when the fleet-wide verification failed, not the instance's own start. */
   instance_failed: Planned<{ reason: Reason; phase?: 'verification' }>;
   instance_retry: Planned<{ attempt: number; reason: Reason }>;
-  instance_draining: Planned<{ sessions: number; drain_s: number }>;
+  /** `traffic`: drained at the service's load balancer (CONTRACT §5), not only out of session allocation. */
+  instance_draining: Planned<{ sessions: number; drain_s: number; traffic?: true }>;
   instance_reverted: Planned<{}>;
   instance_revert_failed: Planned<{ reason: Reason }>;
-  deploy_paused: Planned<{ step: number; instances: number; pause: OperationPause | null }>;
+  /** `reason`: why an analysis paused the deployment for a person. */
+  deploy_paused: Planned<{ step: number; instances: number; pause: OperationPause | null; reason?: Reason }>;
   deploy_promoted: Planned<{ step: number; automatic: true }>;
   /** The automatic (or abort-requested) revert of a failed deployment's changed targets. */
   rollback: Planned<{ automatic: boolean; reason: Reason; instances: Array<{ instance_id: string; to_version: string | null }> }>;

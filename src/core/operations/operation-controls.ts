@@ -76,5 +76,7 @@ function describePause(op: Operation): string {
   if (pause === null) return 'paused';
   if (pause.kind === 'user') return 'by an operator';
   if (pause.kind === 'until_promoted') return 'until promoted';
+  if (pause.kind === 'analysis') return 'until its analysis passes';
+  if (pause.kind === 'inconclusive') return 'because its analysis could not decide';
   return `until ${new Date(pause.until ?? pause.since).toISOString()}`;
 }

@@ -14,7 +14,6 @@
  * A failure stops new targets from starting (the rest are `skipped`), a revert touches
  * exactly the targets that changed, and reverts skip steps and pauses.
  */
-import type { AnalysisJudgement } from '../analysis/analysis-spec.js';
 import { eventOf, type EventDetails } from '../events/event-catalogue.js';
 import type { PlannerEventDetails } from '../events/operation-event-details.js';
 import type { Instance, Operation, OperationStatus, OperationTarget, Reason, RolloutState, ServiceVersions, VerifyCheck } from '../types.js';
@@ -22,6 +21,11 @@ import { emptyPlan, type OperationPlan, type TargetChange } from './operation-pl
 import { batchSize, canaryStepCounts, minHealthyTimeS, progressDeadlineS } from './strategy.js';
 import { stillHealthy, targetProgress } from './target-progress.js';
 import { awaitsAgent, holdsBatchSlot, isActive } from './status-sets.js';
+import { drainWait, readyWait, rollbackWindow } from './traffic-decisions.js';
+import { canaryWeights, fillingShare } from '../traffic/canary-weights.js';
+import { currentIntent, type WantedTraffic } from '../traffic/next-traffic.js';
+import { EQUAL_WEIGHT, type TrafficSpec } from '../traffic/traffic-spec.js';
+import { analysisPhaseOf, type AnalysisJudgement } from '../analysis/analysis-spec.js';
 
 export interface OperationSnapshot {
   operation: Operation;
@@ -29,10 +33,12 @@ export interface OperationSnapshot {
   /** Every instance of the operation's service, by id. */
   instances: ReadonlyMap<string, Instance>;
   /** `verify` is absent or empty when the service declares no post-deploy checks. */
-  service: ServiceVersions & { verify?: readonly VerifyCheck[]; drain_s?: number };
+  service: ServiceVersions & { verify?: readonly VerifyCheck[]; drain_s?: number; traffic?: TrafficSpec | null; rollback_batch_percent?: number | null };
   /** Open sessions per instance id; an instance absent here has none. */
   openSessions?: ReadonlyMap<string, number>;
-  /** Where the deployment's analysis stands for its current phase; absent when the service has none. */
+  /** Open connections per instance id as the service's traffic adapter counts them; absent when it cannot tell. */
+  connections?: ReadonlyMap<string, number>;
+  /** Where the operation's analysis stands (a deployment of a service with `analysis`); absent otherwise. */
   analysis?: AnalysisJudgement;
   now: number;
 }
@@ -44,12 +50,15 @@ export function planOperation(snapshot: OperationSnapshot): OperationPlan {
   planner.settleInFlightTargets();
   if (planner.status === 'rolling_back') planner.finishRevertWhenSettled();
   else planner.advance();
+  planner.settleTraffic();
   return plan;
 }
 
 /** Working state of one pass: targets and operation as this pass has updated them so far. */
 class PassPlanner {
   private readonly targets: Map<string, OperationTarget>;
+  /** Traffic intents this pass decided, by instance id (also in plan.traffic when they change anything). */
+  private readonly plannedTraffic = new Map<string, WantedTraffic>();
   status: OperationStatus;
   private rollout: RolloutState;
 
@@ -105,6 +114,7 @@ class PassPlanner {
     }
     const minHealthyMs = minHealthyTimeS(this.op.strategy, this.op.kind) * 1000;
     if (this.now - (target.healthy_at ?? this.now) < minHealthyMs) return;
+    if (this.hasTraffic && instance !== undefined && !this.backInTraffic(target, instance)) return;
     this.change(target, { status: 'succeeded' });
     this.madeProgress();
     this.event('instance_deployed', target.instance_id, target.to_version, {});
@@ -121,6 +131,8 @@ class PassPlanner {
   }
 
   private settleRevert(target: OperationTarget, failure: Reason | null): void {
+    // Returned or not, the instance goes back to the balancer: its health checks judge it from here.
+    if (this.hasTraffic) this.wantTraffic(target.instance_id, { state: 'ready', weight: EQUAL_WEIGHT });
     if (failure === null) {
       this.change(target, { status: 'reverted' });
       this.event('instance_reverted', target.instance_id, target.from_version, {});
@@ -149,16 +161,16 @@ class PassPlanner {
     if (this.rollout.abort !== null) return this.abortWhenSettled(all);
     const missed = this.missedProgressDeadline(all);
     if (missed !== undefined) this.giveUpInFlight(all, missed);
-    const failure = all.find((t) => t.status === 'failed')?.reason ?? missed;
+    const failure = all.find((t) => t.status === 'failed')?.reason ?? missed ?? this.analysisFailure();
     if (failure !== undefined && failure !== null) return this.failWhenSettled(all, failure);
     if (this.status === 'verifying') {
       if (all.every((t) => t.status === 'succeeded')) this.succeed();
       return;
     }
     this.finishDrains(all);
+    if (this.pauseForInconclusiveAnalysis(all)) return;
     if (this.status === 'paused') {
-      const pause = this.rollout.pause;
-      if (pause?.kind !== 'timed' || pause.until === null || this.now < pause.until) return;
+      if (!this.pauseEnds()) return;
       this.endStepPause(true);
     }
     this.startNextTargets(all);
@@ -176,7 +188,7 @@ class PassPlanner {
     const started = all.filter((t) => t.status !== 'pending').length;
     const inFlight = all.filter((t) => holdsBatchSlot(t.status)).length;
     const stepLimit = this.currentStepLimit(all.length) ?? all.length;
-    const window = this.op.kind === 'rollback' ? all.length : batchSize(this.op.strategy, all.length);
+    const window = this.op.kind !== 'rollback' ? batchSize(this.op.strategy, all.length) : this.hasTraffic ? rollbackWindow(all.length, this.snapshot.service.rollback_batch_percent ?? null) : all.length;
     const room = Math.min(stepLimit - started, window - inFlight);
     const next = all.filter((t) => t.status === 'pending').slice(0, Math.max(0, room));
     const gone = next.filter((t) => this.snapshot.instances.get(t.instance_id) === undefined);
@@ -187,7 +199,9 @@ class PassPlanner {
     if (gone.length > 0) return;
     for (const target of next) {
       const instance = this.snapshot.instances.get(target.instance_id)!;
-      if (this.sessionsOn(target) > 0 && this.drainMs() > 0) {
+      if (this.hasTraffic) {
+        this.startDrain(target, instance);
+      } else if (this.sessionsOn(target) > 0 && this.drainMs() > 0) {
         this.change(target, { status: 'draining', started_at: this.now });
         this.event('instance_draining', target.instance_id, target.from_version, { sessions: this.sessionsOn(target), drain_s: this.drainMs() / 1000 });
       } else {
@@ -218,8 +232,44 @@ class PassPlanner {
         continue;
       }
       const drainedFor = this.now - (target.started_at ?? this.now);
-      if (this.sessionsOn(target) === 0 || drainedFor >= this.drainMs()) this.beginChange(target, instance);
+      if (this.hasTraffic) this.finishTrafficDrain(target, instance, drainedFor);
+      else if (this.sessionsOn(target) === 0 || drainedFor >= this.drainMs()) this.beginChange(target, instance);
     }
+  }
+
+  /** Out of the balancer first: the instance stops taking new requests before anything stops it. */
+  private startDrain(target: OperationTarget, instance: Instance): void {
+    this.wantTraffic(instance.instance_id, { state: 'drain', weight: this.intentOf(instance).weight });
+    this.change(target, { status: 'draining', started_at: this.now });
+    this.event('instance_draining', target.instance_id, target.from_version, { sessions: this.sessionsOn(target), drain_s: this.drainMs() / 1000, traffic: true });
+  }
+
+  /** Changed once the adapter confirmed the drain and its connections ended (or the cap passed); a failed drain returns it to traffic. */
+  private finishTrafficDrain(target: OperationTarget, instance: Instance, drainedForMs: number): void {
+    const sessions = this.drainMs() > 0 ? this.sessionsOn(target) : 0;
+    const wait = drainWait({ instance, connections: this.snapshot.connections?.get(instance.instance_id), sessions, drainedForMs, drainMs: this.drainMs() });
+    if (wait.state === 'waiting') return;
+    if (wait.state === 'done') return this.beginChange(target, instance);
+    this.change(target, { status: 'failed', reason: wait.reason });
+    this.event('instance_failed', target.instance_id, target.from_version, { reason: wait.reason });
+    this.wantTraffic(instance.instance_id, { state: 'ready', weight: EQUAL_WEIGHT });
+  }
+
+  /**
+   * Past its health gate, the instance goes back into the balancer; it counts as done only
+   * once the adapter confirmed it serves again. A failed return fails the target.
+   */
+  private backInTraffic(target: OperationTarget, instance: Instance): boolean {
+    const wait = readyWait(instance);
+    if (wait.state === 'done' && this.intentOf(instance).state === 'ready') return true;
+    if (wait.state === 'failed') {
+      this.change(target, { status: 'failed', reason: wait.reason });
+      this.event('instance_failed', target.instance_id, target.to_version, { reason: wait.reason });
+      return false;
+    }
+    // The weight is EQUAL here; settleTraffic gives a canary step's instances their share in this same pass.
+    if (this.intentOf(instance).state !== 'ready') this.wantTraffic(instance.instance_id, { state: 'ready', weight: EQUAL_WEIGHT });
+    return false;
   }
 
   private sessionsOn(target: OperationTarget): number {
@@ -249,6 +299,8 @@ class PassPlanner {
       this.setOperation('paused', { pause: { kind: 'until_promoted', until: null, since: this.now } });
     } else if (step?.pause_s !== undefined && step.pause_s > 0) {
       this.setOperation('paused', { pause: { kind: 'timed', until: this.now + step.pause_s * 1000, since: this.now } });
+    } else if (this.awaitsAnalysis()) {
+      this.setOperation('paused', { pause: { kind: 'analysis', until: null, since: this.now } });
     } else {
       this.endStepPause(true);
       this.startNextTargets([...this.targets.values()]);
@@ -315,9 +367,13 @@ class PassPlanner {
     else this.endAborted(reason);
   }
 
-  /** Targets not yet changed (pending, or only draining) are left as they are. */
+  /** Targets not yet changed (pending, or only draining) are left as they are; a drained one goes back into traffic. */
   private skipUntouched(all: OperationTarget[]): void {
-    for (const target of all) if (target.status === 'pending' || target.status === 'draining') this.change(target, { status: 'skipped' });
+    for (const target of all) {
+      if (target.status !== 'pending' && target.status !== 'draining') continue;
+      if (target.status === 'draining' && this.hasTraffic) this.wantTraffic(target.instance_id, { state: 'ready', weight: EQUAL_WEIGHT });
+      this.change(target, { status: 'skipped' });
+    }
   }
 
   private changedTargets(all: OperationTarget[]): OperationTarget[] {
@@ -331,6 +387,8 @@ class PassPlanner {
       const generation = this.nextGeneration(instance);
       this.setGoal(instance, target.from_version, generation, 'run');
       this.change(target, { status: 'reverting', generation, started_at: this.now });
+      // A revert is urgent and does not wait for the drain; the balancer stops sending new requests as soon as the adapter applies it.
+      if (this.hasTraffic) this.wantTraffic(target.instance_id, { state: 'drain', weight: this.intentOf(instance).weight });
     }
     this.setOperation('rolling_back', { pause: null }, reason);
     this.event('rollback', null, null, {
@@ -416,6 +474,116 @@ class PassPlanner {
       ...(reason !== undefined ? { reason } : previous?.reason !== undefined ? { reason: previous.reason } : {}),
       ...(completed ? { completed: true } : {}),
     };
+  }
+
+  /**
+   * The pass's last word on traffic (a service with `traffic` only): an operation that ended
+   * returns every instance it left drained, and every instance in traffic gets the weight
+   * the current step calls for (equal outside a canary weight step).
+   */
+  settleTraffic(): void {
+    if (!this.hasTraffic) return;
+    const ended = this.plan.operation?.completed === true;
+    for (const target of this.targets.values()) {
+      const instance = this.snapshot.instances.get(target.instance_id);
+      if (!ended || instance === undefined || instance.removed_at !== null || instance.isolation !== null) continue;
+      if (this.intentOf(instance).state === 'drain') this.wantTraffic(instance.instance_id, { state: 'ready', weight: EQUAL_WEIGHT });
+    }
+    this.weighInstances();
+  }
+
+  /** Gives the new version's ready instances the share of a canary weight step, the others the rest. */
+  private weighInstances(): void {
+    const live = [...this.snapshot.instances.values()].filter((i) => i.removed_at === null && this.intentOf(i).state === 'ready');
+    const isNew = (i: Instance) => {
+      const target = this.targets.get(i.instance_id);
+      return target !== undefined && target.changed && target.to_version === this.op.version && ['healthy', 'verifying', 'succeeded'].includes(target.status);
+    };
+    const newReady = live.filter(isNew).length;
+    const oldReady = live.length - newReady;
+    const share = this.canaryShare(newReady);
+    const weights = share === null || newReady === 0 || oldReady === 0 ? { canary: EQUAL_WEIGHT, stable: EQUAL_WEIGHT } : canaryWeights(newReady, oldReady, share);
+    for (const instance of live) {
+      const weight = isNew(instance) ? weights.canary : weights.stable;
+      if (this.intentOf(instance).weight !== weight) this.wantTraffic(instance.instance_id, { state: 'ready', weight });
+    }
+  }
+
+  /** The new version's share of traffic during a canary weight step (filling as its instances become ready); null otherwise. */
+  private canaryShare(newReady: number): number | null {
+    if (this.op.kind !== 'deploy' || this.op.strategy.type !== 'canary') return null;
+    if (this.status !== 'running' && this.status !== 'paused') return null;
+    const weight = this.op.strategy.steps?.[this.rollout.steps_done]?.weight;
+    if (weight === undefined) return null;
+    return fillingShare(weight, newReady, this.currentStepLimit(this.targets.size) ?? this.targets.size);
+  }
+
+  private get hasTraffic(): boolean {
+    return (this.snapshot.service.traffic ?? null) !== null;
+  }
+
+  /** What the balancer should do with the instance: this pass's decision, else its stored intent. */
+  private intentOf(instance: Instance): WantedTraffic {
+    return this.plannedTraffic.get(instance.instance_id) ?? currentIntent(instance.traffic);
+  }
+
+  /** Records a traffic intent; the plan carries it only when it differs from the stored one. */
+  private wantTraffic(instanceId: string, wanted: WantedTraffic): void {
+    this.plannedTraffic.set(instanceId, wanted);
+    this.plan.traffic = this.plan.traffic.filter((t) => t.instance_id !== instanceId);
+    const instance = this.snapshot.instances.get(instanceId);
+    const stored = instance === undefined ? undefined : currentIntent(instance.traffic);
+    if (stored === undefined || stored.state !== wanted.state || stored.weight !== wanted.weight) this.plan.traffic.push({ instance_id: instanceId, ...wanted });
+  }
+
+  /** The analysis phase the operation is in: its canary step, or the batches after the last one. */
+  private analysisPhase(): string {
+    return analysisPhaseOf(this.rollout.steps_done, canaryStepCounts(this.op.strategy, this.targets.size).length);
+  }
+
+  /** The judgement of the current phase, `none` when there is no analysis to act on (none declared, or a dry run). */
+  private analysisState(): AnalysisJudgement['state'] | 'none' {
+    const judgement = this.snapshot.analysis;
+    if (judgement === undefined || judgement.dry_run || this.op.kind !== 'deploy') return 'none';
+    return judgement.phase === this.analysisPhase() ? judgement.state : 'running';
+  }
+
+  private awaitsAnalysis(): boolean {
+    const state = this.analysisState();
+    return state !== 'none' && state !== 'successful';
+  }
+
+  /** A failed analysis of the current phase fails the deployment (and so rolls it back) with its reason. */
+  private analysisFailure(): Reason | undefined {
+    if (this.analysisState() !== 'failed') return undefined;
+    return this.snapshot.analysis?.reason ?? { code: 'analysis_failed', message: `the analysis of deployment ${this.op.id} failed` };
+  }
+
+  /** An analysis that cannot decide pauses the deployment for a person (promote or abort), unless a person is already asked. */
+  private pauseForInconclusiveAnalysis(all: OperationTarget[]): boolean {
+    if (this.analysisState() !== 'inconclusive') return false;
+    const kind = this.rollout.pause?.kind;
+    // Already waiting for a person (promotion, a user's pause, this very verdict): nothing moves.
+    if (this.status === 'paused' && kind !== 'timed' && kind !== 'analysis') return true;
+    if (this.status !== 'running' && this.status !== 'paused') return false;
+    this.setOperation('paused', { pause: { kind: 'inconclusive', until: null, since: this.now } });
+    const reason = this.snapshot.analysis?.reason ?? { code: 'analysis_inconclusive', message: 'the analysis could not decide' };
+    this.event('deploy_paused', null, this.op.version, { step: this.rollout.steps_done + 1, instances: all.filter((t) => t.status !== 'pending').length, pause: this.rollout.pause, reason });
+    return true;
+  }
+
+  /**
+   * Whether the current pause ends now: a timed one when its time is up (and, with an
+   * analysis, once that succeeded: until then it waits as an `analysis` pause), an
+   * `analysis` pause when the step's analysis succeeded. The others wait for a person.
+   */
+  private pauseEnds(): boolean {
+    const pause = this.rollout.pause;
+    if (pause?.kind === 'analysis') return !this.awaitsAnalysis();
+    if (pause?.kind !== 'timed' || pause.until === null || this.now < pause.until) return false;
+    if (!this.awaitsAnalysis()) return true;
+    this.setOperation('paused', { pause: { kind: 'analysis', until: null, since: pause.since } });
+    return false;
   }
 
   private nextGeneration(instance: Instance): number {

@@ -73,7 +73,7 @@ export class DriftReconciler {
       const plan = this.plan({ service, instances, operation: active?.operation, targets: active?.targets ?? [], releases }, hostHeartbeats, newOperationId('deploy'));
       if (isEmptyDriftPlan(plan)) return false;
       // Its events reach the log once committed, like every event (events/event-log.ts).
-      await applyDriftPlan(tx, plan);
+      await applyDriftPlan(tx, plan, this.ctx.now());
       return plan.rebuild !== null;
     });
   }

@@ -10,7 +10,8 @@
  */
 import type { ServerContext } from '../server-context.js';
 import { DriftReconciler } from './drift-reconciler.js';
-import { reconcileOperation } from './reconcile-operation.js';
+import { reconcileOperation, type OperationSensors } from './reconcile-operation.js';
+import { analysisJudgementFor } from '../features/analysis/analysis-judgement-source.js';
 import type { AlertEvaluator } from '../features/alerts/alert-evaluator.js';
 import { FleetGaugeRefresh } from '../metrics/fleet-gauge-refresh.js';
 
@@ -84,6 +85,8 @@ export class OperationReconciler {
    * Exposed for tests.
    */
   async reconcileOnce(): Promise<void> {
+    // Intents the adapters have not confirmed go out first, and connection counts are fresh for the drains.
+    await this.syncTraffic(() => this.ctx.traffic!.syncAll());
     const active = await this.ctx.store.listOperations({ activeOnly: true });
     for (const operation of active) await this.reconcileOperation(operation.id);
     // Let the long-polls this pass woke answer first: on SQLite one connection serves every
@@ -97,9 +100,23 @@ export class OperationReconciler {
   }
 
   private async reconcileOperation(id: string): Promise<void> {
-    const step = await reconcileOperation(this.ctx.store, this.ctx.events, id, () => this.ctx.now());
+    const traffic = this.ctx.traffic;
+    const sensors: OperationSensors = { analysis: analysisJudgementFor, ...(traffic === undefined ? {} : { connections: (service: string) => traffic.connections(service) }) };
+    const step = await reconcileOperation(this.ctx.store, this.ctx.events, id, () => this.ctx.now(), sensors);
     if (step === undefined) return;
     if (step.plan.operation !== null) this.again = true; // a status change may unlock the next step at once
     if (step.hosts.length > 0) this.ctx.wake.hosts(step.hosts);
+    // New intents go to the balancer now, and the next pass sees what the adapter did.
+    const service = step.plan.traffic.length > 0 ? (await this.ctx.store.getOperation(id))?.service : undefined;
+    if (service !== undefined && (await this.syncTraffic(() => traffic!.syncServiceNamed(service)))) this.again = true;
+  }
+
+  /** Runs a traffic sync when this server has one; an adapter's failure is recorded by the sync, anything else logged. */
+  private async syncTraffic(sync: () => Promise<boolean>): Promise<boolean> {
+    if (this.ctx.traffic === undefined) return false;
+    return sync().catch((err: unknown) => {
+      this.ctx.log.error({ err }, 'traffic sync failed; retrying on the next pass');
+      return false;
+    });
   }
 }

@@ -8,6 +8,7 @@ import { refusalError } from '../../../core/errors.js';
 import type { ServerContext } from '../../server-context.js';
 import { recordEvent, transactionWithEvents } from '../../events/record-event.js';
 import type { Caller } from '../shared/caller.js';
+import { setIsolationTraffic } from '../../traffic/isolation-traffic.js';
 import { activeOperationOf, requireInstance, requireService } from '../services/service-lookup.js';
 
 export async function releaseInstance(ctx: ServerContext, instanceId: string, caller: Caller): Promise<{ service: string }> {
@@ -18,6 +19,7 @@ export async function releaseInstance(ctx: ServerContext, instanceId: string, ca
     const decided = planRelease({ instance, desiredVersion: service.desired_version, activeTarget, actor: caller.actor, now: ctx.now() });
     if (!decided.ok) throw refusalError(decided);
     await tx.setInstanceIsolation(instanceId, null);
+    await setIsolationTraffic(tx, instanceId, false, ctx.now());
     if (decided.pin !== undefined) await tx.setInstancePin(instanceId, decided.pin);
     await recordEvent(tx, { ...decided.event, details: { ...decided.event.details, request_correlation_id: caller.correlationId } });
     return service.name;

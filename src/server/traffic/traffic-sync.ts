@@ -1,0 +1,117 @@
+/**
+ * Hands the planner's traffic intents to each service's adapter and records what the
+ * adapter did, level-triggered like the reconcile loop: every pass it applies intents the
+ * adapter has not confirmed, retries failed ones after `retryMs`, and re-applies what the
+ * balancer lost (an HAProxy reload forgets runtime state), so nothing stays drained by
+ * mistake. It also keeps each service's latest connection counts for the planner's drains.
+ * The reconcile loop is its only caller, so at most one sync per service runs at a time.
+ */
+import type { Logger } from 'pino';
+import { currentIntent, withApplied } from '../../core/traffic/next-traffic.js';
+import type { InstanceTraffic, TrafficSpec } from '../../core/traffic/traffic-spec.js';
+import type { Instance, Service } from '../../core/types.js';
+import type { Store } from '../../store/store.js';
+import type { DesiredTraffic, ObservedTraffic, TrafficAdapter, TrafficResult, TrafficTarget } from './traffic-adapter.js';
+
+export interface TrafficSyncDeps {
+  store: Store;
+  log: Logger;
+  now: () => number;
+  createAdapter: (spec: TrafficSpec) => TrafficAdapter;
+  /** How soon an intent the adapter failed is tried again. */
+  retryMs: number;
+}
+
+export class TrafficSync {
+  private readonly adapters = new Map<string, { key: string; adapter: TrafficAdapter }>();
+  private readonly connectionCounts = new Map<string, ReadonlyMap<string, number>>();
+
+  constructor(private readonly deps: TrafficSyncDeps) {}
+
+  /** Syncs every service that declares traffic; true when a result was recorded (the planner has news). */
+  async syncAll(): Promise<boolean> {
+    const services = (await this.deps.store.listServices()).filter((s) => s.traffic !== null);
+    let recorded = false;
+    for (const service of services) if (await this.syncService(service)) recorded = true;
+    for (const name of this.adapters.keys()) if (!services.some((s) => s.name === name)) this.forget(name);
+    return recorded;
+  }
+
+  /** Syncs one service by name (after a plan set new intents for it); false when it has no traffic. */
+  async syncServiceNamed(name: string): Promise<boolean> {
+    const service = await this.deps.store.getService(name);
+    return service !== undefined && service.traffic !== null ? this.syncService(service) : false;
+  }
+
+  /** Open connections per instance of `service` as its adapter last counted them; undefined when it cannot tell. */
+  connections(service: string): ReadonlyMap<string, number> | undefined {
+    return this.connectionCounts.get(service);
+  }
+
+  private async syncService(service: Service): Promise<boolean> {
+    const adapter = this.adapterFor(service);
+    const [instances, hosts] = await Promise.all([this.deps.store.listInstances({ service: service.name }), this.deps.store.listHosts()]);
+    const addresses = new Map(hosts.map((h) => [h.host, h.address]));
+    const live = instances.filter((i) => i.removed_at === null);
+    const targets = live.map((i): TrafficTarget => ({ instance_id: i.instance_id, service: service.name, host: i.host, address: addresses.get(i.host) ?? i.host, port: i.port }));
+    const desired = live.map((i, n): DesiredTraffic => ({ ...targets[n]!, ...currentIntent(i.traffic) }));
+    const observed = await adapter.observe(targets).catch(() => undefined);
+    const now = this.deps.now();
+    const changed = new Set(live.filter((i) => this.needsApply(i, observed?.get(i.instance_id), now)).map((i) => i.instance_id));
+    let recorded = false;
+    if (changed.size > 0) {
+      const results = await adapter.apply(desired, changed);
+      recorded = await this.record(live.filter((i) => changed.has(i.instance_id)), results, now);
+    }
+    const counts = await adapter.activeConnections(targets).catch(() => undefined);
+    if (counts === undefined) this.connectionCounts.delete(service.name);
+    else this.connectionCounts.set(service.name, counts);
+    return recorded;
+  }
+
+  /**
+   * An instance Ferry set an intent for is applied when the adapter has not confirmed that
+   * intent, when it failed it `retryMs` ago, or when the balancer shows something else now.
+   * An instance Ferry never touched is left as the balancer's own configuration has it.
+   */
+  private needsApply(instance: Instance, observed: ObservedTraffic | undefined, now: number): boolean {
+    const traffic = instance.traffic;
+    if (traffic === null || traffic === undefined) return false;
+    const applied = traffic.applied;
+    if (applied === null || applied.seq !== traffic.intent.seq) return true;
+    if (!applied.ok) return now - applied.at >= this.deps.retryMs;
+    if (observed === undefined) return false;
+    if (observed.state !== traffic.intent.state) return true;
+    return traffic.intent.state === 'ready' && observed.weight !== traffic.intent.weight;
+  }
+
+  /** Records each result on the intent it answered; an intent replaced meanwhile keeps its own state. */
+  private async record(instances: Instance[], results: Map<string, TrafficResult>, now: number): Promise<boolean> {
+    let recorded = false;
+    for (const instance of instances) {
+      const traffic = instance.traffic as InstanceTraffic;
+      const result = results.get(instance.instance_id) ?? { ok: false, error: 'the adapter gave no result for this instance' };
+      const was = traffic.applied;
+      if (result.ok && was !== null && was.ok && was.seq === traffic.intent.seq) continue; // a re-apply of what was already confirmed
+      if (!result.ok) this.deps.log.warn({ service: instance.service, instance_id: instance.instance_id, action: traffic.intent.state, err: result.error }, 'traffic adapter failed');
+      const next = withApplied(traffic, { seq: traffic.intent.seq, ok: result.ok, at: now, ...(result.ok ? {} : { error: result.error }) });
+      if (next !== null && (await this.deps.store.updateInstanceTraffic(instance.instance_id, traffic, next))) recorded = true;
+    }
+    return recorded;
+  }
+
+  /** The service's adapter, made anew when its traffic spec changed. */
+  private adapterFor(service: Service): TrafficAdapter {
+    const key = JSON.stringify(service.traffic);
+    const known = this.adapters.get(service.name);
+    if (known !== undefined && known.key === key) return known.adapter;
+    const adapter = this.deps.createAdapter(service.traffic as TrafficSpec);
+    this.adapters.set(service.name, { key, adapter });
+    return adapter;
+  }
+
+  private forget(service: string): void {
+    this.adapters.delete(service);
+    this.connectionCounts.delete(service);
+  }
+}
