@@ -30,6 +30,10 @@ export async function putService(db: Kysely<Database>, service: Service): Promis
         replay_json: eb.ref('excluded.replay_json'),
         replay_after_rollback: eb.ref('excluded.replay_after_rollback'),
         channels_json: eb.ref('excluded.channels_json'),
+        traffic_json: eb.ref('excluded.traffic_json'),
+        analysis_json: eb.ref('excluded.analysis_json'),
+        rollback_triggers_json: eb.ref('excluded.rollback_triggers_json'),
+        rollback_batch_percent: eb.ref('excluded.rollback_batch_percent'),
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )

@@ -79,6 +79,21 @@ export function catalogContract(ctx: ContractContext): void {
       });
     });
 
+    it('replaces the traffic, analysis and rollback-trigger specs on a re-declaration (migration 017), and clears them', async () => {
+      await ctx.store().putService(sampleService({ traffic: null, analysis: null, rollback_triggers: null, rollback_batch_percent: null }));
+      const declared = sampleService({
+        traffic: { type: 'haproxy', socket: 'tcp:127.0.0.1:9999', backend: 'web' },
+        analysis: { provider: 'prometheus', address: 'http://prom.test', queries: [{ name: 'errors', query: 'up', success: '< 0.01' }], interval_s: 5 },
+        rollback_triggers: { watch_minutes: 10 },
+        rollback_batch_percent: 25,
+        updated_at: 200,
+      });
+      await ctx.store().putService(declared);
+      expect(await ctx.store().getService('web')).toMatchObject({ traffic: declared.traffic, analysis: declared.analysis, rollback_triggers: { watch_minutes: 10 }, rollback_batch_percent: 25 });
+      await ctx.store().putService(sampleService({ traffic: null, analysis: null, rollback_triggers: null, rollback_batch_percent: null, updated_at: 300 }));
+      expect(await ctx.store().getService('web')).toMatchObject({ traffic: null, analysis: null, rollback_triggers: null, rollback_batch_percent: null });
+    });
+
     it('sets desired and previous versions', async () => {
       await ctx.store().putService(sampleService({ updated_at: 100 }));
       await ctx.store().setServiceVersions('web', { desired_version: '2.0.0', previous_version: '1.0.0', updated_at: 200 });
