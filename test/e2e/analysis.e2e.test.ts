@@ -16,10 +16,15 @@ import { driveLoad } from '../../src/testing/hello-process.js';
 import { havePrometheus, PrometheusProcess } from '../../src/testing/prometheus-process.js';
 import { answeredVersion, HelloService } from './rollout-support.js';
 
-/** The 5xx share of /api/items answers of the canary's version over 5 s; 0 when none failed. */
+/**
+ * The 5xx share of the /api/items answers the canary's version gave since its process
+ * started (its counters start at 0); 0 when none failed. Counters rather than rate(): a
+ * rate needs two samples of each series, and a young canary's 5xx series is younger than
+ * its total, so a rate would read 0 errors for its first seconds.
+ */
 const ERROR_RATIO =
-  '(sum(rate(hello_requests_total{instance=~"{instance}",version="{version}",path="/api/items",status=~"5.."}[5s])) or vector(0))' +
-  ' / sum(rate(hello_requests_total{instance=~"{instance}",version="{version}",path="/api/items"}[5s]))';
+  '(sum(hello_requests_total{instance=~"{instance}",version="{version}",path="/api/items",status=~"5.."}) or vector(0))' +
+  ' / sum(hello_requests_total{instance=~"{instance}",version="{version}",path="/api/items"})';
 const CANARY_THEN_ROLL = { type: 'canary', steps: [{ instances: 1 }], min_healthy_time_s: 1 };
 
 let fleet: LocalFleet;

@@ -6,9 +6,11 @@
  *   failed        more than `failure_limit` failed measurements, or a run of
  *                 `consecutive_failures` failed ones in a row
  *   inconclusive  more than `inconclusive_limit` inconclusive measurements
- *   successful    every query has `count` measurements and none of the above
+ *   successful    every query has `count` successful measurements and none of the above
  *   running       otherwise: more measurements are due
  *
+ * Unlike Argo, inconclusive measurements within their limit are tolerated but never count
+ * towards `count`: a phase whose queries answered no number is never successful.
  * A failure anywhere wins over an inconclusive elsewhere, which wins over success. With
  * `consecutive_failures` set and no `failure_limit`, only runs count (the limit is then
  * unbounded), or the default limit 0 would fail at the first failure and the run would
@@ -16,7 +18,7 @@
  *
  * Defaults (ANALYSIS_DEFAULTS): interval_s 30, count 3, failure_limit 0,
  * inconclusive_limit 0, min_samples 20: one failure rolls back, one inconclusive
- * measurement pauses for a person, three clean ones pass the phase.
+ * measurement pauses for a person, three successful ones pass the phase.
  */
 import type { AnalysisJudgement, AnalysisSpec } from './analysis-spec.js';
 import { isStartingReading, type AnalysisMeasurement } from './analysis-measurement.js';
@@ -74,7 +76,7 @@ export function judgeAnalysis(spec: AnalysisSpec, measurements: readonly Analysi
       message: `analysis query ${t.query} was inconclusive ${times(t.inconclusive.length)} (inconclusive_limit ${settings.inconclusive_limit}); last: ${t.inconclusive.at(-1)!.reason}. Promote to go on or abort to roll back`,
     });
   }
-  if (tallies.every((t) => t.counted.length >= settings.count)) return judged('successful', null);
+  if (tallies.every((t) => t.counted.length - t.failed.length - t.inconclusive.length >= settings.count)) return judged('successful', null);
   return judged('running', null);
 }
 
