@@ -27,6 +27,9 @@ import { readReplayConfig } from './features/replays/replay-config.js';
 import { ReplayWorker } from './features/replays/replay-worker.js';
 import { readAnalysisConfig } from './features/analysis/analysis-config.js';
 import { AnalysisRunner } from './features/analysis/analysis-runner.js';
+import { createTrafficAdapter } from './traffic/create-traffic-adapter.js';
+import { readTrafficConfig } from './traffic/traffic-config.js';
+import { TrafficSync } from './traffic/traffic-sync.js';
 import { agentVersion } from '../agent/agent-version.js';
 import { startTracing } from '../tracing/start-tracing.js';
 import { OperationTracer } from './tracing/operation-tracer.js';
@@ -53,6 +56,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const events = new EventSink(log);
   const metrics = createServerMetrics({ namespace: metricsNamespace, events, now: Date.now });
   const ctx: ServerContext = { store, timers: opts.timers, canary: readCanaryDefaults(), readiness, replay: readReplayConfig(process.env), wake, leadership: new AlwaysLeader(), logRequests: new LogRequestBroker(wake), events, metrics, now: Date.now, log, tracing };
+  const trafficConfig = readTrafficConfig(process.env);
+  ctx.traffic = new TrafficSync({ store, log, now: Date.now, retryMs: trafficConfig.retryMs, createAdapter: (spec) => createTrafficAdapter(spec, { timeoutMs: trafficConfig.timeoutMs }) });
   logCommittedEvents(ctx.events, log);
   if (tracing) new OperationTracer(ctx, tracing, process.env.FERRY_ENVIRONMENT?.trim() || null).listen(ctx.events);
   const app = await buildApp(ctx, { admin: admin.token, agent: opts.agentToken || null }, { ...(tls ? { tls } : {}), ...(opts.limits ? { limits: opts.limits } : {}) });

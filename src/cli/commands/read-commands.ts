@@ -65,12 +65,15 @@ export function registerReadCommands(program: Command): void {
     async (service: string, flags: ClientFlags) => {
       const { client, json } = clientContext(flags);
       const view = await client.get<{
-        instances: Array<{ instance_id: string; host: string; address: string; port: number; status: string; version: string | null; pinned_version: string | null }>;
+        instances: Array<{ instance_id: string; host: string; address: string; port: number; status: string; version: string | null; pinned_version: string | null; traffic?: TrafficView | null }>;
       }>(`/api/v1/services/${encodeURIComponent(service)}/instances`);
       if (json) return writeJson(view);
+      const rows = view.instances.map((i) => [i.instance_id, i.host, i.address, i.port, i.status, i.version, i.pinned_version]);
+      // A service behind a load balancer also shows what Ferry has it do with each instance.
+      if (!view.instances.some((i) => i.traffic)) return writeTable(['INSTANCE', 'HOST', 'ADDRESS', 'PORT', 'STATUS', 'VERSION', 'PINNED'], rows);
       writeTable(
-        ['INSTANCE', 'HOST', 'ADDRESS', 'PORT', 'STATUS', 'VERSION', 'PINNED'],
-        view.instances.map((i) => [i.instance_id, i.host, i.address, i.port, i.status, i.version, i.pinned_version]),
+        ['INSTANCE', 'HOST', 'ADDRESS', 'PORT', 'STATUS', 'VERSION', 'PINNED', 'TRAFFIC'],
+        view.instances.map((i, n) => [...rows[n]!, trafficNote(i.traffic)]),
       );
     },
   );
@@ -161,6 +164,21 @@ function printVersions(view: VersionsView): void {
     ['INSTANCE', 'VERSION', 'STATUS', 'PINNED', 'UPDATED', 'DRIFT'],
     view.instances.map((i) => [i.instance_id, i.version, i.status, i.pinned_version, i.last_updated, driftNote(i)]),
   );
+}
+
+interface TrafficView {
+  state: string;
+  weight: number;
+  applied: boolean;
+  error: string | null;
+}
+
+/** "ready 100", "drain", "drain (not yet applied)", "ready 100 (failed: …)". */
+function trafficNote(traffic: TrafficView | null | undefined): string {
+  if (traffic === null || traffic === undefined) return '';
+  const what = traffic.state === 'ready' ? `ready ${traffic.weight}` : traffic.state;
+  if (traffic.error !== null) return `${what} (failed: ${traffic.error})`;
+  return traffic.applied ? what : `${what} (not yet applied)`;
 }
 
 function driftNote(i: VersionsView['instances'][number]): string {

@@ -6,6 +6,7 @@
 import { refuse, type Decision } from '../result.js';
 import { initialRollout, type Instance, type Operation, type OperationKind, type OperationTarget, type Service, type StrategySpec } from '../types.js';
 import { expectedVersion } from '../instances/instance-status.js';
+import { checkTrafficDeclaration } from '../traffic/check-traffic-declaration.js';
 import { DEFAULT_CANARY, DEFAULT_STRATEGY, healthyDeadlineS, resolveCanaryDefaults, type CanaryDefaults } from './strategy.js';
 
 export interface OperationRequest {
@@ -35,6 +36,8 @@ export function buildOperation(req: OperationRequest): Decision<{ operation: Ope
   const chosen = chooseInstances(req);
   if (!chosen.ok) return chosen;
   const strategy = resolveCanaryDefaults(req.strategy ?? req.service.strategy ?? DEFAULT_STRATEGY, req.canaryDefaults ?? DEFAULT_CANARY);
+  const declared = checkTrafficDeclaration({ traffic: req.service.traffic ?? null, analysis: null, strategy });
+  if (!declared.ok) return refuse('input', declared.reason, declared.message);
   const targets: OperationTarget[] = [];
   for (const instance of chosen.instances) {
     const from = returnVersion(instance, req.service.desired_version);

@@ -5,6 +5,8 @@
  * left out of it is removed: drained and stopped. The plan names each such instance.
  * Pure: the caller reads the service, its live instances and the hosts that ever had an agent.
  */
+import { analysisWithoutCredentials } from '../analysis/analysis-credentials.js';
+import type { AnalysisSpec } from '../analysis/analysis-spec.js';
 import type { Instance, Service } from '../types.js';
 
 /** The declared part of a service that a PUT replaces. */
@@ -83,7 +85,10 @@ function settingChanges(before: ServiceSettings | undefined, after: ServiceSetti
   const changes: SettingChange[] = [];
   for (const field of SETTING_FIELDS) {
     const was = before === undefined ? null : before[field];
-    if (!sameValue(was, after[field])) changes.push({ field, before: was, after: after[field] });
+    if (sameValue(was, after[field])) continue;
+    // A plan is printed and audited: an analysis address shows without its credentials.
+    if (field === 'analysis') changes.push({ field, before: analysisWithoutCredentials(was as AnalysisSpec | null), after: analysisWithoutCredentials(after.analysis) });
+    else changes.push({ field, before: was, after: after[field] });
   }
   const envKeys = changedKeys(before?.env ?? {}, after.env);
   if (envKeys.length > 0) changes.push({ field: 'env', changed_keys: envKeys });

@@ -15,8 +15,12 @@ import { analysisJudgementFor } from '../features/analysis/analysis-judgement-so
 import type { AlertEvaluator } from '../features/alerts/alert-evaluator.js';
 import { FleetGaugeRefresh } from '../metrics/fleet-gauge-refresh.js';
 
+/** How often the loop looks at a drain whose connections have not ended yet. */
+const DRAIN_POLL_MS = 50;
+
 export class OperationReconciler {
   private timer: NodeJS.Timeout | undefined;
+  private drainPoll: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -47,6 +51,7 @@ export class OperationReconciler {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.drainPoll);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     await this.running;
   }
@@ -87,6 +92,7 @@ export class OperationReconciler {
   async reconcileOnce(): Promise<void> {
     // Intents the adapters have not confirmed go out first, and connection counts are fresh for the drains.
     await this.syncTraffic(() => this.ctx.traffic!.syncAll());
+    if (this.ctx.traffic?.waitingOnDrains()) this.kickSoon();
     const active = await this.ctx.store.listOperations({ activeOnly: true });
     for (const operation of active) await this.reconcileOperation(operation.id);
     // Let the long-polls this pass woke answer first: on SQLite one connection serves every
@@ -109,6 +115,15 @@ export class OperationReconciler {
     // New intents go to the balancer now, and the next pass sees what the adapter did.
     const service = step.plan.traffic.length > 0 ? (await this.ctx.store.getOperation(id))?.service : undefined;
     if (service !== undefined && (await this.syncTraffic(() => traffic!.syncServiceNamed(service)))) this.again = true;
+  }
+
+  /** A pass in DRAIN_POLL_MS, to see a drain end without waiting a whole loop period. */
+  private kickSoon(): void {
+    if (this.drainPoll !== undefined) return;
+    this.drainPoll = setTimeout(() => {
+      this.drainPoll = undefined;
+      this.kick();
+    }, DRAIN_POLL_MS);
   }
 
   /** Runs a traffic sync when this server has one; an adapter's failure is recorded by the sync, anything else logged. */

@@ -25,6 +25,8 @@ export interface TrafficSyncDeps {
 export class TrafficSync {
   private readonly adapters = new Map<string, { key: string; adapter: TrafficAdapter }>();
   private readonly connectionCounts = new Map<string, ReadonlyMap<string, number>>();
+  /** Services with a drained instance that still has open connections: a drain is being waited on. */
+  private readonly openDrains = new Set<string>();
 
   constructor(private readonly deps: TrafficSyncDeps) {}
 
@@ -41,6 +43,14 @@ export class TrafficSync {
   async syncServiceNamed(name: string): Promise<boolean> {
     const service = await this.deps.store.getService(name);
     return service !== undefined && service.traffic !== null ? this.syncService(service) : false;
+  }
+
+  /**
+   * True while some drained instance still has connections open: the reconcile loop then
+   * looks again soon, so a batch starts as soon as its drain ends, not a loop period later.
+   */
+  waitingOnDrains(): boolean {
+    return this.openDrains.size > 0;
   }
 
   /** Open connections per instance of `service` as its adapter last counted them; undefined when it cannot tell. */
@@ -66,6 +76,9 @@ export class TrafficSync {
     const counts = await adapter.activeConnections(targets).catch(() => undefined);
     if (counts === undefined) this.connectionCounts.delete(service.name);
     else this.connectionCounts.set(service.name, counts);
+    const draining = live.some((i) => i.traffic?.intent.state === 'drain' && (counts?.get(i.instance_id) ?? 0) > 0);
+    if (draining) this.openDrains.add(service.name);
+    else this.openDrains.delete(service.name);
     return recorded;
   }
 
@@ -111,6 +124,7 @@ export class TrafficSync {
   }
 
   private forget(service: string): void {
+    this.openDrains.delete(service);
     this.adapters.delete(service);
     this.connectionCounts.delete(service);
   }

@@ -2,7 +2,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { InputError, NotFoundError } from '../../../core/errors.js';
-import type { InstanceIsolation, ReplayHold, VersionInterval } from '../../../core/types.js';
+import type { InstanceIsolation, InstanceTraffic, ReplayHold, VersionInterval } from '../../../core/types.js';
+import { EQUAL_WEIGHT } from '../../../core/traffic/traffic-spec.js';
 import { checkedName } from '../../../core/names.js';
 import { iso, parseIso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
@@ -31,6 +32,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
       pinned_version: v.instance.pinned_version,
       isolation: presentIsolation(v.instance.isolation),
       replay_hold: presentReplayHold(v.instance.replay_hold ?? null),
+      traffic: service.traffic === null ? null : presentTraffic(v.instance.traffic ?? null),
       pid: v.instance.observed?.pid ?? null,
       last_updated: iso(v.lastUpdated),
     }));
@@ -103,6 +105,16 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
 /** The replay after a rollback that keeps the instance out of session allocation; null when none does. */
 function presentReplayHold(hold: ReplayHold | null) {
   return hold === null ? null : { replay_id: hold.replay_id, failed: hold.failed, since: iso(hold.since) };
+}
+
+/**
+ * What Ferry wants the service's load balancer to do with the instance and whether the
+ * adapter did it (CONTRACT §5); an instance Ferry never touched serves as configured.
+ */
+function presentTraffic(traffic: InstanceTraffic | null) {
+  if (traffic === null) return { state: 'ready', weight: EQUAL_WEIGHT, applied: true, error: null, since: null };
+  const applied = traffic.applied?.seq === traffic.intent.seq ? traffic.applied : null;
+  return { state: traffic.intent.state, weight: traffic.intent.weight, applied: applied?.ok === true, error: applied?.ok === false ? (applied.error ?? null) : null, since: iso(traffic.intent.at) };
 }
 
 /** Why and since when drift handling keeps an instance out of service; null when it does not. */

@@ -1,5 +1,6 @@
 /** Read models for services and hosts, in the contract's shapes. */
 import type { Operation, ReplaySpec, Service } from '../../../core/types.js';
+import { analysisWithoutCredentials } from '../../../core/analysis/analysis-credentials.js';
 import { iso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
 import { loadFleetView, statusCounts } from '../instances/fleet-view.js';
@@ -34,7 +35,7 @@ function presentSpec(service: Service, secrets: boolean) {
     replay_after_rollback: service.replay_after_rollback,
     channels: service.channels,
     traffic: service.traffic,
-    analysis: service.analysis,
+    analysis: secrets ? service.analysis : analysisWithoutCredentials(service.analysis),
     rollback_triggers: service.rollback_triggers,
     rollback_batch_percent: service.rollback_batch_percent,
     desired_version: service.desired_version,

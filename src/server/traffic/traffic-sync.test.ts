@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { InMemoryStore } from '../../testing/in-memory-store.js';
+import { makeInstance, makeService, T0 } from '../../testing/builders.js';
+import { HollowBalancer } from '../../testing/hollow-balancer.js';
+import { withIntent } from '../../core/traffic/next-traffic.js';
+import { TrafficSync } from './traffic-sync.js';
+
+async function setup() {
+  const store = new InMemoryStore();
+  const clock = { now: T0 };
+  const balancer = new HollowBalancer();
+  await store.putService(makeService({ traffic: { type: 'haproxy', socket: '/s', backend: 'web' } }));
+  for (const id of ['i1', 'i2']) await store.insertInstance(makeInstance(id, '1.0.0'));
+  const sync = new TrafficSync({ store, log: pino({ level: 'silent' }), now: () => clock.now, createAdapter: () => balancer, retryMs: 5_000 });
+  const drain = async (id: string) => {
+    const current = (await store.getInstance(id))!.traffic ?? null;
+    await store.updateInstanceTraffic(id, current, withIntent(current, { state: 'drain', weight: 100 }, clock.now));
+  };
+  return { store, clock, balancer, sync, drain };
+}
+
+describe('TrafficSync', () => {
+  it('applies a new intent once and records it on that intent; leaves instances Ferry never touched alone', async () => {
+    const { store, balancer, sync, drain } = await setup();
+    await drain('i1');
+    expect(await sync.syncAll()).toBe(true);
+    expect(await sync.syncAll()).toBe(false);
+    expect(balancer.log).toEqual(['drain i1']);
+    expect((await store.getInstance('i1'))?.traffic?.applied).toMatchObject({ seq: 1, ok: true });
+    expect((await store.getInstance('i2'))?.traffic ?? null).toBeNull();
+  });
+
+  it('retries an intent the adapter failed only after retryMs, and records the success', async () => {
+    const { store, clock, balancer, sync, drain } = await setup();
+    balancer.failing = { action: 'drain', error: 'connection refused' };
+    await drain('i1');
+    await sync.syncAll();
+    expect((await store.getInstance('i1'))?.traffic?.applied).toMatchObject({ ok: false, error: 'connection refused' });
+    balancer.failing = null;
+    clock.now += 4_000;
+    await sync.syncAll();
+    expect(balancer.log).toEqual([]);
+    clock.now += 1_000;
+    await sync.syncAll();
+    expect(balancer.log).toEqual(['drain i1']);
+    expect((await store.getInstance('i1'))?.traffic?.applied).toMatchObject({ ok: true });
+  });
+
+  it('re-applies what the balancer lost in a reload, and reports drains still waiting on connections', async () => {
+    const { balancer, sync, drain } = await setup();
+    await drain('i1');
+    balancer.openConnections.set('i1', 2);
+    await sync.syncAll();
+    expect(sync.waitingOnDrains()).toBe(true);
+    expect(sync.connections('hello')?.get('i1')).toBe(2);
+    balancer.reload();
+    balancer.openConnections.set('i1', 0);
+    await sync.syncAll();
+    expect(balancer.log).toEqual(['drain i1', 'drain i1']);
+    expect(sync.waitingOnDrains()).toBe(false);
+  });
+});
