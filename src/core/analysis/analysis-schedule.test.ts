@@ -40,7 +40,7 @@ describe('analysisSubjectsOf', () => {
 });
 
 describe('analysisDue', () => {
-  const running = { state: 'running' as const };
+  const running = { state: 'running' as const, dry_run: false };
   it.each([
     ['none yet, before the first interval', null, T0 + 10_000, false],
     ['none yet, one interval after the phase began', null, T0 + 30_000, true],
@@ -51,8 +51,13 @@ describe('analysisDue', () => {
   });
 
   it('never once the phase failed or is inconclusive; still after success (a pause keeps being watched)', () => {
-    expect(analysisDue({ since: T0 }, null, { state: 'failed' }, 30, T0 + 60_000)).toBe(false);
-    expect(analysisDue({ since: T0 }, null, { state: 'inconclusive' }, 30, T0 + 60_000)).toBe(false);
-    expect(analysisDue({ since: T0 }, null, { state: 'successful' }, 30, T0 + 60_000)).toBe(true);
+    expect(analysisDue({ since: T0 }, null, { state: 'failed', dry_run: false }, 30, T0 + 60_000)).toBe(false);
+    expect(analysisDue({ since: T0 }, null, { state: 'inconclusive', dry_run: false }, 30, T0 + 60_000)).toBe(false);
+    expect(analysisDue({ since: T0 }, null, { state: 'successful', dry_run: false }, 30, T0 + 60_000)).toBe(true);
+  });
+
+  it('a dry run keeps recording after a failed or inconclusive judgement: nothing acts on it', () => {
+    expect(analysisDue({ since: T0 }, null, { state: 'failed', dry_run: true }, 30, T0 + 60_000)).toBe(true);
+    expect(analysisDue({ since: T0 }, null, { state: 'inconclusive', dry_run: true }, 30, T0 + 60_000)).toBe(true);
   });
 });

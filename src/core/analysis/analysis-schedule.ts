@@ -56,11 +56,13 @@ export function analysisSubjectsOf(operation: Operation, targets: readonly Opera
  * A measurement is due `interval_s` after the phase's last one (or after the phase became
  * measurable, so a canary has had traffic to measure), and never once the phase's analysis
  * failed or is inconclusive: a rollback or a person decides then, and more rows add nothing.
+ * A dry run is the exception: nothing acts on it, so it goes on recording verdicts.
  *   since t, none yet, interval 30 s, now t+10 s → not due;  now t+30 s → due
  *   last at t+30 s, now t+45 s                    → not due;  now t+60 s → due
  */
-export function analysisDue(subjects: Pick<AnalysisSubjects, 'since'>, lastMeasuredAt: number | null, judgement: Pick<AnalysisJudgement, 'state'>, intervalS: number, now: number): boolean {
-  if (judgement.state === 'failed' || judgement.state === 'inconclusive') return false;
+export function analysisDue(subjects: Pick<AnalysisSubjects, 'since'>, lastMeasuredAt: number | null, judgement: Pick<AnalysisJudgement, 'state' | 'dry_run'>, intervalS: number, now: number): boolean {
+  // A dry run acts on nothing, so nobody decides after a verdict: it keeps recording.
+  if (!judgement.dry_run && (judgement.state === 'failed' || judgement.state === 'inconclusive')) return false;
   const from = lastMeasuredAt ?? subjects.since;
   return now >= from + intervalS * 1000;
 }
