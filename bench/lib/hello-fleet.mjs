@@ -19,7 +19,7 @@ export async function declareHello(fleet, instances, strategy, { service = 'hell
   for (const p of [v1, v2]) await fleet.api.post('/api/v1/releases', { service, version: p.version, package_url: p.package_url, sha256: p.sha256 });
   const ports = await freePorts(instances);
   await fleet.api.put(`/api/v1/services/${service}`, { start: 'node server.js', instances: ports.map((port) => ({ host: 'bench', port })), strategy });
-  return { v1, v2, unpacked };
+  return { v1, v2, unpacked, ports };
 }
 
 /** Deploys `version` to the whole service and waits; throws unless it succeeded. Returns the ms it took. */

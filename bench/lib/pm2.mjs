@@ -1,15 +1,21 @@
 /**
- * Bench support: pm2 as a reference point, installed into the benchmark's own scratch
- * folder (never globally) with its daemon's home there too, and killed afterwards.
+ * Bench support: pm2 as a reference point: the repository's own devDependency, or when
+ * that is missing (a production install) installed into the benchmark's scratch folder
+ * (never globally). Its daemon's home is always in the scratch folder, and it is killed
+ * afterwards.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_PM2 = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.bin', 'pm2');
 
 /** `{ bin, env, why }`: pm2's binary and the environment to run it with, or bin null and why npm could not install it. */
 export function installPm2(scratch) {
   const prefix = join(scratch, 'pm2');
   const env = { PM2_HOME: join(scratch, 'pm2-home') };
+  if (existsSync(REPO_PM2)) return { bin: REPO_PM2, env, why: null };
   const npm = spawnSync('npm', ['install', 'pm2', '--prefix', prefix, '--no-audit', '--no-fund', '--silent'], { encoding: 'utf8', timeout: 300_000 });
   const bin = join(prefix, 'node_modules', '.bin', 'pm2');
   if (npm.status !== 0 || !existsSync(bin)) return { bin: null, env, why: `npm install pm2 failed: ${(npm.stderr || npm.error?.message || '').trim().slice(-300)}` };

@@ -22,6 +22,10 @@
 //   {"failing_paths": ["/check"]}    those paths answer 500 (a release that fails its verify checks)
 //   {"items_suffix": "-x"}           /api/items appends it to every item (a release that answers differently)
 //   {"error_rate": 0.2}              that share of requests answers `error_status` (default 500)
+//   {"error_after_s": 60, "error_rate": 1}  error_rate applies only once the process has run that
+//                                    many seconds: a release that deploys healthy and goes bad later
+//   {"unready_after_s": 60}          /healthz answers 503 once the process has run that many seconds
+//                                    (it keeps running and answering /version): an instance that dies later
 //   {"slow_rate": 0.1, "slow_ms": 300}  that share of requests waits slow_ms (default 500) first
 // The probes (/healthz, /version) and /metrics are never failed nor slowed: the release stays
 // deployable and observable, and only its traffic is bad (a canary to judge from metrics).
@@ -80,6 +84,9 @@ const failingPaths = new Set(Array.isArray(behaviour.failing_paths) ? behaviour.
 // ITEMS_SUFFIX in the environment does the same without a new release (the service's `env`).
 const itemsSuffix = (typeof behaviour.items_suffix === 'string' ? behaviour.items_suffix : '') + (process.env.ITEMS_SUFFIX ?? '');
 const errorRate = shareOf(behaviour.error_rate, 'error_rate');
+// Counted from the process's start, so a restart (a rollback to this version, say) starts healthy again.
+const errorAfterMs = secondsOf(behaviour.error_after_s, 'error_after_s') * 1000;
+const unreadyAfterMs = behaviour.unready_after_s === undefined ? Infinity : secondsOf(behaviour.unready_after_s, 'unready_after_s') * 1000;
 const errorStatus = Number.isInteger(behaviour.error_status) ? behaviour.error_status : 500;
 const slowRate = shareOf(behaviour.slow_rate, 'slow_rate');
 const slowMs = Number(behaviour.slow_ms ?? 500);
@@ -117,6 +124,19 @@ function shareOf(value, name) {
   return value;
 }
 
+/** A number of seconds from behaviour.json; 0 when absent. */
+function secondsOf(value, name) {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !(value >= 0)) fail(`${name} in behaviour.json must be a number of seconds, 0 or more`);
+  return value;
+}
+
+/** True when this request should fail on purpose: past error_after_s, by error_rate. */
+function failsOnPurpose(path) {
+  if (UNTOUCHED_PATHS.has(path) || errorRate === 0 || performance.now() < errorAfterMs) return false;
+  return Math.random() < errorRate;
+}
+
 /** Three items derived from the query only, so every instance of one release answers alike. */
 function items(query) {
   return [1, 2, 3].map((n) => `${query}-${n}${itemsSuffix}`);
@@ -137,9 +157,10 @@ function answer(req, res) {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
     return res.end(metrics.render());
   }
-  if (!UNTOUCHED_PATHS.has(path) && errorRate > 0 && Math.random() < errorRate) return send(res, errorStatus, { error: `failed on purpose (error_rate ${errorRate} in behaviour.json)` });
+  if (failsOnPurpose(path)) return send(res, errorStatus, { error: `failed on purpose (error_rate ${errorRate} in behaviour.json)` });
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
   if (failingPaths.has(path)) return send(res, 500, { error: `${path} fails on purpose (failing_paths in behaviour.json)` });
+  if (path === '/healthz' && performance.now() >= unreadyAfterMs) return send(res, 503, { status: 'failing', reason: 'unready_after_s in behaviour.json' });
   if (path === '/healthz') return ready ? send(res, 200, { status: 'ok' }) : send(res, 503, { status: 'starting' });
   if (path === '/version') return send(res, 200, { ...identity, ready });
   if (path === '/check') return send(res, 200, { ok: true });

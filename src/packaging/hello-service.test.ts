@@ -144,6 +144,25 @@ describe('hello-service', () => {
     expect(text).toContain('hello_requests_total{version="2.0.0",path="/api/items",status="503"} 3');
   });
 
+  it('with error_after_s answers its traffic well at first and fails it once that many seconds have passed', async () => {
+    const base = await running({ 'ferry-release.json': stamp, 'behaviour.json': { error_after_s: 2, error_rate: 1 } });
+    expect((await fetch(`${base}/api/items?q=a`)).status).toBe(200);
+    await pollUntil('the errors to start', async () => ((await fetch(`${base}/api/items?q=a`)).status === 500 ? true : undefined), { timeoutMs: 10_000 });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('with unready_after_s answers /healthz 503 once that many seconds have passed, and keeps answering /version', async () => {
+    const base = await running({ 'ferry-release.json': stamp, 'behaviour.json': { unready_after_s: 2 } });
+    await pollUntil('/healthz to fail', async () => ((await fetch(`${base}/healthz`)).status === 503 ? true : undefined), { timeoutMs: 10_000 });
+    expect((await fetch(`${base}/version`)).status).toBe(200);
+  });
+
+  it('refuses an error_after_s that is not a number of seconds', async () => {
+    const child = start(await releaseDir({ 'ferry-release.json': stamp, 'behaviour.json': { error_after_s: 'soon', error_rate: 1 } }), await freePort());
+    expect(await exited(child)).toBe(1);
+    expect(child.output()).toContain('error_after_s in behaviour.json must be a number of seconds');
+  });
+
   it('with slow_rate 1 answers its traffic after slow_ms, which its latency histogram shows', async () => {
     const base = await running({ 'ferry-release.json': stamp, 'behaviour.json': { slow_rate: 1, slow_ms: 1200 } });
     expect((await fetch(`${base}/check`)).status).toBe(200);

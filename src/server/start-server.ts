@@ -27,6 +27,8 @@ import { readReplayConfig } from './features/replays/replay-config.js';
 import { ReplayWorker } from './features/replays/replay-worker.js';
 import { readAnalysisConfig } from './features/analysis/analysis-config.js';
 import { AnalysisRunner } from './features/analysis/analysis-runner.js';
+import { readRollbackTriggerConfig } from './features/rollback-triggers/rollback-trigger-config.js';
+import { RollbackTriggerWatcher } from './features/rollback-triggers/rollback-trigger-watcher.js';
 import { createTrafficAdapter } from './traffic/create-traffic-adapter.js';
 import { readTrafficConfig } from './traffic/traffic-config.js';
 import { TrafficSync } from './traffic/traffic-sync.js';
@@ -48,6 +50,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const admin = resolveAdminToken(opts.dataDir, opts.adminToken);
   const alertConfig = opts.alerts ?? readAlertConfig(process.env);
   const readiness = opts.readiness ?? readReadinessConfig(process.env);
+  const triggerConfig = readRollbackTriggerConfig(process.env, alertConfig.rules.rollbackMaxMinutes);
   const tls = opts.tls ? { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) } : undefined;
   const metricsNamespace = readMetricsNamespace();
   const store = await openStore({ dataDir: opts.dataDir, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
@@ -67,6 +70,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const sessionPurge = new SessionPurge(ctx);
   const replays = new ReplayWorker(ctx, ctx.replay);
   const analysis = new AnalysisRunner(ctx, readAnalysisConfig(process.env));
+  const rollbackTriggers = new RollbackTriggerWatcher(ctx, triggerConfig);
   try {
     // Gauges are rebuilt from the store before the first scrape can arrive; counters start at 0.
     await new FleetGaugeRefresh(ctx).refresh();
@@ -80,6 +84,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   alertDelivery.start();
   replays.start();
   analysis.start();
+  rollbackTriggers.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
@@ -93,6 +98,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await alertDelivery.stop();
       await replays.stop();
       await analysis.stop();
+      await rollbackTriggers.stop();
       await app.close();
       await tracing?.shutdown();
       await store.close();

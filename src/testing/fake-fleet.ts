@@ -109,6 +109,8 @@ export async function startFleet(opts: {
   timeout_s?: number;
   retry_count?: number;
   id?: string;
+  /** The reason the operation starts with (a triggered rollback's). */
+  reason?: Operation['reason'];
   /** The balancer in front of the instances; the service should declare `traffic`. */
   balancer?: HollowBalancer;
   /** The operation's analysis judgement, read at every pass (a test changes what it returns). */
@@ -132,6 +134,7 @@ export async function startFleet(opts: {
   };
   const built = buildOperation(request);
   if (!built.ok) throw new Error(`fixture refused: ${built.code}: ${built.message}`);
+  if (opts.reason !== undefined) built.operation.reason = opts.reason;
   const clock = { now: T0 };
   const ctx = inMemoryServerContext(() => clock.now);
   await ctx.store.transaction(async (tx) => {

@@ -27,7 +27,11 @@ export class HelloService {
 
   /** Declares the service with `count` instances on fresh ports (`extra` adds spec fields, e.g. verify). */
   static async declare(fleet: LocalFleet, name: string, count: number, extra: Record<string, unknown> = {}): Promise<HelloService> {
-    const ports = await freePorts(count);
+    return HelloService.declareOn(fleet, name, await freePorts(count), extra);
+  }
+
+  /** The same on ports the caller chose (e.g. the ones a load balancer in front was configured with). */
+  static async declareOn(fleet: LocalFleet, name: string, ports: number[], extra: Record<string, unknown> = {}): Promise<HelloService> {
     const spec = { start: 'node server.js', keep_releases: 5, ...extra };
     await fleet.api.put(`/api/v1/services/${name}`, { ...spec, instances: ports.map((port) => ({ host: HOST, port })) });
     return new HelloService(fleet, name, ports, spec);

@@ -6,15 +6,16 @@
  * Two kinds of rule:
  * - State rules hold while a condition holds and clear with it: NoReadyInstanceOnDesiredVersion,
  *   DriftPersisting, AgentSilent.
- * - Operation rules are about something that happened to one operation: DeploymentRolledBack,
- *   DeploymentFailed, RollbackPerformed, VerificationFailed, RollbackSlow,
- *   ProgressDeadlineExceeded. Their cause lasts from the moment it happened until a later
+ * - Operation rules are about something that happened to one operation: DeploymentRolledBack
+ *   (also for a rollback a rollback trigger started), DeploymentFailed, RollbackPerformed,
+ *   VerificationFailed, RollbackSlow, ProgressDeadlineExceeded. Their cause lasts from the moment it happened until a later
  *   operation of the same service succeeds (the service is healthy again by a person's or
  *   Ferry's hand), or `holdS` after the operation ended, whichever comes first. Both ends
  *   only move forward in time, so an operation alert never comes back once resolved.
  */
 import { instanceStatus, isHostSilent, MISSED_HEARTBEATS_FOR_UNKNOWN } from '../instances/instance-status.js';
 import { ACTIVE_OPERATION_STATUSES, type Instance, type Operation, type Service } from '../types.js';
+import { ROLLBACK_TRIGGER_ACTOR } from '../rollback-triggers/watched-release.js';
 import type { AlertRouting } from './alert-routing.js';
 import type { AlertName, AlertRuleConfig } from './alert-types.js';
 
@@ -79,6 +80,8 @@ function operationCauses(op: Operation, config: RuleConfig, now: number): AlertC
     }
   } else {
     cause('RollbackPerformed', `rollback ${op.id} of ${op.service} to ${target} started by ${op.actor}${why}`, op.created_at);
+    // A rollback trigger's rollback is a release rolled back automatically, after it finished: it pages like one.
+    if (op.actor === ROLLBACK_TRIGGER_ACTOR) cause('DeploymentRolledBack', `Ferry rolled ${op.service} back to ${target} by itself (rollback ${op.id}) after a release completed${why}`, op.created_at);
     const tookMs = (op.completed_at ?? now) - op.created_at;
     if (tookMs > config.rollbackMaxMinutes * 60_000) {
       cause('RollbackSlow', `rollback ${op.id} of ${op.service} ${op.completed_at === null ? 'has been running' : 'took'} ${Math.round(tookMs / 60_000)} min, over ${config.rollbackMaxMinutes} min`, op.created_at + config.rollbackMaxMinutes * 60_000);

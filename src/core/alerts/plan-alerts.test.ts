@@ -32,6 +32,13 @@ describe('planAlerts, one scenario per rule', () => {
       expect: ['RollbackPerformed:hello:rb-1'],
     },
     {
+      scenario: 'a rollback a rollback trigger started pages P0 like a deployment rolled back automatically',
+      state: serviceState(ready(), [
+        makeOperation({ id: 'rb-1', kind: 'rollback', version: '1.0.0', status: 'running', actor: 'ferry:rollback-trigger', reason: { code: 'rollback_triggered', message: 'success rate 0.2' }, created_at: NOW - 60_000 }),
+      ]),
+      expect: ['DeploymentRolledBack:hello:rb-1', 'RollbackPerformed:hello:rb-1'],
+    },
+    {
       scenario: 'a rollback running longer than ROLLBACK_MAX_MINUTES is also slow',
       state: serviceState(ready(), [makeOperation({ id: 'rb-1', kind: 'rollback', version: '1.0.0', status: 'running', created_at: NOW - 11 * 60_000 })]),
       expect: ['RollbackPerformed:hello:rb-1', 'RollbackSlow:hello:rb-1'],

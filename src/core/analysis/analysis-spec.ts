@@ -44,13 +44,28 @@ export const ANALYSIS_PLACEHOLDERS = ['service', 'version', 'baseline_version', 
 /** The figures the `haproxy` provider reads per server from `show stat`. */
 export const HAPROXY_ANALYSIS_METRICS = ['error_ratio', 'response_time_ms'] as const;
 
-/** Automatic rollback after a whole-service deployment succeeded (CONTRACT §5). */
+/** Automatic rollback after a whole-service deployment succeeded (CONTRACT §5, core/rollback-triggers). */
 export interface RollbackTriggersSpec {
+  /** Minutes after the deployment completed during which it is watched; default 30. */
   watch_minutes?: number;
+  /** Minutes a P0 alert of the service must fire before it rolls the release back; default 5. */
   critical_alert_minutes?: number;
+  /** The SLO: a success rate (0–1) of the new version below it rolls back. */
   min_success_rate?: number;
+  /** An error rate of the new version more than this above the previous version's rolls back. */
   max_error_rate_increase?: number;
+  /**
+   * PromQL for the share of one version's requests that succeeded (provider `prometheus`),
+   * with the placeholders ROLLBACK_TRIGGER_PLACEHOLDERS. Without it the success rate is
+   * 1 − the error rate.
+   */
+  success_rate_query?: string;
+  /** PromQL for the share of one version's requests that failed; without it 1 − the success rate. */
+  error_rate_query?: string;
 }
+
+/** The placeholders a rollback trigger's query may use; `{version}` is the version measured. */
+export const ROLLBACK_TRIGGER_PLACEHOLDERS = ['service', 'version'] as const;
 
 /**
  * Where an operation's analysis stands for the phase the planner is in, as the analysis

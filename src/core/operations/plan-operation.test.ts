@@ -306,6 +306,14 @@ describe('planOperation', () => {
     expect(plan.goals).toEqual([]);
   });
 
+  it('planOperation: a rollback that succeeds keeps the reason it was started with (a rollback trigger\'s)', async () => {
+    const service = makeService({ desired_version: '2.0.0', previous_version: '1.0.0' });
+    const reason = { code: 'rollback_triggered', message: 'the success rate of 2.0.0 is 0.2', trigger: 'analysis' };
+    const state = await fleetOf(makeInstances(2, '2.0.0'), { service, kind: 'rollback', version: '1.0.0', reason });
+    await run(state);
+    expect(state.operation).toMatchObject({ status: 'succeeded', reason });
+  });
+
   it('planOperation: whole-service rollback success moves desired back and previous forward', async () => {
     const service = makeService({ desired_version: '2.0.0', previous_version: '1.0.0' });
     const state = await fleetOf(makeInstances(2, '2.0.0'), { service, kind: 'rollback', version: '1.0.0' });

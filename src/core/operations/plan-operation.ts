@@ -433,7 +433,8 @@ class PassPlanner {
   }
 
   private succeed(): void {
-    this.setOperation('succeeded', { pause: null }, null, true);
+    // A rollback keeps the reason it was started with (a rollback trigger's): why it happened outlives its success.
+    this.setOperation('succeeded', { pause: null }, this.op.kind === 'rollback' ? this.op.reason : null, true);
     const op = this.op;
     if (op.kind !== 'restart' && op.version !== null) {
       if (op.whole_service) this.moveDesiredVersion(op.version);

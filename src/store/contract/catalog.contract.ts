@@ -65,6 +65,11 @@ export function catalogContract(ctx: ContractContext): void {
         drift_policy: 'rebuild',
         keep_releases: 7,
         drain_s: 0,
+        // The traffic parts (migration 017) are declared fields too: a re-declaration replaces them.
+        traffic: { type: 'haproxy', socket: 'tcp:127.0.0.1:9999', backend: 'web' },
+        analysis: { provider: 'haproxy', queries: [{ name: 'errors', query: 'error_ratio', success: '< 0.01' }] },
+        rollback_triggers: { watch_minutes: 10, min_success_rate: 0.99 },
+        rollback_batch_percent: 25,
         desired_version: null,
         previous_version: null,
         created_at: 999,

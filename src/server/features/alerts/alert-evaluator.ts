@@ -117,7 +117,8 @@ async function openAlert(tx: Store, draft: AlertDraft, now: number): Promise<Ale
 async function withRollbackReason(tx: Store, summary: string, rollbackId: string): Promise<string> {
   const [started] = await tx.listAudit({ deploy_id: rollbackId, type: 'rollback', limit: 1 });
   const reason = started?.details.reason;
-  return typeof reason === 'string' && reason !== '' ? `${summary}; reason: ${reason.slice(0, 500)}` : summary;
+  if (typeof reason !== 'string' || reason === '' || summary.includes(reason)) return summary;
+  return `${summary}; reason: ${reason.slice(0, 500)}`;
 }
 
 function envelope(alert: Alert, at: number) {

@@ -8,7 +8,7 @@ import { chooseRollbackTarget, type RollbackTargetReason } from '../../../core/r
 import { refusalError } from '../../../core/errors.js';
 import { checkPackageUrl, checkServiceName, checkVersion } from '../../../core/names.js';
 import { firstFailure } from '../../../core/result.js';
-import type { Operation } from '../../../core/types.js';
+import type { Operation, Reason, StrategySpec } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { ServerContext } from '../../server-context.js';
 import { applyOperationPlan } from '../../reconciler/apply-operation-plan.js';
@@ -27,6 +27,10 @@ export interface RollbackInput {
   package_url?: string | undefined;
   /** The operator's reason, on stable's history row when the rollback is of the whole service. */
   reason?: string | null | undefined;
+  /** Its deadlines, instead of the service's strategy (a triggered rollback bounds them by ROLLBACK_MAX_MINUTES). */
+  strategy?: StrategySpec | undefined;
+  /** Why it was started, as the rollback's own `reason` (a triggered rollback's trigger); none for a person's. */
+  startReason?: Reason | undefined;
 }
 
 /** `onCreated` writes what belongs with the new rollback in its transaction (a channel rollback's history row and audit event). */
@@ -45,8 +49,14 @@ export async function rollBack(
     const service = await requireService(tx, input.service);
     await requireRelease(tx, input.service, input.target_version);
     if (preempt) await abortActiveDeployment(tx, input.service, caller, now);
-    const draft = { kind: 'rollback' as const, version: input.target_version, ...(input.instances !== undefined ? { instanceIds: input.instances } : {}) };
+    const draft = {
+      kind: 'rollback' as const,
+      version: input.target_version,
+      ...(input.instances !== undefined ? { instanceIds: input.instances } : {}),
+      ...(input.strategy !== undefined ? { strategy: input.strategy } : {}),
+    };
     const built = await buildOperationIn(ctx, tx, service, draft, caller, now);
+    if (input.startReason !== undefined) built.operation.reason = input.startReason;
     await insertOperation(tx, built, ['rollback'], caller, now, details);
     // A whole-service rollback moves stable: its history row, once, whoever asked for it.
     await appendStableRowIfWhole(tx, built.operation, input.reason?.trim() || null, caller, now);

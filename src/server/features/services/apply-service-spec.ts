@@ -20,6 +20,7 @@ import { applyPlan } from '../../reconciler/apply-operation-plan.js';
 import type { ServiceSpec } from './service-body.js';
 import { assertReplayFileReadable } from '../replays/replay-requests-source.js';
 import { checkTrafficDeclaration } from '../../../core/traffic/check-traffic-declaration.js';
+import { checkRollbackTriggers } from '../../../core/rollback-triggers/check-rollback-triggers.js';
 
 export const DEFAULT_KEEP_RELEASES = 5;
 
@@ -75,6 +76,8 @@ async function loadPlan(tx: Store, name: string, spec: ServiceSpec) {
   }
   const declared = checkTrafficDeclaration({ traffic: (spec.traffic ?? null) as Service['traffic'], analysis: (spec.analysis ?? null) as Service['analysis'], strategy: spec.strategy ?? null });
   if (!declared.ok) throw new InputError(declared.reason, declared.message);
+  const triggers = checkRollbackTriggers(spec.rollback_triggers ?? null, (spec.analysis ?? null) as Service['analysis']);
+  if (!triggers.ok) throw new InputError(triggers.reason, triggers.message);
   const [existing, instances, hosts] = await Promise.all([tx.getService(name), tx.listInstances({ service: name }), tx.listHosts()]);
   const plan = planServiceChange({
     service: name,

@@ -79,6 +79,9 @@ export const RollbackTriggersSchema = Type.Object(
     critical_alert_minutes: Type.Optional(Type.Number({ minimum: 0, maximum: 1_440 })),
     min_success_rate: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     max_error_rate_increase: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /** PromQL with `{service}` and `{version}`; placeholders are checked at PUT (core/rollback-triggers). */
+    success_rate_query: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
+    error_rate_query: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
   },
   { additionalProperties: false },
 );
