@@ -25,6 +25,8 @@ import { AlertEvaluator } from './features/alerts/alert-evaluator.js';
 import { AlertDeliveryWorker } from './features/alerts/alert-delivery-worker.js';
 import { readReplayConfig } from './features/replays/replay-config.js';
 import { ReplayWorker } from './features/replays/replay-worker.js';
+import { readAnalysisConfig } from './features/analysis/analysis-config.js';
+import { AnalysisRunner } from './features/analysis/analysis-runner.js';
 import { readRollbackTriggerConfig } from './features/rollback-triggers/rollback-trigger-config.js';
 import { RollbackTriggerWatcher } from './features/rollback-triggers/rollback-trigger-watcher.js';
 import { createTrafficAdapter } from './traffic/create-traffic-adapter.js';
@@ -67,6 +69,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const reconciler = new OperationReconciler(ctx, alerts);
   const sessionPurge = new SessionPurge(ctx);
   const replays = new ReplayWorker(ctx, ctx.replay);
+  const analysis = new AnalysisRunner(ctx, readAnalysisConfig(process.env));
   const rollbackTriggers = new RollbackTriggerWatcher(ctx, triggerConfig);
   try {
     // Gauges are rebuilt from the store before the first scrape can arrive; counters start at 0.
@@ -80,6 +83,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   sessionPurge.start();
   alertDelivery.start();
   replays.start();
+  analysis.start();
   rollbackTriggers.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : opts.port;
@@ -93,6 +97,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await sessionPurge.stop();
       await alertDelivery.stop();
       await replays.stop();
+      await analysis.stop();
       await rollbackTriggers.stop();
       await app.close();
       await tracing?.shutdown();

@@ -271,6 +271,18 @@ export interface ReplayTable {
   completed_at: number | null;
 }
 
+/** Analysis measurements (migration 018); see core/analysis/analysis-measurement.ts. */
+export interface AnalysisMeasurementTable {
+  id: Generated<number>;
+  operation_id: string;
+  phase: string;
+  query_name: string;
+  verdict: string;
+  values_json: string;
+  reason: string;
+  measured_at: number;
+}
+
 /** Every table the store owns, keyed by table name. */
 export interface Database {
   releases: ReleaseTable;
@@ -290,4 +302,5 @@ export interface Database {
   channel_history: ChannelHistoryTable;
   readiness_evaluations: ReadinessEvaluationTable;
   replays: ReplayTable;
+  analysis_measurements: AnalysisMeasurementTable;
 }

@@ -39,6 +39,8 @@ import type { Freeze } from '../core/freezes/freeze.js';
 import * as channels from './channel-queries.js';
 import * as readiness from './readiness-queries.js';
 import * as replays from './replay-queries.js';
+import * as analysis from './analysis-queries.js';
+import type { AnalysisMeasurement, AnalysisMeasurementDraft } from '../core/analysis/analysis-measurement.js';
 import type { Database } from './database-schema.js';
 import * as history from './history-queries.js';
 import * as hosts from './host-queries.js';
@@ -48,7 +50,7 @@ import * as releases from './release-queries.js';
 import * as services from './service-queries.js';
 import * as sessions from './session-queries.js';
 import * as tokens from './token-queries.js';
-import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ReplayHoldCondition, ServiceVersionPatch, Store, TargetPatch } from './store.js';
+import type { AlertDeliveryPatch, AlertFilter, AnalysisMeasurementFilter, AuditFilter, OperationFilter, OperationPatch, ReplayHoldCondition, ServiceVersionPatch, Store, TargetPatch } from './store.js';
 
 export class KyselyStore implements Store {
   #closed = false;
@@ -287,5 +289,11 @@ export class KyselyStore implements Store {
   }
   listReplays(filter: ReplayFilter): Promise<Replay[]> {
     return replays.listReplays(this.db, filter);
+  }
+  appendAnalysisMeasurement(draft: AnalysisMeasurementDraft): Promise<AnalysisMeasurement> {
+    return analysis.appendAnalysisMeasurement(this.db, draft);
+  }
+  listAnalysisMeasurements(operationId: string, filter?: AnalysisMeasurementFilter): Promise<AnalysisMeasurement[]> {
+    return analysis.listAnalysisMeasurements(this.db, operationId, filter);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 import { alertsContract } from './contract/alerts.contract.js';
+import { analysisContract } from './contract/analysis.contract.js';
 import { auditContract } from './contract/audit.contract.js';
 import { catalogContract } from './contract/catalog.contract.js';
 import { channelsContract } from './contract/channels.contract.js';
@@ -54,5 +55,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     sessionsContract(context);
     tokensContract(context);
     alertsContract(context);
+    analysisContract(context);
   });
 }

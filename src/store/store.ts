@@ -10,6 +10,7 @@ import type { Freeze } from '../core/freezes/freeze.js';
 import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
 import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import type { Replay, ReplayFilter, ReplayPatch } from '../core/replay/replay-record.js';
+import type { AnalysisMeasurement, AnalysisMeasurementDraft } from '../core/analysis/analysis-measurement.js';
 import type {
   ApiToken,
   AuditEvent,
@@ -66,6 +67,11 @@ export type TargetPatch = Partial<
   Pick<OperationTarget, 'status' | 'attempts' | 'generation' | 'changed' | 'started_at' | 'healthy_at' | 'updated_at' | 'reason' | 'from_version'>
 >;
 export type ServiceVersionPatch = Pick<Service, 'desired_version' | 'previous_version' | 'updated_at'>;
+
+/** Which of an operation's analysis measurements to read. */
+export interface AnalysisMeasurementFilter {
+  phase?: string;
+}
 
 /** A condition on a replay hold change: only instances whose current hold names this replay. */
 export interface ReplayHoldCondition {
@@ -208,4 +214,9 @@ export interface Store {
   getReplay(replayId: string): Promise<Replay | undefined>;
   /** Newest first (by started_at, then id), at most `limit` (default 100). */
   listReplays(filter: ReplayFilter): Promise<Replay[]>;
+  // Analysis measurements (CONTRACT §5, migration 018), append-only.
+  /** Appends `draft` and returns it with the id the database gave it. */
+  appendAnalysisMeasurement(draft: AnalysisMeasurementDraft): Promise<AnalysisMeasurement>;
+  /** The operation's measurements (only `filter.phase`'s when given), oldest first (measured_at, then id). */
+  listAnalysisMeasurements(operationId: string, filter?: AnalysisMeasurementFilter): Promise<AnalysisMeasurement[]>;
 }

@@ -21,7 +21,8 @@ import type { Freeze } from '../core/freezes/freeze.js';
 import type { ChannelEntry, ChannelEntryDraft } from '../core/channels/channel-entry.js';
 import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import type { Replay, ReplayFilter, ReplayPatch } from '../core/replay/replay-record.js';
-import type { AlertDeliveryPatch, AlertFilter, AuditFilter, OperationFilter, OperationPatch, ReplayHoldCondition, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
+import type { AnalysisMeasurement, AnalysisMeasurementDraft } from '../core/analysis/analysis-measurement.js';
+import type { AlertDeliveryPatch, AlertFilter, AnalysisMeasurementFilter, AuditFilter, OperationFilter, OperationPatch, ReplayHoldCondition, ServiceVersionPatch, Store, TargetPatch } from '../store/store.js';
 import * as rows from './in-memory-tables.js';
 import { copyTables, detached, emptyTables, type MemoryTables } from './in-memory-tables.js';
 
@@ -406,6 +407,23 @@ export class InMemoryStore implements Store {
           .slice(0, filter.limit ?? 100)
           // As the database lists them: the stored answers are read by id only.
           .map((r) => ({ ...r, answers: null })),
+      ),
+    );
+  }
+  appendAnalysisMeasurement(draft: AnalysisMeasurementDraft): Promise<AnalysisMeasurement> {
+    return this.#run((t) => {
+      const stored: AnalysisMeasurement = detached({ ...draft, id: t.nextAnalysisMeasurementId });
+      t.nextAnalysisMeasurementId += 1;
+      t.analysisMeasurements.push(stored);
+      return detached(stored);
+    });
+  }
+  listAnalysisMeasurements(operationId: string, filter: AnalysisMeasurementFilter = {}): Promise<AnalysisMeasurement[]> {
+    return this.#run((t) =>
+      detached(
+        t.analysisMeasurements
+          .filter((m) => m.operation_id === operationId && (filter.phase === undefined || m.phase === filter.phase))
+          .sort((a, b) => a.measured_at - b.measured_at || a.id - b.id),
       ),
     );
   }

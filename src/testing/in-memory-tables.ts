@@ -14,6 +14,7 @@ import type { Freeze } from '../core/freezes/freeze.js';
 import type { ChannelEntry } from '../core/channels/channel-entry.js';
 import type { ReadinessEvaluation } from '../core/readiness/readiness-evaluation.js';
 import type { Replay } from '../core/replay/replay-record.js';
+import type { AnalysisMeasurement } from '../core/analysis/analysis-measurement.js';
 import type { ApiToken, AuditEvent, Host, Instance, Operation, OperationTarget, Release, Service, Session, VersionInterval } from '../core/types.js';
 import type { OperationPatch, TargetPatch } from '../store/store.js';
 
@@ -43,6 +44,9 @@ export interface MemoryTables {
   /** The newest evaluation per release, keyed `service\u0000version`. */
   readiness: Map<string, ReadinessEvaluation>;
   replays: Map<string, Replay>;
+  /** Oldest first; rows are never changed or removed. */
+  analysisMeasurements: AnalysisMeasurement[];
+  nextAnalysisMeasurementId: number;
 }
 
 export function emptyTables(): MemoryTables {
@@ -67,6 +71,8 @@ export function emptyTables(): MemoryTables {
     nextChannelEntryId: 1,
     readiness: new Map(),
     replays: new Map(),
+    analysisMeasurements: [],
+    nextAnalysisMeasurementId: 1,
   };
 }
 
@@ -93,6 +99,8 @@ export function copyTables(t: MemoryTables): MemoryTables {
     nextChannelEntryId: t.nextChannelEntryId,
     readiness: new Map(t.readiness),
     replays: new Map(t.replays),
+    analysisMeasurements: [...t.analysisMeasurements],
+    nextAnalysisMeasurementId: t.nextAnalysisMeasurementId,
   };
 }
 

@@ -7,84 +7,36 @@
  * rules and dashboard reference is one /metrics really exposes. After a server restart
  * the gauges are right at once and the counters start again from 0.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { FERRY_BIN } from '../../src/local-fleet/ferry-processes.js';
-import { freePort } from '../../src/local-fleet/free-port.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { pollUntil } from '../../src/local-fleet/poll-until.js';
 import { HelloService } from './rollout-support.js';
+import { PROMETHEUS_BIN, PrometheusProcess } from '../../src/testing/prometheus-process.js';
 
-const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
 const RULES_FILE = new URL('../../deploy/prometheus/ferry-alerts.yml', import.meta.url);
 const DASHBOARD_FILE = new URL('../../deploy/grafana/ferry-dashboard.json', import.meta.url);
-const haveProm = existsSync(PROMETHEUS) && existsSync(PROMTOOL);
+const haveProm = existsSync(PROMETHEUS_BIN) && existsSync(PROMTOOL);
 
 let fleet: LocalFleet;
 let web: HelloService;
-let promDir: string;
-let prometheus: ChildProcess | undefined;
-let promUrl: string;
+let prometheus: PrometheusProcess | undefined;
 let viewerToken: string;
 
 /** Starts Prometheus scraping the fleet's server every second, as a viewer. */
 async function startPrometheus(): Promise<void> {
-  promDir = mkdtempSync(join(tmpdir(), 'ferry-prom-'));
-  const credentials = join(promDir, 'ferry.token');
-  writeFileSync(credentials, viewerToken, { mode: 0o600 });
-  chmodSync(credentials, 0o600);
-  const target = new URL(fleet.server.url).host;
-  const config = [
-    'global:',
-    '  scrape_interval: 1s',
-    '  evaluation_interval: 1s',
-    'scrape_configs:',
-    '  - job_name: ferry',
-    '    scrape_interval: 1s',
-    '    scrape_timeout: 900ms',
-    '    authorization:',
-    '      type: Bearer',
-    `      credentials_file: ${credentials}`,
-    '    static_configs:',
-    `      - targets: ['${target}']`,
-    '',
-  ].join('\n');
-  writeFileSync(join(promDir, 'prometheus.yml'), config);
-  const port = await freePort();
-  promUrl = `http://127.0.0.1:${port}`;
-  prometheus = spawn(PROMETHEUS, [`--config.file=${join(promDir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(promDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  prometheus.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  await pollUntil('prometheus to be ready', async () => {
-    if (prometheus?.exitCode !== null) throw new Error(`prometheus exited: ${stderr}`);
-    const ready = await fetch(`${promUrl}/-/ready`).catch(() => undefined);
-    return ready?.ok ? true : undefined;
-  }, { timeoutMs: 30_000 });
-}
-
-async function stopPrometheus(): Promise<void> {
-  const child = prometheus;
-  if (child === undefined || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+  prometheus = await PrometheusProcess.start([{ name: 'ferry', targets: [{ target: new URL(fleet.server.url).host }], bearerToken: viewerToken }]);
 }
 
 /** Prometheus's answer to an instant query, as {labels → value}. */
-async function query(promql: string): Promise<Array<{ metric: Record<string, string>; value: number }>> {
-  const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
-  const body = (await response.json()) as { status: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-  expect(body.status).toBe('success');
-  return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+function query(promql: string): Promise<Array<{ metric: Record<string, string>; value: number }>> {
+  return prometheus!.query(promql);
 }
 
 async function scrapeText(): Promise<string> {
@@ -126,8 +78,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await stopPrometheus();
-  if (promDir) rmSync(promDir, { recursive: true, force: true });
+  await prometheus?.stop();
   await fleet?.stop(['promweb']);
 }, 60_000);
 

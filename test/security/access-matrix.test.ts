@@ -42,6 +42,7 @@ const EXPECTED: Record<string, Need> = {
   'DELETE /api/v1/instances/:id/pin': 'deploy',
   'POST /api/v1/deployments': 'deploy',
   'GET /api/v1/deployments/:id': 'read',
+  'GET /api/v1/deployments/:id/analysis': 'read',
   'POST /api/v1/deployments/:id/abort': 'deploy',
   'POST /api/v1/deployments/:id/pause': 'deploy',
   'POST /api/v1/deployments/:id/resume': 'deploy',

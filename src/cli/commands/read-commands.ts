@@ -10,6 +10,7 @@ import { CliFailure, usageFailure } from '../exit-codes.js';
 import { integerAtLeast, isoTimestamp } from '../option-values.js';
 import type { InstanceSnapshot, OperationRef, OperationSummary } from '../operation-snapshot.js';
 import { progressDisplayFor } from '../progress-display.js';
+import { analysisLines, hasAnalysis, type AnalysisView } from '../analysis-lines.js';
 import { requireSucceeded, waitForOperation } from '../wait-for-operation.js';
 
 /** One operation as `GET /api/v1/deployments/{id}` (or `/rollbacks/{id}`) shows it. */
@@ -42,8 +43,13 @@ export function registerReadCommands(program: Command): void {
     const { client, json } = clientContext(flags);
     const view = await fetchOperation(client, id);
     if (flags.watch === true) return watchOperation(client, { kind: view.rollback_id !== undefined ? 'rollback' : 'deployment', id }, json);
-    if (json) return writeJson(view);
+    const analysis = view.rollback_id === undefined ? await fetchAnalysis(client, id) : undefined;
+    if (json) return writeJson(analysis === undefined ? view : { ...view, analysis });
     printOperation(id, view);
+    if (analysis !== undefined) {
+      writeLine();
+      for (const line of analysisLines(analysis)) writeLine(line);
+    }
   });
 
   addClientOptions(program.command('versions').description('which version each instance of a service runs, and which drifted').argument('<service>')).action(
@@ -198,6 +204,17 @@ async function fetchOperation(client: ApiClient, id: string): Promise<OperationV
       if (second instanceof CliFailure && second.status === 404) throw error;
       throw second;
     }
+  }
+}
+
+/** A deployment's analysis when its service has one (or it has measurements); undefined otherwise, or from a server without the route. */
+async function fetchAnalysis(client: ApiClient, id: string): Promise<AnalysisView | undefined> {
+  try {
+    const view = await client.get<AnalysisView>(`/api/v1/deployments/${encodeURIComponent(id)}/analysis`);
+    return hasAnalysis(view) ? view : undefined;
+  } catch (error) {
+    if (error instanceof CliFailure && error.status === 404) return undefined;
+    throw error;
   }
 }
 

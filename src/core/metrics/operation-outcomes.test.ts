@@ -81,6 +81,11 @@ describe('operationOutcomeOf on events from outside the planner', () => {
     expect(operationOutcomeOf(event)).toEqual({ metric: 'deployment', service: 'web', kind: 'deploy', result: 'aborted', duration_s: 12 });
   });
 
+  it('an automatic revert after a failed analysis counts as trigger analysis', () => {
+    const event = eventOf('rollback_completed', envelope, { kind: 'deploy', automatic: true, reason: { code: 'analysis_failed', message: 'analysis query errors failed once' }, duration_s: 4 });
+    expect(operationOutcomeOf(event)).toEqual({ metric: 'rollback', service: 'web', trigger: 'analysis', result: 'succeeded', duration_s: 4 });
+  });
+
   it.each([
     ['deploy_started', { kind: 'deploy', instances: [], strategy: { type: 'all_at_once' } }],
     ['instance_failed', { kind: 'deploy', reason: { code: 'x', message: 'm' } }],

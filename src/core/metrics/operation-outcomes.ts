@@ -7,6 +7,7 @@
  *   deploy_completed {kind deploy, duration_s 42}          → deployment succeeded, 42 s
  *   deploy_failed {rolled_back true} (after its revert)    → deployment rolled_back
  *   rollback_completed {automatic true, duration_s 3}       → rollback trigger auto, succeeded, 3 s
+ *   rollback_completed {automatic true, reason analysis_failed} → rollback trigger analysis, succeeded
  *   rollback_completed {whole_service …} of a rollback op   → rollback trigger manual, succeeded
  *   deploy_aborted (planner or a one-click preemption)     → deployment aborted
  *   any other event                                         → nothing
@@ -16,10 +17,10 @@ import type { FerryEvent } from '../events/event-catalogue.js';
 export type DeploymentResult = 'succeeded' | 'failed' | 'rolled_back' | 'aborted';
 export type RollbackResult = 'succeeded' | 'failed';
 /**
- * Why a rollback ran. Today Ferry starts rollbacks in two ways: a person (`manual`, every
- * rollback operation) and the automatic revert of a failed deployment (`auto`); `drift`,
- * `channel`, `analysis` and `alert` are the contract's other triggers, for the features
- * that will start rollbacks themselves.
+ * Why a rollback ran: a person (`manual`, every rollback operation), the automatic revert
+ * of a failed deployment (`auto`, or `analysis` when its analysis failed it); `drift`,
+ * `channel` and `alert` are the contract's other triggers, for the features that will
+ * start rollbacks themselves.
  */
 export type RollbackTrigger = 'manual' | 'auto' | 'drift' | 'channel' | 'analysis' | 'alert';
 
@@ -38,12 +39,17 @@ export function operationOutcomeOf(event: FerryEvent): OperationOutcome | null {
     case 'deploy_aborted':
       return deployment(service, event.details.kind, 'aborted', event.details.duration_s);
     case 'rollback_completed':
-      return rollback(service, 'automatic' in event.details ? 'auto' : 'manual', 'succeeded', event.details.duration_s);
+      return rollback(service, 'automatic' in event.details ? automaticTrigger(event.details.reason) : 'manual', 'succeeded', event.details.duration_s);
     case 'rollback_failed':
       return rollback(service, 'automatic' in event.details ? 'auto' : 'manual', 'failed', event.details.duration_s);
     default:
       return null;
   }
+}
+
+/** An automatic revert caused by a failed analysis counts as trigger `analysis`; any other as `auto`. */
+function automaticTrigger(reason: { code: string }): RollbackTrigger {
+  return reason.code === 'analysis_failed' ? 'analysis' : 'auto';
 }
 
 function deployment(service: string, kind: string, result: DeploymentResult, duration_s: number): OperationOutcome | null {

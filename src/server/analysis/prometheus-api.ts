@@ -38,19 +38,20 @@ export function queryRange(address: string, query: string, window: RangeWindow, 
 }
 
 async function ask(address: string, endpoint: 'query' | 'query_range', params: URLSearchParams, options: PrometheusOptions): Promise<PrometheusSeries[]> {
-  const url = `${address.replace(/\/+$/, '')}/api/v1/${endpoint}`;
+  const { base, authorization } = splitCredentials(address);
+  const url = `${base.replace(/\/+$/, '')}/api/v1/${endpoint}`;
   let res: Response;
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) },
       body: params.toString(),
       signal: AbortSignal.timeout(options.timeoutMs),
       redirect: 'error',
     });
   } catch (err) {
     const e = err as Error;
-    throw new Error(`Prometheus at ${displayAddress(address)} did not answer: ${e.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : e.message}`);
+    throw new Error(`Prometheus at ${displayAddress(address)} did not answer: ${e.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : withoutAddress(e.message, address)}`);
   }
   const { text, cut } = await readBodyUpTo(res, MAX_PROMETHEUS_ANSWER_BYTES);
   if (cut) throw new Error(`Prometheus answer larger than ${MAX_PROMETHEUS_ANSWER_BYTES} bytes`);
@@ -85,6 +86,29 @@ function seriesOf(data: NonNullable<PrometheusAnswer['data']>): PrometheusSeries
     default:
       throw new Error(`Prometheus answered a ${data.resultType} result; analysis needs a scalar, vector or matrix`);
   }
+}
+
+/**
+ * Credentials in the address (`https://user:secret@prom…`) go in an Authorization header:
+ * fetch refuses a URL that carries them, and its error would quote the whole URL.
+ */
+function splitCredentials(address: string): { base: string; authorization: string | null } {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return { base: address, authorization: null };
+  }
+  if (url.username === '' && url.password === '') return { base: address, authorization: null };
+  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return { base: url.toString(), authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+/** `message` with any spelling of `address` replaced by its display form, so no credential is quoted. */
+function withoutAddress(message: string, address: string): string {
+  return message.split(address.replace(/\/+$/, '')).join(displayAddress(address));
 }
 
 /** The address without credentials, for messages. */

@@ -25,6 +25,7 @@ import { registerProbeRoutes } from '../features/probes/probe-routes.js';
 import { registerRebootstrapRoutes } from '../features/rebootstrap/rebootstrap-routes.js';
 import { registerReleaseRoutes } from '../features/releases/release-routes.js';
 import { registerReplayRoutes } from '../features/replays/replay-routes.js';
+import { registerAnalysisRoutes } from '../features/analysis/analysis-routes.js';
 import { registerRollbackRoutes } from '../features/rollbacks/rollback-routes.js';
 import { registerServiceRoutes } from '../features/services/service-routes.js';
 import { registerSessionRoutes } from '../features/sessions/session-routes.js';
@@ -121,6 +122,7 @@ export async function buildApp(ctx: ServerContext, tokens: BootstrapTokens, opts
   registerServiceRoutes(app, ctx);
   registerInstanceRoutes(app, ctx);
   registerDeploymentRoutes(app, ctx);
+  registerAnalysisRoutes(app, ctx);
   registerRollbackRoutes(app, ctx);
   registerChannelRoutes(app, ctx);
   registerRebootstrapRoutes(app, ctx);

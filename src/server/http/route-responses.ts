@@ -59,6 +59,15 @@ const Deployment = open('a deployment or restart', {
   updated_at: NullableStr,
   completed_at: NullableStr,
 });
+const AnalysisMeasurement = Type.Object({ phase: Str, query: Str, verdict: Str, values: AnyObject, reason: Str, measured_at: Str }, { additionalProperties: true });
+const Analysis = open("a deployment's analysis (CONTRACT §5): the judgement of its current phase (null when the service has none) and its measurements, oldest first", {
+  deploy_id: Str,
+  service: Str,
+  version: NullableStr,
+  baseline_version: NullableStr,
+  judgement: Type.Union([Type.Object({ phase: Str, state: Str, reason: Reason, dry_run: Type.Boolean() }, { additionalProperties: true }), Type.Null()]),
+  measurements: Type.Array(AnalysisMeasurement),
+});
 const Rollback = open('a rollback', {
   rollback_id: Str,
   service: Str,
@@ -232,6 +241,7 @@ export const ROUTE_RESPONSES: Record<string, RouteResponses> = {
 
   'POST /api/v1/deployments': { success: { 202: Started('the deployment', { deploy_id: Str, status: Str, started_at: Str }), 200: DeploymentDryRun }, errors: [404, 409, 422, 503] },
   'GET /api/v1/deployments/:id': { success: OK(Deployment), errors: [404] },
+  'GET /api/v1/deployments/:id/analysis': { success: OK(Analysis), errors: [404] },
   'POST /api/v1/deployments/:id/abort': { success: OK(Deployment), errors: [404, 409, 422] },
   'POST /api/v1/deployments/:id/pause': { success: OK(Deployment), errors: [404, 409, 422] },
   'POST /api/v1/deployments/:id/resume': { success: OK(Deployment), errors: [404, 409, 422] },

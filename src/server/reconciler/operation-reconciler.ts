@@ -10,7 +10,8 @@
  */
 import type { ServerContext } from '../server-context.js';
 import { DriftReconciler } from './drift-reconciler.js';
-import { reconcileOperation } from './reconcile-operation.js';
+import { reconcileOperation, type OperationSensors } from './reconcile-operation.js';
+import { analysisJudgementFor } from '../features/analysis/analysis-judgement-source.js';
 import type { AlertEvaluator } from '../features/alerts/alert-evaluator.js';
 import { FleetGaugeRefresh } from '../metrics/fleet-gauge-refresh.js';
 
@@ -106,7 +107,7 @@ export class OperationReconciler {
 
   private async reconcileOperation(id: string): Promise<void> {
     const traffic = this.ctx.traffic;
-    const sensors = traffic === undefined ? {} : { connections: (service: string) => traffic.connections(service) };
+    const sensors: OperationSensors = { analysis: analysisJudgementFor, ...(traffic === undefined ? {} : { connections: (service: string) => traffic.connections(service) }) };
     const step = await reconcileOperation(this.ctx.store, this.ctx.events, id, () => this.ctx.now(), sensors);
     if (step === undefined) return;
     if (step.plan.operation !== null) this.again = true; // a status change may unlock the next step at once

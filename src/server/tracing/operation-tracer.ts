@@ -14,6 +14,8 @@ import type { ServerContext } from '../server-context.js';
 
 /** Events after which an operation has its `completed_at`. */
 const CLOSING_EVENTS: ReadonlySet<string> = new Set(['deploy_completed', 'deploy_failed', 'deploy_aborted', 'rollback_completed', 'rollback_failed']);
+/** The newest this many measurements become span events; a trace stays small however long a canary soaked. */
+const MAX_MEASUREMENT_EVENTS = 200;
 /** Operations already emitted by this process, so two closing events emit one trace; bounded. */
 const REMEMBERED = 1_000;
 
@@ -50,7 +52,16 @@ export class OperationTracer {
       for (const planned of batch.instances) finish(this.#start(planned, inBatch), planned);
       finish(batchSpan, batch.span);
     }
+    await this.#addMeasurements(root, id);
     finish(root, spans.root);
+  }
+
+  /** One span event per analysis measurement, at its time, on the root span (CONTRACT §5; the measurements are in the store). */
+  async #addMeasurements(root: Span, id: string): Promise<void> {
+    const measurements = await this.ctx.store.listAnalysisMeasurements(id).catch(() => []);
+    for (const m of measurements.slice(-MAX_MEASUREMENT_EVENTS)) {
+      root.addEvent('ferry.analysis.measurement', { 'ferry.analysis.phase': m.phase, 'ferry.analysis.query': m.query, 'ferry.analysis.verdict': m.verdict, 'ferry.analysis.reason': m.reason }, new Date(m.measured_at));
+    }
   }
 
   #start(planned: PlannedSpan, parent: Context): Span {

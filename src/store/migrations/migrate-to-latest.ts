@@ -23,6 +23,7 @@ import { channelsMigration } from './015-channels.js';
 import { readinessEvaluationsMigration } from './013-readiness-evaluations.js';
 import { replaysMigration } from './016-replays.js';
 import { trafficMigration } from './017-traffic.js';
+import { analysisMigration } from './018-analysis.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -44,6 +45,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '013-readiness-evaluations': readinessEvaluationsMigration,
     '016-replays': replaysMigration,
     '017-traffic': trafficMigration,
+    '018-analysis': analysisMigration(engine),
   };
 }
 
