@@ -9,7 +9,7 @@ import type { AnalysisQuery } from '../../core/analysis/analysis-spec.js';
 import type { AnalysisMeasurement } from '../../core/analysis/analysis-measurement.js';
 import type { AnalysisSubjects } from '../../core/analysis/analysis-schedule.js';
 import { pollUntil } from '../../local-fleet/poll-until.js';
-import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../testing/haproxy-process.js';
+import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../local-fleet/haproxy-process.js';
 import { driveLoad, HelloProcess } from '../../testing/hello-process.js';
 import { HaproxyProvider } from './haproxy-provider.js';
 import { readServerStats } from '../traffic/haproxy-runtime-api.js';
