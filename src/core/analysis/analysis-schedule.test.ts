@@ -52,6 +52,9 @@ describe('analysisDue', () => {
 
   it('never once the phase failed or is inconclusive; still after success (a pause keeps being watched)', () => {
     expect(analysisDue({ since: T0 }, null, { state: 'failed', dry_run: false }, 30, T0 + 60_000)).toBe(false);
+    // A provider whose first reading only starts a count takes it at once, then keeps the interval.
+    expect(analysisDue({ since: T0 }, null, { state: 'running', dry_run: false }, 30, T0, true)).toBe(true);
+    expect(analysisDue({ since: T0 }, T0, { state: 'running', dry_run: false }, 30, T0 + 10_000, true)).toBe(false);
     expect(analysisDue({ since: T0 }, null, { state: 'inconclusive', dry_run: false }, 30, T0 + 60_000)).toBe(false);
     expect(analysisDue({ since: T0 }, null, { state: 'successful', dry_run: false }, 30, T0 + 60_000)).toBe(true);
   });

@@ -57,12 +57,24 @@ export function analysisSubjectsOf(operation: Operation, targets: readonly Opera
  * measurable, so a canary has had traffic to measure), and never once the phase's analysis
  * failed or is inconclusive: a rollback or a person decides then, and more rows add nothing.
  * A dry run is the exception: nothing acts on it, so it goes on recording verdicts.
+ * `startingReading`: the provider's first reading only starts a count (HAProxy's counters),
+ * so it is taken as soon as the phase is measurable and the first verdict comes one
+ * interval after the canary took traffic, not two.
  *   since t, none yet, interval 30 s, now t+10 s → not due;  now t+30 s → due
+ *   since t, none yet, starting reading, now t    → due
  *   last at t+30 s, now t+45 s                    → not due;  now t+60 s → due
  */
-export function analysisDue(subjects: Pick<AnalysisSubjects, 'since'>, lastMeasuredAt: number | null, judgement: Pick<AnalysisJudgement, 'state' | 'dry_run'>, intervalS: number, now: number): boolean {
+export function analysisDue(
+  subjects: Pick<AnalysisSubjects, 'since'>,
+  lastMeasuredAt: number | null,
+  judgement: Pick<AnalysisJudgement, 'state' | 'dry_run'>,
+  intervalS: number,
+  now: number,
+  startingReading = false,
+): boolean {
   // A dry run acts on nothing, so nobody decides after a verdict: it keeps recording.
   if (!judgement.dry_run && (judgement.state === 'failed' || judgement.state === 'inconclusive')) return false;
+  if (lastMeasuredAt === null && startingReading) return now >= subjects.since;
   const from = lastMeasuredAt ?? subjects.since;
   return now >= from + intervalS * 1000;
 }

@@ -25,7 +25,9 @@ export async function measureDeployment(ctx: Pick<ServerContext, 'store' | 'now'
   const judgement = judgeAnalysis(spec, phaseRows, subjects.phase);
   const lastAt = phaseRows.length === 0 ? null : Math.max(...phaseRows.map((m) => m.measured_at));
   const now = ctx.now();
-  if (!analysisDue(subjects, lastAt, judgement, analysisSettingsOf(spec).interval_s, now)) return [];
+  // HAProxy's first reading of an operation only starts its counters (core/analysis/haproxy-figures.ts).
+  const startingReading = spec.provider === 'haproxy' && all.length === 0;
+  if (!analysisDue(subjects, lastAt, judgement, analysisSettingsOf(spec).interval_s, now, startingReading)) return [];
   const hosts = new Map((await ctx.store.listHosts()).map((h) => [h.host, h]));
   const serverNames = serverNamesOf(service, live, hosts);
   const verdicts = await Promise.all(
