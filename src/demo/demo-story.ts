@@ -7,8 +7,9 @@
  *   refused until CI evidence and a staging replay admit it → v2 on the canary channel,
  *   promoted to stable → v3 rolled back automatically, paging its P0 → a session traced
  *   to its version → an instance changed behind Ferry's back is rebuilt → a viewer token
- *   refused a deploy → a freeze window refuses a deploy → one-click rollback during the
- *   freeze → a summary table
+ *   refused a deploy → behind HAProxy, a rolling restart under load loses no request → a
+ *   freeze window refuses a deploy → one-click rollback during the freeze, still serving
+ *   through HAProxy → a summary table
  */
 import { FerryApi, refusalOf } from '../local-fleet/ferry-api.js';
 import { freePorts } from '../local-fleet/free-port.js';
@@ -16,6 +17,8 @@ import { packageHello } from '../local-fleet/hello-packages.js';
 import type { LocalFleet } from '../local-fleet/local-fleet.js';
 import { pollUntil } from '../local-fleet/poll-until.js';
 import { instanceIdFor } from '../core/names.js';
+import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../local-fleet/haproxy-process.js';
+import { startLoad } from '../local-fleet/load-generator.js';
 
 export const SERVICE = 'hello';
 export const HOST = 'local';
@@ -24,6 +27,8 @@ const INSTANCES = 6;
 const GATES = { min_healthy_time_s: 0.5 };
 /** What admits a release of the demo's service: two CI checks and a staging replay. */
 const REQUIRED_CHECKS = ['quality', 'security', 'replay'];
+/** Requests per second sent through HAProxy while Ferry restarts and rolls back behind it. */
+const LOAD_RATE = 200;
 
 export type Step = <T>(title: string, run: () => Promise<{ value: T; note: string }>) => Promise<T>;
 
@@ -133,6 +138,42 @@ export async function demoStory(fleet: LocalFleet, step: Step, say: (line: strin
     return { value: undefined, note: `env shown as ${JSON.stringify(env)}; deploy → ${refused.status} ${refused.code}` };
   });
 
+  const balancer = await step('behind HAProxy: a rolling restart under 200 req/s', async () => behindHaproxy(api, spec, ports));
+  try {
+    await freezeAndRollBack(api, step, operations, ports, balancer);
+  } finally {
+    await balancer?.stop();
+  }
+  await summary(api, operations, say);
+}
+
+/**
+ * Puts the service behind a real HAProxy (`retries 0`: no retry hides a lost request) and
+ * restarts every instance under a steady load through it: Ferry drains each instance
+ * before it stops and returns it once healthy, so no request fails. Skipped, with the
+ * reason, on a machine without HAProxy.
+ */
+async function behindHaproxy(api: FerryApi, spec: object, ports: number[]): Promise<{ value: HaproxyProcess | null; note: string }> {
+  const missing = haproxyMissing();
+  if (missing !== undefined) return { value: null, note: `skipped: ${missing}` };
+  const servers = ports.map((port) => ({ name: instanceIdFor(SERVICE, HOST, port), address: '127.0.0.1', port }));
+  const haproxy = await startHaproxy({ servers, backend: SERVICE, socket: 'unix', checkIntervalMs: 500 });
+  try {
+    await api.put(`/api/v1/services/${SERVICE}`, { ...spec, drain_s: 5, traffic: { type: 'haproxy', socket: haproxy.socket, backend: SERVICE } });
+    const load = startLoad({ url: `${haproxy.url}/version`, rate: LOAD_RATE });
+    const { deploy_id } = await api.post('/api/v1/vm/rebootstrap', { service: SERVICE, mode: 'restart' });
+    const done = await api.waitForDeployment(deploy_id);
+    const report = await load.stop();
+    expectStatus(done, 'succeeded');
+    return { value: haproxy, note: `restart ${deploy_id} ${done.status}: ${report.sent} requests through HAProxy, ${report.failed} failed` };
+  } catch (err) {
+    await haproxy.stop();
+    throw err;
+  }
+}
+
+/** The freeze refuses a deploy; the one-click rollback still passes, and behind HAProxy it keeps serving. */
+async function freezeAndRollBack(api: FerryApi, step: Step, operations: Operation[], ports: number[], balancer: HaproxyProcess | null): Promise<void> {
   await step('a freeze window refuses a deploy', async () => {
     const now = Date.now();
     const freeze = await api.post('/api/v1/freezes', { service: SERVICE, starts_at: new Date(now).toISOString(), ends_at: new Date(now + 3_600_000).toISOString(), reason: 'demo freeze' });
@@ -142,14 +183,15 @@ export async function demoStory(fleet: LocalFleet, step: Step, say: (line: strin
 
   await step('one-click rollback during the freeze', async () => {
     const started = performance.now();
+    const load = balancer === null ? null : startLoad({ url: `${balancer.url}/version`, rate: LOAD_RATE });
     const rollback = await api.post(`/api/v1/services/${SERVICE}/rollback`, {});
     const done = await api.waitForRollback(rollback.rollback_id);
+    const report = await load?.stop();
     operations.push({ id: rollback.rollback_id, what: `rollback to ${rollback.target_version}`, status: done.status, ms: performance.now() - started });
     expectStatus(done, 'succeeded');
-    return { value: undefined, note: `${rollback.rollback_id} to ${rollback.target_version} (${rollback.target_reason ?? 'previous_version'}) ${done.status}; instances answer ${await answered(ports)}` };
+    const served = report === undefined ? '' : `; through HAProxy ${report.sent} requests, ${report.failed} failed`;
+    return { value: undefined, note: `${rollback.rollback_id} to ${rollback.target_version} (${rollback.target_reason ?? 'previous_version'}) ${done.status}; instances answer ${await answered(ports)}${served}` };
   });
-
-  await summary(api, operations, say);
 }
 
 /** Starts a staging replay of `version` and waits for its verdict; its one-line summary. */
