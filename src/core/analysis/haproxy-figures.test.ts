@@ -31,7 +31,10 @@ describe('haproxyVerdict', () => {
     expect(haproxyVerdict(errors, ['web-1', 'web-2'], { 'web-1': at(1, 0) }, null).reason).toBe('query errors: HAProxy shows no server web-2 in the backend');
   });
 
-  it('response time is judged on the reading itself', () => {
-    expect(haproxyVerdict(latency, ['web-1'], { 'web-1': at(5, 0, 450) }, null)).toMatchObject({ verdict: 'failed', values: { values: [450] } });
+  it('response time counts only for a server that answered since the previous reading', () => {
+    expect(haproxyVerdict(latency, ['web-1'], { 'web-1': at(5, 0, 450) }, { 'web-1': at(1, 0, 0) })).toMatchObject({ verdict: 'failed', values: { values: [450] } });
+    // No request since (a canary at weight 0, or down): rtime reads 0 or an old average, never a success.
+    expect(haproxyVerdict(latency, ['web-1'], { 'web-1': at(5, 0, 0) }, { 'web-1': at(5, 0, 0) }).verdict).toBe('inconclusive');
+    expect(haproxyVerdict(latency, ['web-1'], { 'web-1': at(5, 0, 450) }, null).verdict).toBe('inconclusive');
   });
 });

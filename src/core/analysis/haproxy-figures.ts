@@ -3,7 +3,8 @@
  * share of 5xx responses and the average response time. HAProxy's response counters are
  * totals since it started, so a measurement's error ratio is taken over the responses
  * since the previous measurement: the counters are stored with every measurement, and the
- * first reading of an operation is only a starting point (isStartingReading).
+ * first reading of an operation is only a starting point (isStartingReading), for both
+ * figures.
  */
 import type { AnalysisQuery } from './analysis-spec.js';
 import type { QueryVerdict } from './analysis-measurement.js';
@@ -39,15 +40,21 @@ export function haproxyVerdict(query: AnalysisQuery, servers: readonly string[],
   const missing = servers.filter((s) => current[s] === undefined);
   const counters = Object.fromEntries(servers.filter((s) => current[s] !== undefined).map((s) => [s, current[s]!]));
   if (missing.length > 0) return { verdict: 'inconclusive', values: { counters }, reason: `query ${query.name}: HAProxy shows no server ${missing.join(', ')} in the backend` };
-  if (query.query === 'response_time_ms') {
-    const verdict = thresholdVerdict(query, servers.map((s) => current[s]!.rtime));
-    return { ...verdict, values: { ...verdict.values, counters } };
-  }
   if (previous === null || servers.some((s) => previous[s] === undefined)) {
     return { verdict: 'inconclusive', values: { counters, starting_reading: true }, reason: `query ${query.name}: first reading of HAProxy's counters; ratios are taken from the next one on` };
   }
-  const verdict = thresholdVerdict(query, servers.map((s) => errorRatioSince(previous[s]!, current[s]!)));
+  const figure = query.query === 'response_time_ms' ? responseTimeSince : errorRatioSince;
+  const verdict = thresholdVerdict(query, servers.map((s) => figure(previous[s]!, current[s]!)));
   return { ...verdict, values: { ...verdict.values, counters } };
+}
+
+/**
+ * HAProxy's `rtime` averages the server's last 1024 requests whatever version served them,
+ * and reads 0 for a server that had none: it counts only when the server answered since
+ * the previous reading, and is NaN (inconclusive) otherwise, never a fast success.
+ */
+export function responseTimeSince(previous: ServerCounters, current: ServerCounters): number {
+  return current.responses - previous.responses > 0 ? current.rtime : Number.NaN;
 }
 
 /** The counters a stored measurement carries, if any. */

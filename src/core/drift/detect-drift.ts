@@ -15,11 +15,12 @@ export type VersionExpectation = { kind: 'in_flight' } | { kind: 'expected'; ver
  *   target of the active operation, deploying/healthy/verifying/reverting/failed → in flight
  *   target succeeded (the operation moved it)                                   → to_version
  *   target reverted (the operation returned it)                                 → from_version
+ *   target draining after a change (a revert behind a load balancer waits on it) → in flight
  *   no target, or pending/skipped                                               → pin, else desired
  */
 export function versionExpectation(instance: Instance, desiredVersion: string | null, target: OperationTarget | undefined): VersionExpectation {
   if (target !== undefined) {
-    if (leftToOperation(target.status)) return { kind: 'in_flight' };
+    if (leftToOperation(target.status) || (target.status === 'draining' && target.changed)) return { kind: 'in_flight' };
     if (target.status === 'succeeded') return { kind: 'expected', version: target.to_version };
     if (target.status === 'reverted') return { kind: 'expected', version: target.from_version };
   }

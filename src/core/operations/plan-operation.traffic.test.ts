@@ -162,9 +162,12 @@ describe('analysis verdicts', () => {
     await runUntil(f, (s) => s.now > pausedAt + 10_000);
     expect(f.state.operation.status).toBe('paused');
     verdict = judged('successful');
+    await runUntil(f, (s) => s.events.some((e) => e.type === 'deploy_promoted'));
+    expect(f.state.events.filter((e) => e.type === 'deploy_promoted').map((e) => e.details.automatic)).toEqual([true]);
+    // The batches after the last step are measured as their own phase.
+    verdict = judged('successful', 'rolling');
     await runUntil(f);
     expect(f.state.operation.status).toBe('succeeded');
-    expect(f.state.events.filter((e) => e.type === 'deploy_promoted').map((e) => e.details.automatic)).toEqual([true]);
   });
 
   it('a failed analysis rolls the canary back with analysis_failed before the next step', async () => {
@@ -199,8 +202,46 @@ describe('analysis verdicts', () => {
   });
 
   it('a verdict of another phase is not acted on', async () => {
-    const f = await fleet(4, { type: 'rolling', batch_size: 2, min_healthy_time_s: 0 }, { analysis: () => judged('failed', 'step-1') });
+    let verdict = judged('failed', 'step-1');
+    const f = await fleet(4, { type: 'rolling', batch_size: 2, min_healthy_time_s: 0 }, { analysis: () => verdict });
+    await runUntil(f, (s) => s.operation.status === 'paused');
+    expect(f.state.operation.rollout.pause?.kind).toBe('analysis');
+    verdict = judged('successful', 'rolling');
     await runUntil(f);
     expect(f.state.operation.status).toBe('succeeded');
+  });
+
+  it('a rolling deployment waits after its first batch for the analysis, then rolls the rest without waiting again', async () => {
+    let verdict = judged('running', 'rolling');
+    const f = await fleet(6, { type: 'rolling', batch_size: 2, min_healthy_time_s: 0 }, { analysis: () => verdict });
+    await runUntil(f, (s) => s.operation.status === 'paused');
+    expect(f.state.operation.rollout.pause?.kind).toBe('analysis');
+    expect(f.state.targets.filter((t) => t.status === 'succeeded')).toHaveLength(2);
+    expect(f.state.targets.filter((t) => t.status === 'pending')).toHaveLength(4);
+    verdict = judged('successful', 'rolling');
+    const rest = await runUntil(f);
+    expect(f.state.operation.status).toBe('succeeded');
+    expect(rest.filter((p) => p.plan.operation?.status === 'paused')).toHaveLength(0);
+  });
+
+  it('a rolling deployment whose analysis fails after its first batch is rolled back, one window at a time, each instance drained first', async () => {
+    let verdict = judged('running', 'rolling');
+    const f = await fleet(4, { type: 'rolling', batch_size: 2, min_healthy_time_s: 0 }, { analysis: () => verdict });
+    await runUntil(f, (s) => s.operation.status === 'paused');
+    verdict = { ...judged('failed', 'rolling') };
+    let mostOut = 0;
+    const passes = await runUntil(f, undefined, (x) => {
+      mostOut = Math.max(mostOut, [...x.balancer.servers.values()].filter((s) => s.state === 'drain').length);
+    });
+    expect(f.state.operation.status).toBe('rolled_back');
+    expect(f.state.operation.reason?.code).toBe('analysis_failed');
+    expect(mostOut).toBeLessThanOrEqual(2);
+    for (const [n, pass] of passes.entries()) {
+      for (const goal of pass.plan.goals) {
+        const drainedBefore = passes.slice(0, n).some((p) => p.plan.traffic.some((t) => t.instance_id === goal.instance_id && t.state === 'drain'));
+        expect(drainedBefore, `revert goal for ${goal.instance_id} at pass ${n}`).toBe(true);
+      }
+    }
+    expect(new Set([...f.balancer.servers.values()].map((s) => `${s.state} ${s.weight}`))).toEqual(new Set(['ready 100']));
   });
 });

@@ -171,8 +171,10 @@ class PassPlanner {
     if (this.pauseForInconclusiveAnalysis(all)) return;
     if (this.status === 'paused') {
       if (!this.pauseEnds()) return;
-      this.endStepPause(true);
+      if (this.rollout.pause?.kind === 'analysis' && this.currentStepLimit(all.length) === null) this.setOperation('running', { pause: null, progress_at: this.now });
+      else this.endStepPause(true);
     }
+    if (this.holdForAnalysis(all)) return;
     this.startNextTargets(all);
     if (all.every((t) => t.status === 'succeeded')) this.finishOrVerify(all);
     else this.pauseAtStepEnd(all);
@@ -246,6 +248,8 @@ class PassPlanner {
 
   /** Changed once the adapter confirmed the drain and its connections ended (or the cap passed); a failed drain returns it to traffic. */
   private finishTrafficDrain(target: OperationTarget, instance: Instance, drainedForMs: number): void {
+    // Someone returned it to traffic meanwhile (a release, drift clearing an isolation): drain it again first.
+    if (this.intentOf(instance).state !== 'drain') return this.wantTraffic(instance.instance_id, { state: 'drain', weight: this.intentOf(instance).weight });
     const sessions = this.drainMs() > 0 ? this.sessionsOn(target) : 0;
     const wait = drainWait({ instance, connections: this.snapshot.connections?.get(instance.instance_id), sessions, drainedForMs, drainMs: this.drainMs() });
     if (wait.state === 'waiting') return;
@@ -260,6 +264,8 @@ class PassPlanner {
    * once the adapter confirmed it serves again. A failed return fails the target.
    */
   private backInTraffic(target: OperationTarget, instance: Instance): boolean {
+    // Isolated (quarantined, unhealthy): it stays drained, and its change is done without traffic.
+    if (instance.isolation !== null) return true;
     const wait = readyWait(instance);
     if (wait.state === 'done' && this.intentOf(instance).state === 'ready') return true;
     if (wait.state === 'failed') {
@@ -381,14 +387,13 @@ class PassPlanner {
   }
 
   private startRevert(toRevert: OperationTarget[], reason: Reason): void {
+    if (this.hasTraffic) return this.startRevertBehindBalancer(toRevert, reason);
     for (const target of toRevert) {
       const instance = this.snapshot.instances.get(target.instance_id);
       if (instance === undefined) continue;
       const generation = this.nextGeneration(instance);
       this.setGoal(instance, target.from_version, generation, 'run');
       this.change(target, { status: 'reverting', generation, started_at: this.now });
-      // A revert is urgent and does not wait for the drain; the balancer stops sending new requests as soon as the adapter applies it.
-      if (this.hasTraffic) this.wantTraffic(target.instance_id, { state: 'drain', weight: this.intentOf(instance).weight });
     }
     this.setOperation('rolling_back', { pause: null }, reason);
     this.event('rollback', null, null, {
@@ -398,9 +403,54 @@ class PassPlanner {
     });
   }
 
-  finishRevertWhenSettled(): void {
+  /**
+   * Behind a load balancer a revert is a rollback like any other: at most
+   * rollback_batch_percent of the targets at a time, each drained before its goal changes,
+   * so some instance always serves while the changed ones come back.
+   */
+  private startRevertBehindBalancer(toRevert: OperationTarget[], reason: Reason): void {
+    this.setOperation('rolling_back', { pause: null }, reason);
+    this.event('rollback', null, null, {
+      automatic: this.rollout.abort === null,
+      reason,
+      instances: toRevert.map((t) => ({ instance_id: t.instance_id, to_version: t.from_version })),
+    });
+    this.advanceRevertBehindBalancer();
+  }
+
+  /** Reverts the targets whose drain ended, and drains the next ones while the window has room. */
+  private advanceRevertBehindBalancer(): void {
     const all = [...this.targets.values()];
-    if (all.some((t) => t.status === 'reverting')) return;
+    for (const target of all.filter((t) => t.status === 'draining')) {
+      const instance = this.snapshot.instances.get(target.instance_id);
+      if (instance === undefined) {
+        this.change(target, { status: 'revert_failed', reason: { code: 'instance_removed', message: `instance ${target.instance_id} was removed from the service` } });
+        continue;
+      }
+      const wait = drainWait({ instance, connections: this.snapshot.connections?.get(instance.instance_id), sessions: 0, drainedForMs: this.now - (target.started_at ?? this.now), drainMs: this.drainMs() });
+      // Returning a known-good version is urgent: a drain the adapter failed does not hold it.
+      if (wait.state === 'waiting') continue;
+      const generation = this.nextGeneration(instance);
+      this.setGoal(instance, target.from_version, generation, 'run');
+      this.change(target, { status: 'reverting', generation, started_at: this.now });
+    }
+    // A returned target counts until the balancer confirmed it serves again, so the next ones never drain before it.
+    const returning = all.filter((t) => t.status === 'reverted' && this.stillOutOfTraffic(t.instance_id)).length;
+    const inFlight = all.filter((t) => t.status === 'draining' || t.status === 'reverting').length + returning;
+    const room = rollbackWindow(all.length, this.snapshot.service.rollback_batch_percent ?? null) - inFlight;
+    for (const target of this.changedTargets(all).slice(0, Math.max(0, room))) {
+      const instance = this.snapshot.instances.get(target.instance_id);
+      if (instance === undefined) continue;
+      this.wantTraffic(instance.instance_id, { state: 'drain', weight: this.intentOf(instance).weight });
+      this.change(target, { status: 'draining', started_at: this.now });
+    }
+  }
+
+  finishRevertWhenSettled(): void {
+    if (this.hasTraffic) this.advanceRevertBehindBalancer();
+    const all = [...this.targets.values()];
+    if (all.some((t) => t.status === 'reverting' || t.status === 'draining')) return;
+    if (this.hasTraffic && this.changedTargets(all).some((t) => this.snapshot.instances.has(t.instance_id))) return;
     const reason = this.op.reason ?? { code: 'deploy_failed', message: 'the deployment failed' };
     const failedReverts = all.filter((t) => t.status === 'revert_failed');
     if (failedReverts.length > 0) {
@@ -519,6 +569,13 @@ class PassPlanner {
     return fillingShare(weight, newReady, this.currentStepLimit(this.targets.size) ?? this.targets.size);
   }
 
+  /** True while an instance Ferry wants in traffic is not yet confirmed there (an isolated one stays out and does not count). */
+  private stillOutOfTraffic(instanceId: string): boolean {
+    const instance = this.snapshot.instances.get(instanceId);
+    if (instance === undefined || instance.isolation !== null) return false;
+    return this.intentOf(instance).state !== 'ready' || readyWait(instance).state === 'waiting';
+  }
+
   private get hasTraffic(): boolean {
     return (this.snapshot.service.traffic ?? null) !== null;
   }
@@ -529,11 +586,13 @@ class PassPlanner {
   }
 
   /** Records a traffic intent; the plan carries it only when it differs from the stored one. */
-  private wantTraffic(instanceId: string, wanted: WantedTraffic): void {
-    this.plannedTraffic.set(instanceId, wanted);
-    this.plan.traffic = this.plan.traffic.filter((t) => t.instance_id !== instanceId);
+  private wantTraffic(instanceId: string, asked: WantedTraffic): void {
     const instance = this.snapshot.instances.get(instanceId);
     const stored = instance === undefined ? undefined : currentIntent(instance.traffic);
+    // An isolated instance stays out of traffic until drift handling or a person returns it.
+    const wanted = asked.state === 'ready' && instance !== undefined && instance.isolation !== null ? { state: 'drain' as const, weight: stored!.weight } : asked;
+    this.plannedTraffic.set(instanceId, wanted);
+    this.plan.traffic = this.plan.traffic.filter((t) => t.instance_id !== instanceId);
     if (stored === undefined || stored.state !== wanted.state || stored.weight !== wanted.weight) this.plan.traffic.push({ instance_id: instanceId, ...wanted });
   }
 
@@ -558,6 +617,22 @@ class PassPlanner {
   private analysisFailure(): Reason | undefined {
     if (this.analysisState() !== 'failed') return undefined;
     return this.snapshot.analysis?.reason ?? { code: 'analysis_failed', message: `the analysis of deployment ${this.op.id} failed` };
+  }
+
+  /**
+   * Past the canary steps (or in a rolling deployment), a batch that changed instances is
+   * measured before the next one starts: the deployment pauses for its analysis until the
+   * phase's verdict is successful, and the rest of the batches then go on without waiting
+   * again. The last batch does not wait (no instance is left to protect, nor a baseline to
+   * compare with); after the end, rollback triggers watch the release.
+   */
+  private holdForAnalysis(all: OperationTarget[]): boolean {
+    if (this.status !== 'running' || !this.awaitsAnalysis() || this.currentStepLimit(all.length) !== null) return false;
+    if (all.some((t) => holdsBatchSlot(t.status)) || !all.some((t) => t.status === 'succeeded' && t.changed)) return false;
+    if (!all.some((t) => t.status === 'pending')) return false;
+    this.setOperation('paused', { pause: { kind: 'analysis', until: null, since: this.now } });
+    this.event('deploy_paused', null, this.op.version, { step: this.rollout.steps_done + 1, instances: all.filter((t) => t.status !== 'pending').length, pause: this.rollout.pause });
+    return true;
   }
 
   /** An analysis that cannot decide pauses the deployment for a person (promote or abort), unless a person is already asked. */

@@ -13,6 +13,7 @@ import type { OperationPlan } from '../operations/operation-plan.js';
 import { emptyPlan } from '../operations/operation-plan.js';
 import { isInFlight } from '../operations/status-sets.js';
 import type { Operation, OperationTarget, Reason } from '../types.js';
+import { EQUAL_WEIGHT } from '../traffic/traffic-spec.js';
 
 /** The reason a deployment ended because a one-click rollback took its service. */
 export const PREEMPTED_BY_ROLLBACK = 'preempted_by_rollback';
@@ -26,6 +27,8 @@ export interface PreemptionInput {
   correlationId: string;
   /** The rollback request's id, when a request asked. */
   requestId?: string | null;
+  /** The service declares `traffic`: instances the deployment drained go back into traffic. */
+  traffic?: boolean;
   now: number;
 }
 
@@ -39,6 +42,8 @@ export function planPreemption(input: PreemptionInput): OperationPlan | null {
   return {
     ...emptyPlan(),
     targets: unsettled.map((t) => ({ instance_id: t.instance_id, status: 'skipped' as const })),
+    // The rollback drains each instance again before it changes it; until then they serve.
+    traffic: input.traffic === true ? unsettled.filter((t) => t.status !== 'pending').map((t) => ({ instance_id: t.instance_id, state: 'ready' as const, weight: EQUAL_WEIGHT })) : [],
     operation: { status: 'aborted', rollout: active.rollout, reason, completed: true },
     events: [
       eventOf(

@@ -46,12 +46,20 @@ export async function applyPlan(tx: Store, scope: PlanScope, plan: OperationPlan
   if (operation !== null && plan.operation?.completed === true && !channelWroteRollout) await recordRolloutEvidence(tx, operation, plan.operation, now);
 }
 
-/** New traffic intents, each compared and set on the row read in this transaction; the traffic sync hands them to the adapter after commit. */
+/**
+ * New traffic intents, each compared and set on the row as read; the traffic sync hands
+ * them to the adapter after commit. A result the sync recorded in between is read again,
+ * so the intent is never lost. An isolated instance is never set ready here.
+ */
 async function applyTrafficIntents(tx: Store, wanted: OperationPlan['traffic'], now: number): Promise<void> {
   for (const { instance_id, ...intent } of wanted) {
-    const current = (await tx.getInstance(instance_id))?.traffic ?? null;
-    const next = withIntent(current, intent, now);
-    if (next !== null) await tx.updateInstanceTraffic(instance_id, current, next);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const instance = await tx.getInstance(instance_id);
+      if (instance === undefined || (intent.state === 'ready' && instance.isolation !== null)) break;
+      const current = instance.traffic ?? null;
+      const next = withIntent(current, intent, now);
+      if (next === null || (await tx.updateInstanceTraffic(instance_id, current, next))) break;
+    }
   }
 }
 

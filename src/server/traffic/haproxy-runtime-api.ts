@@ -23,7 +23,9 @@ export function runtimeCommand(socket: string, command: string, options: Runtime
       connection.destroy();
       reject(new Error(`HAProxy runtime API ${socket}: ${error.message}`));
     };
-    connection.setTimeout(options.timeoutMs, () => fail(new Error(`no answer to "${command.split(' ').slice(0, 2).join(' ')}" within ${options.timeoutMs} ms`)));
+    // A deadline for the whole exchange: a peer that trickles bytes cannot stretch it (setTimeout on the socket only bounds silence).
+    const deadline = setTimeout(() => fail(new Error(`no answer to "${command.split(' ').slice(0, 2).join(' ')}" within ${options.timeoutMs} ms`)), options.timeoutMs);
+    connection.on('close', () => clearTimeout(deadline));
     connection.on('connect', () => connection.end(`${command}\n`));
     connection.on('data', (chunk: Buffer) => {
       size += chunk.length;

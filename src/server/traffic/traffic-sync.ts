@@ -11,6 +11,7 @@ import { currentIntent, withApplied } from '../../core/traffic/next-traffic.js';
 import type { InstanceTraffic, TrafficSpec } from '../../core/traffic/traffic-spec.js';
 import type { Instance, Service } from '../../core/types.js';
 import type { Store } from '../../store/store.js';
+import { DEFAULT_TRAFFIC_DRAIN_S } from '../../core/operations/traffic-decisions.js';
 import type { DesiredTraffic, ObservedTraffic, TrafficAdapter, TrafficResult, TrafficTarget } from './traffic-adapter.js';
 
 export interface TrafficSyncDeps {
@@ -76,7 +77,9 @@ export class TrafficSync {
     const counts = await adapter.activeConnections(targets).catch(() => undefined);
     if (counts === undefined) this.connectionCounts.delete(service.name);
     else this.connectionCounts.set(service.name, counts);
-    const draining = live.some((i) => i.traffic?.intent.state === 'drain' && (counts?.get(i.instance_id) ?? 0) > 0);
+    // Only a drain a change may be waiting on (younger than its cap), not an instance kept out for good (quarantined).
+    const capMs = Math.max(service.drain_s, DEFAULT_TRAFFIC_DRAIN_S) * 1000;
+    const draining = live.some((i) => i.traffic?.intent.state === 'drain' && now - i.traffic.intent.at <= capMs && (counts?.get(i.instance_id) ?? 0) > 0);
     if (draining) this.openDrains.add(service.name);
     else this.openDrains.delete(service.name);
     return recorded;

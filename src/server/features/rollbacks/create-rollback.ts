@@ -118,6 +118,7 @@ async function requireRelease(tx: Store, service: string, version: string): Prom
 async function abortActiveDeployment(tx: Store, service: string, caller: Caller, now: number): Promise<void> {
   const [active] = await tx.listOperations({ service, activeOnly: true, limit: 1 });
   const targets = active === undefined ? [] : await tx.listTargets(active.id);
-  const plan = planPreemption({ active, targets, actor: caller.actor, correlationId: caller.correlationId, requestId: caller.requestId ?? null, now });
+  const traffic = (await tx.getService(service))?.traffic != null;
+  const plan = planPreemption({ active, targets, actor: caller.actor, correlationId: caller.correlationId, requestId: caller.requestId ?? null, now, traffic });
   if (active !== undefined && plan !== null) await applyOperationPlan(tx, active, plan, now);
 }
