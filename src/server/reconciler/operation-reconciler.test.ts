@@ -13,6 +13,8 @@ import { registerRelease } from '../features/releases/release-service.js';
 import { applyServiceSpec } from '../features/services/apply-service-spec.js';
 import type { ServerContext } from '../server-context.js';
 import { OperationReconciler } from './operation-reconciler.js';
+import { HollowBalancer } from '../../testing/hollow-balancer.js';
+import { TrafficSync } from '../traffic/traffic-sync.js';
 
 const alice = { actor: 'alice', correlationId: 'corr-1' };
 let now = Date.UTC(2026, 0, 1);
@@ -70,5 +72,15 @@ describe('OperationReconciler.reconcileOnce', () => {
     expect(types[0]).toBe('deploy_started');
     expect(types).toEqual(expect.arrayContaining(['deploy_paused', 'deploy_resumed', 'instance_deployed']));
     expect(types.at(-1)).toBe('deploy_completed');
+  });
+
+  it('goes on with every operation while a silent balancer holds another service’s traffic sync', async () => {
+    // A second service behind a balancer that never answers: its sync stays pending.
+    await applyServiceSpec(ctx, 'lb', { start: 'node server.js', instances: [{ host: 'h1', port: 7101 }], traffic: { type: 'haproxy', socket: '/nowhere', backend: 'lb' } }, alice);
+    const silent = new HollowBalancer();
+    silent.observe = () => new Promise(() => undefined);
+    ctx.traffic = new TrafficSync({ store: ctx.store, log: ctx.log, now: () => now, createAdapter: () => silent, retryMs: 5_000 });
+    const deployment = await createDeployment(ctx, { service: 'web', version: '2.0.0', strategy: { type: 'rolling', batch_size: 3, min_healthy_time_s: 0 } }, alice);
+    await passUntil(async () => (await ctx.store.getOperation(deployment.id))?.status === 'succeeded');
   });
 });

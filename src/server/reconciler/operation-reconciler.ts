@@ -21,6 +21,8 @@ const DRAIN_POLL_MS = 50;
 export class OperationReconciler {
   private timer: NodeJS.Timeout | undefined;
   private drainPoll: NodeJS.Timeout | undefined;
+  private trafficRun: Promise<void> | undefined;
+  private trafficAgain = false;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -54,11 +56,12 @@ export class OperationReconciler {
     clearTimeout(this.drainPoll);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     await this.running;
+    await this.trafficRun;
   }
 
-  /** Resolves when no pass is running (at once when none was started). Exposed for tests. */
+  /** Resolves when no pass and no traffic sync is running (at once when none was started). Exposed for tests. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.trafficRun) await (this.running ?? this.trafficRun);
   }
 
   /** Runs a pass now, or right after the one in progress; nothing while this process does not lead. */
@@ -90,9 +93,8 @@ export class OperationReconciler {
    * Exposed for tests.
    */
   async reconcileOnce(): Promise<void> {
-    // Intents the adapters have not confirmed go out first, and connection counts are fresh for the drains.
-    await this.syncTraffic(() => this.ctx.traffic!.syncAll());
-    if (this.ctx.traffic?.waitingOnDrains()) this.kickSoon();
+    // Intents the adapters have not confirmed go out, lost state is re-applied, connection counts refreshed.
+    this.syncTrafficSoon();
     const active = await this.ctx.store.listOperations({ activeOnly: true });
     for (const operation of active) await this.reconcileOperation(operation.id);
     // Let the long-polls this pass woke answer first: on SQLite one connection serves every
@@ -112,9 +114,8 @@ export class OperationReconciler {
     if (step === undefined) return;
     if (step.plan.operation !== null) this.again = true; // a status change may unlock the next step at once
     if (step.hosts.length > 0) this.ctx.wake.hosts(step.hosts);
-    // New intents go to the balancer now, and the next pass sees what the adapter did.
-    const service = step.plan.traffic.length > 0 ? (await this.ctx.store.getOperation(id))?.service : undefined;
-    if (service !== undefined && (await this.syncTraffic(() => traffic!.syncServiceNamed(service)))) this.again = true;
+    // New intents go to the balancer now; the sync starts a pass once the adapter did them.
+    if (step.plan.traffic.length > 0) this.syncTrafficSoon();
   }
 
   /** A pass in DRAIN_POLL_MS, to see a drain end without waiting a whole loop period. */
@@ -126,12 +127,31 @@ export class OperationReconciler {
     }, DRAIN_POLL_MS);
   }
 
-  /** Runs a traffic sync when this server has one; an adapter's failure is recorded by the sync, anything else logged. */
-  private async syncTraffic(sync: () => Promise<boolean>): Promise<boolean> {
-    if (this.ctx.traffic === undefined) return false;
-    return sync().catch((err: unknown) => {
-      this.ctx.log.error({ err }, 'traffic sync failed; retrying on the next pass');
-      return false;
+  /**
+   * Syncs traffic beside the passes, not inside them: a slow or silent balancer (each call
+   * is bounded by FERRY_TRAFFIC_TIMEOUT_MS) delays traffic changes, never every other
+   * service's operations, drift and alerts. One sync at a time; asked while one runs, it
+   * runs once more after it. A sync that recorded an adapter's result starts a pass.
+   */
+  private syncTrafficSoon(): void {
+    const traffic = this.ctx.traffic;
+    if (traffic === undefined || this.stopped) return;
+    if (this.trafficRun !== undefined) {
+      this.trafficAgain = true;
+      return;
+    }
+    this.trafficRun = (async () => {
+      do {
+        this.trafficAgain = false;
+        const recorded = await traffic.syncAll().catch((err: unknown) => {
+          this.ctx.log.error({ err }, 'traffic sync failed; retrying on the next pass');
+          return false;
+        });
+        if (recorded) this.kick();
+      } while (this.trafficAgain && !this.stopped);
+      if (traffic.waitingOnDrains()) this.kickSoon();
+    })().finally(() => {
+      this.trafficRun = undefined;
     });
   }
 }
