@@ -5,6 +5,7 @@ import { makeInstance, makeService, T0 } from '../../testing/builders.js';
 import { HollowBalancer } from '../../testing/hollow-balancer.js';
 import { withIntent } from '../../core/traffic/next-traffic.js';
 import { TrafficSync } from './traffic-sync.js';
+import { drainRemovedInstance } from './isolation-traffic.js';
 
 async function setup() {
   const store = new InMemoryStore();
@@ -59,5 +60,16 @@ describe('TrafficSync', () => {
     await sync.syncAll();
     expect(balancer.log).toEqual(['drain i1', 'drain i1']);
     expect(sync.waitingOnDrains()).toBe(false);
+  });
+
+  it('drains an instance removed from the spec until its row goes', async () => {
+    const { store, balancer, sync, clock } = await setup();
+    await store.putService(makeService({ traffic: { type: 'haproxy', socket: '/s', backend: 'web' } }));
+    await store.transaction(async (tx) => {
+      await tx.markInstanceRemoved('i2', clock.now);
+      await drainRemovedInstance(tx, 'i2', clock.now);
+    });
+    await sync.syncAll();
+    expect(balancer.log).toEqual(['drain i2']);
   });
 });

@@ -63,7 +63,8 @@ export class TrafficSync {
     const adapter = this.adapterFor(service);
     const [instances, hosts] = await Promise.all([this.deps.store.listInstances({ service: service.name }), this.deps.store.listHosts()]);
     const addresses = new Map(hosts.map((h) => [h.host, h.address]));
-    const live = instances.filter((i) => i.removed_at === null);
+    // A removed instance stays in the balancer's view, drained, until its row goes (its agent stops it meanwhile).
+    const live = instances.filter((i) => i.removed_at === null || i.traffic?.intent.state === 'drain');
     const targets = live.map((i): TrafficTarget => ({ instance_id: i.instance_id, service: service.name, host: i.host, address: addresses.get(i.host) ?? i.host, port: i.port }));
     const desired = live.map((i, n): DesiredTraffic => ({ ...targets[n]!, ...currentIntent(i.traffic) }));
     const observed = await adapter.observe(targets).catch(() => undefined);

@@ -20,6 +20,7 @@ import { applyPlan } from '../../reconciler/apply-operation-plan.js';
 import type { ServiceSpec } from './service-body.js';
 import { assertReplayFileReadable } from '../replays/replay-requests-source.js';
 import { checkTrafficDeclaration } from '../../../core/traffic/check-traffic-declaration.js';
+import { drainRemovedInstance } from '../../traffic/isolation-traffic.js';
 import { checkRollbackTriggers } from '../../../core/rollback-triggers/check-rollback-triggers.js';
 
 export const DEFAULT_KEEP_RELEASES = 5;
@@ -51,6 +52,7 @@ export async function applyServiceSpec(ctx: ServerContext, name: string, spec: S
     await applyPlan(tx, { service: name, operation: null }, planInitialGoals(plan.added, desired), now);
     for (const removed of plan.removed) {
       await tx.markInstanceRemoved(removed.instance_id, now);
+      await drainRemovedInstance(tx, removed.instance_id, now);
       touchedHosts.add(removed.host);
       await event('instance_removed', removed.instance_id, removed.version, { host: removed.host, port: removed.port, reason: 'not in the service spec' });
     }
