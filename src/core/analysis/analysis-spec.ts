@@ -3,7 +3,6 @@
  * judgement of an operation's analysis that the deployment planner reads. Types only:
  * measuring lives in the analysis runner, judging in core/analysis.
  */
-import type { Reason } from '../types.js';
 
 /**
  * One query of an analysis. For `prometheus` `query` is PromQL with the placeholders
@@ -80,7 +79,8 @@ export interface AnalysisJudgement {
   /** Which phase the measurements belong to (analysisPhaseOf). */
   phase: string;
   state: 'running' | 'successful' | 'failed' | 'inconclusive';
-  reason: Reason | null;
+  /** A Reason (core/types.ts), spelled out here because types.ts imports this module. */
+  reason: { code: string; message: string } | null;
   /** Verdicts are recorded and not acted on. */
   dry_run: boolean;
 }
