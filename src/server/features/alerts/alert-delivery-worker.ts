@@ -7,6 +7,7 @@
  * `ferry_alert_deliveries_failed_total` counter). Only the leader drains, so one
  * control plane sends each delivery once.
  */
+import { RepeatingTurn } from '../../repeating-turn.js';
 import { retryAfterFailure } from '../../../core/alerts/delivery-backoff.js';
 import type { AlertDelivery, AlertDeliveryTarget } from '../../../core/alerts/alert-types.js';
 import type { ServerContext } from '../../server-context.js';
@@ -26,8 +27,7 @@ export interface DeliveryFailure {
 const PER_TURN = 20;
 
 export class AlertDeliveryWorker {
-  #timer: NodeJS.Timeout | undefined;
-  #turn: Promise<void> | undefined;
+  #repeat: RepeatingTurn | undefined;
   #stopped = false;
 
   constructor(
@@ -39,25 +39,13 @@ export class AlertDeliveryWorker {
 
   start(): void {
     if (this.config.webhookUrl === null && this.config.alertmanagerUrl === null) return;
-    this.#schedule();
+    this.#repeat = new RepeatingTurn('alert delivery turn', this.config.pollMs, () => this.drainOnce(), this.ctx.log);
+    this.#repeat.start();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#turn;
-  }
-
-  #schedule(): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#turn = this.drainOnce()
-        .catch((err: unknown) => this.ctx.log.error({ err }, 'alert delivery turn failed; trying again on the next one'))
-        .finally(() => {
-          this.#turn = undefined;
-          this.#schedule();
-        });
-    }, this.config.pollMs);
+    await this.#repeat?.stop();
   }
 
   /** Tries every due delivery once. Exposed for tests. */

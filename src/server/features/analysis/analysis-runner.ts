@@ -4,14 +4,14 @@
  * then wakes the reconciler so the planner reads the new judgement at once. A pass that
  * fails is logged and the next tick tries again; stopping waits for the pass in progress.
  */
+import { RepeatingTurn } from '../../repeating-turn.js';
 import type { ServerContext } from '../../server-context.js';
 import type { AnalysisConfig } from './analysis-config.js';
 import { measureDeployment } from './measure-deployment.js';
 
 export class AnalysisRunner {
-  #timer: NodeJS.Timeout | undefined;
   #stopped = false;
-  #pass: Promise<unknown> | undefined;
+  #repeat: RepeatingTurn | undefined;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -19,25 +19,13 @@ export class AnalysisRunner {
   ) {}
 
   start(): void {
-    this.#schedule();
+    this.#repeat = new RepeatingTurn('analysis pass', this.config.tickMs, () => this.measureDue(), this.ctx.log);
+    this.#repeat.start();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#pass;
-  }
-
-  #schedule(): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#pass = this.measureDue()
-        .catch((err: unknown) => this.ctx.log.error({ err }, 'analysis pass failed; trying again on the next tick'))
-        .finally(() => {
-          this.#pass = undefined;
-          this.#schedule();
-        });
-    }, this.config.tickMs);
+    await this.#repeat?.stop();
   }
 
   /** Measures every deployment with a measurement due; returns how many measurements it stored. Exposed for tests. */

@@ -4,6 +4,7 @@
  * running by a leader that stopped, is carried to its verdict. Stopping aborts the runs in
  * progress without finishing them: they stay `running` for the next leader.
  */
+import { RepeatingTurn } from '../../repeating-turn.js';
 import type { ServerContext } from '../../server-context.js';
 import type { ReplayConfig } from './replay-config.js';
 import { runReplay } from './run-replay.js';
@@ -13,9 +14,8 @@ const MAX_CONCURRENT_REPLAYS = 4;
 
 export class ReplayWorker {
   readonly #running = new Map<string, { abort: AbortController; done: Promise<void> }>();
-  #timer: NodeJS.Timeout | undefined;
   #stopped = false;
-  #turn: Promise<void> | undefined;
+  #repeat: RepeatingTurn | undefined;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -23,27 +23,15 @@ export class ReplayWorker {
   ) {}
 
   start(): void {
-    this.#schedule();
+    this.#repeat = new RepeatingTurn('replay worker turn', this.config.pollMs, () => this.pickUp(), this.ctx.log);
+    this.#repeat.start();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#turn;
+    await this.#repeat?.stop();
     for (const run of this.#running.values()) run.abort.abort();
     await Promise.all([...this.#running.values()].map((r) => r.done));
-  }
-
-  #schedule(): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#turn = this.pickUp()
-        .catch((err: unknown) => this.ctx.log.error({ err }, 'replay worker turn failed; trying again on the next one'))
-        .finally(() => {
-          this.#turn = undefined;
-          this.#schedule();
-        });
-    }, this.config.pollMs);
   }
 
   /** Starts a run for each running replay not already run here. Exposed for tests. */

@@ -9,6 +9,7 @@
  * rollback and never rolls the same release back twice. A failed measurement decides on
  * the alerts alone for that tick; a failed rollback start is tried again on the next.
  */
+import { RepeatingTurn } from '../../repeating-turn.js';
 import { decideRollbackTrigger, type TriggerReason } from '../../../core/rollback-triggers/decide-rollback-trigger.js';
 import { watchedRelease, type WatchedRelease } from '../../../core/rollback-triggers/watched-release.js';
 import type { Operation, Service } from '../../../core/types.js';
@@ -26,9 +27,8 @@ export type WatchOutcome =
   | { service: string; state: 'failed'; deploy_id: string; error: string };
 
 export class RollbackTriggerWatcher {
-  #timer: NodeJS.Timeout | undefined;
   #stopped = false;
-  #turn: Promise<unknown> | undefined;
+  #repeat: RepeatingTurn | undefined;
   readonly #meter: ReleaseRateMeter;
 
   constructor(
@@ -40,25 +40,13 @@ export class RollbackTriggerWatcher {
   }
 
   start(): void {
-    this.#schedule();
+    this.#repeat = new RepeatingTurn('rollback trigger tick', this.config.intervalMs, () => this.tick(), this.ctx.log);
+    this.#repeat.start();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#turn;
-  }
-
-  #schedule(): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#turn = this.tick()
-        .catch((err: unknown) => this.ctx.log.error({ err }, 'rollback trigger tick failed; trying again on the next one'))
-        .finally(() => {
-          this.#turn = undefined;
-          this.#schedule();
-        });
-    }, this.config.intervalMs);
+    await this.#repeat?.stop();
   }
 
   /** Looks at every service with rollback triggers once. Exposed for tests. */
