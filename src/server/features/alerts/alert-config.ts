@@ -3,6 +3,7 @@
  * docs/alerts.md). A malformed value refuses the start: a typo in a paging setting must
  * not be discovered during the incident it was meant to report.
  */
+import { positiveSetting } from '../../../config/positive-setting.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../../core/alerts/delivery-backoff.js';
 import { DEFAULT_ALERT_RULE_CONFIG, type AlertRuleConfig } from '../../../core/alerts/alert-types.js';
 
@@ -36,9 +37,9 @@ export interface AlertConfig {
 export function readAlertConfig(env: NodeJS.ProcessEnv = process.env): AlertConfig {
   return {
     rules: {
-      driftS: positive(env, 'FERRY_ALERT_DRIFT_S', DEFAULT_ALERT_RULE_CONFIG.driftS),
-      rollbackMaxMinutes: positive(env, 'ROLLBACK_MAX_MINUTES', DEFAULT_ALERT_RULE_CONFIG.rollbackMaxMinutes),
-      holdS: positive(env, 'FERRY_ALERT_HOLD_S', DEFAULT_ALERT_RULE_CONFIG.holdS),
+      driftS: positiveSetting(env, 'FERRY_ALERT_DRIFT_S', DEFAULT_ALERT_RULE_CONFIG.driftS),
+      rollbackMaxMinutes: positiveSetting(env, 'ROLLBACK_MAX_MINUTES', DEFAULT_ALERT_RULE_CONFIG.rollbackMaxMinutes),
+      holdS: positiveSetting(env, 'FERRY_ALERT_HOLD_S', DEFAULT_ALERT_RULE_CONFIG.holdS),
       runbookBaseUrl: httpUrl(env, 'FERRY_RUNBOOK_BASE_URL'),
       defaultOncall: text(env, 'FERRY_DEFAULT_ONCALL'),
     },
@@ -48,26 +49,19 @@ export function readAlertConfig(env: NodeJS.ProcessEnv = process.env): AlertConf
       alertmanagerUrl: httpUrl(env, 'FERRY_ALERTMANAGER_URL'),
       environment: text(env, 'FERRY_ENVIRONMENT'),
       backoff: {
-        initialMs: positive(env, 'FERRY_ALERT_RETRY_INITIAL_MS', DEFAULT_BACKOFF.initialMs),
-        maxMs: positive(env, 'FERRY_ALERT_RETRY_MAX_MS', DEFAULT_BACKOFF.maxMs),
-        giveUpAfterMs: positive(env, 'FERRY_ALERT_GIVE_UP_S', DEFAULT_BACKOFF.giveUpAfterMs / 1000) * 1000,
+        initialMs: positiveSetting(env, 'FERRY_ALERT_RETRY_INITIAL_MS', DEFAULT_BACKOFF.initialMs),
+        maxMs: positiveSetting(env, 'FERRY_ALERT_RETRY_MAX_MS', DEFAULT_BACKOFF.maxMs),
+        giveUpAfterMs: positiveSetting(env, 'FERRY_ALERT_GIVE_UP_S', DEFAULT_BACKOFF.giveUpAfterMs / 1000) * 1000,
       },
-      timeoutMs: positive(env, 'FERRY_ALERT_TIMEOUT_MS', 5000),
-      maxQueued: Math.round(positive(env, 'FERRY_ALERT_QUEUE_MAX', 10_000)),
-      pollMs: positive(env, 'FERRY_ALERT_DELIVERY_POLL_MS', 500),
-      alertmanagerResendMs: positive(env, 'FERRY_ALERTMANAGER_RESEND_S', 60) * 1000,
+      timeoutMs: positiveSetting(env, 'FERRY_ALERT_TIMEOUT_MS', 5000),
+      maxQueued: Math.round(positiveSetting(env, 'FERRY_ALERT_QUEUE_MAX', 10_000)),
+      pollMs: positiveSetting(env, 'FERRY_ALERT_DELIVERY_POLL_MS', 500),
+      alertmanagerResendMs: positiveSetting(env, 'FERRY_ALERTMANAGER_RESEND_S', 60) * 1000,
     },
-    evaluateEveryMs: positive(env, 'FERRY_ALERT_EVAL_MS', 5000),
+    evaluateEveryMs: positiveSetting(env, 'FERRY_ALERT_EVAL_MS', 5000),
   };
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw.slice(0, 40)}"`);
-  return value;
-}
 
 function text(env: NodeJS.ProcessEnv, name: string): string | null {
   const raw = env[name];

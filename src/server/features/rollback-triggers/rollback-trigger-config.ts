@@ -3,6 +3,7 @@
  * A malformed value refuses the start, as the alert settings do: a watch that silently never
  * ticks would be found out only by the release it failed to roll back.
  */
+import { positiveSetting } from '../../../config/positive-setting.js';
 
 export interface RollbackTriggerConfig {
   /** How often every watched release is looked at (FERRY_TRIGGER_INTERVAL_MS, 15000). */
@@ -19,16 +20,9 @@ export interface RollbackTriggerConfig {
 /** `rollbackMaxMinutes` is the alert settings' (alert-config.ts reads ROLLBACK_MAX_MINUTES), so RollbackSlow and the deadline agree. */
 export function readRollbackTriggerConfig(env: NodeJS.ProcessEnv, rollbackMaxMinutes: number): RollbackTriggerConfig {
   return {
-    intervalMs: positive(env, 'FERRY_TRIGGER_INTERVAL_MS', 15_000),
-    queryTimeoutMs: positive(env, 'FERRY_TRIGGER_QUERY_TIMEOUT_MS', 5_000),
+    intervalMs: positiveSetting(env, 'FERRY_TRIGGER_INTERVAL_MS', 15_000),
+    queryTimeoutMs: positiveSetting(env, 'FERRY_TRIGGER_QUERY_TIMEOUT_MS', 5_000),
     rollbackMaxMinutes,
   };
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw.slice(0, 40)}"`);
-  return value;
-}

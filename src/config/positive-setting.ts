@@ -1,0 +1,8 @@
+/** A positive number from the environment variable `name`, or `fallback` when unset; anything else stops the start, naming the variable. */
+export function positiveSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw.slice(0, 40)}"`);
+  return value;
+}
