@@ -62,7 +62,9 @@ describe.skipIf(missing !== undefined)('the haproxy analysis provider with a rea
     expect(ratio).toBeGreaterThan(0.08);
     expect(ratio).toBeLessThan(0.4);
     expect(second.reason).toMatch(/^query errors returned 0\.\d+, which does not meet success "< 0\.05"$/);
-    const latest = await provider.measure({ ...request, query: latency, previous: null });
+    // Response time too counts only with requests since the previous reading, never on a first one.
+    expect((await provider.measure({ ...request, query: latency, previous: null })).verdict).toBe('inconclusive');
+    const latest = await provider.measure({ ...request, query: latency, previous: asStored(first) });
     expect(latest).toMatchObject({ verdict: 'successful', values: { values: [expect.any(Number)] } });
   }, 60_000);
 
