@@ -18,6 +18,8 @@ export class HollowBalancer implements TrafficAdapter {
   failing: { action: 'drain' | 'ready'; error: string } | null = null;
   /** When false, connections cannot be counted (an adapter like `command`). */
   countsConnections = true;
+  /** Instances the balancer's own health check has down: in traffic by Ferry's word, but not served. */
+  readonly checkDown = new Set<string>();
 
   async apply(desired: readonly DesiredTraffic[], changed: ReadonlySet<string>): Promise<Map<string, TrafficResult>> {
     const results = new Map<string, TrafficResult>();
@@ -40,7 +42,12 @@ export class HollowBalancer implements TrafficAdapter {
   }
 
   async observe(targets: readonly TrafficTarget[]): Promise<ReadonlyMap<string, ObservedTraffic>> {
-    return new Map(targets.map((t) => [t.instance_id, this.servers.get(t.instance_id) ?? { state: 'ready', weight: 1 }]));
+    return new Map(
+      targets.map((t) => {
+        const server = this.servers.get(t.instance_id) ?? { state: 'ready' as const, weight: 1 };
+        return [t.instance_id, server.state === 'ready' ? { ...server, serving: !this.checkDown.has(t.instance_id) } : server];
+      }),
+    );
   }
 
   /** Forgets every runtime change, as a reload of the balancer's configuration does. */

@@ -11,7 +11,7 @@ import { pollUntil } from '../../local-fleet/poll-until.js';
 import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../../local-fleet/haproxy-process.js';
 import { startNamedBackends, type NamedBackend } from '../../testing/named-backends.js';
 import { freeLoopbackPort } from '../../transport/free-loopback-port.js';
-import { haproxyCommands, HaproxyTrafficAdapter } from './haproxy-adapter.js';
+import { haproxyCommands, HaproxyTrafficAdapter, observedFromStat } from './haproxy-adapter.js';
 import { readServerStats } from './haproxy-runtime-api.js';
 import type { DesiredTraffic } from './traffic-adapter.js';
 
@@ -75,7 +75,7 @@ describe.skipIf(haproxyMissing() !== undefined)(`HaproxyTrafficAdapter with a re
     expect(await served(10)).toEqual(new Map([['web2', 10]]));
     const targets = [desired(web1, 'drain'), desired(web2, 'ready')];
     expect(await adapter.activeConnections(targets)).toEqual(new Map([['web1', 1], ['web2', 0]]));
-    expect(await adapter.observe(targets)).toEqual(new Map([['web1', { state: 'drain', weight: 100 }], ['web2', { state: 'ready', weight: 100 }]]));
+    expect(await adapter.observe(targets)).toEqual(new Map([['web1', { state: 'drain', weight: 100 }], ['web2', { state: 'ready', weight: 100, serving: true }]]));
 
     web1.release();
     expect(await held).toBe('web1');
@@ -94,7 +94,7 @@ describe.skipIf(haproxyMissing() !== undefined)(`HaproxyTrafficAdapter with a re
     const counts = await served(100);
     expect(counts.get('web1')).toBeGreaterThanOrEqual(70);
     expect(counts.get('web2')).toBeGreaterThanOrEqual(10);
-    expect(await adapter.observe([desired(web1, 'ready'), desired(web2, 'ready')])).toEqual(new Map([['web1', { state: 'ready', weight: 100 }], ['web2', { state: 'ready', weight: 25 }]]));
+    expect(await adapter.observe([desired(web1, 'ready'), desired(web2, 'ready')])).toEqual(new Map([['web1', { state: 'ready', weight: 100, serving: true }], ['web2', { state: 'ready', weight: 25, serving: true }]]));
   });
 
   it('a ready instance at weight 0 (a canary at 100 %) gets no request and is observed ready at 0', async () => {
@@ -104,7 +104,7 @@ describe.skipIf(haproxyMissing() !== undefined)(`HaproxyTrafficAdapter with a re
     const targets = [desired(web1, 'ready', 0), desired(web2, 'ready', 256)];
     expect(await adapter.apply(targets, new Set(['web1', 'web2']))).toEqual(new Map([['web1', { ok: true }], ['web2', { ok: true }]]));
     expect(await served(10)).toEqual(new Map([['web2', 10]]));
-    expect(await adapter.observe(targets)).toEqual(new Map([['web1', { state: 'ready', weight: 0 }], ['web2', { state: 'ready', weight: 256 }]]));
+    expect(await adapter.observe(targets)).toEqual(new Map([['web1', { state: 'ready', weight: 0, serving: true }], ['web2', { state: 'ready', weight: 256, serving: true }]]));
   });
 
   it('names servers by the server_name template', async () => {
@@ -114,7 +114,7 @@ describe.skipIf(haproxyMissing() !== undefined)(`HaproxyTrafficAdapter with a re
     const targets = [desired(web1, 'drain', 100, 'i-1'), desired(web2, 'ready', 100, 'i-2')];
     expect(await adapter.apply(targets, new Set(['i-1']))).toEqual(new Map([['i-1', { ok: true }]]));
     expect(await statusOf('web_i-1')).toMatchObject({ status: 'DRAIN' });
-    expect(await adapter.observe(targets)).toEqual(new Map([['i-1', { state: 'drain', weight: 100 }], ['i-2', { state: 'ready', weight: 100 }]]));
+    expect(await adapter.observe(targets)).toEqual(new Map([['i-1', { state: 'drain', weight: 100 }], ['i-2', { state: 'ready', weight: 100, serving: true }]]));
   });
 
   it('observes that a reload lost what it applied', async () => {
@@ -123,9 +123,9 @@ describe.skipIf(haproxyMissing() !== undefined)(`HaproxyTrafficAdapter with a re
     const adapter = new HaproxyTrafficAdapter({ type: 'haproxy', socket: haproxy.socket, backend: haproxy.backend }, OPTIONS);
     const targets = [desired(web1, 'drain'), desired(web2, 'ready', 40)];
     await adapter.apply(targets, new Set(['web1', 'web2']));
-    expect(await adapter.observe(targets)).toEqual(new Map([['web1', { state: 'drain', weight: 100 }], ['web2', { state: 'ready', weight: 40 }]]));
+    expect(await adapter.observe(targets)).toEqual(new Map([['web1', { state: 'drain', weight: 100 }], ['web2', { state: 'ready', weight: 40, serving: true }]]));
     await haproxy.reload();
-    expect(await adapter.observe(targets)).toEqual(new Map([['web1', { state: 'ready', weight: 100 }], ['web2', { state: 'ready', weight: 100 }]]));
+    expect(await adapter.observe(targets)).toEqual(new Map([['web1', { state: 'ready', weight: 100, serving: true }], ['web2', { state: 'ready', weight: 100, serving: true }]]));
   });
 
   it('a server HAProxy does not have is that instance’s error, with HAProxy’s message; it counts no connection and is observed as other', async () => {
@@ -184,3 +184,20 @@ describe('HaproxyTrafficAdapter without a usable socket', () => {
     expect(await adapter.observe(targets)).toBeUndefined();
   });
 });
+
+describe('observedFromStat', () => {
+  const stat = (status: string) => ({ backend: 'app', server: 'web-1', status, weight: 100, scur: 0, hrsp_2xx: 0, hrsp_5xx: 0, responses: 0, rtime: 0 });
+  it.each([
+    ['UP', { state: 'ready', weight: 100, serving: true }],
+    ['UP 1/3', { state: 'ready', weight: 100, serving: true }],
+    ['no check', { state: 'ready', weight: 100, serving: true }],
+    ['DOWN', { state: 'ready', weight: 100, serving: false }],
+    ['DOWN 1/2', { state: 'ready', weight: 100, serving: false }],
+    ['NOLB', { state: 'ready', weight: 100, serving: false }],
+    ['DRAIN', { state: 'drain', weight: 100 }],
+    ['MAINT', { state: 'other', weight: 100 }],
+  ])('status %s → %j', (status, observed) => {
+    expect(observedFromStat(stat(status))).toEqual(observed);
+  });
+});
+

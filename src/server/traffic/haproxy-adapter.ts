@@ -39,11 +39,15 @@ export function haproxyCommands(backend: string, server: string, change: Traffic
   return change.state === 'ready' ? [weight, state] : [state, weight];
 }
 
-/** `show stat`'s status as Ferry's observed state: DRAIN is drained, MAINT is neither. */
+/**
+ * `show stat`'s status as Ferry's observed state: DRAIN is drained, MAINT is neither; a
+ * ready server serves while its check says UP (`UP`, `UP 1/3` going down) or it has no
+ * check, not while DOWN (`DOWN`, `DOWN 1/2` coming up) or NOLB.
+ */
 export function observedFromStat(stat: HaproxyServerStat): ObservedTraffic {
   if (stat.status.startsWith('DRAIN')) return { state: 'drain', weight: stat.weight };
   if (stat.status.startsWith('MAINT')) return { state: 'other', weight: stat.weight };
-  return { state: 'ready', weight: stat.weight };
+  return { state: 'ready', weight: stat.weight, serving: stat.status.startsWith('UP') || stat.status === 'no check' };
 }
 
 export class HaproxyTrafficAdapter implements TrafficAdapter {

@@ -25,6 +25,12 @@ export type TrafficResult = { ok: true } | { ok: false; error: string };
 export interface ObservedTraffic {
   state: 'ready' | 'drain' | 'other';
   weight: number;
+  /**
+   * Whether the balancer's own health check sends the instance requests now (HAProxy: its
+   * status is UP); absent when the adapter cannot tell. A `ready` intent counts as applied
+   * only once this is not false, so a batch never drains while the last one is still DOWN.
+   */
+  serving?: boolean;
 }
 
 export interface TrafficAdapter {

@@ -72,4 +72,21 @@ describe('TrafficSync', () => {
     await sync.syncAll();
     expect(balancer.log).toEqual(['drain i2']);
   });
+
+  it('confirms a ready only once the balancer’s own check sees the instance up', async () => {
+    const { store, balancer, sync, clock } = await setup();
+    balancer.checkDown.add('i1');
+    const current = (await store.getInstance('i1'))!.traffic ?? null;
+    await store.updateInstanceTraffic('i1', current, withIntent(current, { state: 'ready', weight: 50 }, clock.now));
+    await sync.syncAll();
+    expect(balancer.log).toEqual(['ready i1 50']);
+    expect((await store.getInstance('i1'))?.traffic?.applied ?? null).toBeNull();
+    expect(sync.waitingOnDrains()).toBe(true);
+    await sync.syncAll();
+    expect(balancer.log).toEqual(['ready i1 50']);
+    balancer.checkDown.delete('i1');
+    expect(await sync.syncAll()).toBe(true);
+    expect((await store.getInstance('i1'))?.traffic?.applied).toMatchObject({ seq: 1, ok: true });
+    expect(sync.waitingOnDrains()).toBe(false);
+  });
 });

@@ -28,6 +28,8 @@ export class TrafficSync {
   private readonly connectionCounts = new Map<string, ReadonlyMap<string, number>>();
   /** Services with a drained instance that still has open connections: a drain is being waited on. */
   private readonly openDrains = new Set<string>();
+  /** `instance_id@seq` of ready intents the adapter applied while the balancer's check had the instance down, with their service. */
+  private readonly awaitingServing = new Map<string, string>();
 
   constructor(private readonly deps: TrafficSyncDeps) {}
 
@@ -51,7 +53,7 @@ export class TrafficSync {
    * looks again soon, so a batch starts as soon as its drain ends, not a loop period later.
    */
   waitingOnDrains(): boolean {
-    return this.openDrains.size > 0;
+    return this.openDrains.size > 0 || this.awaitingServing.size > 0;
   }
 
   /** Open connections per instance of `service` as its adapter last counted them; undefined when it cannot tell. */
@@ -69,11 +71,11 @@ export class TrafficSync {
     const desired = live.map((i, n): DesiredTraffic => ({ ...targets[n]!, ...currentIntent(i.traffic) }));
     const observed = await adapter.observe(targets).catch(() => undefined);
     const now = this.deps.now();
+    let recorded = await this.recordNowServing(live, observed, now);
     const changed = new Set(live.filter((i) => this.needsApply(i, observed?.get(i.instance_id), now)).map((i) => i.instance_id));
-    let recorded = false;
     if (changed.size > 0) {
       const results = await adapter.apply(desired, changed);
-      recorded = await this.record(live.filter((i) => changed.has(i.instance_id)), results, now);
+      if (await this.record(live.filter((i) => changed.has(i.instance_id)), results, now, observed)) recorded = true;
     }
     const counts = await adapter.activeConnections(targets).catch(() => undefined);
     if (counts === undefined) this.connectionCounts.delete(service.name);
@@ -95,6 +97,8 @@ export class TrafficSync {
     const traffic = instance.traffic;
     if (traffic === null || traffic === undefined) return false;
     const applied = traffic.applied;
+    // Applied, and waiting for the balancer's check to see it up: not applied again meanwhile.
+    if (this.awaitingServing.has(servingKey(instance.instance_id, traffic.intent.seq)) && observed?.state === 'ready') return false;
     if (applied === null || applied.seq !== traffic.intent.seq) return true;
     if (!applied.ok) return now - applied.at >= this.deps.retryMs;
     if (observed === undefined) return false;
@@ -102,18 +106,45 @@ export class TrafficSync {
     return traffic.intent.state === 'ready' && observed.weight !== traffic.intent.weight;
   }
 
-  /** Records each result on the intent it answered; an intent replaced meanwhile keeps its own state. */
-  private async record(instances: Instance[], results: Map<string, TrafficResult>, now: number): Promise<boolean> {
+  /**
+   * Records each result on the intent it answered; an intent replaced meanwhile keeps its
+   * own state. A `ready` the balancer's check does not see serving yet is recorded later,
+   * by recordNowServing, once it does.
+   */
+  private async record(instances: Instance[], results: Map<string, TrafficResult>, now: number, observed: ReadonlyMap<string, ObservedTraffic> | undefined): Promise<boolean> {
     let recorded = false;
     for (const instance of instances) {
       const traffic = instance.traffic as InstanceTraffic;
       const result = results.get(instance.instance_id) ?? { ok: false, error: 'the adapter gave no result for this instance' };
       const was = traffic.applied;
       if (result.ok && was !== null && was.ok && was.seq === traffic.intent.seq) continue; // a re-apply of what was already confirmed
+      if (result.ok && traffic.intent.state === 'ready' && observed?.get(instance.instance_id)?.serving === false) {
+        this.awaitingServing.set(servingKey(instance.instance_id, traffic.intent.seq), instance.service);
+        continue;
+      }
       if (!result.ok) this.deps.log.warn({ service: instance.service, instance_id: instance.instance_id, action: traffic.intent.state, err: result.error }, 'traffic adapter failed');
       const next = withApplied(traffic, { seq: traffic.intent.seq, ok: result.ok, at: now, ...(result.ok ? {} : { error: result.error }) });
       if (next !== null && (await this.deps.store.updateInstanceTraffic(instance.instance_id, traffic, next))) recorded = true;
     }
+    return recorded;
+  }
+
+  /** Confirms the ready intents applied earlier whose instance the balancer's check now sees up. */
+  private async recordNowServing(live: Instance[], observed: ReadonlyMap<string, ObservedTraffic> | undefined, now: number): Promise<boolean> {
+    let recorded = false;
+    for (const instance of live) {
+      const traffic = instance.traffic;
+      if (traffic === null || traffic === undefined) continue;
+      const key = servingKey(instance.instance_id, traffic.intent.seq);
+      if (!this.awaitingServing.has(key) || observed?.get(instance.instance_id)?.serving === false) continue;
+      this.awaitingServing.delete(key);
+      const next = withApplied(traffic, { seq: traffic.intent.seq, ok: true, at: now });
+      if (next !== null && (await this.deps.store.updateInstanceTraffic(instance.instance_id, traffic, next))) recorded = true;
+    }
+    // Intents replaced meanwhile, and instances gone, are no longer waited on.
+    const service = live[0]?.service;
+    const current = new Set(live.map((i) => (i.traffic ? servingKey(i.instance_id, i.traffic.intent.seq) : '')));
+    for (const [key, of] of this.awaitingServing) if (of === service && !current.has(key)) this.awaitingServing.delete(key);
     return recorded;
   }
 
@@ -128,8 +159,14 @@ export class TrafficSync {
   }
 
   private forget(service: string): void {
+    for (const [key, of] of this.awaitingServing) if (of === service) this.awaitingServing.delete(key);
     this.openDrains.delete(service);
     this.adapters.delete(service);
     this.connectionCounts.delete(service);
   }
+}
+
+/** One ready intent of one instance, as awaitingServing keys it. */
+function servingKey(instanceId: string, seq: number): string {
+  return `${instanceId}@${seq}`;
 }
