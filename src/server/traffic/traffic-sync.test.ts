@@ -4,7 +4,7 @@ import { InMemoryStore } from '../../testing/in-memory-store.js';
 import { makeInstance, makeService, T0 } from '../../testing/builders.js';
 import { HollowBalancer } from '../../testing/hollow-balancer.js';
 import { withIntent } from '../../core/traffic/next-traffic.js';
-import { TrafficSync } from './traffic-sync.js';
+import { SERVING_WAIT_MS, TrafficSync } from './traffic-sync.js';
 import { drainRemovedInstance } from './isolation-traffic.js';
 
 async function setup() {
@@ -88,5 +88,16 @@ describe('TrafficSync', () => {
     expect(await sync.syncAll()).toBe(true);
     expect((await store.getInstance('i1'))?.traffic?.applied).toMatchObject({ seq: 1, ok: true });
     expect(sync.waitingOnDrains()).toBe(false);
+  });
+
+  it('counts a ready the balancer’s check keeps down past SERVING_WAIT_MS as failed', async () => {
+    const { store, balancer, sync, clock } = await setup();
+    balancer.checkDown.add('i1');
+    const current = (await store.getInstance('i1'))!.traffic ?? null;
+    await store.updateInstanceTraffic('i1', current, withIntent(current, { state: 'ready', weight: 100 }, clock.now));
+    await sync.syncAll();
+    clock.now += SERVING_WAIT_MS;
+    await sync.syncAll();
+    expect((await store.getInstance('i1'))?.traffic?.applied).toMatchObject({ ok: false, error: expect.stringContaining('health check still has the instance down') });
   });
 });

@@ -23,13 +23,16 @@ export interface TrafficSyncDeps {
   retryMs: number;
 }
 
+/** How long a ready instance may stay down by the balancer's own check before that counts as the adapter failing it. */
+export const SERVING_WAIT_MS = 30_000;
+
 export class TrafficSync {
   private readonly adapters = new Map<string, { key: string; adapter: TrafficAdapter }>();
   private readonly connectionCounts = new Map<string, ReadonlyMap<string, number>>();
   /** Services with a drained instance that still has open connections: a drain is being waited on. */
   private readonly openDrains = new Set<string>();
-  /** `instance_id@seq` of ready intents the adapter applied while the balancer's check had the instance down, with their service. */
-  private readonly awaitingServing = new Map<string, string>();
+  /** `instance_id@seq` of ready intents the adapter applied while the balancer's check had the instance down: their service and since when. */
+  private readonly awaitingServing = new Map<string, { service: string; since: number }>();
 
   constructor(private readonly deps: TrafficSyncDeps) {}
 
@@ -119,7 +122,7 @@ export class TrafficSync {
       const was = traffic.applied;
       if (result.ok && was !== null && was.ok && was.seq === traffic.intent.seq) continue; // a re-apply of what was already confirmed
       if (result.ok && traffic.intent.state === 'ready' && observed?.get(instance.instance_id)?.serving === false) {
-        this.awaitingServing.set(servingKey(instance.instance_id, traffic.intent.seq), instance.service);
+        this.awaitingServing.set(servingKey(instance.instance_id, traffic.intent.seq), { service: instance.service, since: now });
         continue;
       }
       if (!result.ok) this.deps.log.warn({ service: instance.service, instance_id: instance.instance_id, action: traffic.intent.state, err: result.error }, 'traffic adapter failed');
@@ -136,15 +139,20 @@ export class TrafficSync {
       const traffic = instance.traffic;
       if (traffic === null || traffic === undefined) continue;
       const key = servingKey(instance.instance_id, traffic.intent.seq);
-      if (!this.awaitingServing.has(key) || observed?.get(instance.instance_id)?.serving === false) continue;
+      const waiting = this.awaitingServing.get(key);
+      if (waiting === undefined) continue;
+      const down = observed?.get(instance.instance_id)?.serving === false;
+      if (down && now - waiting.since < SERVING_WAIT_MS) continue;
       this.awaitingServing.delete(key);
-      const next = withApplied(traffic, { seq: traffic.intent.seq, ok: true, at: now });
+      // Still down after SERVING_WAIT_MS: a failure the planner acts on (and the sync retries later).
+      const result = down ? { ok: false, error: `the balancer's own health check still has the instance down ${SERVING_WAIT_MS / 1000} s after it was let back in` } : { ok: true };
+      const next = withApplied(traffic, { seq: traffic.intent.seq, at: now, ...result });
       if (next !== null && (await this.deps.store.updateInstanceTraffic(instance.instance_id, traffic, next))) recorded = true;
     }
     // Intents replaced meanwhile, and instances gone, are no longer waited on.
     const service = live[0]?.service;
     const current = new Set(live.map((i) => (i.traffic ? servingKey(i.instance_id, i.traffic.intent.seq) : '')));
-    for (const [key, of] of this.awaitingServing) if (of === service && !current.has(key)) this.awaitingServing.delete(key);
+    for (const [key, of] of this.awaitingServing) if (of.service === service && !current.has(key)) this.awaitingServing.delete(key);
     return recorded;
   }
 
@@ -159,7 +167,7 @@ export class TrafficSync {
   }
 
   private forget(service: string): void {
-    for (const [key, of] of this.awaitingServing) if (of === service) this.awaitingServing.delete(key);
+    for (const [key, of] of this.awaitingServing) if (of.service === service) this.awaitingServing.delete(key);
     this.openDrains.delete(service);
     this.adapters.delete(service);
     this.connectionCounts.delete(service);
