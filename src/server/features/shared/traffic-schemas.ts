@@ -85,6 +85,3 @@ export const RollbackTriggersSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** The haproxy provider's figure names, for the message of a PUT that names another. */
-export const HAPROXY_METRIC_LIST = HAPROXY_ANALYSIS_METRICS.join(', ');
