@@ -6,3 +6,9 @@ export function positiveSetting(env: NodeJS.ProcessEnv, name: string, fallback: 
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw.slice(0, 40)}"`);
   return value;
 }
+
+/** Like positiveSetting, but a value that is not a positive number falls back to `fallback` instead of stopping the start (the replay and analysis bounds). */
+export function positiveOrDefault(raw: string | undefined, fallback: number): number {
+  const value = Number(raw);
+  return raw !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}

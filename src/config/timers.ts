@@ -35,8 +35,7 @@ export function readTimers(env: NodeJS.ProcessEnv = process.env): Timers {
   };
 }
 
-/** A positive number from the environment, or `fallback` when unset; anything else stops the start with its value named. */
-export function positiveNumber(raw: string | undefined, fallback: number): number {
+function positiveNumber(raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`expected a positive number, got "${raw}"`);

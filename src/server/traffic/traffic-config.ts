@@ -1,5 +1,5 @@
 /** The traffic sync's bounds, from the environment (docs/traffic.md). */
-import { positiveNumber } from '../../config/timers.js';
+import { positiveSetting } from '../../config/positive-setting.js';
 
 export interface TrafficConfig {
   /** FERRY_TRAFFIC_TIMEOUT_MS (5000): the most one call to a balancer may take. */
@@ -9,5 +9,5 @@ export interface TrafficConfig {
 }
 
 export function readTrafficConfig(env: NodeJS.ProcessEnv = process.env): TrafficConfig {
-  return { timeoutMs: positiveNumber(env.FERRY_TRAFFIC_TIMEOUT_MS, 5_000), retryMs: positiveNumber(env.FERRY_TRAFFIC_RETRY_MS, 5_000) };
+  return { timeoutMs: positiveSetting(env, 'FERRY_TRAFFIC_TIMEOUT_MS', 5_000), retryMs: positiveSetting(env, 'FERRY_TRAFFIC_RETRY_MS', 5_000) };
 }

@@ -1,5 +1,6 @@
 /** The replay worker's bounds, from the environment; every one has a default that suits a small fleet. */
 import { DEFAULT_SEND_LIMITS, type SendLimits } from './replay-sender.js';
+import { positiveOrDefault } from '../../../config/positive-setting.js';
 
 export interface ReplayConfig {
   /** How often the worker looks for running replays it does not run yet. */
@@ -17,20 +18,16 @@ export interface ReplayConfig {
   maxKeptAnswerBytes?: number;
 }
 
-function positive(raw: string | undefined, fallback: number): number {
-  const value = Number(raw);
-  return raw !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
-}
 
 export function readReplayConfig(env: NodeJS.ProcessEnv = process.env): ReplayConfig {
   return {
     pollMs: 200,
-    stagingReadyTimeoutS: positive(env.FERRY_REPLAY_STAGING_TIMEOUT_S, 60),
+    stagingReadyTimeoutS: positiveOrDefault(env.FERRY_REPLAY_STAGING_TIMEOUT_S, 60),
     installAllowanceS: 120,
-    stagingLifetimeS: positive(env.FERRY_REPLAY_STAGING_LIFETIME_S, 900),
+    stagingLifetimeS: positiveOrDefault(env.FERRY_REPLAY_STAGING_LIFETIME_S, 900),
     send: {
-      concurrency: positive(env.FERRY_REPLAY_CONCURRENCY, DEFAULT_SEND_LIMITS.concurrency),
-      timeoutMs: positive(env.FERRY_REPLAY_REQUEST_TIMEOUT_MS, DEFAULT_SEND_LIMITS.timeoutMs),
+      concurrency: positiveOrDefault(env.FERRY_REPLAY_CONCURRENCY, DEFAULT_SEND_LIMITS.concurrency),
+      timeoutMs: positiveOrDefault(env.FERRY_REPLAY_REQUEST_TIMEOUT_MS, DEFAULT_SEND_LIMITS.timeoutMs),
       maxAnswerBytes: DEFAULT_SEND_LIMITS.maxAnswerBytes,
     },
     maxKeptAnswers: 2000,
