@@ -5,20 +5,19 @@
  * for the runtime API. `retries` defaults to 0 so no retry hides a request a server lost.
  * The process runs in the foreground (`-db`) as this test's child; `stop()` ends it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pollUntil } from './poll-until.js';
+import { binaryMissing, startForegroundServer, type ForegroundServer } from './foreground-server.js';
 import { runtimeCommand } from '../server/traffic/haproxy-runtime-api.js';
 import { freeLoopbackPort } from '../transport/free-loopback-port.js';
 import { loopbackAccepts } from './loopback-accepts.js';
 
 export const HAPROXY_BIN = '/usr/sbin/haproxy';
 
-/** Why a test needing HAProxy must skip here, or undefined when it can run. */
+/** Why HAProxy cannot run here (a test then skips, the demo skips its step), or undefined when it can. */
 export function haproxyMissing(): string | undefined {
-  return existsSync(HAPROXY_BIN) ? undefined : `${HAPROXY_BIN} is not installed (Debian package haproxy)`;
+  return binaryMissing(HAPROXY_BIN, 'haproxy');
 }
 
 export interface HaproxyServer {
@@ -90,51 +89,29 @@ export async function startHaproxy(options: HaproxyOptions): Promise<HaproxyProc
   const config = join(dir, 'haproxy.cfg');
   writeFileSync(config, haproxyConfig(options, backend, port, statsBind));
 
-  let child = await launch(config, port, socket);
-  const stopChild = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  };
+  let server = await launch(config, port, socket);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     socket,
     backend,
     async reload() {
-      await stopChild();
-      child = await launch(config, port, socket);
+      await server.end();
+      server = await launch(config, port, socket);
     },
     async stop() {
-      await stopChild();
+      await server.end();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
 /** Starts HAProxy on `config` and waits until the frontend accepts and the socket answers. */
-async function launch(config: string, port: number, socket: string): Promise<ChildProcess> {
-  const child = spawn(HAPROXY_BIN, ['-f', config, '-db'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    if (stderr.length < 16_384) stderr += chunk.toString('utf8');
+function launch(config: string, port: number, socket: string): Promise<ForegroundServer> {
+  return startForegroundServer('haproxy', HAPROXY_BIN, ['-f', config, '-db'], {
+    what: 'HAProxy to accept on its frontend and answer "show info"',
+    ready: async () => (await loopbackAccepts(port)) && (await runtimeCommand(socket, 'show info', { timeoutMs: 1000 })).includes('Name: HAProxy'),
+    timeoutMs: 15_000,
+    intervalMs: 50,
   });
-  let outcome: 'up' | 'exited';
-  try {
-    outcome = await pollUntil(
-      'HAProxy to accept on its frontend and answer "show info"',
-      async () => {
-        if (child.exitCode !== null) return 'exited' as const;
-        if (!(await loopbackAccepts(port))) return undefined;
-        return (await runtimeCommand(socket, 'show info', { timeoutMs: 1000 })).includes('Name: HAProxy') ? ('up' as const) : undefined;
-      },
-      { timeoutMs: 15_000, intervalMs: 50 },
-    );
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}; haproxy said: ${stderr.trim()}`);
-  }
-  if (outcome === 'exited') throw new Error(`haproxy exited ${child.exitCode}: ${stderr.trim()}`);
-  return child;
 }

@@ -9,11 +9,10 @@
  * it, yet it is a real master: `-s reload` (the returned `reloadArgv`) starts new workers
  * and retires the old ones, as on a host.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pollUntil } from '../local-fleet/poll-until.js';
+import { binaryMissing, startForegroundServer } from '../local-fleet/foreground-server.js';
 import { freeLoopbackPort } from '../transport/free-loopback-port.js';
 import { loopbackAccepts } from '../local-fleet/loopback-accepts.js';
 
@@ -21,7 +20,7 @@ export const NGINX_BIN = '/usr/sbin/nginx';
 
 /** Why a test needing nginx must skip here, or undefined when it can run. */
 export function nginxMissing(): string | undefined {
-  return existsSync(NGINX_BIN) ? undefined : `${NGINX_BIN} is not installed (Debian package nginx)`;
+  return binaryMissing(NGINX_BIN, 'nginx');
 }
 
 export interface NginxServer {
@@ -98,18 +97,13 @@ export async function startNginx(options: NginxOptions): Promise<NginxProcess> {
   writeFileSync(conf, nginxConfig(prefix, options.upstream, upstreamFile, port));
   const base = [NGINX_BIN, '-p', prefix, '-c', conf, '-e', errorLog];
 
-  const child = spawn(NGINX_BIN, base.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    if (stderr.length < 16_384) stderr += chunk.toString('utf8');
+  const server = await startForegroundServer('nginx', NGINX_BIN, base.slice(1), {
+    what: 'nginx to accept on its port and write its pid file',
+    ready: async () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '' && (await loopbackAccepts(port)),
+    timeoutMs: 15_000,
+    intervalMs: 50,
   });
-  await waitUntilServing(child, port, pidFile, () => stderr);
-  const halt = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  };
+  const halt = () => server.end();
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -127,21 +121,3 @@ export async function startNginx(options: NginxOptions): Promise<NginxProcess> {
   };
 }
 
-async function waitUntilServing(child: ChildProcess, port: number, pidFile: string, stderr: () => string): Promise<void> {
-  let outcome: 'up' | 'exited';
-  try {
-    outcome = await pollUntil(
-      'nginx to accept on its port and write its pid file',
-      async () => {
-        if (child.exitCode !== null) return 'exited' as const;
-        if (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() === '') return undefined;
-        return (await loopbackAccepts(port)) ? ('up' as const) : undefined;
-      },
-      { timeoutMs: 15_000, intervalMs: 50 },
-    );
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}; nginx said: ${stderr().trim()}`);
-  }
-  if (outcome === 'exited') throw new Error(`nginx exited ${child.exitCode}: ${stderr().trim()}`);
-}

@@ -4,12 +4,11 @@
  * and a TSDB in a temporary directory. `stop()` ends the process and removes the
  * directory; `kill()` ends it abruptly, to test a Prometheus that is down.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../local-fleet/free-port.js';
-import { pollUntil } from '../local-fleet/poll-until.js';
+import { startForegroundServer, type ForegroundServer } from '../local-fleet/foreground-server.js';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const havePrometheus = existsSync(PROMETHEUS_BIN);
@@ -27,7 +26,7 @@ export class PrometheusProcess {
   private constructor(
     readonly url: string,
     private readonly dir: string,
-    private readonly child: ChildProcess,
+    private readonly server: ForegroundServer,
   ) {}
 
   /** Starts Prometheus and waits until it answers /-/ready (30 s at most). */
@@ -35,43 +34,31 @@ export class PrometheusProcess {
     const dir = mkdtempSync(join(tmpdir(), 'ferry-prom-'));
     writeFileSync(join(dir, 'prometheus.yml'), configOf(dir, jobs));
     const port = await freePort();
-    const child = spawn(PROMETHEUS_BIN, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
-    });
-    const prometheus = new PrometheusProcess(`http://127.0.0.1:${port}`, dir, child);
+    const url = `http://127.0.0.1:${port}`;
+    const args = [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'];
     try {
-      await pollUntil('prometheus to be ready', async () => {
-        if (child.exitCode !== null) throw new Error(`prometheus exited: ${stderr}`);
-        const ready = await fetch(`${prometheus.url}/-/ready`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
-        return ready?.ok ? true : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 100 });
+      const server = await startForegroundServer('prometheus', PROMETHEUS_BIN, args, {
+        what: 'prometheus to be ready',
+        ready: async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined))?.ok === true,
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      });
+      return new PrometheusProcess(url, dir, server);
     } catch (err) {
-      await prometheus.stop();
+      rmSync(dir, { recursive: true, force: true });
       throw err;
     }
-    return prometheus;
   }
 
   /** SIGTERM, wait for the exit, remove the directory. Safe to call twice. */
   async stop(): Promise<void> {
-    await this.#end('SIGTERM');
+    await this.server.end('SIGTERM');
     rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** SIGKILL and wait: Prometheus is down from now on (the directory stays until stop). */
   kill(): Promise<void> {
-    return this.#end('SIGKILL');
-  }
-
-  async #end(signal: NodeJS.Signals): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill(signal);
-    await exited;
+    return this.server.end('SIGKILL');
   }
 
   /** Prometheus's answer to an instant query, as labels and value per series. */
