@@ -39,16 +39,13 @@ export class TrafficSync {
   /** Syncs every service that declares traffic; true when a result was recorded (the planner has news). */
   async syncAll(): Promise<boolean> {
     const services = (await this.deps.store.listServices()).filter((s) => s.traffic !== null);
+    if (services.length === 0 && this.adapters.size === 0) return false;
+    // Where each host's instances are reached, read once for every service of this sync.
+    const addresses = new Map((await this.deps.store.listHosts()).map((h) => [h.host, h.address]));
     let recorded = false;
-    for (const service of services) if (await this.syncService(service)) recorded = true;
+    for (const service of services) if (await this.syncService(service, addresses)) recorded = true;
     for (const name of this.adapters.keys()) if (!services.some((s) => s.name === name)) this.forget(name);
     return recorded;
-  }
-
-  /** Syncs one service by name (after a plan set new intents for it); false when it has no traffic. */
-  async syncServiceNamed(name: string): Promise<boolean> {
-    const service = await this.deps.store.getService(name);
-    return service !== undefined && service.traffic !== null ? this.syncService(service) : false;
   }
 
   /**
@@ -64,10 +61,9 @@ export class TrafficSync {
     return this.connectionCounts.get(service);
   }
 
-  private async syncService(service: Service): Promise<boolean> {
+  private async syncService(service: Service, addresses: ReadonlyMap<string, string>): Promise<boolean> {
     const adapter = this.adapterFor(service);
-    const [instances, hosts] = await Promise.all([this.deps.store.listInstances({ service: service.name }), this.deps.store.listHosts()]);
-    const addresses = new Map(hosts.map((h) => [h.host, h.address]));
+    const instances = await this.deps.store.listInstances({ service: service.name });
     // A removed instance stays in the balancer's view, drained, until its row goes (its agent stops it meanwhile).
     const live = instances.filter((i) => i.removed_at === null || i.traffic?.intent.state === 'drain');
     const targets = live.map((i): TrafficTarget => ({ instance_id: i.instance_id, service: service.name, host: i.host, address: addresses.get(i.host) ?? i.host, port: i.port }));
