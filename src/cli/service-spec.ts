@@ -21,6 +21,12 @@ export interface ServiceSpecFlags {
   runbook?: string[];
   /** `--no-instances`: declare the service with none, which stops and removes every instance. */
   noInstances?: boolean;
+  /** `--version-check http|process|command`, refined by the three flags below. */
+  versionCheck?: string;
+  versionField?: string;
+  versionHeader?: string;
+  /** `--version-command "bin/app --version"`: argv split on spaces. */
+  versionCommand?: string;
 }
 
 export type ServiceSpecBody = Record<string, unknown> & { start: string; instances: Array<{ host: string; port: number }> };
@@ -42,6 +48,10 @@ export function buildServiceSpec(flags: ServiceSpecFlags, fromFile: Record<strin
     ['oncall', flags.oncall],
   ];
   for (const [key, value] of overrides) if (value !== undefined) body[key] = value;
+
+  const versionCheck = versionCheckFromFlags(flags, body);
+  if (versionCheck !== undefined && !versionCheck.ok) return versionCheck;
+  if (versionCheck !== undefined) body.version_check = versionCheck.check;
 
   if (flags.env !== undefined && flags.env.length > 0) {
     const env = isRecord(body.env) ? { ...body.env } : {};
@@ -85,6 +95,35 @@ export function buildServiceSpec(flags: ServiceSpecFlags, fromFile: Record<strin
     return { ok: false, message: 'the service needs its instances: --instance HOST:PORT, repeatable, or --no-instances to remove them all (or "instances" in --spec)' };
   }
   return { ok: true, body: body as ServiceSpecBody };
+}
+
+type VersionCheckFlagsResult = { ok: true; check: Record<string, unknown> } | { ok: false; message: string };
+
+/**
+ * The `version_check` the flags ask for, or undefined when they name none. `--version-field`,
+ * `--version-header` and `--version-command` imply their type, so `--version-check` may be left out.
+ */
+function versionCheckFromFlags(flags: ServiceSpecFlags, body: Record<string, unknown>): VersionCheckFlagsResult | undefined {
+  const implied = flags.versionCommand !== undefined ? 'command' : flags.versionField !== undefined || flags.versionHeader !== undefined ? 'http' : undefined;
+  const type = flags.versionCheck ?? implied;
+  if (type === undefined) return undefined;
+  if (implied !== undefined && type !== implied) return { ok: false, message: `--version-check ${type} does not take --version-${implied === 'command' ? 'command' : 'field/--version-header'}` };
+  switch (type) {
+    case 'process':
+      return { ok: true, check: { type: 'process' } };
+    case 'http': {
+      const path = typeof body.version_path === 'string' ? body.version_path : '/version';
+      const extra = { ...(flags.versionField !== undefined ? { field: flags.versionField } : {}), ...(flags.versionHeader !== undefined ? { header: flags.versionHeader } : {}) };
+      return { ok: true, check: { type: 'http', path, ...extra } };
+    }
+    case 'command': {
+      const argv = (flags.versionCommand ?? '').split(' ').filter((word) => word !== '');
+      if (argv.length === 0) return { ok: false, message: '--version-check command needs --version-command "PROGRAM ARG…" (run in the release directory)' };
+      return { ok: true, check: { type: 'command', command: argv } };
+    }
+    default:
+      return { ok: false, message: `--version-check "${type}" must be http, process or command` };
+  }
 }
 
 /** `web1:7001` → {host:'web1', port:7001}; the host is an agent's host id. */

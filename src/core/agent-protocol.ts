@@ -14,7 +14,8 @@
  *        the answer to a `log_requests` entry of the assignments: the tail of one of
  *        this host's instance logs (`ferry logs`, src/agent/README.md).
  */
-import type { GoalOperation, GoalOutcome, ObservedStatus, VerifyCheck } from './types.js';
+import type { GoalOperation, GoalOutcome, ObservedStatus, Reason, VerifyCheck } from './types.js';
+import type { VersionCheck, VersionSource } from './version-check.js';
 
 /** Everything the agent needs to run one instance; level-triggered, whole state each time. */
 export interface InstanceAssignment {
@@ -32,6 +33,8 @@ export interface InstanceAssignment {
   env: Record<string, string>;
   health_path: string;
   version_path: string;
+  /** How to prove the running version (absent from older servers: `http` on `version_path`). */
+  version_check?: VersionCheck;
   verify: VerifyCheck[];
   keep_releases: number;
   /** Releases never garbage-collected: the service's desired and previous desired versions. */
@@ -118,6 +121,10 @@ export interface InstanceReport {
   status: ObservedStatus;
   /** What the instance's version probe answered; null when it did not answer. */
   version: string | null;
+  /** How `version` was proven (absent from older agents). */
+  version_source?: VersionSource | null;
+  /** Set when a `process` proof found code Ferry did not start on the port (absent from older agents). */
+  version_refusal?: Reason | null;
   pid: number | null;
   /** Latest goal generation the agent finished working on (success or failure). */
   achieved_generation: number;

@@ -5,10 +5,12 @@
 import type { ChannelSpec, ReadinessSpec, ReplaySpec } from './release-gate-specs.js';
 import type { AnalysisSpec, RollbackTriggersSpec } from './analysis/analysis-spec.js';
 import type { InstanceTraffic, TrafficSpec } from './traffic/traffic-spec.js';
+import type { VersionCheck, VersionProof } from './version-check.js';
 
 export type { ChannelSpec, ReadinessSpec, ReplayRequest, ReplaySpec } from './release-gate-specs.js';
 export type { AnalysisQuery, AnalysisSpec, RollbackTriggersSpec } from './analysis/analysis-spec.js';
 export type { InstanceTraffic, TrafficIntent, TrafficSpec } from './traffic/traffic-spec.js';
+export type { VersionCheck, VersionProof, VersionSource } from './version-check.js';
 
 /** An immutable build of a service (seed 000 R1). Identity: service + version. */
 export interface Release {
@@ -61,6 +63,8 @@ export interface Service {
   start: string;
   health_path: string;
   version_path: string;
+  /** How agents prove the running version (CONTRACT §2); null = `http` on `version_path`. */
+  version_check: VersionCheck | null;
   env: Record<string, string>;
   verify: VerifyCheck[];
   strategy: StrategySpec | null;
@@ -153,6 +157,8 @@ export interface InstanceObservation {
   status: ObservedStatus;
   /** What the instance's own version probe answered; null when it did not answer. */
   version: string | null;
+  /** How `version` was proven, or why the code on the port is not Ferry's; absent from older agents. */
+  proof?: VersionProof | null;
   pid: number | null;
   /** Latest goal generation the agent has finished working on. */
   achieved_generation: number;
@@ -198,10 +204,11 @@ export interface InstanceIsolation {
   status: 'quarantined' | 'unhealthy';
   /** The service's drift_policy when the episode began. */
   policy: DriftPolicy;
-  /** `version_mismatch` or `unregistered_version`. */
+  /** `version_mismatch`, `unregistered_version`, or a `process` proof's refusal (`foreign_listener`, `outside_release`). */
   reason: Reason;
   expected_version: string | null;
-  observed_version: string;
+  /** What the instance answered; null when the refusal left no proven version. */
+  observed_version: string | null;
   since: number;
   /** The pin before the episode: a rebuild's deployment pins, and clearing returns this one. */
   pinned_version: string | null;

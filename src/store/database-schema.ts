@@ -54,6 +54,8 @@ export interface ServiceTable {
   analysis_json: string | null;
   rollback_triggers_json: string | null;
   rollback_batch_percent: number | null;
+  /** Migration 019: JSON VersionCheck, or null (= http on version_path). */
+  version_check_json: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -88,6 +90,8 @@ export interface InstanceTable {
   replay_hold: string | null;
   /** Migration 017: JSON InstanceTraffic, or null. */
   traffic_json: string | null;
+  /** Migration 019: JSON VersionProof of the latest observation, or null. */
+  observed_proof_json: string | null;
   created_at: number;
 }
 

@@ -3,7 +3,7 @@
  * observation into nullable `observed_*` columns; and `instance_versions` rows to intervals.
  */
 import type { Insertable, Selectable } from 'kysely';
-import type { GoalOperation, GoalOutcome, Instance, InstanceGoal, InstanceIsolation, ReplayHold, InstanceObservation, InstanceTraffic, ObservedStatus, VersionInterval } from '../core/types.js';
+import type { GoalOperation, GoalOutcome, Instance, InstanceGoal, InstanceIsolation, ReplayHold, InstanceObservation, InstanceTraffic, ObservedStatus, VersionInterval, VersionProof } from '../core/types.js';
 import { fromJsonOrNull, toJsonOrNull } from './column-codecs.js';
 import type { InstanceTable, InstanceVersionTable } from './database-schema.js';
 
@@ -32,7 +32,7 @@ function goalFromRow(row: Selectable<InstanceTable>): InstanceGoal {
 
 type ObservationColumns = Pick<
   InstanceTable,
-  'observed_status' | 'observed_version' | 'observed_pid' | 'achieved_generation' | 'outcome_json' | 'observed_at'
+  'observed_status' | 'observed_version' | 'observed_pid' | 'achieved_generation' | 'outcome_json' | 'observed_at' | 'observed_proof_json'
 >;
 
 /** The observation columns of an instance row; all null for "never observed". */
@@ -44,6 +44,7 @@ export function observationToColumns(observation: InstanceObservation | null): O
     achieved_generation: observation?.achieved_generation ?? null,
     outcome_json: toJsonOrNull(observation?.outcome ?? null),
     observed_at: observation?.at ?? null,
+    observed_proof_json: toJsonOrNull(observation?.proof ?? null),
   };
 }
 
@@ -72,6 +73,7 @@ export function instanceFromRow(row: Selectable<InstanceTable>): Instance {
       : {
           status: row.observed_status as ObservedStatus,
           version: row.observed_version,
+          proof: fromJsonOrNull<VersionProof>(row.observed_proof_json),
           pid: row.observed_pid,
           achieved_generation: row.achieved_generation ?? 0,
           outcome: fromJsonOrNull<GoalOutcome>(row.outcome_json),

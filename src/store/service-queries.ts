@@ -34,6 +34,7 @@ export async function putService(db: Kysely<Database>, service: Service): Promis
         analysis_json: eb.ref('excluded.analysis_json'),
         rollback_triggers_json: eb.ref('excluded.rollback_triggers_json'),
         rollback_batch_percent: eb.ref('excluded.rollback_batch_percent'),
+        version_check_json: eb.ref('excluded.version_check_json'),
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )

@@ -1,6 +1,6 @@
 /** Service <-> `services` row: env, verify, strategy and the release-gate specs are JSON text. */
 import type { Insertable, Selectable } from 'kysely';
-import type { AnalysisSpec, ChannelSpec, DriftPolicy, ReadinessSpec, ReplaySpec, RollbackTriggersSpec, Service, StrategySpec, TrafficSpec, VerifyCheck } from '../core/types.js';
+import type { AnalysisSpec, ChannelSpec, DriftPolicy, ReadinessSpec, ReplaySpec, RollbackTriggersSpec, Service, StrategySpec, TrafficSpec, VerifyCheck, VersionCheck } from '../core/types.js';
 import { fromFlag, fromJsonOrNull, toFlag, toJsonOrNull } from './column-codecs.js';
 import type { ServiceTable } from './database-schema.js';
 
@@ -28,6 +28,7 @@ export function serviceToRow(service: Service): Insertable<ServiceTable> {
     analysis_json: toJsonOrNull(service.analysis),
     rollback_triggers_json: toJsonOrNull(service.rollback_triggers),
     rollback_batch_percent: service.rollback_batch_percent,
+    version_check_json: toJsonOrNull(service.version_check),
     created_at: service.created_at,
     updated_at: service.updated_at,
   };
@@ -57,6 +58,7 @@ export function serviceFromRow(row: Selectable<ServiceTable>): Service {
     analysis: fromJsonOrNull<AnalysisSpec>(row.analysis_json),
     rollback_triggers: fromJsonOrNull<RollbackTriggersSpec>(row.rollback_triggers_json),
     rollback_batch_percent: row.rollback_batch_percent,
+    version_check: fromJsonOrNull<VersionCheck>(row.version_check_json),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

@@ -16,6 +16,7 @@ export function makeService(overrides: Partial<Service> = {}): Service {
     start: 'node server.js',
     health_path: '/healthz',
     version_path: '/version',
+    version_check: null,
     env: {},
     verify: [],
     strategy: null,

@@ -144,6 +144,7 @@ interface VersionsView {
   instances: Array<{
     instance_id: string;
     version: string | null;
+    version_source?: { type: string; detail: string } | null;
     status: string;
     pinned_version?: string | null;
     drifted?: boolean;
@@ -161,9 +162,13 @@ function printVersions(view: VersionsView): void {
   writeLine(`running: ${Object.entries(view.version_summary).map(([version, count]) => `${version} ×${count}`).join(', ') || 'nothing'}`);
   writeLine();
   writeTable(
-    ['INSTANCE', 'VERSION', 'STATUS', 'PINNED', 'UPDATED', 'DRIFT'],
-    view.instances.map((i) => [i.instance_id, i.version, i.status, i.pinned_version, i.last_updated, driftNote(i)]),
+    ['INSTANCE', 'VERSION', 'PROVEN BY', 'STATUS', 'PINNED', 'UPDATED', 'DRIFT'],
+    view.instances.map((i) => [i.instance_id, i.version, i.version_source?.type, i.status, i.pinned_version, i.last_updated, driftNote(i)]),
   );
+  // How each version was proven, one line per instance: what a person would check by hand.
+  const proofs = view.instances.filter((i) => i.version_source);
+  if (proofs.length > 0) writeLine();
+  for (const i of proofs) writeLine(`${i.instance_id}: ${i.version_source!.type}: ${i.version_source!.detail}`);
 }
 
 interface TrafficView {

@@ -115,7 +115,7 @@ function driftPersisting(state: ServiceAlertState, config: RuleConfig, now: numb
   const name = 'DriftPersisting';
   return liveInstances(state).flatMap((i) => {
     if (i.isolation === null || now - i.isolation.since <= config.driftS * 1000) return [];
-    const summary = `instance ${i.instance_id} of ${i.service} has been drifted (${i.isolation.observed_version}, expected ${i.isolation.expected_version ?? 'none'}) for over ${config.driftS} s`;
+    const summary = `instance ${i.instance_id} of ${i.service} has been drifted (${i.isolation.observed_version ?? i.isolation.reason.code}, expected ${i.isolation.expected_version ?? 'none'}) for over ${config.driftS} s`;
     return [{ name, service: i.service, cause_key: `${name}:${i.service}:${i.instance_id}`, summary, deploy_id: null, rollback_id: null, correlation_id: null, since: i.isolation.since + config.driftS * 1000 }];
   });
 }

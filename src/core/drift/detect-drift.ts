@@ -4,7 +4,7 @@
  * view both use it, so the API's `drifted` and the reconciler's decisions agree.
  */
 import { leftToOperation } from '../operations/status-sets.js';
-import type { Instance, OperationTarget, Reason } from '../types.js';
+import type { Instance, OperationTarget, Reason, VersionSource } from '../types.js';
 
 /** What an instance should run at this moment, or `in_flight` while an operation changes it. */
 export type VersionExpectation = { kind: 'in_flight' } | { kind: 'expected'; version: string | null };
@@ -27,11 +27,11 @@ export function versionExpectation(instance: Instance, desiredVersion: string | 
   return { kind: 'expected', version: instance.pinned_version ?? desiredVersion };
 }
 
-/** A drifted instance: what it should run, what it answered, and why that is wrong. */
+/** A drifted instance: what it should run, what it answered (null when nothing was proven), and why that is wrong. */
 export interface DriftFinding {
   reason: Reason;
   expected: string | null;
-  observed: string;
+  observed: string | null;
 }
 
 /**
@@ -40,22 +40,33 @@ export interface DriftFinding {
  * reporting, still working on its goal, stopped, or whose probe did not answer; and an
  * instance on the very version Ferry last sent it to (a deployment that failed with
  * auto_rollback off leaves such instances on purpose, for a person to look at).
+ * Also drift: a `process` proof's refusal (the port is held by code Ferry did not start, or
+ * by its process running from outside the release), whatever the instance answered.
  * Callers skip instances of silent hosts: an `unknown` instance is never drifted.
  */
 export function detectDrift(instance: Instance, expectation: VersionExpectation, registeredVersions: ReadonlySet<string>): DriftFinding | null {
   const observed = instance.observed;
   if (expectation.kind === 'in_flight' || instance.removed_at !== null || observed === null) return null;
   if (observed.achieved_generation < instance.goal.generation) return null;
-  if (observed.status === 'stopped' || observed.status === 'starting' || observed.version === null) return null;
-  const version = observed.version;
+  if (observed.status === 'stopped' || observed.status === 'starting') return null;
   const expected = expectation.version;
+  const refusal = observed.proof?.refusal ?? null;
+  if (refusal !== null) return { reason: refusal, expected, observed: observed.version };
+  if (observed.version === null) return null;
+  const version = observed.version;
+  const how = provenBy(observed.proof?.source ?? null);
   if (!registeredVersions.has(version)) {
-    const message = `instance ${instance.instance_id} answered version ${version}, which is no registered release of service ${instance.service}`;
+    const message = `instance ${instance.instance_id} answered version ${version}${how}, which is no registered release of service ${instance.service}`;
     return { reason: { code: 'unregistered_version', message }, expected, observed: version };
   }
   if (expected === null || version === expected || version === instance.goal.version) return null;
-  const message = `instance ${instance.instance_id} answered version ${version}, expected ${expected}`;
+  const message = `instance ${instance.instance_id} answered version ${version}${how}, expected ${expected}`;
   return { reason: { code: 'version_mismatch', message }, expected, observed: version };
+}
+
+/** ` (proven by process: pid 42 …)`, so a drift reason says how the wrong version was seen. */
+function provenBy(source: VersionSource | null): string {
+  return source === null ? '' : ` (proven by ${source.type}: ${source.detail})`;
 }
 
 /** True when the instance reports, ready, exactly the version it should run. */

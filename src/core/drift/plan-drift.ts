@@ -106,7 +106,7 @@ function followRebuild(plan: DriftPlan, instance: Instance, isolation: InstanceI
   if (finding === null || rebuild?.gave_up === true || expectation.kind !== 'expected' || expectation.version === null) return null;
   if (rebuild !== null && rebuild.attempts >= MAX_REBUILD_ATTEMPTS) {
     setIsolation(plan, instance.instance_id, { ...isolation, rebuild: { ...rebuild, gave_up: true } });
-    const message = `instance ${instance.instance_id} still answers ${finding.observed} after ${rebuild.attempts} rebuilds; left quarantined for a person`;
+    const message = `instance ${instance.instance_id} still answers ${finding.observed ?? finding.reason.code} after ${rebuild.attempts} rebuilds; left quarantined for a person`;
     event(plan, s, instance, isolation, 'instance_rebuild_failed', finding.observed, { attempts: rebuild.attempts, last_deploy_id: rebuild.operation_id, message });
     return null;
   }

@@ -32,7 +32,7 @@ export type FleetEventDetails = {
 
 /** Details of the drift episode's events (core/drift): detection, isolation, rebuild, release. */
 export type DriftEventDetails = {
-  version_mismatch_detected: { expected: string | null; observed: string; reason: Reason; policy: DriftPolicy };
+  version_mismatch_detected: { expected: string | null; observed: string | null; reason: Reason; policy: DriftPolicy };
   instance_quarantined: IsolatedDetails;
   instance_marked_unhealthy: IsolatedDetails;
   instance_rebuild_started: { deploy_id: string; attempt: number };

@@ -10,9 +10,9 @@ import type { AnalysisSpec } from '../analysis/analysis-spec.js';
 import type { Instance, Service } from '../types.js';
 
 /** The declared part of a service that a PUT replaces. */
-export type ServiceSettings = Pick<Service, 'start' | 'health_path' | 'version_path' | 'env' | 'verify' | 'strategy' | 'drift_policy' | 'keep_releases' | 'drain_s' | 'oncall' | 'runbooks' | 'readiness' | 'replay' | 'replay_after_rollback' | 'channels' | 'traffic' | 'analysis' | 'rollback_triggers' | 'rollback_batch_percent'>;
+export type ServiceSettings = Pick<Service, 'start' | 'health_path' | 'version_path' | 'version_check' | 'env' | 'verify' | 'strategy' | 'drift_policy' | 'keep_releases' | 'drain_s' | 'oncall' | 'runbooks' | 'readiness' | 'replay' | 'replay_after_rollback' | 'channels' | 'traffic' | 'analysis' | 'rollback_triggers' | 'rollback_batch_percent'>;
 
-export const SETTING_FIELDS = ['start', 'health_path', 'version_path', 'verify', 'strategy', 'drift_policy', 'keep_releases', 'drain_s', 'oncall', 'runbooks', 'readiness', 'replay', 'replay_after_rollback', 'channels', 'traffic', 'analysis', 'rollback_triggers', 'rollback_batch_percent'] as const;
+export const SETTING_FIELDS = ['start', 'health_path', 'version_path', 'version_check', 'verify', 'strategy', 'drift_policy', 'keep_releases', 'drain_s', 'oncall', 'runbooks', 'readiness', 'replay', 'replay_after_rollback', 'channels', 'traffic', 'analysis', 'rollback_triggers', 'rollback_batch_percent'] as const;
 
 export interface PlannedInstance {
   instance_id: string;

@@ -24,6 +24,7 @@ import { readinessEvaluationsMigration } from './013-readiness-evaluations.js';
 import { replaysMigration } from './016-replays.js';
 import { trafficMigration } from './017-traffic.js';
 import { analysisMigration } from './018-analysis.js';
+import { versionCheckMigration } from './019-version-check.js';
 
 /** Every migration by name; names sort in the order they must run. */
 function storeMigrations(engine: SqlEngine): Record<string, Migration> {
@@ -46,6 +47,7 @@ function storeMigrations(engine: SqlEngine): Record<string, Migration> {
     '016-replays': replaysMigration,
     '017-traffic': trafficMigration,
     '018-analysis': analysisMigration(engine),
+    '019-version-check': versionCheckMigration,
   };
 }
 

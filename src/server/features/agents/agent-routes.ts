@@ -19,6 +19,11 @@ const GoalOutcomeSchema = Type.Object({
   message: Type.Union([Type.String({ maxLength: 8192 }), Type.Null()]),
   switched: Type.Boolean(),
 });
+const VersionSourceSchema = Type.Object({
+  type: Type.Union(['http', 'process', 'command'].map((s) => Type.Literal(s))),
+  detail: Type.String({ maxLength: 1024 }),
+});
+const ReasonSchema = Type.Object({ code: Type.String({ maxLength: 64 }), message: Type.String({ maxLength: 8192 }) });
 const HeartbeatBody = Type.Object({
   address: Type.String({ minLength: 1, maxLength: 255 }),
   agent_version: Type.String({ maxLength: 128 }),
@@ -28,6 +33,8 @@ const HeartbeatBody = Type.Object({
       service: Type.String({ maxLength: 63 }),
       status: Type.Union(['starting', 'ready', 'unhealthy', 'stopped', 'crashed'].map((s) => Type.Literal(s))),
       version: Type.Union([Type.String({ maxLength: 128 }), Type.Null()]),
+      version_source: Type.Optional(Type.Union([VersionSourceSchema, Type.Null()])),
+      version_refusal: Type.Optional(Type.Union([ReasonSchema, Type.Null()])),
       pid: Type.Union([Type.Integer(), Type.Null()]),
       achieved_generation: Type.Integer({ minimum: 0 }),
       outcome: Type.Union([GoalOutcomeSchema, Type.Null()]),

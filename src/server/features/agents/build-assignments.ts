@@ -3,6 +3,7 @@
  * its goal, the release to fetch and the service's run spec. The revision is a digest
  * of the content, so an unchanged state never wakes an agent.
  */
+import { effectiveVersionCheck } from '../../../core/version-check.js';
 import { createHash } from 'node:crypto';
 import type { Assignments, InstanceAssignment } from '../../../core/agent-protocol.js';
 import type { Instance, Release, Service } from '../../../core/types.js';
@@ -46,6 +47,7 @@ function assignmentFor(instance: Instance, service: Service, release: Release | 
     env: service.env,
     health_path: service.health_path,
     version_path: service.version_path,
+    version_check: effectiveVersionCheck(service),
     verify: service.verify,
     keep_releases: service.keep_releases,
     protected_versions: [service.desired_version, service.previous_version].filter((v): v is string => v !== null),

@@ -16,7 +16,7 @@
  * host's `last_heartbeat_at` says when the agent last spoke.
  */
 import type { HeartbeatAck, HeartbeatReport, InstanceReport } from '../../../core/agent-protocol.js';
-import type { GoalOutcome, Host, Instance } from '../../../core/types.js';
+import type { GoalOutcome, Host, Instance, VersionProof } from '../../../core/types.js';
 import type { Store } from '../../../store/store.js';
 import type { Caller } from '../shared/caller.js';
 import type { ServerContext } from '../../server-context.js';
@@ -66,10 +66,18 @@ function sameObservation(instance: Instance, item: InstanceReport): boolean {
     o !== null &&
     o.status === item.status &&
     o.version === item.version &&
+    JSON.stringify(o.proof ?? null) === JSON.stringify(proofOf(item)) &&
     o.pid === item.pid &&
     o.achieved_generation === item.achieved_generation &&
     sameOutcome(o.outcome, item.outcome)
   );
+}
+
+/** The report's version proof, or null when an older agent sent none. */
+function proofOf(item: InstanceReport): VersionProof | null {
+  const source = item.version_source ?? null;
+  const refusal = item.version_refusal ?? null;
+  return source === null && refusal === null ? null : { source, refusal };
 }
 
 function sameOutcome(a: GoalOutcome | null, b: GoalOutcome | null): boolean {
@@ -81,6 +89,7 @@ async function recordInstance(tx: Store, instance: Instance, item: InstanceRepor
   await tx.recordObservation(instance.instance_id, {
     status: item.status,
     version: item.version,
+    proof: proofOf(item),
     pid: item.pid,
     achieved_generation: item.achieved_generation,
     outcome: item.outcome,

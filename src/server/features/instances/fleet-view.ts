@@ -5,7 +5,7 @@
  */
 import { detectDrift, versionExpectation, type DriftFinding } from '../../../core/drift/detect-drift.js';
 import { instanceStatus, isHostSilent } from '../../../core/instances/instance-status.js';
-import type { Host, Instance, InstanceStatus, Operation, OperationTarget, Service } from '../../../core/types.js';
+import type { Host, Instance, InstanceStatus, Operation, OperationTarget, Service, VersionSource } from '../../../core/types.js';
 import type { ServerContext } from '../../server-context.js';
 import { activeOperationOf } from '../services/service-lookup.js';
 
@@ -15,6 +15,8 @@ export interface InstanceView {
   address: string | null;
   /** What the instance's own version probe last answered. */
   version: string | null;
+  /** How that version was proven (CONTRACT §2 `version_source`); null before a proof, or from an older agent. */
+  versionSource: VersionSource | null;
   drifted: boolean;
   /** Why it drifted, when it does; never set for an `unknown` instance. */
   drift: DriftFinding | null;
@@ -62,6 +64,7 @@ function viewInstance(instance: Instance, host: Host | undefined, v: ViewContext
     status: instanceStatus(instance, statusContext),
     address: host?.address ?? null,
     version: instance.observed?.version ?? null,
+    versionSource: instance.observed?.proof?.source ?? null,
     drifted: drift !== null,
     drift,
     lastUpdated: instance.observed?.at ?? instance.created_at,

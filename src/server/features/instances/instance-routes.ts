@@ -29,6 +29,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
       port: v.instance.port,
       status: v.status,
       version: v.version,
+      version_source: v.versionSource,
       pinned_version: v.instance.pinned_version,
       isolation: presentIsolation(v.instance.isolation),
       replay_hold: presentReplayHold(v.instance.replay_hold ?? null),
@@ -51,6 +52,7 @@ export function registerInstanceRoutes(app: FastifyInstance, ctx: ServerContext)
       instances: fleet.instances.map((v) => ({
         instance_id: v.instance.instance_id,
         version: v.version,
+        version_source: v.versionSource,
         status: v.status,
         pinned_version: v.instance.pinned_version,
         drifted: v.drifted,

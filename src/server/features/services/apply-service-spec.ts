@@ -117,6 +117,7 @@ function settingsFromSpec(spec: ServiceSpec): ServiceSettings {
     start: spec.start,
     health_path: spec.health_path ?? '/healthz',
     version_path: spec.version_path ?? '/version',
+    version_check: (spec.version_check ?? null) as Service['version_check'],
     env: spec.env ?? {},
     verify: spec.verify ?? [],
     strategy: spec.strategy ?? null,

@@ -8,7 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ALERT_NAMES } from '../../../core/alerts/alert-types.js';
 import { ChannelSchema, ReadinessSchema, ReplaySchema } from '../shared/gate-schemas.js';
 import { AnalysisSchema, RollbackTriggersSchema, TrafficSchema } from '../shared/traffic-schemas.js';
-import { StrategySchema, VerifyCheckSchema } from '../shared/schemas.js';
+import { StrategySchema, VerifyCheckSchema, VersionCheckSchema } from '../shared/schemas.js';
 
 /** An http(s) URL without spaces or control characters, bounded in length. */
 const RunbookUrl = Type.String({ maxLength: 2048, pattern: '^https?://[^\\s\\u0000-\\u001f\\u007f]+$' });
@@ -18,6 +18,8 @@ export const ServiceBody = Type.Object(
     start: Type.String({ minLength: 1, maxLength: 4096 }),
     health_path: Type.Optional(Type.String({ pattern: '^/', maxLength: 2048 })),
     version_path: Type.Optional(Type.String({ pattern: '^/', maxLength: 2048 })),
+    /** How agents prove the running version (CONTRACT §2); absent or null = http on version_path. */
+    version_check: Type.Optional(Type.Union([VersionCheckSchema, Type.Null()])),
     env: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String({ maxLength: 65_536 }))),
     instances: Type.Array(
       Type.Object({ host: Type.String(), port: Type.Integer({ minimum: 1, maximum: 65_535 }) }, { additionalProperties: false }),

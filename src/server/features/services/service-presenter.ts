@@ -22,6 +22,7 @@ function presentSpec(service: Service, secrets: boolean) {
     start: service.start,
     health_path: service.health_path,
     version_path: service.version_path,
+    version_check: service.version_check,
     env: secrets ? service.env : Object.fromEntries(Object.keys(service.env).map((k) => [k, REDACTED])),
     verify: service.verify,
     strategy: service.strategy,
