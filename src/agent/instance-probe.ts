@@ -6,6 +6,7 @@
 import { crashTail } from './instance-log.js';
 import type { VerifyCheck } from '../core/types.js';
 import type { ExitInfo } from './drivers/process-driver.js';
+import { runVerifyChecks } from './verify-checks.js';
 
 /** Each request's own deadline, so one hung instance cannot stall the agent. */
 export const PROBE_REQUEST_TIMEOUT_MS = 2000;
@@ -94,31 +95,6 @@ async function crashedOnStart(p: StartupProbe, exit: ExitInfo): Promise<StartupP
     code: 'crashed_on_start',
     message: `instance ${p.instanceId} (version ${p.expectedVersion}) ${how} while starting${tail ? `; last log lines: ${tail}` : ''}`,
   };
-}
-
-async function runVerifyChecks(p: StartupProbe): Promise<StartupProbeResult> {
-  for (const check of p.verify) {
-    const failure = await verifyCheckFailure(p.port, check);
-    if (failure !== null) return { ok: false, code: 'verify_failed', message: `instance ${p.instanceId} failed check ${check.method ?? 'GET'} ${check.path}: ${failure}` };
-  }
-  return { ok: true };
-}
-
-/** Why a verify check failed, or null when it passed. Without `expect_status`, any 2xx passes. */
-async function verifyCheckFailure(port: number, check: VerifyCheck): Promise<string | null> {
-  try {
-    const res = await fetch(probeUrl(port, check.path), {
-      method: check.method ?? 'GET',
-      signal: AbortSignal.timeout(check.timeout_ms ?? PROBE_REQUEST_TIMEOUT_MS),
-    });
-    const body = await res.text();
-    const statusOk = check.expect_status !== undefined ? res.status === check.expect_status : res.status >= 200 && res.status < 300;
-    if (!statusOk) return `status ${res.status}, expected ${check.expect_status ?? '2xx'}`;
-    if (check.body_contains !== undefined && !body.includes(check.body_contains)) return `body does not contain ${JSON.stringify(check.body_contains)}`;
-    return null;
-  } catch (err) {
-    return `no answer (${(err as Error).message})`;
-  }
 }
 
 /** The HTTP status of GET path, or null when nothing answered in time. */

@@ -6,11 +6,14 @@ import type { ChannelSpec, ReadinessSpec, ReplaySpec } from './release-gate-spec
 import type { AnalysisSpec, RollbackTriggersSpec } from './analysis/analysis-spec.js';
 import type { InstanceTraffic, TrafficSpec } from './traffic/traffic-spec.js';
 import type { VersionCheck, VersionProof } from './version-check.js';
+import type { VerifyCheck } from './smoke/smoke-chain.js';
 
 export type { ChannelSpec, ReadinessSpec, ReplayRequest, ReplaySpec } from './release-gate-specs.js';
 export type { AnalysisQuery, AnalysisSpec, RollbackTriggersSpec } from './analysis/analysis-spec.js';
 export type { InstanceTraffic, TrafficIntent, TrafficSpec } from './traffic/traffic-spec.js';
 export type { VersionCheck, VersionProof, VersionSource } from './version-check.js';
+/** A post-deploy check run against each new instance once it is healthy: one request, or a smoke chain. */
+export type { SingleVerifyCheck, SmokeChain, SmokeStep, VerifyCheck } from './smoke/smoke-chain.js';
 
 /** An immutable build of a service (seed 000 R1). Identity: service + version. */
 export interface Release {
@@ -23,14 +26,6 @@ export interface Release {
   registered_at: number;
 }
 
-/** A post-deploy check run against each new instance once it is healthy. */
-export interface VerifyCheck {
-  path: string;
-  method?: string;
-  expect_status?: number;
-  body_contains?: string;
-  timeout_ms?: number;
-}
 
 export type StrategySpec =
   | { type: 'all_at_once'; min_healthy_time_s?: number; healthy_deadline_s?: number; progress_deadline_s?: number; auto_rollback?: boolean }

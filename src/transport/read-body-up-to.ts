@@ -8,8 +8,20 @@ export interface CappedBody {
   cut: boolean;
 }
 
+export interface CappedBytes {
+  bytes: Buffer;
+  /** True when the body went on past `maxBytes` and was cut. */
+  cut: boolean;
+}
+
 export async function readBodyUpTo(res: Response, maxBytes: number): Promise<CappedBody> {
-  if (res.body === null) return { text: '', cut: false };
+  const { bytes, cut } = await readBytesUpTo(res, maxBytes);
+  return { text: bytes.toString('utf8'), cut };
+}
+
+/** The same as bytes, for a body that is no text (a download whose size and sha256 matter). */
+export async function readBytesUpTo(res: Response, maxBytes: number): Promise<CappedBytes> {
+  if (res.body === null) return { bytes: Buffer.alloc(0), cut: false };
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -20,8 +32,8 @@ export async function readBodyUpTo(res: Response, maxBytes: number): Promise<Cap
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      return { text: Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8'), cut: true };
+      return { bytes: Buffer.concat(chunks).subarray(0, maxBytes), cut: true };
     }
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), cut: false };
+  return { bytes: Buffer.concat(chunks), cut: false };
 }

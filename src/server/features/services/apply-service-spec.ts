@@ -22,6 +22,7 @@ import { assertReplayFileReadable } from '../replays/replay-requests-source.js';
 import { checkTrafficDeclaration } from '../../../core/traffic/check-traffic-declaration.js';
 import { drainRemovedInstance } from '../../traffic/isolation-traffic.js';
 import { checkRollbackTriggers } from '../../../core/rollback-triggers/check-rollback-triggers.js';
+import { checkSmokeChains } from '../../../core/smoke/check-smoke-chains.js';
 
 export const DEFAULT_KEEP_RELEASES = 5;
 
@@ -78,6 +79,8 @@ async function loadPlan(tx: Store, name: string, spec: ServiceSpec) {
   }
   const declared = checkTrafficDeclaration({ traffic: (spec.traffic ?? null) as Service['traffic'], analysis: (spec.analysis ?? null) as Service['analysis'], strategy: spec.strategy ?? null });
   if (!declared.ok) throw new InputError(declared.reason, declared.message);
+  const chains = checkSmokeChains((spec.verify ?? []) as Service['verify']);
+  if (!chains.ok) throw new InputError(chains.reason, chains.message);
   const triggers = checkRollbackTriggers(spec.rollback_triggers ?? null, (spec.analysis ?? null) as Service['analysis']);
   if (!triggers.ok) throw new InputError(triggers.reason, triggers.message);
   const [existing, instances, hosts] = await Promise.all([tx.getService(name), tx.listInstances({ service: name }), tx.listHosts()]);
@@ -119,7 +122,7 @@ function settingsFromSpec(spec: ServiceSpec): ServiceSettings {
     version_path: spec.version_path ?? '/version',
     version_check: (spec.version_check ?? null) as Service['version_check'],
     env: spec.env ?? {},
-    verify: spec.verify ?? [],
+    verify: (spec.verify ?? []) as Service['verify'],
     strategy: spec.strategy ?? null,
     drift_policy: spec.drift_policy ?? 'rebuild',
     keep_releases: spec.keep_releases ?? DEFAULT_KEEP_RELEASES,

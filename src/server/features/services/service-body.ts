@@ -8,7 +8,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ALERT_NAMES } from '../../../core/alerts/alert-types.js';
 import { ChannelSchema, ReadinessSchema, ReplaySchema } from '../shared/gate-schemas.js';
 import { AnalysisSchema, RollbackTriggersSchema, TrafficSchema } from '../shared/traffic-schemas.js';
-import { StrategySchema, VerifyCheckSchema, VersionCheckSchema } from '../shared/schemas.js';
+import { StrategySchema, VersionCheckSchema } from '../shared/schemas.js';
+import { VerifyCheckSchema } from '../shared/verify-schemas.js';
 
 /** An http(s) URL without spaces or control characters, bounded in length. */
 const RunbookUrl = Type.String({ maxLength: 2048, pattern: '^https?://[^\\s\\u0000-\\u001f\\u007f]+$' });
@@ -25,6 +26,7 @@ export const ServiceBody = Type.Object(
       Type.Object({ host: Type.String(), port: Type.Integer({ minimum: 1, maximum: 65_535 }) }, { additionalProperties: false }),
       { maxItems: 10_000 },
     ),
+    /** Post-deploy checks: single requests and smoke chains (CONTRACT §2 `verify`). */
     verify: Type.Optional(Type.Array(VerifyCheckSchema, { maxItems: 50 })),
     strategy: Type.Optional(Type.Union([StrategySchema, Type.Null()])),
     drift_policy: Type.Optional(Type.Union([Type.Literal('rebuild'), Type.Literal('quarantine'), Type.Literal('mark_unhealthy')])),

@@ -46,17 +46,6 @@ export const StrategySchema = Type.Union([
   ),
 ]);
 
-export const VerifyCheckSchema = Type.Object(
-  {
-    path: Type.String({ pattern: '^/', maxLength: 2048 }),
-    method: Type.Optional(Type.String({ pattern: '^[A-Z]{3,7}$' })),
-    expect_status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
-    body_contains: Type.Optional(Type.String({ maxLength: 4096 })),
-    timeout_ms: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000 })),
-  },
-  { additionalProperties: false },
-);
-
 /** CONTRACT §2 `version_check`; an unknown `type`, a `command` that is no argv array or a `field` that is no dotted path is a 400. */
 export const VersionCheckSchema = Type.Union([
   Type.Object(

@@ -1,0 +1,77 @@
+/**
+ * What a service's smoke chains must satisfy beyond their JSON shape, checked at the
+ * service PUT (dry run too) so a chain that could never run is refused before anything
+ * is written, not discovered by the first rollout: every `{VAR}` a step uses is captured
+ * by an earlier step, every capture and `json` key is a valid RFC 6901 pointer or a
+ * `header:` with a valid header name, chain names are unique, and the bounds hold.
+ */
+import type { Check } from '../result.js';
+import { isJsonPointer } from './json-pointer.js';
+import { isSmokeChain, SMOKE_LIMITS, type SmokeChain, type SmokeStep, type VerifyCheck } from './smoke-chain.js';
+import { VARIABLE_NAME, variablesOfStep } from './step-variables.js';
+
+/** RFC 9110 `token`: what a header name may be made of. */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_CAPTURE_PREFIX = 'header:';
+const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
+
+/** The parsed source of a capture: a JSON pointer into the answer, or one of its headers. */
+export type CaptureSource = { from: 'json'; pointer: string } | { from: 'header'; name: string };
+
+/** A capture's source, or null when it is neither a valid pointer nor `header:` with a valid name. */
+export function captureSource(text: string): CaptureSource | null {
+  if (text.startsWith(HEADER_CAPTURE_PREFIX)) {
+    const name = text.slice(HEADER_CAPTURE_PREFIX.length);
+    return HEADER_NAME.test(name) ? { from: 'header', name } : null;
+  }
+  return isJsonPointer(text) ? { from: 'json', pointer: text } : null;
+}
+
+export function checkSmokeChains(verify: readonly VerifyCheck[]): Check {
+  const names = new Set<string>();
+  for (const chain of verify.filter(isSmokeChain)) {
+    if (names.has(chain.name)) return refused(`two smoke chains are named "${chain.name}"; a failure must name one`);
+    names.add(chain.name);
+    const failure = chainFailure(chain);
+    if (failure !== null) return refused(`smoke chain "${chain.name}" ${failure}`);
+  }
+  return { ok: true };
+}
+
+function refused(message: string): Check {
+  return { ok: false, reason: 'bad_smoke_chain', message };
+}
+
+function chainFailure(chain: SmokeChain): string | null {
+  if (chain.steps.length === 0) return 'has no steps';
+  if (chain.steps.length > SMOKE_LIMITS.maxSteps) return `has ${chain.steps.length} steps; at most ${SMOKE_LIMITS.maxSteps}`;
+  const captures = chain.steps.reduce((sum, step) => sum + Object.keys(step.capture ?? {}).length, 0);
+  if (captures > SMOKE_LIMITS.maxCaptures) return `captures ${captures} values; at most ${SMOKE_LIMITS.maxCaptures}`;
+  const captured = new Set<string>();
+  for (const [index, step] of chain.steps.entries()) {
+    const failure = stepFailure(step, captured);
+    if (failure !== null) return `step ${index + 1} ${failure}`;
+    for (const name of Object.keys(step.capture ?? {})) captured.add(name);
+  }
+  return null;
+}
+
+/** Why one step cannot run given the variables earlier steps capture, or null. */
+function stepFailure(step: SmokeStep, captured: ReadonlySet<string>): string | null {
+  const missing = variablesOfStep(step).find((name) => !captured.has(name));
+  if (missing !== undefined) return `uses {${missing}}, which no earlier step captures${captured.size > 0 ? ` (captured before it: ${[...captured].join(', ')})` : ''}`;
+  for (const [name, source] of Object.entries(step.capture ?? {})) {
+    if (!VARIABLE_NAME.test(name)) return `captures into "${name}", which is no variable name (letters, digits, _; not starting with a digit)`;
+    if (captureSource(source) === null) return `captures ${name} from "${source}", which is neither a JSON pointer (e.g. /id) nor header:Name`;
+  }
+  const badPointer = Object.keys(step.json ?? {}).find((pointer) => !isJsonPointer(pointer));
+  if (badPointer !== undefined) return `checks json "${badPointer}", which is no JSON pointer (e.g. /status)`;
+  const method = step.method ?? 'GET';
+  if (step.body !== undefined && BODYLESS_METHODS.has(method)) return `sends a body with ${method}; use POST, PUT or PATCH`;
+  if (step.body !== undefined && typeof step.body !== 'string' && JSON.stringify(step.body).length > SMOKE_LIMITS.maxBodyBytes) {
+    return `has a body over ${SMOKE_LIMITS.maxBodyBytes} bytes`;
+  }
+  const badHeader = Object.keys(step.headers ?? {}).find((name) => !HEADER_NAME.test(name));
+  if (badHeader !== undefined) return `sends header "${badHeader}", which is no header name`;
+  return null;
+}
