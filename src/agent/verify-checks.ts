@@ -78,7 +78,8 @@ async function runStep(target: VerifyTarget, step: SmokeStep, request: StepReque
   for (let tries = 1; ; tries += 1) {
     const remaining = chain.deadline - target.now();
     if (remaining <= 0) return { ok: false, failure: `got no answer before the chain's deadline of ${chain.timeoutMs} ms` };
-    const outcome = await attempt(target.port, request, step, Math.min(remaining, STEP_REQUEST_TIMEOUT_MS), limits.maxBodyBytes);
+    // AbortSignal.timeout takes whole milliseconds.
+    const outcome = await attempt(target.port, request, step, Math.ceil(Math.min(remaining, STEP_REQUEST_TIMEOUT_MS)), limits.maxBodyBytes);
     if (outcome.ok) return outcome;
     if (target.now() + interval >= retryUntil) {
       return tries === 1 ? outcome : { ok: false, failure: `${outcome.failure} (still, after ${tries} tries in ${Math.round(target.now() - started)} ms)` };
