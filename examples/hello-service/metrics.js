@@ -3,7 +3,7 @@
 // and its baseline can be told apart by one label, and the path label is one of the paths
 // the service knows (else "other"), so a scan of random URLs cannot grow the series.
 
-const KNOWN_PATHS = new Set(['/', '/healthz', '/version', '/check', '/api/items', '/metrics']);
+const KNOWN_PATHS = new Set(['/', '/healthz', '/version', '/check', '/api/items', '/search', '/reports', '/metrics']);
 /** Upper bounds in seconds, Prometheus' default buckets. */
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

@@ -12,6 +12,13 @@
 // so it differs on every answer (the noise a replay filters), and `version` names the
 // release (a replay spec lists "/version" under `ignore`).
 //
+// GET /search?q=TEXT answers {"query","results":[{id,name}],"version"} from a small built-in list.
+// POST /reports {"query"} starts a job that generates a small PDF naming the release, and
+// answers 202 {id,status:"pending",...}; GET /reports/ID shows status "done" once it is
+// generated (report_delay_ms, default 100), and GET /files/ID downloads it (application/pdf,
+// content-disposition). The newest 100 reports are kept (reports.js). This is what a
+// smoke chain runs after a rollout: search, generate a file, download it.
+//
 // GET /metrics answers its own requests in the Prometheus text format (metrics.js):
 // hello_requests_total{version,path,status} and hello_request_duration_seconds{version}.
 //
@@ -27,6 +34,9 @@
 //   {"unready_after_s": 60}          /healthz answers 503 once the process has run that many seconds
 //                                    (it keeps running and answering /version): an instance that dies later
 //   {"slow_rate": 0.1, "slow_ms": 300}  that share of requests waits slow_ms (default 500) first
+//   {"reports_broken": true}          generated reports are empty files (REPORTS_BROKEN=1 does the
+//                                    same without a new release): only a chain that downloads one sees it
+//   {"report_delay_ms": 500}          how long a report takes to generate (default 100)
 // The probes (/healthz, /version) and /metrics are never failed nor slowed: the release stays
 // deployable and observable, and only its traffic is bad (a canary to judge from metrics).
 import { existsSync, readFileSync } from 'node:fs';
@@ -34,6 +44,7 @@ import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMetrics } from './metrics.js';
+import { createReports, search } from './reports.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FLOATING = ['latest', 'current', 'stable', 'head'];
@@ -90,9 +101,14 @@ const unreadyAfterMs = behaviour.unready_after_s === undefined ? Infinity : seco
 const errorStatus = Number.isInteger(behaviour.error_status) ? behaviour.error_status : 500;
 const slowRate = shareOf(behaviour.slow_rate, 'slow_rate');
 const slowMs = Number(behaviour.slow_ms ?? 500);
+const reportsBroken = behaviour.reports_broken === true || process.env.REPORTS_BROKEN === '1';
+const reportDelayMs = Number(behaviour.report_delay_ms ?? 100);
+/** A report request's body: a query, never a document. */
+const MAX_REPORT_REQUEST_BYTES = 16 * 1024;
 const UNTOUCHED_PATHS = new Set(['/healthz', '/version', '/metrics']);
 const metrics = createMetrics(identity.version);
 const instanceId = process.env.FERRY_INSTANCE_ID ?? 'local';
+const reports = createReports({ service: identity.service, version: identity.version, delayMs: reportDelayMs, broken: reportsBroken });
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT "${process.env.PORT}" is not a port number`);
@@ -158,7 +174,8 @@ function answer(req, res) {
     return res.end(metrics.render());
   }
   if (failsOnPurpose(path)) return send(res, errorStatus, { error: `failed on purpose (error_rate ${errorRate} in behaviour.json)` });
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
+  const startsReport = req.method === 'POST' && path === '/reports';
+  if (req.method !== 'GET' && req.method !== 'HEAD' && !startsReport) return send(res, 405, { error: 'method not allowed' });
   if (failingPaths.has(path)) return send(res, 500, { error: `${path} fails on purpose (failing_paths in behaviour.json)` });
   if (path === '/healthz' && performance.now() >= unreadyAfterMs) return send(res, 503, { status: 'failing', reason: 'unready_after_s in behaviour.json' });
   if (path === '/healthz') return ready ? send(res, 200, { status: 'ok' }) : send(res, 503, { status: 'starting' });
@@ -168,8 +185,51 @@ function answer(req, res) {
     const query = url.searchParams.get('q') ?? '';
     return send(res, 200, { query, items: items(query), version: identity.version, served_at: servedAt() });
   }
+  if (startsReport) return startReport(req, res);
+  if (path === '/search') {
+    const query = (url.searchParams.get('q') ?? '').slice(0, 200);
+    return send(res, 200, { query, results: search(query), version: identity.version });
+  }
+  if (path.startsWith('/reports/')) {
+    const report = reports.get(path.slice('/reports/'.length));
+    return report ? send(res, 200, report) : send(res, 404, { error: 'no such report' });
+  }
+  if (path.startsWith('/files/')) return download(res, path.slice('/files/'.length));
   if (path === '/') return send(res, 200, `hello from ${identity.service} ${identity.version} (instance ${instanceId})`);
   return send(res, 404, { error: 'not found' });
+}
+
+/** Reads `{"query"}` (bounded) and starts a report job; 202 with the job's id. */
+function startReport(req, res) {
+  const chunks = [];
+  let size = 0;
+  // Past the limit the rest is read and dropped, so the client gets its 413 rather than a reset.
+  req.on('data', (chunk) => {
+    size += chunk.length;
+    if (size <= MAX_REPORT_REQUEST_BYTES) chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (size > MAX_REPORT_REQUEST_BYTES) return send(res, 413, { error: `a report request is at most ${MAX_REPORT_REQUEST_BYTES} bytes` });
+    let query = '';
+    try {
+      const body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+      query = typeof body.query === 'string' ? body.query.slice(0, 200) : '';
+    } catch {
+      return send(res, 400, { error: 'the body must be JSON like {"query":"ferry"}' });
+    }
+    const report = reports.create(query);
+    res.setHeader('location', `/reports/${report.id}`);
+    send(res, 202, report);
+  });
+}
+
+/** The report's file once generated: 404 for an unknown id, 409 while it is still being made. */
+function download(res, id) {
+  const file = reports.file(id);
+  if (file === undefined) return send(res, 404, { error: 'no such report' });
+  if (file === null) return send(res, 409, { error: 'the report is not generated yet' });
+  res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': file.length, 'content-disposition': `attachment; filename="report-${id}.pdf"` });
+  res.end(file);
 }
 
 function stop() {

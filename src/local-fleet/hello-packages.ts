@@ -23,7 +23,8 @@ export interface HelloPackageOptions {
   stampedVersion?: string;
   /**
    * Written as behaviour.json inside the package: crash_on_start, never_ready,
-   * start_delay_ms, failing_paths (paths that answer 500, e.g. ["/check"]).
+   * start_delay_ms, failing_paths (paths that answer 500, e.g. ["/check"]),
+   * reports_broken (generated report files are empty, which a smoke chain catches).
    */
   behaviour?: Record<string, unknown>;
 }

@@ -14,7 +14,7 @@ import { pollUntil } from '../local-fleet/poll-until.js';
 import { buildPackage } from './build-package.js';
 
 const exampleDir = fileURLToPath(new URL('../../examples/hello-service/', import.meta.url));
-const SOURCES = ['server.js', 'metrics.js'];
+const SOURCES = ['server.js', 'metrics.js', 'reports.js'];
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
@@ -32,12 +32,12 @@ async function releaseDir(files: Record<string, unknown>): Promise<string> {
   return dir;
 }
 
-function start(dir: string, port: number): ChildProcess & { output: () => string } {
+function start(dir: string, port: number, env: Record<string, string> = {}): ChildProcess & { output: () => string } {
   let output = '';
   const child = spawn(process.execPath, ['server.js'], {
     cwd: dir,
     // FERRY_VERSION is what the agent hopes for; the service must ignore it.
-    env: { ...process.env, PORT: String(port), FERRY_INSTANCE_ID: 'hello-h1-7001', FERRY_VERSION: 'wrong-version' },
+    env: { ...process.env, PORT: String(port), FERRY_INSTANCE_ID: 'hello-h1-7001', FERRY_VERSION: 'wrong-version', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -60,9 +60,9 @@ function exited(child: ChildProcess, deadlineMs = 10_000): Promise<number | null
 const stamp = { service: 'hello', version: '2.0.0', git_sha: 'abc1234', build_time: '2025-03-01T12:00:00.000Z' };
 
 /** A release of `files` started on a free port, once healthy (or, never ready, listening); its base URL. */
-async function running(files: Record<string, unknown>): Promise<string> {
+async function running(files: Record<string, unknown>, env: Record<string, string> = {}): Promise<string> {
   const port = await freePort();
-  start(await releaseDir(files), port);
+  start(await releaseDir(files), port, env);
   const base = `http://127.0.0.1:${port}`;
   await pollUntil('hello-service to listen', async () => ((await fetch(`${base}/version`).catch(() => undefined))?.ok ? true : undefined));
   return base;
@@ -155,6 +155,70 @@ describe('hello-service', () => {
     const base = await running({ 'ferry-release.json': stamp, 'behaviour.json': { unready_after_s: 2 } });
     await pollUntil('/healthz to fail', async () => ((await fetch(`${base}/healthz`)).status === 503 ? true : undefined), { timeoutMs: 10_000 });
     expect((await fetch(`${base}/version`)).status).toBe(200);
+  });
+
+  it('searches its built-in list', async () => {
+    const base = await running({ 'ferry-release.json': stamp });
+    expect(await (await fetch(`${base}/search?q=HARB`)).json()).toEqual({
+      query: 'HARB',
+      results: [
+        { id: 'harbour', name: 'harbour' },
+        { id: 'harbour-master', name: 'harbour master' },
+      ],
+      version: '2.0.0',
+    });
+    expect((await (await fetch(`${base}/search?q=zeppelin`)).json()).results).toEqual([]);
+  });
+
+  it('generates a report as a job: 202 pending, then done, then a real PDF naming the release to download', async () => {
+    const base = await running({ 'ferry-release.json': stamp, 'behaviour.json': { report_delay_ms: 300 } });
+    const started = await fetch(`${base}/reports`, { method: 'POST', body: JSON.stringify({ query: 'ferry (north)' }) });
+    const job = (await started.json()) as { id: string; status: string };
+    expect([started.status, job.status, started.headers.get('location')]).toEqual([202, 'pending', `/reports/${job.id}`]);
+    expect((await fetch(`${base}/files/${job.id}`)).status).toBe(409);
+    await pollUntil('the report to be done', async () => ((await (await fetch(`${base}/reports/${job.id}`)).json()).status === 'done' ? true : undefined));
+    const file = await fetch(`${base}/files/${job.id}`);
+    expect([file.status, file.headers.get('content-type'), file.headers.get('content-disposition')]).toEqual([200, 'application/pdf', `attachment; filename="report-${job.id}.pdf"`]);
+    const pdf = Buffer.from(await file.arrayBuffer()).toString('latin1');
+    expect(pdf.startsWith('%PDF-1.4\n')).toBe(true);
+    expect(pdf).toContain('(service hello version 2.0.0)');
+    expect(pdf).toContain('(query: ferry \\(north\\))');
+    // The cross-reference table points at each object, and startxref at the table: a reader can open it.
+    const offsets = [...pdf.matchAll(/^(\d{10}) 00000 n $/gm)].map((m) => Number(m[1]));
+    expect(offsets.map((offset, i) => pdf.startsWith(`${i + 1} 0 obj`, offset))).toEqual([true, true, true, true, true]);
+    expect(pdf.startsWith('xref', Number(/startxref\n(\d+)\n%%EOF\n$/.exec(pdf)?.[1]))).toBe(true);
+    const stream = /<< \/Length (\d+) >>\nstream\n([\s\S]*?)\nendstream/.exec(pdf);
+    expect(Number(stream?.[1])).toBe(stream?.[2]?.length);
+    expect((await fetch(`${base}/files/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/reports/nope`)).status).toBe(404);
+  });
+
+  it('refuses a report request that is no JSON or too big, and other methods elsewhere', async () => {
+    const base = await running({ 'ferry-release.json': stamp });
+    expect((await fetch(`${base}/reports`, { method: 'POST', body: 'query=ferry' })).status).toBe(400);
+    expect((await fetch(`${base}/reports`, { method: 'POST', body: 'x'.repeat(20_000) })).status).toBe(413);
+    expect((await fetch(`${base}/check`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('keeps the newest 100 reports only', async () => {
+    const base = await running({ 'ferry-release.json': stamp });
+    const ids: string[] = [];
+    for (let i = 0; i < 101; i += 1) ids.push(((await (await fetch(`${base}/reports`, { method: 'POST', body: '{}' })).json()) as { id: string }).id);
+    expect((await fetch(`${base}/reports/${ids[0]}`)).status).toBe(404);
+    expect((await fetch(`${base}/reports/${ids[1]}`)).status).toBe(200);
+  });
+
+  it.each([
+    ['reports_broken in behaviour.json', { 'behaviour.json': { reports_broken: true } }, {}],
+    ['REPORTS_BROKEN=1', {}, { REPORTS_BROKEN: '1' }],
+  ])('with %s generates empty report files', async (_name, files, env) => {
+    const base = await running({ 'ferry-release.json': stamp, ...files }, env);
+    const job = (await (await fetch(`${base}/reports`, { method: 'POST', body: '{"query":"pier"}' })).json()) as { id: string };
+    const file = await pollUntil('the report file', async () => {
+      const res = await fetch(`${base}/files/${job.id}`);
+      return res.status === 200 ? res : undefined;
+    });
+    expect([file.headers.get('content-type'), (await file.arrayBuffer()).byteLength]).toEqual(['application/pdf', 0]);
   });
 
   it('refuses an error_after_s that is not a number of seconds', async () => {
