@@ -8,8 +8,25 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildPackage } from '../packaging/build-package.js';
+import type { SmokeChain } from '../core/smoke/smoke-chain.js';
 
 export const HELLO_SERVICE_DIR = fileURLToPath(new URL('../../examples/hello-service', import.meta.url));
+
+/**
+ * The seed's smoke chain (000 R5) against hello-service: search, generate a report,
+ * wait until it is done, download it. The demo's service and the smoke-chain e2e test
+ * declare it in `verify`; a release with `reports_broken` fails it at the download.
+ */
+export const HELLO_REPORT_CHAIN: SmokeChain = {
+  name: 'report',
+  timeout_ms: 15_000,
+  steps: [
+    { path: '/search?q=ferry', json: { '/results/0/id': 'ferry' }, capture: { place: '/results/0/name' } },
+    { method: 'POST', path: '/reports', body: { query: '{place}' }, expect_status: 202, capture: { report_id: '/id' } },
+    { path: '/reports/{report_id}', json: { '/status': 'done' }, retry: { until_ms: 5_000, interval_ms: 50 } },
+    { path: '/files/{report_id}', expect_status: 200, content_type: 'application/pdf', min_bytes: 300, body_contains: '%%EOF' },
+  ],
+};
 
 export interface HelloPackage {
   version: string;
