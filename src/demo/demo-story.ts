@@ -13,7 +13,7 @@
  */
 import { FerryApi, refusalOf } from '../local-fleet/ferry-api.js';
 import { freePorts } from '../local-fleet/free-port.js';
-import { packageHello } from '../local-fleet/hello-packages.js';
+import { HELLO_REPORT_CHAIN, packageHello } from '../local-fleet/hello-packages.js';
 import type { LocalFleet } from '../local-fleet/local-fleet.js';
 import { pollUntil } from '../local-fleet/poll-until.js';
 import { instanceIdFor } from '../core/names.js';
@@ -55,7 +55,8 @@ export async function demoStory(fleet: LocalFleet, step: Step, say: (line: strin
   const spec = {
     start: 'node server.js',
     env: { GREETING_SECRET: 'only-admins-see-this' },
-    verify: [{ path: '/check', expect_status: 200 }],
+    // Every rollout runs the seed's smoke chain for real on each new instance: search, generate a PDF report, download it.
+    verify: [{ path: '/check', expect_status: 200 }, HELLO_REPORT_CHAIN],
     instances: ports.map((port) => ({ host: HOST, port })),
     // Recorded traffic a candidate is replayed with; served_at differs on every answer (noise).
     // The body names the version that answered, which is meant to differ.
@@ -64,7 +65,7 @@ export async function demoStory(fleet: LocalFleet, step: Step, say: (line: strin
     // What a promotion rolls with: three at a time.
     strategy: { type: 'rolling', batch_size: 3, ...GATES },
   };
-  await step(`declare ${SERVICE}: ${INSTANCES} instances, /check, replay, canary`, async () => {
+  await step(`declare ${SERVICE}: ${INSTANCES} instances, replay, canary; every rollout runs /check + smoke chain (search → PDF → download)`, async () => {
     await api.put(`/api/v1/services/${SERVICE}`, spec);
     return { value: undefined, note: `ports ${ports.join(', ')}` };
   });
