@@ -26,7 +26,7 @@ export type VerifyResult = { ok: true } | { ok: false; code: 'verify_failed'; me
 export interface VerifyLimits {
   /** The most of one answer read; a download's size and sha256 are of what was read. */
   maxBodyBytes: number;
-  /** A single check's deadline when it names none, and the most one step's request may take. */
+  /** A single check's deadline when it names none (the probes' PROBE_REQUEST_TIMEOUT_MS). */
   requestTimeoutMs: number;
 }
 

@@ -7,7 +7,8 @@
  */
 import { analysisWithoutCredentials } from '../analysis/analysis-credentials.js';
 import type { AnalysisSpec } from '../analysis/analysis-spec.js';
-import type { Instance, Service } from '../types.js';
+import type { Instance, Service, VerifyCheck } from '../types.js';
+import { verifyWithoutSecrets } from '../smoke/verify-without-secrets.js';
 
 /** The declared part of a service that a PUT replaces. */
 export type ServiceSettings = Pick<Service, 'start' | 'health_path' | 'version_path' | 'version_check' | 'env' | 'verify' | 'strategy' | 'drift_policy' | 'keep_releases' | 'drain_s' | 'oncall' | 'runbooks' | 'readiness' | 'replay' | 'replay_after_rollback' | 'channels' | 'traffic' | 'analysis' | 'rollback_triggers' | 'rollback_batch_percent'>;
@@ -86,8 +87,9 @@ function settingChanges(before: ServiceSettings | undefined, after: ServiceSetti
   for (const field of SETTING_FIELDS) {
     const was = before === undefined ? null : before[field];
     if (sameValue(was, after[field])) continue;
-    // A plan is printed and audited: an analysis address shows without its credentials.
+    // A plan is printed and audited: an analysis address shows without its credentials, a smoke step without its header values.
     if (field === 'analysis') changes.push({ field, before: analysisWithoutCredentials(was as AnalysisSpec | null), after: analysisWithoutCredentials(after.analysis) });
+    else if (field === 'verify') changes.push({ field, before: was === null ? null : verifyWithoutSecrets(was as VerifyCheck[]), after: verifyWithoutSecrets(after.verify) });
     else changes.push({ field, before: was, after: after[field] });
   }
   const envKeys = changedKeys(before?.env ?? {}, after.env);

@@ -1,6 +1,7 @@
 /** Read models for services and hosts, in the contract's shapes. */
 import type { Operation, ReplaySpec, Service } from '../../../core/types.js';
 import { analysisWithoutCredentials } from '../../../core/analysis/analysis-credentials.js';
+import { verifyWithoutSecrets } from '../../../core/smoke/verify-without-secrets.js';
 import { iso } from '../../../core/iso-time.js';
 import type { ServerContext } from '../../server-context.js';
 import { loadFleetView, statusCounts } from '../instances/fleet-view.js';
@@ -24,7 +25,7 @@ function presentSpec(service: Service, secrets: boolean) {
     version_path: service.version_path,
     version_check: service.version_check,
     env: secrets ? service.env : Object.fromEntries(Object.keys(service.env).map((k) => [k, REDACTED])),
-    verify: service.verify,
+    verify: secrets ? service.verify : verifyWithoutSecrets(service.verify),
     strategy: service.strategy,
     drift_policy: service.drift_policy,
     keep_releases: service.keep_releases,

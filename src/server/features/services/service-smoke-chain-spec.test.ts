@@ -1,12 +1,14 @@
 /**
  * Smoke chains in a service's `verify` through PUT /api/v1/services/{s} on a real SQLite
  * store: a chain round-trips next to single checks; a chain that could never run, or one
- * over the bounds, is a 400 with the contract's error body and writes nothing, dry run too.
+ * over the bounds, is a 400 with the contract's error body and writes nothing, dry run too;
+ * a step's header values show only to an admin, never in a plan or an audit event.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import { buildApp } from '../../http/build-app.js';
+import { describeService, describeServices } from './service-presenter.js';
 
 const TOKEN = 'admin-secret';
 let fake: FakeServerContext;
@@ -62,5 +64,16 @@ describe('smoke chains in PUT /api/v1/services/{service}', () => {
   it('names the chain, the step and the variable', async () => {
     const refused = await call('PUT', '/api/v1/services/web', spec([report, { name: 'two', steps: [{ path: '/a', capture: { a: '/a' } }, { path: '/b/{b}' }] }]));
     expect(refused.body.error.message).toBe('smoke chain "two" step 2 uses {b}, which no earlier step captures (captured before it: a)');
+  });
+
+  it('masks a step\'s header values in the plan, the audit and below admin, and keeps them for the agents', async () => {
+    const login = { name: 'login', steps: [{ path: '/me', headers: { authorization: 'Bearer s3cret' } }] };
+    const put = await call('PUT', '/api/v1/services/web', spec([login]));
+    expect(put.body.plan.settings).toContainEqual({ field: 'verify', before: null, after: [{ name: 'login', steps: [{ path: '/me', headers: { authorization: '***' } }] }] });
+    expect(JSON.stringify(await fake.store.listAudit({}))).not.toContain('s3cret');
+    expect((await describeService(fake.ctx, 'web', { secrets: false })).verify).toEqual([{ name: 'login', steps: [{ path: '/me', headers: { authorization: '***' } }] }]);
+    expect(JSON.stringify(await describeServices(fake.ctx))).not.toContain('s3cret');
+    expect((await call('GET', '/api/v1/services/web')).body.verify).toEqual([login]);
+    expect((await fake.store.getService('web'))?.verify).toEqual([login]);
   });
 });
