@@ -41,6 +41,12 @@ describe('checkSmokeChains', () => {
       [chain([{ path: '/a', capture: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`a${i}`, '/a'])) }, { path: '/b', capture: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`b${i}`, '/b'])) }])],
       'bad_smoke_chain: smoke chain "report" captures 17 values; at most 16',
     ],
+    [
+      'a JSON body nested 33 deep',
+      [chain([{ method: 'POST', path: '/x', body: Array.from({ length: 33 }).reduce<unknown>((inner) => [inner], 'x') }])],
+      'bad_smoke_chain: smoke chain "report" step 1 has a body nested deeper than 32 levels',
+    ],
+    ['a JSON body nested 32 deep', [chain([{ method: 'POST', path: '/x', body: Array.from({ length: 32 }).reduce<unknown>((inner) => [inner], 'x') }])], 'ok'],
     ['a JSON body over 64 KiB', [chain([{ method: 'POST', path: '/x', body: { text: 'x'.repeat(70_000) } }])], 'bad_smoke_chain: smoke chain "report" step 1 has a body over 65536 bytes'],
   ])('%s', (_name, verify, expected) => {
     expect(outcome(verify)).toBe(expected);

@@ -58,6 +58,8 @@ function chainFailure(chain: SmokeChain): string | null {
 
 /** Why one step cannot run given the variables earlier steps capture, or null. */
 function stepFailure(step: SmokeStep, captured: ReadonlySet<string>): string | null {
+  // First, before anything walks the body: a value nested without end must not exhaust the stack.
+  if (nestedDeeperThan(step.body, SMOKE_LIMITS.maxBodyDepth)) return `has a body nested deeper than ${SMOKE_LIMITS.maxBodyDepth} levels`;
   const missing = variablesOfStep(step).find((name) => !captured.has(name));
   if (missing !== undefined) return `uses {${missing}}, which no earlier step captures${captured.size > 0 ? ` (captured before it: ${[...captured].join(', ')})` : ''}`;
   for (const [name, source] of Object.entries(step.capture ?? {})) {
@@ -74,4 +76,16 @@ function stepFailure(step: SmokeStep, captured: ReadonlySet<string>): string | n
   const badHeader = Object.keys(step.headers ?? {}).find((name) => !HEADER_NAME.test(name));
   if (badHeader !== undefined) return `sends header "${badHeader}", which is no header name`;
   return null;
+}
+
+/** Whether a JSON value nests arrays and objects deeper than `max`, walked without recursion. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const { value: next, depth } = pending.pop()!;
+    if (next === null || typeof next !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(next)) pending.push({ value: child, depth: depth + 1 });
+  }
+  return false;
 }

@@ -61,6 +61,8 @@ export const SMOKE_LIMITS = {
   maxCaptures: 16,
   /** A JSON body, serialised. */
   maxBodyBytes: 64 * 1024,
+  /** Arrays and objects inside a JSON body. */
+  maxBodyDepth: 32,
   /** A captured value: a variable is an id or a token, never a document. */
   maxCaptureChars: 4096,
 } as const;

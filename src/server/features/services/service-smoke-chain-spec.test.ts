@@ -5,6 +5,7 @@
  * a step's header values show only to an admin, never in a plan or an audit event.
  */
 import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFakeServerContext, type FakeServerContext } from '../../../testing/fake-server-context.js';
 import { buildApp } from '../../http/build-app.js';
@@ -75,5 +76,29 @@ describe('smoke chains in PUT /api/v1/services/{service}', () => {
     expect(JSON.stringify(await describeServices(fake.ctx))).not.toContain('s3cret');
     expect((await call('GET', '/api/v1/services/web')).body.verify).toEqual([login]);
     expect((await fake.store.getService('web'))?.verify).toEqual([login]);
+  });
+
+  it('answers 200 or 400, never a 500, whatever a step holds; a body nested without end included', async () => {
+    const deep = `{"start":"x","instances":[],"verify":[{"name":"n","steps":[{"method":"POST","path":"/x","body":${'['.repeat(50_000)}${']'.repeat(50_000)}}]}]}`;
+    const response = await app.inject({ method: 'PUT', url: '/api/v1/services/web', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, payload: deep });
+    expect([response.statusCode, response.json().error.code]).toEqual([400, 'bad_smoke_chain']);
+    const step = fc.record(
+      {
+        method: fc.constantFrom('GET', 'POST', 'PUT', 'get'),
+        path: fc.oneof(fc.constant('/x/{id}'), fc.string({ maxLength: 12 }).map((p) => `/${p}`)),
+        body: fc.jsonValue({ maxDepth: 4 }),
+        headers: fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 2 }),
+        capture: fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 10 }), { maxKeys: 3 }),
+        json: fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)), { maxKeys: 2 }),
+      },
+      { requiredKeys: ['path'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 3 }), async (steps) => {
+        const status = (await call('PUT', '/api/v1/services/web?dry_run=true', spec([{ name: 'n', steps }]))).status;
+        expect([200, 400]).toContain(status);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
