@@ -4,10 +4,14 @@
  * done → download the PDF). A release whose reports work deploys, and the instances'
  * own metrics show the chain ran on each; a release whose report files are empty fails
  * at the download and rolls back by itself, its reason naming the chain and the step; a
- * chain that could never run is refused at the PUT and changes nothing.
+ * chain that could never run is refused at the PUT (and by `ferry service put`, exit 2)
+ * and changes nothing.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusalOf } from '../../src/local-fleet/ferry-api.js';
+import { runFerryProcess } from '../../src/local-fleet/ferry-processes.js';
 import { HELLO_REPORT_CHAIN } from '../../src/local-fleet/hello-packages.js';
 import { LocalFleet } from '../../src/local-fleet/local-fleet.js';
 import { HelloService } from './rollout-support.js';
@@ -58,6 +62,12 @@ describe('a smoke chain in verify', () => {
     const refused = await refusalOf(fleet.api.put(`/api/v1/services/${SERVICE}`, { start: 'node server.js', instances: svc.ports.map((port) => ({ host: 'local', port })), verify: [broken] }));
     expect([refused.status, refused.code]).toEqual([400, 'bad_smoke_chain']);
     expect(refused.message).toContain('smoke chain "report" step 1 uses {report_id}, which no earlier step captures');
+    const specFile = join(fleet.dir, 'broken-chain.json');
+    writeFileSync(specFile, JSON.stringify({ start: 'node server.js', verify: [broken] }));
+    const cli = await runFerryProcess(['service', 'put', SERVICE, '--spec', specFile, '--no-instances', '--server', fleet.server.url], { FERRY_TOKEN: fleet.token });
+    expect(cli.code).toBe(2);
+    expect(cli.stderr.trim().split('\n')).toEqual([expect.stringContaining('step 1 uses {report_id}, which no earlier step captures')]);
     expect((await svc.describe()).verify).toEqual([{ path: '/check', expect_status: 200 }, HELLO_REPORT_CHAIN]);
+    expect(await svc.versions()).toEqual(['v1', 'v1']);
   });
 });
