@@ -26,7 +26,6 @@ export interface Release {
   registered_at: number;
 }
 
-
 export type StrategySpec =
   | { type: 'all_at_once'; min_healthy_time_s?: number; healthy_deadline_s?: number; progress_deadline_s?: number; auto_rollback?: boolean }
   | {
