@@ -134,6 +134,13 @@ describe('runVerifyChecks', () => {
     expect(await run([{ path: '/hang', timeout_ms: 100 }])).toMatchObject({ message: 'instance web-local-1 failed check GET /hang: got no answer within 100 ms' });
   });
 
+  it('stops between requests once a newer goal arrived', async () => {
+    seen.length = 0;
+    const result = await runVerifyChecks({ instanceId: 'web-local-1', port, verify: [chain([search, create, done, download]), { path: '/check' }], now: () => performance.now(), superseded: () => seen.length >= 2 });
+    expect(result).toEqual({ ok: false, code: 'superseded', message: 'a newer goal for instance web-local-1 arrived while verifying' });
+    expect(seen.map((line) => line.split(' ').slice(0, 2).join(' '))).toEqual(['GET /search?q=ferry', 'POST /reports']);
+  });
+
   it('says so when nothing listens', async () => {
     const closed = await freePort();
     expect(await run([chain([{ path: '/x' }])], VERIFY_LIMITS, closed)).toMatchObject({ message: 'instance web-local-1 failed smoke chain "report": step 1 GET /x got no answer (ECONNREFUSED)' });

@@ -19,9 +19,11 @@ export interface VerifyTarget {
   verify: readonly VerifyCheck[];
   /** The clock a chain's deadline is measured on. */
   now: () => number;
+  /** Checked between requests: true once a newer goal makes the run pointless. */
+  superseded?: () => boolean;
 }
 
-export type VerifyResult = { ok: true } | { ok: false; code: 'verify_failed'; message: string };
+export type VerifyResult = { ok: true } | { ok: false; code: 'verify_failed' | 'superseded'; message: string };
 
 export interface VerifyLimits {
   /** The most of one answer read; a download's size and sha256 are of what was read. */
@@ -36,15 +38,20 @@ const STEP_REQUEST_TIMEOUT_MS = 10_000;
 /** A failure quotes the request's path, cut to this: a long query must not flood the reason. */
 const MAX_QUOTED_PATH = 200;
 
-/** Every check in order; the first that fails is the result. */
+/** Every check in order; the first that fails is the result, or `superseded` once a newer goal arrived. */
 export async function runVerifyChecks(target: VerifyTarget, limits: VerifyLimits = VERIFY_LIMITS): Promise<VerifyResult> {
   for (const check of target.verify) {
     const failure = isSmokeChain(check) ? await chainFailure(target, check, limits) : await singleCheckFailure(target.port, check, limits);
+    if (target.superseded?.()) return supersededResult(target);
     if (failure === null) continue;
     const what = isSmokeChain(check) ? `smoke chain "${check.name}"` : `check ${check.method ?? 'GET'} ${check.path}`;
     return { ok: false, code: 'verify_failed', message: `instance ${target.instanceId} failed ${what}: ${failure}` };
   }
   return { ok: true };
+}
+
+function supersededResult(target: VerifyTarget): VerifyResult {
+  return { ok: false, code: 'superseded', message: `a newer goal for instance ${target.instanceId} arrived while verifying` };
 }
 
 /** Why a single check failed, or null when it passed. Without `expect_status`, any 2xx passes. */
@@ -62,6 +69,8 @@ async function chainFailure(target: VerifyTarget, chain: SmokeChain, limits: Ver
   const deadline = target.now() + timeoutMs;
   const values: Record<string, string> = {};
   for (const [index, step] of chain.steps.entries()) {
+    // A newer goal ends the chain; the caller sees `superseded` rather than this null.
+    if (target.superseded?.()) return null;
     const request = stepRequest(step, values);
     const outcome = await runStep(target, step, request, { deadline, timeoutMs }, limits);
     if (!outcome.ok) return `step ${index + 1} ${request.method} ${quotedPath(request.path)} ${outcome.failure}`;
@@ -81,7 +90,7 @@ async function runStep(target: VerifyTarget, step: SmokeStep, request: StepReque
     // AbortSignal.timeout takes whole milliseconds.
     const outcome = await attempt(target.port, request, step, Math.ceil(Math.min(remaining, STEP_REQUEST_TIMEOUT_MS)), limits.maxBodyBytes);
     if (outcome.ok) return outcome;
-    if (target.now() + interval >= retryUntil) {
+    if (target.now() + interval >= retryUntil || target.superseded?.()) {
       return tries === 1 ? outcome : { ok: false, failure: `${outcome.failure} (still, after ${tries} tries in ${Math.round(target.now() - started)} ms)` };
     }
     await sleep(interval);
