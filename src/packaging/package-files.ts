@@ -2,15 +2,23 @@
  * Which entries of a service directory go into its package, in a fixed order so the
  * same tree always yields the same archive. `.git` is history, not the service, and the
  * output directory is skipped so packaging `.` into `./out` never packs old packages.
+ *
+ * Symbolic links are kept as links (a Node app's `node_modules/.bin/x -> ../x/bin/x`),
+ * and judged here by the agent's own `ArchiveJudge`, in archive order: a link that points
+ * outside the directory is refused when the package is built, with its name, instead of
+ * producing a package every agent refuses at install time.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readlink } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { ArchiveJudge } from '../agent/archive-safety.js';
 
-export interface PackageEntry {
-  /** Relative POSIX path inside the package. */
-  path: string;
-  kind: 'directory' | 'file' | 'symlink';
-}
+export type PackageEntry =
+  | {
+      /** Relative POSIX path inside the package. */
+      path: string;
+      kind: 'directory' | 'file';
+    }
+  | { path: string; kind: 'symlink'; target: string };
 
 /** Entries sorted by path (code-unit order, not locale order, so every machine agrees). */
 export async function listPackageEntries(root: string, skipDirs: string[]): Promise<PackageEntry[]> {
@@ -24,7 +32,7 @@ export async function listPackageEntries(root: string, skipDirs: string[]): Prom
         entries.push({ path, kind: 'directory' });
         await walk(absolute);
       } else if (dirent.isSymbolicLink()) {
-        entries.push({ path, kind: 'symlink' });
+        entries.push({ path, kind: 'symlink', target: await readlink(absolute) });
       } else if (dirent.isFile()) {
         entries.push({ path, kind: 'file' });
       }
@@ -32,5 +40,31 @@ export async function listPackageEntries(root: string, skipDirs: string[]): Prom
     }
   };
   await walk(root);
-  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return entries.sort(byPath);
+}
+
+/** Code-unit order of paths: the order the archive holds its entries in. */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/**
+ * Why an agent would refuse these entries (in archive order), or null when it would
+ * unpack them. The same judge the agent runs, so the two never disagree.
+ *
+ *   node_modules/.bin/http-server -> ../http-server/bin/http-server   -> null
+ *   lib/config -> /etc/app/config                                      -> '"lib/config": symbolic link to absolute …'
+ *   shared -> ../../common                                             -> '"shared": symbolic link target … leaves …'
+ */
+export function unpackableProblem(entries: readonly PackageEntry[]): string | null {
+  const judge = new ArchiveJudge();
+  for (const entry of entries) {
+    const problem = judge.judge({
+      path: entry.kind === 'directory' ? `${entry.path}/` : entry.path,
+      type: entry.kind === 'directory' ? 'Directory' : entry.kind === 'symlink' ? 'SymbolicLink' : 'File',
+      linkpath: entry.kind === 'symlink' ? entry.target : null,
+    });
+    if (problem !== null) return problem;
+  }
+  return null;
 }
