@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readlink, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -186,7 +187,7 @@ describe('InstanceWorker', () => {
     await expect(stat(h.dir)).rejects.toThrow();
     expect(h.worker.report()).toMatchObject({ status: 'stopped', pid: null, achieved_generation: 1 });
     expect(h.pid()).toBeNull();
-    expect(await probeOnce({ instanceId: 'gone', port, healthPath: '/healthz', versionPath: '/version' })).toEqual({ healthy: false, version: null });
+    expect(await probeOnce({ instanceId: 'gone', port, healthPath: '/healthz', versionPath: '/version' })).toEqual({ healthy: false, version: null, source: null, refusal: null });
   });
 });
 
@@ -257,5 +258,61 @@ describe('InstanceWorker cancelling a download', () => {
     expect(await readInstanceState(h.dir)).toMatchObject({ achieved_generation: 1 });
     expect(h.worker.report()).toMatchObject({ achieved_generation: 1 });
     expect(await readdir(tmpDir(h.root))).toEqual([]);
+  });
+});
+
+/**
+ * `version_check: {type: "process"}`: the version is the release the listening process runs
+ * from, proven from /proc, whatever the app answers; a process outside its release or a
+ * listener the agent did not start is refused.
+ */
+describe('InstanceWorker with a process version check', () => {
+  const PROCESS = { version_check: { type: 'process' as const } };
+  const foreign: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of foreign) child.kill('SIGKILL');
+  });
+
+  it('proves v3 from its release directory although its code answers v2 on /version', async () => {
+    const h = await harness();
+    await h.goal(1, 'v3', PROCESS);
+    const report = h.worker.report();
+    expect(report).toMatchObject({ status: 'ready', version: 'v3', version_refusal: null, outcome: { ok: true } });
+    expect(report.version_source).toEqual({ type: 'process', detail: `pid ${h.pid()} (node) listens on :${(await readLaunchRecord(h.dir))!.port}, cwd and script in releases/v3` });
+    expect(await readLaunchRecord(h.dir)).toMatchObject({ version_check: { type: 'process' } });
+    await h.worker.observe();
+    expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v3', version_source: { type: 'process' } });
+  });
+
+  it('fails a start whose process runs from outside the release with outside_release', async () => {
+    const h = await harness();
+    const server = `require('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1')`;
+    await h.goal(1, 'v1', { ...PROCESS, start: `cd / && exec node -e "${server}"` });
+    expect(h.worker.report().outcome).toMatchObject({ ok: false, code: 'outside_release', message: expect.stringContaining('runs from /, outside') });
+  });
+
+  it('reports a foreign listener on the port of a process that died, and its return once the port is free', async () => {
+    const port = await freePort();
+    const h = await harness(undefined, port);
+    await h.goal(1, 'v1', PROCESS);
+    const pid = h.pid()!;
+    signalGroup(pid, 'SIGKILL');
+    await pollUntil('the port to be free', async () => ((await fetch(`http://127.0.0.1:${port}/`).catch(() => null)) === null ? true : undefined));
+    const squatter = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { cwd: work, stdio: 'ignore' });
+    foreign.push(squatter);
+    const refused = await pollUntil('a foreign_listener refusal', async () => {
+      await h.worker.observe();
+      const report = h.worker.report();
+      return report.version_refusal?.code === 'foreign_listener' ? report : undefined;
+    }, { timeoutMs: 15_000 });
+    expect(refused.version_refusal?.message).toContain(`pid ${squatter.pid} (python3`);
+    expect(refused.version).toBeNull();
+    squatter.kill('SIGKILL');
+    await pollUntil('v1 back, proven, no refusal', async () => {
+      await h.worker.observe();
+      const report = h.worker.report();
+      if (report.pid !== null) pids.add(report.pid);
+      return report.status === 'ready' && report.version === 'v1' && report.version_refusal === null ? true : undefined;
+    }, { timeoutMs: 20_000 });
   });
 });
