@@ -37,8 +37,10 @@ export async function anyServiceStep(fleet: LocalFleet, host: string, step: Step
       drain_s: 0,
       instances: ports.map((port) => ({ host, port })),
     });
-    for (const version of REGISTRY_APP_VERSIONS) {
-      const { deploy_id } = await api.post('/api/v1/deployments', { service: ANY_SERVICE, version, strategy: { type: 'rolling', batch_size: 1, min_healthy_time_s: 0.5 } });
+    // The first version on every instance at once, the second one instance at a time.
+    const strategies = [{ type: 'all_at_once' }, { type: 'rolling', batch_size: 1, min_healthy_time_s: 0.5 }];
+    for (const [i, version] of REGISTRY_APP_VERSIONS.entries()) {
+      const { deploy_id } = await api.post('/api/v1/deployments', { service: ANY_SERVICE, version, strategy: strategies[i] });
       const done = await api.waitForDeployment(deploy_id);
       if (done.status !== 'succeeded') throw new Error(`deploy ${ANY_SERVICE} ${version} ended ${done.status}: ${done.reason?.message ?? ''}`);
     }
