@@ -5,9 +5,11 @@
  * unpacked tree. And links that point out of the directory refused at package time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_INSTALL_LIMITS } from '../agent/install-limits.js';
 import { unpackPackage } from '../agent/package-unpack.js';
@@ -18,6 +20,7 @@ import { runFerry } from '../testing/fake-terminal.js';
 import { buildPackage } from './build-package.js';
 import { unpackableProblem, type PackageEntry } from './package-files.js';
 
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let work: string;
 let built: RegistryAppPackage;
 let release: string;
@@ -69,10 +72,26 @@ describe('a Node app with node_modules', () => {
     // npm nests the versions the hoisted one does not satisfy; the app holds them at the same place.
     const versionAt = async (root: string, path: string) => JSON.parse(await readFile(join(root, path, 'package.json'), 'utf8')).version as string;
     for (const nested of ['node_modules/basic-auth/node_modules/safe-buffer', 'node_modules/whatwg-encoding/node_modules/iconv-lite']) {
-      expect(await versionAt(app, nested), nested).toBe(await versionAt(process.cwd(), nested));
+      expect(await versionAt(app, nested), nested).toBe(await versionAt(REPO_ROOT, nested));
     }
     await expect(stat(join(app, 'node_modules', 'http-server-14.0.0'))).rejects.toThrow();
   });
+});
+
+describe('a node_modules of thousands of entries', () => {
+  it('packages and unpacks within the default install limits', async () => {
+    // A real tree from Ferry's own dependencies: the OpenTelemetry packages, ~3,700 entries.
+    const app = join(work, 'many');
+    cpSync(join(REPO_ROOT, 'node_modules', '@opentelemetry'), join(app, 'node_modules', '@opentelemetry'), { recursive: true, verbatimSymlinks: true });
+    await writeFile(join(app, 'package.json'), '{"name":"many","version":"1.0.0"}\n');
+    const pkg = await buildPackage({ dir: app, service: 'many', version: '1.0.0', gitSha: null, outDir: join(work, 'many-pkg'), now: new Date() });
+    if (!pkg.ok) throw new Error(pkg.message);
+    const dest = join(work, 'many-release');
+    await mkdir(dest);
+    const unpacked = await unpackPackage(pkg.tarball, dest, DEFAULT_INSTALL_LIMITS);
+    expect(unpacked).toMatchObject({ ok: true });
+    expect(unpacked.ok && unpacked.entries).toBeGreaterThan(3000);
+  }, 60_000);
 });
 
 describe('links out of the package directory', () => {
