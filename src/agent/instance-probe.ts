@@ -72,6 +72,12 @@ export async function probeOnce(target: ProbeTarget, expectedVersion: string | n
   };
 }
 
+/** Health alone: true on any 2xx. */
+export async function probeHealth(target: Pick<ProbeTarget, 'port' | 'healthPath'>): Promise<boolean> {
+  const status = await requestStatus(target.port, target.healthPath);
+  return status !== null && status >= 200 && status < 300;
+}
+
 /**
  * Polls health every STARTUP_POLL_MS until any 2xx, then requires the version check to prove
  * exactly the expected version and every verify check to pass, all within `timeoutS`.

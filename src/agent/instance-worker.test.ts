@@ -266,6 +266,19 @@ describe('InstanceWorker cancelling a download', () => {
  * from, proven from /proc, whatever the app answers; a process outside its release or a
  * listener the agent did not start is refused.
  */
+/** Binds the port given as its argument as soon as it is free, retrying every 5 ms. */
+const SQUATTER_JS = `
+const port = Number(process.argv[1]);
+const server = require('http').createServer((q, s) => s.end('squatter'));
+let told = false;
+server.on('error', () => {
+  if (!told) process.stdout.write('waiting\\n');
+  told = true;
+  setTimeout(() => server.listen(port, '127.0.0.1'), 5);
+});
+server.listen(port, '127.0.0.1');
+`;
+
 describe('InstanceWorker with a process version check', () => {
   const PROCESS = { version_check: { type: 'process' as const } };
   const foreign: ChildProcess[] = [];
@@ -295,17 +308,18 @@ describe('InstanceWorker with a process version check', () => {
     const port = await freePort();
     const h = await harness(undefined, port);
     await h.goal(1, 'v1', PROCESS);
-    const pid = h.pid()!;
-    signalGroup(pid, 'SIGKILL');
-    await pollUntil('the port to be free', async () => ((await fetch(`http://127.0.0.1:${port}/`).catch(() => null)) === null ? true : undefined));
-    const squatter = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'], { cwd: work, stdio: 'ignore' });
+    // The squatter waits for the port before the kill, so it binds long before the
+    // supervisor's crash restart (50 ms backoff, then a node start) could.
+    const squatter = spawn(process.execPath, ['-e', SQUATTER_JS, String(port)], { cwd: work, stdio: ['ignore', 'pipe', 'ignore'] });
     foreign.push(squatter);
+    await new Promise((resolve) => squatter.stdout.once('data', resolve));
+    signalGroup(h.pid()!, 'SIGKILL');
     const refused = await pollUntil('a foreign_listener refusal', async () => {
       await h.worker.observe();
       const report = h.worker.report();
       return report.version_refusal?.code === 'foreign_listener' ? report : undefined;
     }, { timeoutMs: 15_000 });
-    expect(refused.version_refusal?.message).toContain(`pid ${squatter.pid} (python3`);
+    expect(refused.version_refusal?.message).toContain(`pid ${squatter.pid} (node) listens on :${port}`);
     expect(refused.version).toBeNull();
     squatter.kill('SIGKILL');
     await pollUntil('v1 back, proven, no refusal', async () => {
@@ -314,5 +328,25 @@ describe('InstanceWorker with a process version check', () => {
       if (report.pid !== null) pids.add(report.pid);
       return report.status === 'ready' && report.version === 'v1' && report.version_refusal === null ? true : undefined;
     }, { timeoutMs: 20_000 });
+  });
+});
+
+describe('InstanceWorker with a command version check', () => {
+  const command = (argv: string[], timeout_ms?: number) => ({ version_check: { type: 'command' as const, command: argv, ...(timeout_ms ? { timeout_ms } : {}) } });
+
+  it('proves the version from a command run in the release, and fails a build whose command names another one', async () => {
+    const h = await harness();
+    await h.goal(1, 'v1', command(['cat', 'VERSION']));
+    expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v1', version_source: { type: 'command', detail: 'cat VERSION printed v1 (in the release directory)' } });
+    await h.worker.observe();
+    expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v1', version_source: { type: 'command' } });
+    await h.goal(2, 'v3', command(['cat', 'VERSION']));
+    expect(h.worker.report().outcome).toMatchObject({ ok: false, code: 'version_mismatch', message: expect.stringContaining('printed "v2", which does not name v3') });
+  });
+
+  it('fails the start of a hung version command with version_command_timeout', async () => {
+    const h = await harness();
+    await h.goal(1, 'v1', command(['sleep', '30'], 200));
+    expect(h.worker.report().outcome).toMatchObject({ ok: false, code: 'version_command_timeout' });
   });
 });

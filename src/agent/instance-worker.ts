@@ -14,7 +14,7 @@ import { currentVersion } from './current-link.js';
 import { goalLogFields } from './goal-log-fields.js';
 import { planGoalStep } from './goal-step.js';
 import { currentLink, releasesDir } from './host-layout.js';
-import { probeOnce, type ProofContext } from './instance-probe.js';
+import { probeHealth, probeOnce, type ProofContext } from './instance-probe.js';
 import type { LaunchRecord } from './launch-record.js';
 import { EMPTY_INSTANCE_STATE, readInstanceState, writeInstanceState, type InstanceState } from './instance-state-file.js';
 import type { InstanceSupervisor } from './instance-supervisor.js';
@@ -261,17 +261,19 @@ export class InstanceWorker {
     if (this.busy || known === null) return;
     const check = this.latest !== null ? versionCheckOf(this.latest) : (known.version_check ?? { type: 'http', path: known.version_path });
     if (record === null && (check.type !== 'process' || !this.state.run)) return;
-    const probed = await probeOnce(
-      {
-        instanceId: this.instanceId,
-        port: this.latest?.port ?? known.port,
-        healthPath: this.latest?.health_path ?? known.health_path,
-        versionPath: this.latest?.version_path ?? known.version_path,
-        versionCheck: check,
-        proof: this.proofContext(record),
-      },
-      known.version,
-    );
+    const target = {
+      instanceId: this.instanceId,
+      port: this.latest?.port ?? known.port,
+      healthPath: this.latest?.health_path ?? known.health_path,
+      versionPath: this.latest?.version_path ?? known.version_path,
+      versionCheck: check,
+      proof: this.proofContext(record),
+    };
+    // A command proves the release the process runs, which stays what it was for that
+    // process: run it once per process, not on every probe.
+    const proven = this.observed;
+    const reuse = check.type === 'command' && record !== null && proven !== null && proven.pid === record.pid && proven.source?.type === 'command';
+    const probed = reuse ? { ...proven, healthy: await probeHealth(target) } : await probeOnce(target, known.version);
     const next: Observed = { pid: record?.pid ?? null, status: probed.healthy ? 'ready' : 'unhealthy', version: probed.version, source: probed.source, refusal: probed.refusal };
     const before = this.observed;
     this.observed = next;

@@ -78,10 +78,12 @@ function runBounded(argv: string[], cwd: string, env: Record<string, string>, ti
       run.spawnError = err.message;
       resolve(run);
     });
+    // Whatever the command left behind in its group goes with it, and with them their hold on stdout.
+    child.once('exit', () => {
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      // Whatever the command left behind in its group goes with it.
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
       run.exit = { code, signal };
       run.stdout = Buffer.concat(chunks).toString('utf8');
       resolve(run);
