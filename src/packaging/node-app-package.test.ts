@@ -104,6 +104,7 @@ describe('links out of the package directory', () => {
     ['an absolute link', [link('config', '/etc/app.conf')], /absolute/],
     ['a relative link climbing out', [dir('lib'), link('lib/shared', '../../common')], /leaves the package directory/],
     ['a link through a link climbing out', [link('up', '..'), link('z', 'up/x')], /leaves the package directory/],
+    ['a virtualenv, with a hint', [dir('.venv'), dir('.venv/bin'), link('.venv/bin/python3', '/usr/bin/python3'), file('.venv/pyvenv.cfg')], /"\.venv\/bin\/python3": symbolic link to absolute .*\(\.venv is a Python virtualenv.*pip install --target/],
   ])('%s', (_name, entries, refusal) => {
     const problem = unpackableProblem(entries);
     if (refusal === null) expect(problem).toBeNull();

@@ -48,12 +48,17 @@ export function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
+/** The file every Python virtualenv has at its root. */
+const VENV_MARKER = 'pyvenv.cfg';
+
 /**
  * Why an agent would refuse these entries (in archive order), or null when it would
- * unpack them. The same judge the agent runs, so the two never disagree.
+ * unpack them. The same judge the agent runs, so the two never disagree. A link out of a
+ * Python virtualenv (its `bin/python3` names the interpreter it was made with) gets a
+ * hint: a venv is not relocatable, whatever its links.
  *
  *   node_modules/.bin/http-server -> ../http-server/bin/http-server   -> null
- *   lib/config -> /etc/app/config                                      -> '"lib/config": symbolic link to absolute …'
+ *   lib/config -> /etc/app.conf                                        -> '"lib/config": symbolic link to absolute …'
  *   shared -> ../../common                                             -> '"shared": symbolic link target … leaves …'
  */
 export function unpackableProblem(entries: readonly PackageEntry[]): string | null {
@@ -64,7 +69,11 @@ export function unpackableProblem(entries: readonly PackageEntry[]): string | nu
       type: entry.kind === 'directory' ? 'Directory' : entry.kind === 'symlink' ? 'SymbolicLink' : 'File',
       linkpath: entry.kind === 'symlink' ? entry.target : null,
     });
-    if (problem !== null) return problem;
+    if (problem === null) continue;
+    const venv = entries.find((e) => (e.path === VENV_MARKER || e.path.endsWith(`/${VENV_MARKER}`)) && entry.path.startsWith(e.path.slice(0, -VENV_MARKER.length)));
+    if (venv === undefined) return problem;
+    const where = venv.path.slice(0, -VENV_MARKER.length - 1) || '.';
+    return `${problem} (${where} is a Python virtualenv, which does not work once moved: vendor its packages with pip install --target instead)`;
   }
   return null;
 }
