@@ -284,6 +284,18 @@ describe('InstanceWorker with a process version check', () => {
     expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v3', version_source: { type: 'process' } });
   });
 
+  it('proves an adopted process the same way before any assignment arrives (the check is in pid.json)', async () => {
+    const first = await harness();
+    await first.goal(1, 'v3', PROCESS);
+    first.ctx.supervisor.close();
+    const record = await readLaunchRecord(first.dir);
+    const second = await harness(first.root, record!.port);
+    await second.ctx.supervisor.adoptAll();
+    await second.worker.observe();
+    // Over http this build would answer v2; the process proof shows the release it runs.
+    expect(second.worker.report()).toMatchObject({ status: 'ready', version: 'v3', pid: record!.pid, version_source: { type: 'process' } });
+  });
+
   it('fails a start whose process runs from outside the release with outside_release', async () => {
     const h = await harness();
     const server = `require('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1')`;
