@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readlink, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -11,6 +10,7 @@ import { switchCurrentLink } from './current-link.js';
 import { freePort } from '../local-fleet/free-port.js';
 import { pollUntil } from '../local-fleet/poll-until.js';
 import { buildPackage, fakeAssignment, type BuiltPackage } from '../testing/fake-release-package.js';
+import { PortSquatter } from '../testing/port-squatter.js';
 import { instanceDir, releaseDir, tmpDir } from './host-layout.js';
 import { DEFAULT_INSTALL_LIMITS } from './install-limits.js';
 import { probeOnce } from './instance-probe.js';
@@ -266,24 +266,11 @@ describe('InstanceWorker cancelling a download', () => {
  * from, proven from /proc, whatever the app answers; a process outside its release or a
  * listener the agent did not start is refused.
  */
-/** Binds the port given as its argument as soon as it is free, retrying every 5 ms. */
-const SQUATTER_JS = `
-const port = Number(process.argv[1]);
-const server = require('http').createServer((q, s) => s.end('squatter'));
-let told = false;
-server.on('error', () => {
-  if (!told) process.stdout.write('waiting\\n');
-  told = true;
-  setTimeout(() => server.listen(port, '127.0.0.1'), 5);
-});
-server.listen(port, '127.0.0.1');
-`;
-
 describe('InstanceWorker with a process version check', () => {
   const PROCESS = { version_check: { type: 'process' as const } };
-  const foreign: ChildProcess[] = [];
-  afterAll(() => {
-    for (const child of foreign) child.kill('SIGKILL');
+  const squatters: PortSquatter[] = [];
+  afterAll(async () => {
+    for (const squatter of squatters) await squatter.stop();
   });
 
   it('proves v3 from its release directory although its code answers v2 on /version', async () => {
@@ -297,6 +284,18 @@ describe('InstanceWorker with a process version check', () => {
     expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v3', version_source: { type: 'process' } });
   });
 
+  it('proves an adopted process the same way before any assignment arrives (the check is in pid.json)', async () => {
+    const first = await harness();
+    await first.goal(1, 'v3', PROCESS);
+    first.ctx.supervisor.close();
+    const record = await readLaunchRecord(first.dir);
+    const second = await harness(first.root, record!.port);
+    await second.ctx.supervisor.adoptAll();
+    await second.worker.observe();
+    // Over http this build would answer v2; the process proof shows the release it runs.
+    expect(second.worker.report()).toMatchObject({ status: 'ready', version: 'v3', pid: record!.pid, version_source: { type: 'process' } });
+  });
+
   it('fails a start whose process runs from outside the release with outside_release', async () => {
     const h = await harness();
     const server = `require('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1')`;
@@ -308,11 +307,9 @@ describe('InstanceWorker with a process version check', () => {
     const port = await freePort();
     const h = await harness(undefined, port);
     await h.goal(1, 'v1', PROCESS);
-    // The squatter waits for the port before the kill, so it binds long before the
-    // supervisor's crash restart (50 ms backoff, then a node start) could.
-    const squatter = spawn(process.execPath, ['-e', SQUATTER_JS, String(port)], { cwd: work, stdio: ['ignore', 'pipe', 'ignore'] });
-    foreign.push(squatter);
-    await new Promise((resolve) => squatter.stdout.once('data', resolve));
+    // Trying before the kill, the squatter binds before the supervisor's crash restart can.
+    const squatter = await PortSquatter.start(port);
+    squatters.push(squatter);
     signalGroup(h.pid()!, 'SIGKILL');
     const refused = await pollUntil('a foreign_listener refusal', async () => {
       await h.worker.observe();
@@ -321,7 +318,7 @@ describe('InstanceWorker with a process version check', () => {
     }, { timeoutMs: 15_000 });
     expect(refused.version_refusal?.message).toContain(`pid ${squatter.pid} (node) listens on :${port}`);
     expect(refused.version).toBeNull();
-    squatter.kill('SIGKILL');
+    await squatter.stop();
     await pollUntil('v1 back, proven, no refusal', async () => {
       await h.worker.observe();
       const report = h.worker.report();
