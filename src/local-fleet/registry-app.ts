@@ -13,7 +13,7 @@
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildPackage } from '../packaging/build-package.js';
 
@@ -129,8 +129,9 @@ function dependencyClosure(root: string): string[] {
  */
 function placeOf(dir: string, alias: string): string {
   const place = relative(dirname(alias), dir).split(sep);
-  if (place[0] === '..' || place.length === 0) throw new Error(`${dir} is outside ${dirname(alias)}`);
-  if (place[0] === relative(dirname(alias), alias)) place[0] = PACKAGE;
+  // A dependency found above the alias's node_modules (a parent project's) has no place in the app.
+  if (place[0] === '..') throw new Error(`${dir} is outside ${dirname(alias)}`);
+  if (place[0] === basename(alias)) place[0] = PACKAGE;
   return place.join('/');
 }
 
