@@ -1,15 +1,19 @@
 /**
- * Asks an instance over loopback whether it is healthy and which version it runs. The
- * version must come from the instance itself: only its own answer proves the new code
- * runs (seed 000 R4). `probeStartup` gates a goal; `probeOnce` feeds periodic status.
+ * Asks an instance over loopback whether it is healthy, and proves which version it runs
+ * (`version-proof/`: its own answer, the process on its port, or a command from its
+ * release). The version must be proven, never hoped: only that shows the new code runs
+ * (seed 000 R4). `probeStartup` gates a goal; `probeOnce` feeds periodic status.
  */
 import { crashTail } from './instance-log.js';
-import type { VerifyCheck } from '../core/types.js';
+import type { Reason, VerifyCheck } from '../core/types.js';
+import type { VersionCheck, VersionSource } from '../core/version-check.js';
 import type { ExitInfo } from './drivers/process-driver.js';
+import { PROBE_REQUEST_TIMEOUT_MS } from './version-proof/http-proof.js';
+import { proveVersion, type ProofResult, type ProofTarget } from './version-proof/prove-version.js';
+import { extendStreak, isPersistent, unavailableMessage, type UnavailableStreak } from './version-proof/version-unavailable.js';
 import { runVerifyChecks } from './verify-checks.js';
 
-/** Each request's own deadline, so one hung instance cannot stall the agent. */
-export const PROBE_REQUEST_TIMEOUT_MS = 2000;
+export { PROBE_REQUEST_TIMEOUT_MS } from './version-proof/http-proof.js';
 /**
  * Pause between health polls while an instance is starting. Readiness is noticed on
  * average half of this late, once per instance and per rollout batch; each poll costs
@@ -18,11 +22,18 @@ export const PROBE_REQUEST_TIMEOUT_MS = 2000;
  */
 export const STARTUP_POLL_MS = 20;
 
+/** What `process` and `command` checks need besides the port (see `ProofTarget`). */
+export type ProofContext = Pick<ProofTarget, 'releasesDir' | 'started' | 'cwd' | 'env'>;
+
 export interface ProbeTarget {
   instanceId: string;
   port: number;
   healthPath: string;
   versionPath: string;
+  /** How the version is proven; absent: `http` on `versionPath` (the v1 behaviour). */
+  versionCheck?: VersionCheck;
+  /** Required by `process` and `command` checks. */
+  proof?: ProofContext;
 }
 
 export interface StartupProbe extends ProbeTarget {
@@ -40,48 +51,107 @@ export interface StartupProbe extends ProbeTarget {
   now: () => number;
 }
 
-export type StartupProbeResult = { ok: true } | { ok: false; code: string; message: string };
+/** A passed probe says how its version was proven (absent when verify checks alone answered). */
+export type StartupProbeResult = { ok: true; source?: VersionSource } | { ok: false; code: string; message: string };
 
-/** One health and version probe: the instance's own answers, or unhealthy and null. */
-export async function probeOnce(target: ProbeTarget): Promise<{ healthy: boolean; version: string | null }> {
-  const [health, version] = await Promise.all([requestStatus(target.port, target.healthPath), requestVersion(target.port, target.versionPath)]);
-  return { healthy: health !== null && health >= 200 && health < 300, version };
+/** What one periodic probe saw: health, and the proven version with its source, or a refusal. */
+export interface ProbeObservation {
+  healthy: boolean;
+  version: string | null;
+  source: VersionSource | null;
+  refusal: Reason | null;
+}
+
+/** One health and version probe: healthy or not, and what the version check proved (or refused). */
+export async function probeOnce(target: ProbeTarget, expectedVersion: string | null = null): Promise<ProbeObservation> {
+  const [health, proof] = await Promise.all([requestStatus(target.port, target.healthPath), proveFor(target, expectedVersion)]);
+  return {
+    healthy: health !== null && health >= 200 && health < 300,
+    version: proof.kind === 'proven' ? proof.version : null,
+    source: proof.kind === 'proven' ? proof.source : null,
+    refusal: proof.kind === 'refused' ? proof.refusal : null,
+  };
+}
+
+/** Health alone: true on any 2xx. */
+export async function probeHealth(target: Pick<ProbeTarget, 'port' | 'healthPath'>): Promise<boolean> {
+  const status = await requestStatus(target.port, target.healthPath);
+  return status !== null && status >= 200 && status < 300;
 }
 
 /**
- * Polls health every STARTUP_POLL_MS until any 2xx, then requires the version probe to answer
+ * Polls health every STARTUP_POLL_MS until any 2xx, then requires the version check to prove
  * exactly the expected version and every verify check to pass, all within `timeoutS`.
- * Failure codes: `crashed_on_start`, `version_mismatch`, `health_timeout`, `verify_failed`,
- * and `superseded` when a newer goal arrived meanwhile.
+ * Failure codes: `crashed_on_start`, `version_mismatch`, `version_unavailable` (the version
+ * path keeps answering without a version: see `version-unavailable.ts`), a `process`
+ * refusal (`foreign_listener`, `outside_release`), a `command` failure
+ * (`version_command_timeout`, `version_command_output`, `version_command_failed`),
+ * `health_timeout`, `verify_failed`, and `superseded` when a newer goal arrived meanwhile.
  */
 export async function probeStartup(p: StartupProbe): Promise<StartupProbeResult> {
   const deadline = p.now() + p.timeoutS * 1000;
   const seen: { exit: ExitInfo | null } = { exit: null };
   void p.exited?.then((info) => (seen.exit = info));
   let healthy = false;
+  let waiting = 'no version answer';
+  let streak: UnavailableStreak | null = null;
   for (;;) {
     if (seen.exit !== null) return crashedOnStart(p, seen.exit);
     if (p.superseded()) return { ok: false, code: 'superseded', message: `a newer goal for instance ${p.instanceId} arrived while probing` };
     const status = await requestStatus(p.port, p.healthPath);
     if (status !== null && status >= 200 && status < 300) {
       healthy = true;
-      const answered = await requestVersion(p.port, p.versionPath);
-      if (answered !== null && answered !== p.expectedVersion) {
-        return { ok: false, code: 'version_mismatch', message: `instance ${p.instanceId} answered version ${answered}, expected ${p.expectedVersion}` };
-      }
-      if (answered === p.expectedVersion) return p.aroundVerify ? p.aroundVerify(() => runVerifyChecks(p)) : runVerifyChecks(p);
+      const proof = await proveFor(p, p.expectedVersion);
+      if (proof.kind === 'proven') return proof.version === p.expectedVersion ? verified(p, proof.source) : mismatched(p, proof.version, proof.source);
+      const failure = startFailure(p, proof);
+      if (failure !== null) return failure;
+      streak = proof.kind === 'unavailable' ? extendStreak(streak, proof.why, p.now()) : null;
+      if (isPersistent(streak, p.now())) return { ok: false, code: 'version_unavailable', message: unavailableMessage(p.instanceId, streak!, p.expectedVersion) };
+      if (proof.kind === 'pending' || proof.kind === 'unavailable') waiting = proof.why;
     }
-    if (p.now() >= deadline) return timedOut(p, healthy);
+    if (p.now() >= deadline) return timedOut(p, healthy, waiting);
     await Promise.race([sleep(STARTUP_POLL_MS), p.exited ?? sleep(STARTUP_POLL_MS)]);
   }
 }
 
-function timedOut(p: StartupProbe, healthy: boolean): StartupProbeResult {
+function proveFor(target: ProbeTarget, expectedVersion: string | null): Promise<ProofResult> {
+  const check = target.versionCheck ?? { type: 'http', path: target.versionPath };
+  if (check.type !== 'http' && target.proof === undefined) {
+    return Promise.resolve({ kind: 'failed', code: 'agent_error', message: `a ${check.type} version check of instance ${target.instanceId} needs the instance's process and release` });
+  }
+  const context = target.proof ?? { releasesDir: '', started: null, cwd: '', env: {} };
+  return proveVersion(check, { ...context, instanceId: target.instanceId, port: target.port, expectedVersion });
+}
+
+async function verified(p: StartupProbe, source: VersionSource): Promise<StartupProbeResult> {
+  const result = await (p.aroundVerify ? p.aroundVerify(() => runVerifyChecks(p)) : runVerifyChecks(p));
+  return result.ok ? { ok: true, source } : result;
+}
+
+function mismatched(p: StartupProbe, version: string, source: VersionSource): StartupProbeResult {
+  return { ok: false, code: 'version_mismatch', message: `instance ${p.instanceId} answered version ${version}, expected ${p.expectedVersion} (proven by ${source.type}: ${source.detail})` };
+}
+
+/** The proofs that fail a start at once: a refusal, a broken command check, a command naming another version. */
+function startFailure(p: StartupProbe, proof: ProofResult): StartupProbeResult | null {
+  switch (proof.kind) {
+    case 'refused':
+      return { ok: false, code: proof.refusal.code, message: `instance ${p.instanceId} (version ${p.expectedVersion}): ${proof.refusal.message}` };
+    case 'failed':
+      return { ok: false, code: proof.code, message: `instance ${p.instanceId} (version ${p.expectedVersion}): ${proof.message}` };
+    case 'mismatch':
+      return { ok: false, code: 'version_mismatch', message: `instance ${p.instanceId}: ${proof.why}` };
+    default:
+      return null;
+  }
+}
+
+function timedOut(p: StartupProbe, healthy: boolean, waiting: string): StartupProbeResult {
   if (healthy) {
     return {
       ok: false,
       code: 'version_mismatch',
-      message: `instance ${p.instanceId} is healthy but answered no version on ${p.versionPath} within ${p.timeoutS} s, expected ${p.expectedVersion}`,
+      message: `instance ${p.instanceId} is healthy but its version was not proven within ${p.timeoutS} s (${waiting}), expected ${p.expectedVersion}`,
     };
   }
   return { ok: false, code: 'health_timeout', message: `instance ${p.instanceId} (version ${p.expectedVersion}) not healthy within ${p.timeoutS} s` };
@@ -103,21 +173,6 @@ async function requestStatus(port: number, path: string): Promise<number | null>
     const res = await fetch(probeUrl(port, path), { signal: AbortSignal.timeout(PROBE_REQUEST_TIMEOUT_MS) });
     await res.body?.cancel();
     return res.status;
-  } catch {
-    return null;
-  }
-}
-
-/** The `version` string of the JSON the version path answers, or null. */
-async function requestVersion(port: number, path: string): Promise<string | null> {
-  try {
-    const res = await fetch(probeUrl(port, path), { signal: AbortSignal.timeout(PROBE_REQUEST_TIMEOUT_MS) });
-    if (!res.ok) {
-      await res.body?.cancel();
-      return null;
-    }
-    const body = (await res.json()) as { version?: unknown };
-    return typeof body.version === 'string' ? body.version : null;
   } catch {
     return null;
   }

@@ -69,7 +69,7 @@ describe('InstanceSupervisor', () => {
       logFile: logFile(spec.instanceDir),
       now: Date.now,
     });
-    expect(probed).toEqual({ ok: true });
+    expect(probed).toEqual({ ok: true, source: { type: 'http', detail: 'GET /version field version' } });
     const record = JSON.parse(await readFile(pidFile(spec.instanceDir), 'utf8')) as { pid: number; start_time: number; version: string };
     expect(record).toMatchObject({ pid, version: '1.0.0' });
     expect(record.start_time).toBeGreaterThan(0);
@@ -80,7 +80,7 @@ describe('InstanceSupervisor', () => {
     const found = await second.adoptAll();
     expect(found).toContainEqual({ instanceId: spec.instanceId, service: 'hello', dir: spec.instanceDir, adopted: true });
     expect(second.snapshot(spec.instanceId)).toMatchObject({ running: true, pid, version: '1.0.0' });
-    expect(await probeOnce(spec)).toEqual({ healthy: true, version: '1.0.0' });
+    expect(await probeOnce(spec)).toMatchObject({ healthy: true, version: '1.0.0', refusal: null });
 
     await second.halt(spec.instanceId, spec.instanceDir);
     expect(isAlive(record)).toBe(false);

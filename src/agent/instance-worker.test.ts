@@ -10,6 +10,7 @@ import { switchCurrentLink } from './current-link.js';
 import { freePort } from '../local-fleet/free-port.js';
 import { pollUntil } from '../local-fleet/poll-until.js';
 import { buildPackage, fakeAssignment, type BuiltPackage } from '../testing/fake-release-package.js';
+import { PortSquatter } from '../testing/port-squatter.js';
 import { instanceDir, releaseDir, tmpDir } from './host-layout.js';
 import { DEFAULT_INSTALL_LIMITS } from './install-limits.js';
 import { probeOnce } from './instance-probe.js';
@@ -186,7 +187,7 @@ describe('InstanceWorker', () => {
     await expect(stat(h.dir)).rejects.toThrow();
     expect(h.worker.report()).toMatchObject({ status: 'stopped', pid: null, achieved_generation: 1 });
     expect(h.pid()).toBeNull();
-    expect(await probeOnce({ instanceId: 'gone', port, healthPath: '/healthz', versionPath: '/version' })).toEqual({ healthy: false, version: null });
+    expect(await probeOnce({ instanceId: 'gone', port, healthPath: '/healthz', versionPath: '/version' })).toEqual({ healthy: false, version: null, source: null, refusal: null });
   });
 });
 
@@ -257,5 +258,92 @@ describe('InstanceWorker cancelling a download', () => {
     expect(await readInstanceState(h.dir)).toMatchObject({ achieved_generation: 1 });
     expect(h.worker.report()).toMatchObject({ achieved_generation: 1 });
     expect(await readdir(tmpDir(h.root))).toEqual([]);
+  });
+});
+
+/**
+ * `version_check: {type: "process"}`: the version is the release the listening process runs
+ * from, proven from /proc, whatever the app answers; a process outside its release or a
+ * listener the agent did not start is refused.
+ */
+describe('InstanceWorker with a process version check', () => {
+  const PROCESS = { version_check: { type: 'process' as const } };
+  const squatters: PortSquatter[] = [];
+  afterAll(async () => {
+    for (const squatter of squatters) await squatter.stop();
+  });
+
+  it('proves v3 from its release directory although its code answers v2 on /version', async () => {
+    const h = await harness();
+    await h.goal(1, 'v3', PROCESS);
+    const report = h.worker.report();
+    expect(report).toMatchObject({ status: 'ready', version: 'v3', version_refusal: null, outcome: { ok: true } });
+    expect(report.version_source).toEqual({ type: 'process', detail: `pid ${h.pid()} (node) listens on :${(await readLaunchRecord(h.dir))!.port}, cwd and script in releases/v3` });
+    expect(await readLaunchRecord(h.dir)).toMatchObject({ version_check: { type: 'process' } });
+    await h.worker.observe();
+    expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v3', version_source: { type: 'process' } });
+  });
+
+  it('proves an adopted process the same way before any assignment arrives (the check is in pid.json)', async () => {
+    const first = await harness();
+    await first.goal(1, 'v3', PROCESS);
+    first.ctx.supervisor.close();
+    const record = await readLaunchRecord(first.dir);
+    const second = await harness(first.root, record!.port);
+    await second.ctx.supervisor.adoptAll();
+    await second.worker.observe();
+    // Over http this build would answer v2; the process proof shows the release it runs.
+    expect(second.worker.report()).toMatchObject({ status: 'ready', version: 'v3', pid: record!.pid, version_source: { type: 'process' } });
+  });
+
+  it('fails a start whose process runs from outside the release with outside_release', async () => {
+    const h = await harness();
+    const server = `require('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1')`;
+    await h.goal(1, 'v1', { ...PROCESS, start: `cd / && exec node -e "${server}"` });
+    expect(h.worker.report().outcome).toMatchObject({ ok: false, code: 'outside_release', message: expect.stringContaining('runs from /, outside') });
+  });
+
+  it('reports a foreign listener on the port of a process that died, and its return once the port is free', async () => {
+    const port = await freePort();
+    const h = await harness(undefined, port);
+    await h.goal(1, 'v1', PROCESS);
+    // Trying before the kill, the squatter binds before the supervisor's crash restart can.
+    const squatter = await PortSquatter.start(port);
+    squatters.push(squatter);
+    signalGroup(h.pid()!, 'SIGKILL');
+    const refused = await pollUntil('a foreign_listener refusal', async () => {
+      await h.worker.observe();
+      const report = h.worker.report();
+      return report.version_refusal?.code === 'foreign_listener' ? report : undefined;
+    }, { timeoutMs: 15_000 });
+    expect(refused.version_refusal?.message).toContain(`pid ${squatter.pid} (node) listens on :${port}`);
+    expect(refused.version).toBeNull();
+    await squatter.stop();
+    await pollUntil('v1 back, proven, no refusal', async () => {
+      await h.worker.observe();
+      const report = h.worker.report();
+      if (report.pid !== null) pids.add(report.pid);
+      return report.status === 'ready' && report.version === 'v1' && report.version_refusal === null ? true : undefined;
+    }, { timeoutMs: 20_000 });
+  });
+});
+
+describe('InstanceWorker with a command version check', () => {
+  const command = (argv: string[], timeout_ms?: number) => ({ version_check: { type: 'command' as const, command: argv, ...(timeout_ms ? { timeout_ms } : {}) } });
+
+  it('proves the version from a command run in the release, and fails a build whose command names another one', async () => {
+    const h = await harness();
+    await h.goal(1, 'v1', command(['cat', 'VERSION']));
+    expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v1', version_source: { type: 'command', detail: 'cat VERSION printed v1 (in the release directory)' } });
+    await h.worker.observe();
+    expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v1', version_source: { type: 'command' } });
+    await h.goal(2, 'v3', command(['cat', 'VERSION']));
+    expect(h.worker.report().outcome).toMatchObject({ ok: false, code: 'version_mismatch', message: expect.stringContaining('printed "v2", which does not name v3') });
+  });
+
+  it('fails the start of a hung version command with version_command_timeout', async () => {
+    const h = await harness();
+    await h.goal(1, 'v1', command(['sleep', '30'], 200));
+    expect(h.worker.report().outcome).toMatchObject({ ok: false, code: 'version_command_timeout' });
   });
 });

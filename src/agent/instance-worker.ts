@@ -9,17 +9,19 @@
  */
 import type { Logger } from 'pino';
 import type { InstanceAssignment, InstanceReport } from '../core/agent-protocol.js';
-import type { ObservedStatus } from '../core/types.js';
+import type { ObservedStatus, Reason, VersionSource } from '../core/types.js';
 import { currentVersion } from './current-link.js';
 import { goalLogFields } from './goal-log-fields.js';
 import { planGoalStep } from './goal-step.js';
-import { probeOnce } from './instance-probe.js';
+import { currentLink, releasesDir } from './host-layout.js';
+import { probeHealth, probeOnce, type ProofContext } from './instance-probe.js';
+import type { LaunchRecord } from './launch-record.js';
 import { EMPTY_INSTANCE_STATE, readInstanceState, writeInstanceState, type InstanceState } from './instance-state-file.js';
 import type { InstanceSupervisor } from './instance-supervisor.js';
 import { removeTree } from './read-only-tree.js';
 import type { InstallLimits } from './install-limits.js';
 import type { ReleaseClaims } from './release-claims.js';
-import { collectGarbage, launchSpecFor, probeInstance, switchRelease, type GoalResult } from './release-switch.js';
+import { collectGarbage, launchSpecFor, probeInstance, proofContextFor, switchRelease, versionCheckOf, type GoalResult } from './release-switch.js';
 import { GoalSpans } from './goal-spans.js';
 import type { Tracing } from '../tracing/start-tracing.js';
 
@@ -48,6 +50,15 @@ export interface WorkerContext {
 
 type Goal = InstanceAssignment & { version: string };
 
+/** What the last probe saw of the instance's process (pid null: none of ours ran, a `process` check looked at the port anyway). */
+interface Observed {
+  pid: number | null;
+  status: ObservedStatus;
+  version: string | null;
+  source: VersionSource | null;
+  refusal: Reason | null;
+}
+
 export class InstanceWorker {
   private state: InstanceState = { ...EMPTY_INSTANCE_STATE };
   private latest: InstanceAssignment | null = null;
@@ -57,7 +68,9 @@ export class InstanceWorker {
   private busy = false;
   private loop: Promise<void> | null = null;
   private loaded: Promise<void>;
-  private observed: { pid: number; status: ObservedStatus; version: string | null } | null = null;
+  private observed: Observed | null = null;
+  /** The latest process record seen: its port is still probed with a `process` check once the process died. */
+  private lastRecord: LaunchRecord | null = null;
   private final: Pick<InstanceState, 'achieved_generation' | 'outcome'> | null = null;
   /** Withdraws the goal in progress (its download, if one runs): a newer goal or unassignment. */
   private withdraw: AbortController | null = null;
@@ -150,7 +163,7 @@ export class InstanceWorker {
     // The report that carries this outcome must also carry the new process's probed
     // version: the periodic probe last saw the old pid (or none). A successful goal's
     // startup probe has just seen it ready on a.version; otherwise probe once now.
-    if (result.outcome.ok && result.run && a.version !== null) this.noteReady(a.version);
+    if (result.outcome.ok && result.run && a.version !== null) this.noteReady(a.version, result.source ?? null);
     else if (result.run) await this.observe();
     this.state = next;
     const fields = { instance_id: this.instanceId, service: a.service, version: a.version, generation: a.generation, ...goalLogFields(a), outcome: result.outcome };
@@ -180,8 +193,8 @@ export class InstanceWorker {
         await this.ctx.supervisor.halt(this.instanceId, this.dir);
         return ok(false, false);
       case 'probe': {
-        const probed = await probeInstance(this.switchContext(a), a as Goal, snapshot.exited);
-        return probed.ok ? ok(false, true) : { outcome: { generation: a.generation, ok: false, code: probed.code, message: probed.message, switched: false }, run: true };
+        const probed = await probeInstance(this.switchContext(a), a as Goal, snapshot.exited, snapshot.record);
+        return probed.ok ? { ...ok(false, true), ...(probed.source ? { source: probed.source } : {}) } : { outcome: { generation: a.generation, ok: false, code: probed.code, message: probed.message, switched: false }, run: true };
       }
       case 'switch': {
         const from = interrupted ? (this.state.switching?.from ?? null) : linkVersion;
@@ -234,29 +247,49 @@ export class InstanceWorker {
   }
 
   /**
-   * Probes the running process once, between goals, and notes its status and version.
-   * Uses the assignment's paths when there is one, else those recorded at launch.
+   * Probes the running process once, between goals, and notes its status, its version and
+   * how that was proven. Uses the assignment's paths and check when there is one, else those
+   * recorded at launch (an adopted process before the assignments arrive). With a `process`
+   * check the port is looked at even when the process the agent started is gone: whatever
+   * listens there now is someone else's, a `foreign_listener` refusal in the report.
    */
   async observe(): Promise<void> {
     await this.loaded;
     const record = this.ctx.supervisor.snapshot(this.instanceId).record;
-    if (this.busy || record === null) return;
-    const probed = await probeOnce({
+    if (record !== null) this.lastRecord = record;
+    const known = record ?? this.lastRecord;
+    if (this.busy || known === null) return;
+    const check = this.latest !== null ? versionCheckOf(this.latest) : (known.version_check ?? { type: 'http', path: known.version_path });
+    if (record === null && (check.type !== 'process' || !this.state.run)) return;
+    const target = {
       instanceId: this.instanceId,
-      port: record.port,
-      healthPath: this.latest?.health_path ?? record.health_path,
-      versionPath: this.latest?.version_path ?? record.version_path,
-    });
-    const next = { pid: record.pid, status: (probed.healthy ? 'ready' : 'unhealthy') as ObservedStatus, version: probed.version };
+      port: this.latest?.port ?? known.port,
+      healthPath: this.latest?.health_path ?? known.health_path,
+      versionPath: this.latest?.version_path ?? known.version_path,
+      versionCheck: check,
+      proof: this.proofContext(record),
+    };
+    // A command proves the release the process runs, which stays what it was for that
+    // process: run it once per process, not on every probe.
+    const proven = this.observed;
+    const reuse = check.type === 'command' && record !== null && proven !== null && proven.pid === record.pid && proven.source?.type === 'command';
+    const probed = reuse ? { ...proven, healthy: await probeHealth(target) } : await probeOnce(target, known.version);
+    const next: Observed = { pid: record?.pid ?? null, status: probed.healthy ? 'ready' : 'unhealthy', version: probed.version, source: probed.source, refusal: probed.refusal };
     const before = this.observed;
     this.observed = next;
-    if (before?.pid !== next.pid || before.status !== next.status || before.version !== next.version) this.ctx.onChange();
+    if (JSON.stringify(before) !== JSON.stringify(next)) this.ctx.onChange();
+  }
+
+  private proofContext(record: LaunchRecord | null): ProofContext {
+    if (this.latest !== null) return proofContextFor(this.ctx.root, this.latest, this.dir, record);
+    const env: Record<string, string> = process.env.PATH !== undefined ? { PATH: process.env.PATH } : {};
+    return { releasesDir: releasesDir(this.ctx.root, this.service), started: record, cwd: currentLink(this.dir), env };
   }
 
   /** Records what a passed startup probe saw, for the process running now. */
-  private noteReady(version: string): void {
+  private noteReady(version: string, source: VersionSource | null): void {
     const pid = this.ctx.supervisor.snapshot(this.instanceId).pid;
-    if (pid !== null) this.observed = { pid, status: 'ready', version };
+    if (pid !== null) this.observed = { pid, status: 'ready', version, source, refusal: null };
   }
 
   /** What the heartbeat says about this instance. */
@@ -268,6 +301,8 @@ export class InstanceWorker {
       service: this.service,
       status: this.status(snapshot.running, snapshot.crashed, probed?.status),
       version: snapshot.running ? (probed?.version ?? null) : null,
+      version_source: snapshot.running ? (probed?.source ?? null) : null,
+      version_refusal: probed?.refusal ?? null,
       pid: snapshot.pid,
       achieved_generation: (this.gone ? this.final : this.state)?.achieved_generation ?? 0,
       outcome: (this.gone ? this.final : this.state)?.outcome ?? null,

@@ -55,6 +55,7 @@ export async function launchProcess(spec: LaunchSpec, now: () => number): Promis
     port: spec.port,
     health_path: spec.healthPath,
     version_path: spec.versionPath,
+    ...(spec.versionCheck ? { version_check: spec.versionCheck } : {}),
     started_at: now(),
   };
   writeLaunchRecord(spec.instanceDir, record);

@@ -6,8 +6,8 @@ describe('parseProcStat', () => {
   it('counts fields from the last parenthesis, so odd command names do not shift them', () => {
     const rest = Array.from({ length: 40 }, (_, i) => String(i + 4));
     const line = `42 (we (ird) name) S ${rest.join(' ')}`;
-    // field 5 is "5", field 22 is "22"
-    expect(parseProcStat(line)).toEqual({ state: 'S', pgrp: 5, startTime: 22 });
+    // field 4 is "4", field 5 is "5", field 22 is "22"
+    expect(parseProcStat(line)).toEqual({ state: 'S', ppid: 4, pgrp: 5, startTime: 22 });
   });
 
   it('refuses garbage', () => {

@@ -14,6 +14,8 @@ export interface ProcessIdentity {
 
 export interface ProcStat {
   state: string;
+  /** Parent pid (field 4): a process's ancestry is walked through it. */
+  ppid: number;
   /** Process group id (field 5). */
   pgrp: number;
   startTime: number;
@@ -23,18 +25,19 @@ export interface ProcStat {
  * Parses `/proc/<pid>/stat`. The command name (field 2) is in parentheses and may hold
  * spaces or parentheses itself, so fields are counted from the last `)`.
  *
- *   "42 (node) S 1 42 42 0 -1 ... 123456 ..." -> { state: 'S', pgrp: 42, startTime: 123456 }
+ *   "42 (node) S 1 42 42 0 -1 ... 123456 ..." -> { state: 'S', ppid: 1, pgrp: 42, startTime: 123456 }
  */
 export function parseProcStat(content: string): ProcStat | null {
   const close = content.lastIndexOf(')');
   if (close < 0) return null;
   const fields = content.slice(close + 2).trim().split(/\s+/);
-  // fields[0] is field 3 (state), so field 5 is fields[2] and field 22 is fields[19].
+  // fields[0] is field 3 (state), so field 4 is fields[1], field 5 fields[2] and field 22 fields[19].
   const state = fields[0];
+  const ppid = Number(fields[1]);
   const pgrp = Number(fields[2]);
   const startTime = Number(fields[19]);
-  if (state === undefined || !Number.isFinite(pgrp) || !Number.isFinite(startTime)) return null;
-  return { state, pgrp, startTime };
+  if (state === undefined || !Number.isFinite(ppid) || !Number.isFinite(pgrp) || !Number.isFinite(startTime)) return null;
+  return { state, ppid, pgrp, startTime };
 }
 
 export function readProcStat(pid: number): ProcStat | null {

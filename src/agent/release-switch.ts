@@ -10,11 +10,14 @@
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { InstanceAssignment } from '../core/agent-protocol.js';
-import type { GoalOutcome } from '../core/types.js';
+import type { GoalOutcome, VersionSource } from '../core/types.js';
+import type { VersionCheck } from '../core/version-check.js';
 import { switchCurrentLink } from './current-link.js';
 import { goalLogFields } from './goal-log-fields.js';
-import { logFile, releaseDir } from './host-layout.js';
-import { probeStartup, type StartupProbeResult } from './instance-probe.js';
+import { currentLink, logFile, releaseDir, releasesDir } from './host-layout.js';
+import { probeStartup, type ProofContext, type StartupProbeResult } from './instance-probe.js';
+import { instanceEnv } from './launch-command.js';
+import type { ProcessIdentity } from './process-liveness.js';
 import type { InstanceSupervisor } from './instance-supervisor.js';
 import type { LaunchSpec } from './drivers/process-driver.js';
 import type { ReleaseClaims } from './release-claims.js';
@@ -48,6 +51,8 @@ const failedCode = (r: { ok: boolean; code?: string }) => (r.ok ? null : (r.code
 export interface GoalResult {
   outcome: GoalOutcome;
   run: boolean;
+  /** How a passed startup probe proved the version, for the report that carries the outcome. */
+  source?: VersionSource;
 }
 
 /** The process settings of an assignment. */
@@ -61,8 +66,14 @@ export function launchSpecFor(a: InstanceAssignment, instanceDir: string): Launc
     env: a.env,
     healthPath: a.health_path,
     versionPath: a.version_path,
+    versionCheck: versionCheckOf(a),
     ...(a.operation?.traceparent ? { traceparent: a.operation.traceparent } : {}),
   };
+}
+
+/** The assignment's version check: an older server sends none, meaning `http` on `version_path`. */
+export function versionCheckOf(a: InstanceAssignment): VersionCheck {
+  return a.version_check ?? { type: 'http', path: a.version_path };
 }
 
 /**
@@ -87,7 +98,7 @@ export async function switchRelease(ctx: SwitchContext, a: InstanceAssignment & 
     switchCurrentLink(ctx.instanceDir, a.version);
     const probed = await startAndProbe(ctx, a);
     if (probed.ok) {
-      return { outcome: { generation: a.generation, ok: true, code: null, message: null, switched: true }, run: true };
+      return { outcome: { generation: a.generation, ok: true, code: null, message: null, switched: true }, run: true, ...(probed.source ? { source: probed.source } : {}) };
     }
     // A newer goal takes over from here; returning first would only be undone again.
     if (probed.code === 'superseded') return { outcome: failed(a, probed.code, probed.message, true), run: true };
@@ -105,33 +116,38 @@ async function startAndProbe(ctx: SwitchContext, a: InstanceAssignment & { versi
   const launch = async (traceparent: string | undefined) => {
     try {
       const spec = launchSpecFor(a, ctx.instanceDir);
-      return { ok: true as const, exited: (await ctx.supervisor.launch(traceparent ? { ...spec, traceparent } : spec)).exited };
+      return { ok: true as const, ...(await ctx.supervisor.launch(traceparent ? { ...spec, traceparent } : spec)) };
     } catch (err) {
       return { ok: false as const, code: 'start_failed', message: `instance ${a.instance_id} could not start ${a.version}: ${(err as Error).message}` };
     }
   };
   const started = ctx.spans ? await ctx.spans.run('ferry.instance.start', failedCode, launch) : await launch(undefined);
   if (!started.ok) return started;
-  return probeInstance(ctx, a, started.exited);
+  return probeInstance(ctx, a, started.exited, started.record);
 }
 
-/** Probes the instance's process against the goal version within the goal's deadline. */
+/**
+ * Probes the instance's process against the goal version within the goal's deadline;
+ * `started` is that process (pid and start time), which a `process` check must find on the port.
+ */
 export function probeInstance(
-  ctx: Pick<SwitchContext, 'instanceDir' | 'superseded' | 'now' | 'spans'>,
+  ctx: Pick<SwitchContext, 'root' | 'instanceDir' | 'superseded' | 'now' | 'spans'>,
   a: InstanceAssignment & { version: string },
   exited: Parameters<typeof probeStartup>[0]['exited'],
+  started: ProcessIdentity | null,
 ): Promise<StartupProbeResult> {
   const spans = ctx.spans;
-  if (spans === undefined) return probeStartupOf(ctx, a, exited, undefined);
+  if (spans === undefined) return probeStartupOf(ctx, a, exited, started, undefined);
   return spans.run('ferry.instance.probe', failedCode, (probeSpan) =>
-    probeStartupOf(ctx, a, exited, (verify) => spans.run('ferry.instance.verify', failedCode, verify, spans.child(probeSpan))),
+    probeStartupOf(ctx, a, exited, started, (verify) => spans.run('ferry.instance.verify', failedCode, verify, spans.child(probeSpan))),
   );
 }
 
 function probeStartupOf(
-  ctx: Pick<SwitchContext, 'instanceDir' | 'superseded' | 'now'>,
+  ctx: Pick<SwitchContext, 'root' | 'instanceDir' | 'superseded' | 'now'>,
   a: InstanceAssignment & { version: string },
   exited: Parameters<typeof probeStartup>[0]['exited'],
+  started: ProcessIdentity | null,
   aroundVerify: Parameters<typeof probeStartup>[0]['aroundVerify'],
 ): Promise<StartupProbeResult> {
   return probeStartup({
@@ -140,6 +156,8 @@ function probeStartupOf(
     port: a.port,
     healthPath: a.health_path,
     versionPath: a.version_path,
+    versionCheck: versionCheckOf(a),
+    proof: proofContextFor(ctx.root, a, ctx.instanceDir, started),
     expectedVersion: a.version,
     timeoutS: a.timeout_s,
     exited,
@@ -148,6 +166,16 @@ function probeStartupOf(
     logFile: logFile(ctx.instanceDir),
     now: ctx.now,
   });
+}
+
+/** What `process` and `command` checks need of an instance: its releases, its process, its `current` and its environment. */
+export function proofContextFor(root: string, a: InstanceAssignment, instanceDir: string, started: ProcessIdentity | null): ProofContext {
+  return {
+    releasesDir: releasesDir(root, a.service),
+    started,
+    cwd: currentLink(instanceDir),
+    env: instanceEnv(launchSpecFor(a, instanceDir), a.version ?? ''),
+  };
 }
 
 /** Stops the failed process and starts the previous release again; true when one runs. */

@@ -12,6 +12,7 @@ import { evaluateStep, statusFailure, type StepOutcome } from '../core/smoke/eva
 import { DEFAULT_CHAIN_TIMEOUT_MS, DEFAULT_RETRY_INTERVAL_MS, isSmokeChain, type SingleVerifyCheck, type SmokeChain, type SmokeStep, type VerifyCheck } from '../core/smoke/smoke-chain.js';
 import { stepRequest, type StepRequest } from '../core/smoke/step-variables.js';
 import { readBytesUpTo } from '../transport/read-body-up-to.js';
+import { PROBE_REQUEST_TIMEOUT_MS } from './version-proof/http-proof.js';
 
 export interface VerifyTarget {
   instanceId: string;
@@ -28,11 +29,11 @@ export type VerifyResult = { ok: true } | { ok: false; code: 'verify_failed' | '
 export interface VerifyLimits {
   /** The most of one answer read; a download's size and sha256 are of what was read. */
   maxBodyBytes: number;
-  /** A single check's deadline when it names none (the probes' PROBE_REQUEST_TIMEOUT_MS). */
+  /** A single check's deadline when it names none: the probes' own. */
   requestTimeoutMs: number;
 }
 
-export const VERIFY_LIMITS: VerifyLimits = { maxBodyBytes: 8 * 1024 * 1024, requestTimeoutMs: 2000 };
+export const VERIFY_LIMITS: VerifyLimits = { maxBodyBytes: 8 * 1024 * 1024, requestTimeoutMs: PROBE_REQUEST_TIMEOUT_MS };
 /** One step of a chain may take longer than a single check (a report generated on request), never past the chain's deadline. */
 const STEP_REQUEST_TIMEOUT_MS = 10_000;
 /** A failure quotes the request's path, cut to this: a long query must not flood the reason. */

@@ -7,9 +7,10 @@
  *   refused until CI evidence and a staging replay admit it → v2 on the canary channel,
  *   promoted to stable → v3 rolled back automatically, paging its P0 → a session traced
  *   to its version → an instance changed behind Ferry's back is rebuilt → a viewer token
- *   refused a deploy → behind HAProxy, a rolling restart under load loses no request → a
- *   freeze window refuses a deploy → one-click rollback during the freeze, still serving
- *   through HAProxy → a summary table
+ *   refused a deploy → http-server from npm, with no /version, proven by its process →
+ *   behind HAProxy, a rolling restart under load loses no request → a freeze window
+ *   refuses a deploy → one-click rollback during the freeze, still serving through
+ *   HAProxy → a summary table
  */
 import { FerryApi, refusalOf } from '../local-fleet/ferry-api.js';
 import { freePorts } from '../local-fleet/free-port.js';
@@ -19,6 +20,7 @@ import { pollUntil } from '../local-fleet/poll-until.js';
 import { instanceIdFor } from '../core/names.js';
 import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../local-fleet/haproxy-process.js';
 import { startLoad } from '../local-fleet/load-generator.js';
+import { anyServiceStep } from './any-service-step.js';
 
 export const SERVICE = 'hello';
 export const HOST = 'local';
@@ -138,6 +140,8 @@ export async function demoStory(fleet: LocalFleet, step: Step, say: (line: strin
     const refused = await refusalOf(viewer.post('/api/v1/deployments', { service: SERVICE, version: 'v1' }));
     return { value: undefined, note: `env shown as ${JSON.stringify(env)}; deploy → ${refused.status} ${refused.code}` };
   });
+
+  await anyServiceStep(fleet, HOST, step);
 
   const balancer = await step('behind HAProxy: a rolling restart under 200 req/s', async () => behindHaproxy(api, spec, ports));
   try {

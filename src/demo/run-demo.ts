@@ -5,6 +5,7 @@
  * Exits 0 and leaves no process behind.
  */
 import { LocalFleet } from '../local-fleet/local-fleet.js';
+import { ANY_SERVICE } from './any-service-step.js';
 import { demoStory, HOST, SERVICE, type Step } from './demo-story.js';
 
 export async function runDemo(): Promise<number> {
@@ -18,14 +19,14 @@ export async function runDemo(): Promise<number> {
   });
   try {
     await demoStory(fleet, step, say);
-    say('\nDone: every instance was verified on its version by its own /version probe.');
+    say('\nDone: every instance was verified on its version: hello by its own /version probe, web by its process.');
     return 0;
   } catch (err) {
     say(`\nDemo failed: ${(err as Error).message}\nserver log: ${fleet.server.logFile}`);
     return 1;
   } finally {
     await step('stop instances, agent and server', async () => {
-      await fleet.stop([SERVICE]);
+      await fleet.stop([SERVICE, ANY_SERVICE]);
       return { value: undefined, note: 'no process left behind' };
     });
   }

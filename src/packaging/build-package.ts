@@ -9,13 +9,13 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { create as createTar } from 'tar';
 import { checkServiceName, checkVersion } from '../core/names.js';
 import { firstFailure } from '../core/result.js';
-import { listPackageEntries, type PackageEntry } from './package-files.js';
+import { byPath, listPackageEntries, unpackableProblem, type PackageEntry } from './package-files.js';
 
 /** The identity file every package carries at its root. */
 export const RELEASE_STAMP_FILE = 'ferry-release.json';
@@ -69,9 +69,15 @@ export async function buildPackage(input: BuildPackageInput): Promise<BuildPacka
   const buildTime = input.now.toISOString();
   const stamp = { service: input.service, version: input.version, git_sha: gitSha, build_time: buildTime };
   // The generated stamp replaces any stale one in the directory: the package names itself.
-  const packed = [...entries.filter((e) => e.path !== RELEASE_STAMP_FILE), { path: RELEASE_STAMP_FILE, kind: 'file' as const }].sort((a, b) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-  );
+  const packed: PackageEntry[] = [...entries.filter((e) => e.path !== RELEASE_STAMP_FILE), { path: RELEASE_STAMP_FILE, kind: 'file' as const }].sort(byPath);
+  const unpackable = unpackableProblem(packed);
+  if (unpackable !== null) {
+    return {
+      ok: false,
+      reason: 'package_link_outside',
+      message: `cannot package ${input.dir}: ${unpackable}; an agent refuses a package with a link out of it (copy the target in, e.g. cp -rL, or make the link relative and inside)`,
+    };
+  }
 
   await mkdir(outDir, { recursive: true });
   const staging = await mkdtemp(join(outDir, '.ferry-package-'));
@@ -116,7 +122,7 @@ async function copyEntries(dir: string, tree: string, entries: PackageEntry[]): 
       // Mode from the source, not from this process's umask, so builds agree across machines.
       await chmod(to, (await stat(from)).mode & 0o7777);
     } else if (entry.kind === 'symlink') {
-      await symlink(await readlink(from), to);
+      await symlink(entry.target, to);
     } else {
       await copyFile(from, to);
     }

@@ -27,6 +27,8 @@ describe('npm run demo', () => {
     expect(out).toMatch(/deploy v3: fails \/check .* rolled_back by itself: .*failed check GET \/check.*instances answer v2/);
     expect(out).toMatch(/P0 paged for v3; which version serves a session .* DeploymentRolledBack for dep-\S+; ses-\S+ → v2 on hello-local-\d+; consistency 1/);
     expect(out).toMatch(/changed behind Ferry: detected, rebuilt .* answered v1, quarantined, rebuilt on v2; instances answer v2/);
+    // The aliases are devDependencies: after npm ci this step always runs.
+    expect(out).toMatch(/any service: http-server 14\.0\.0 → 14\.1\.1 from npm, no \/version .* \d+ files a package; running \{"14\.1\.1":2\}, 2\/2 pages say 14\.1\.1; proven by process: .*releases\/14\.1\.1/);
     expect(out).toMatch(/viewer token .* env shown as \{"GREETING_SECRET":"\*\*\*"\}; deploy → 403 forbidden/);
     expect(out).toMatch(/a freeze window refuses a deploy.* \S+ for an hour: deploy v1 → 422 frozen/);
     // .ci/run installs HAProxy; a machine without it runs the demo with that step skipped.

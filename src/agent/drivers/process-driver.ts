@@ -4,6 +4,7 @@
  * host. Today's driver runs detached process groups (`detached-process-driver.ts`); a
  * systemd unit or a Kubernetes workload can be another, behind the same four calls.
  */
+import type { VersionCheck } from '../../core/version-check.js';
 import type { LaunchRecord } from '../launch-record.js';
 
 export type { LaunchRecord } from '../launch-record.js';
@@ -19,6 +20,8 @@ export interface LaunchSpec {
   env: Record<string, string>;
   healthPath: string;
   versionPath: string;
+  /** How the version is proven; recorded at launch so an adopted process is proven the same way. Absent: `http` on `versionPath`. */
+  versionCheck?: VersionCheck;
   /** W3C trace context the instance gets as `TRACEPARENT`: its start span's, else its goal's. */
   traceparent?: string;
 }

@@ -78,7 +78,7 @@ describe('ferry versions', () => {
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('desired version: v2   drifted: 1');
     expect(lines[1]).toBe('running: v2 ×1, v1 ×1');
-    expect(run.stdout).toMatch(/hello-a-1\s+v2\s+ready\s+-\s+2026-01-01T00:00:00.000Z\s+-\n/);
-    expect(run.stdout).toMatch(/hello-a-2\s+v1\s+quarantined .*drifted: instance hello-a-2 answered version v1, expected v2; quarantined since 2026-01-01T00:00:01.000Z \(quarantine\)/);
+    expect(run.stdout).toMatch(/hello-a-1\s+v2\s+-\s+ready\s+-\s+2026-01-01T00:00:00.000Z\s+-\n/);
+    expect(run.stdout).toMatch(/hello-a-2\s+v1\s+-\s+quarantined .*drifted: instance hello-a-2 answered version v1, expected v2; quarantined since 2026-01-01T00:00:01.000Z \(quarantine\)/);
   });
 });

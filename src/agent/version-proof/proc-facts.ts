@@ -1,0 +1,232 @@
+/**
+ * Reads what the `process` proof judges (`judge-listener.ts`) from `/proc`: the LISTEN
+ * sockets on a port (`/proc/net/tcp`, `/proc/net/tcp6`), which processes hold them
+ * (`/proc/<pid>/fd/* -> socket:[inode]`), and each holder's ancestry, cwd, executable and
+ * script. Every read is bounded in bytes or entries; reads are synchronous, as in
+ * `process-liveness.ts`, because each is a few microseconds of kernel work and the proof
+ * sits on every instance start (`bench/version-proof.mjs`).
+ *
+ * The started process's descendants are searched first (through `task/<pid>/children`),
+ * so the usual proof reads a handful of files; only a socket held elsewhere costs a scan
+ * of every process.
+ */
+import { closeSync, openSync, opendirSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { readProcStat, type ProcessIdentity } from '../process-liveness.js';
+import type { HolderFacts, ListenerFacts } from './judge-listener.js';
+
+/**
+ * The kernel lists a TCP table's LISTEN sockets first (the listening hash, then the
+ * established one), and formats it as it is read: reading stops at the first socket in
+ * another state, so a host with thousands of connections costs no more than one without
+ * (a full read of 500 sockets takes ~5 ms; the listeners alone a fraction of that).
+ */
+const NET_TABLE_CHUNK_BYTES = 16 * 1024;
+const NET_TABLE_MAX_BYTES = 4 * 1024 * 1024;
+const CMDLINE_MAX_BYTES = 8192;
+const SMALL_FILE_MAX_BYTES = 4096;
+/** The most fds looked at per process, and the most ancestors and descendants walked. */
+const FD_MAX_ENTRIES = 65_536;
+const TREE_MAX_PROCESSES = 4096;
+const ANCESTRY_MAX_DEPTH = 128;
+const LISTEN_STATE = '0A';
+const COMMAND_LINE_SHOWN = 120;
+
+/**
+ * The facts about the listener on `port`. `started` is the process the agent started for
+ * the instance (null when none runs: any holder is then someone else's).
+ */
+export function readListenerFacts(port: number, started: ProcessIdentity | null, releasesDir: string): ListenerFacts {
+  const inodes = [...listeningInodes(readListeners('/proc/net/tcp'), port), ...listeningInodes(readListeners('/proc/net/tcp6'), port)];
+  const facts: ListenerFacts = { port, inodes, holders: [], started, releasesDir: resolved(releasesDir) ?? path.resolve(releasesDir) };
+  if (inodes.length === 0) return facts;
+  const wanted = new Set(inodes);
+  const tree = started === null ? [] : descendants(started.pid);
+  let holders = tree.filter((pid) => holdsSocket(pid, wanted));
+  if (holders.length === 0) {
+    const inTree = new Set(tree);
+    holders = allPids().filter((pid) => !inTree.has(pid) && holdsSocket(pid, wanted));
+  }
+  facts.holders = holders.flatMap((pid) => holderFacts(pid) ?? []);
+  return facts;
+}
+
+/**
+ * Inodes of the LISTEN sockets on `port` in a `/proc/net/tcp` or `tcp6` table:
+ *
+ *   "0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000  0 4242 ..."
+ *     → port 8080 (0x1F90) → ["4242"]
+ */
+export function listeningInodes(table: string, port: number): string[] {
+  const inodes: string[] = [];
+  for (const line of table.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const local = fields[1];
+    if (local === undefined || fields[3] !== LISTEN_STATE) continue;
+    const hexPort = local.slice(local.lastIndexOf(':') + 1);
+    const inode = fields[9];
+    if (parseInt(hexPort, 16) === port && inode !== undefined && inode !== '0') inodes.push(inode);
+  }
+  return inodes;
+}
+
+/** The head of a TCP table up to its first socket that is not listening (see NET_TABLE_CHUNK_BYTES). */
+function readListeners(file: string): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const buffer = Buffer.alloc(NET_TABLE_CHUNK_BYTES);
+    let text = '';
+    let checked = 1; // lines already seen to be listeners; line 0 is the header
+    while (text.length < NET_TABLE_MAX_BYTES) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      text += buffer.toString('latin1', 0, read);
+      const lines = text.split('\n');
+      for (; checked < lines.length - 1; checked += 1) {
+        if (lines[checked]!.trim().split(/\s+/)[3] !== LISTEN_STATE) return lines.slice(0, checked).join('\n');
+      }
+    }
+    return text;
+  } catch {
+    return '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The started process and everything below it, breadth first, through `/proc/<pid>/task/<pid>/children`. */
+function descendants(root: number): number[] {
+  const seen = [root];
+  for (let i = 0; i < seen.length && seen.length < TREE_MAX_PROCESSES; i += 1) {
+    const pid = seen[i]!;
+    for (const tid of entries(`/proc/${pid}/task`, TREE_MAX_PROCESSES)) {
+      for (const child of readCapped(`/proc/${pid}/task/${tid}/children`, SMALL_FILE_MAX_BYTES).split(' ')) {
+        if (/^[0-9]+$/.test(child)) seen.push(Number(child));
+      }
+    }
+  }
+  return seen;
+}
+
+function allPids(): number[] {
+  return entries('/proc', Number.MAX_SAFE_INTEGER).filter((name) => /^[0-9]+$/.test(name)).map(Number);
+}
+
+function holdsSocket(pid: number, inodes: ReadonlySet<string>): boolean {
+  for (const fd of entries(`/proc/${pid}/fd`, FD_MAX_ENTRIES)) {
+    const target = link(`/proc/${pid}/fd/${fd}`);
+    if (target !== null && target.startsWith('socket:[') && inodes.has(target.slice(8, -1))) return true;
+  }
+  return false;
+}
+
+function holderFacts(pid: number): HolderFacts | null {
+  const stat = readProcStat(pid);
+  if (stat === null) return null;
+  const argv = readCapped(`/proc/${pid}/cmdline`, CMDLINE_MAX_BYTES).split('\0').filter((arg) => arg !== '');
+  const cwd = link(`/proc/${pid}/cwd`);
+  return {
+    pid,
+    startTime: stat.startTime,
+    command: readCapped(`/proc/${pid}/comm`, SMALL_FILE_MAX_BYTES).trim(),
+    commandLine: oneLine(argv.join(' ')),
+    ancestors: ancestorsOf(stat.ppid),
+    cwd,
+    exe: resolved(link(`/proc/${pid}/exe`)),
+    script: cwd === null ? null : scriptOf(argv, cwd),
+  };
+}
+
+/** The parent chain from `ppid` up, each with its start time, so a reused pid is told apart. */
+function ancestorsOf(ppid: number): ProcessIdentity[] {
+  const chain: ProcessIdentity[] = [];
+  for (let pid = ppid; pid > 0 && chain.length < ANCESTRY_MAX_DEPTH; ) {
+    const stat = readProcStat(pid);
+    if (stat === null) break;
+    chain.push({ pid, start_time: stat.startTime });
+    pid = stat.ppid;
+  }
+  return chain;
+}
+
+/** The first argument after the program that is an existing regular file, resolved; null when none is. */
+function scriptOf(argv: string[], cwd: string): string | null {
+  for (const arg of argv.slice(1)) {
+    const candidate = path.resolve(cwd, arg);
+    try {
+      if (statSync(candidate).isFile()) return realpathSync(candidate);
+    } catch {
+      // not a file: an option, a module name, a port number
+    }
+  }
+  return null;
+}
+
+/** Up to `maxBytes` of a file; empty when it cannot be read (the process is gone, or not ours to read). */
+function readCapped(file: string, maxBytes: number): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const buffer = Buffer.alloc(Math.min(maxBytes, 64 * 1024));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    while (size < maxBytes) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, maxBytes - size), null);
+      if (read === 0) break;
+      chunks.push(Buffer.from(buffer.subarray(0, read)));
+      size += read;
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A command line as one short line for a message: whitespace runs collapsed, at most COMMAND_LINE_SHOWN characters. */
+function oneLine(commandLine: string): string {
+  const flat = commandLine.replace(/\s+/g, ' ').trim();
+  return flat.length <= COMMAND_LINE_SHOWN ? flat : `${flat.slice(0, COMMAND_LINE_SHOWN - 1)}…`;
+}
+
+function entries(dir: string, max: number): string[] {
+  const names: string[] = [];
+  try {
+    const handle = opendirSync(dir);
+    try {
+      for (let entry = handle.readSync(); entry !== null && names.length < max; entry = handle.readSync()) names.push(entry.name);
+    } finally {
+      handle.closeSync();
+    }
+  } catch {
+    // the process ended, or its fds are not ours to list
+  }
+  return names;
+}
+
+function link(file: string): string | null {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return null;
+  }
+}
+
+function resolved(file: string | null): string | null {
+  if (file === null) return null;
+  try {
+    return realpathSync(file);
+  } catch {
+    return null;
+  }
+}
