@@ -57,6 +57,10 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       return res.end(Buffer.alloc(64 * 1024, 1));
     }
+    if (url.pathname === '/go') {
+      res.writeHead(302, { location: '/files/elsewhere' });
+      return res.end();
+    }
     if (url.pathname === '/hang') return;
     if (url.pathname === '/fail') return json(500, { error: 'on purpose' });
     return json(200, { ok: true });
@@ -132,6 +136,12 @@ describe('runVerifyChecks', () => {
     });
     expect(await run([{ path: '/check', body_contains: 'nope' }])).toMatchObject({ message: 'instance web-local-1 failed check GET /check: got a body (11 bytes) without "nope"' });
     expect(await run([{ path: '/hang', timeout_ms: 100 }])).toMatchObject({ message: 'instance web-local-1 failed check GET /hang: got no answer within 100 ms' });
+  });
+
+  it('sees a redirect itself, and can capture where it points', async () => {
+    seen.length = 0;
+    expect(await run([chain([{ path: '/go', expect_status: 302, capture: { where: 'header:Location' } }, { path: '/check?from={where}' }])])).toEqual({ ok: true });
+    expect(seen).toEqual(['GET /go - ', 'GET /check?from=%2Ffiles%2Felsewhere - ']);
   });
 
   it('stops between requests once a newer goal arrived', async () => {
