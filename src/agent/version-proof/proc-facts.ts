@@ -30,7 +30,6 @@ const FD_MAX_ENTRIES = 65_536;
 const TREE_MAX_PROCESSES = 4096;
 const ANCESTRY_MAX_DEPTH = 128;
 const LISTEN_STATE = '0A';
-const COMMAND_LINE_SHOWN = 120;
 
 /**
  * The facts about the listener on `port`. `started` is the process the agent started for
@@ -134,7 +133,6 @@ function holderFacts(pid: number): HolderFacts | null {
     pid,
     startTime: stat.startTime,
     command: readCapped(`/proc/${pid}/comm`, SMALL_FILE_MAX_BYTES).trim(),
-    commandLine: oneLine(argv.join(' ')),
     ancestors: ancestorsOf(stat.ppid),
     cwd,
     exe: resolved(link(`/proc/${pid}/exe`)),
@@ -191,12 +189,6 @@ function readCapped(file: string, maxBytes: number): string {
   } finally {
     closeSync(fd);
   }
-}
-
-/** A command line as one short line for a message: whitespace runs collapsed, at most COMMAND_LINE_SHOWN characters. */
-function oneLine(commandLine: string): string {
-  const flat = commandLine.replace(/\s+/g, ' ').trim();
-  return flat.length <= COMMAND_LINE_SHOWN ? flat : `${flat.slice(0, COMMAND_LINE_SHOWN - 1)}…`;
 }
 
 function entries(dir: string, max: number): string[] {
