@@ -50,6 +50,30 @@ describe('buildServiceSpec', () => {
   });
 });
 
+describe('buildServiceSpec: version check flags', () => {
+  const base = { start: 's', instance: ['h:1'] };
+  it.each<[string, ServiceSpecFlags, Record<string, unknown>, unknown]>([
+    ['--version-check process', { ...base, versionCheck: 'process' }, {}, { type: 'process' }],
+    ['http on the version path of the file', { ...base, versionCheck: 'http' }, { version_path: '/about' }, { type: 'http', path: '/about' }],
+    ['--version-field implies http', { ...base, versionField: 'build.version' }, {}, { type: 'http', path: '/version', field: 'build.version' }],
+    ['--version-header implies http', { ...base, versionHeader: 'X-Version', versionPath: '/' }, {}, { type: 'http', path: '/', header: 'X-Version' }],
+    ['--version-command implies command, split on spaces', { ...base, versionCommand: './app  --version' }, {}, { type: 'command', command: ['./app', '--version'] }],
+    ['no flag leaves the file\'s check', base, { version_check: { type: 'process' } }, { type: 'process' }],
+  ])('%s', (_name, flags, file, check) => {
+    const built = buildServiceSpec(flags, file);
+    expect(built.ok && built.body.version_check).toEqual(check);
+  });
+
+  it.each<[string, ServiceSpecFlags, RegExp]>([
+    ['an unknown type', { ...base, versionCheck: 'pid' }, /must be http, process or command/],
+    ['command without its argv', { ...base, versionCheck: 'command' }, /--version-command/],
+    ['process with a field', { ...base, versionCheck: 'process', versionField: 'v' }, /does not take/],
+  ])('refuses %s', (_name, flags, message) => {
+    const built = buildServiceSpec(flags);
+    expect(built.ok ? 'accepted' : built.message).toMatch(message);
+  });
+});
+
 describe('parseHostPort', () => {
   it.each([
     ['web1:7001', { host: 'web1', port: 7001 }],

@@ -64,6 +64,7 @@ export function sampleObservation(overrides: Partial<InstanceObservation> = {}):
   return {
     status: 'ready',
     version: '1.0.0',
+    proof: { source: { type: 'http', detail: 'GET /version field version' }, refusal: null },
     pid: 4242,
     achieved_generation: 3,
     outcome: { generation: 3, ok: false, code: 'health_timeout', message: 'no 2xx within 0.5s', switched: true },

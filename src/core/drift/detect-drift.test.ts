@@ -39,6 +39,27 @@ describe('detectDrift', () => {
     expect(drift(answering('i1', 'v9', 'v2'), null)?.reason.code).toBe('unregistered_version');
   });
 
+  it('drifted: the reason says how the wrong version was proven', () => {
+    const proof = { source: { type: 'process' as const, detail: 'pid 42 (node) listens on :7001, cwd and script in releases/v1' }, refusal: null };
+    expect(drift(answering('i1', 'v1', 'v2', { proof }))?.reason.message).toBe('instance i1 answered version v1 (proven by process: pid 42 (node) listens on :7001, cwd and script in releases/v1), expected v2');
+  });
+
+  it.each([
+    ['a foreign listener holds the port, whatever it answered', 'foreign_listener', null, 'crashed'],
+    ['the listener runs from outside the release', 'outside_release', 'v2', 'ready'],
+  ] as const)('drifted: %s', (_name, code, answered, status) => {
+    const refusal = { code, message: `instance i1: ${code}` };
+    expect(drift(answering('i1', answered, 'v2', { status, proof: { source: null, refusal } }))).toEqual({ reason: refusal, expected: 'v2', observed: answered });
+  });
+
+  it.each<[string, Instance]>([
+    ['in flight', answering('i1', null, 'v3', { proof: { source: null, refusal: { code: 'foreign_listener', message: 'm' } } })],
+    ['still starting', answering('i1', null, 'v2', { status: 'starting', proof: { source: null, refusal: { code: 'foreign_listener', message: 'm' } } })],
+  ])('a refusal is not drift while %s', (name, instance) => {
+    const target = name === 'in flight' ? makeTarget('i1', 'v2', 'v3', { status: 'deploying' }) : undefined;
+    expect(drift(instance, 'v2', target)).toBeNull();
+  });
+
   it.each<[string, Instance, string | null]>([
     ['it answers the version it should run', makeInstance('i1', 'v2'), 'v2'],
     ['a pinned instance answering its pin', makeInstance('i1', 'v1', { pinned_version: 'v1' }), 'v2'],

@@ -99,6 +99,16 @@ export function catalogContract(ctx: ContractContext): void {
       expect(await ctx.store().getService('web')).toMatchObject({ traffic: null, analysis: null, rollback_triggers: null, rollback_batch_percent: null });
     });
 
+    it('keeps the version check (migration 019) and clears it on a re-declaration without one', async () => {
+      const declared = sampleService({ version_check: { type: 'command', command: ['./app', '--version'], timeout_ms: 2000 } });
+      await ctx.store().putService(declared);
+      expect((await ctx.store().getService('web'))?.version_check).toEqual(declared.version_check);
+      await ctx.store().putService(sampleService({ version_check: { type: 'process' }, updated_at: 200 }));
+      expect((await ctx.store().getService('web'))?.version_check).toEqual({ type: 'process' });
+      await ctx.store().putService(sampleService({ version_check: null, updated_at: 300 }));
+      expect((await ctx.store().getService('web'))?.version_check).toBeNull();
+    });
+
     it('sets desired and previous versions', async () => {
       await ctx.store().putService(sampleService({ updated_at: 100 }));
       await ctx.store().setServiceVersions('web', { desired_version: '2.0.0', previous_version: '1.0.0', updated_at: 200 });

@@ -25,9 +25,19 @@ export function instancesContract(ctx: ContractContext): void {
       const observed = sampleObservation();
       await ctx.store().recordObservation(instance.instance_id, observed);
       expect(await ctx.store().getInstance(instance.instance_id)).toEqual({ ...instance, observed });
-      const crashed = sampleObservation({ status: 'crashed', version: null, pid: null, achieved_generation: 0, outcome: null, at: 5 });
+      const crashed = sampleObservation({ status: 'crashed', version: null, proof: null, pid: null, achieved_generation: 0, outcome: null, at: 5 });
       await ctx.store().recordObservation(instance.instance_id, crashed);
       expect(await ctx.store().getInstance(instance.instance_id)).toEqual({ ...instance, observed: crashed });
+    });
+
+    it('keeps a process proof\'s refusal with the observation (migration 019)', async () => {
+      await withServices('web');
+      const instance = sampleInstance();
+      await ctx.store().insertInstance(instance);
+      const refusal = { code: 'foreign_listener', message: 'port 8080 is held by pid 99 (python3), which the agent did not start' };
+      const refused = sampleObservation({ version: null, proof: { source: null, refusal } });
+      await ctx.store().recordObservation(instance.instance_id, refused);
+      expect((await ctx.store().getInstance(instance.instance_id))?.observed?.proof).toEqual({ source: null, refusal });
     });
 
     it('sets the goal, the pin and the removal mark without touching the observation', async () => {
