@@ -37,7 +37,7 @@ export async function proveByCommand(check: CommandCheck, target: Pick<ProofTarg
   if (target.expectedVersion !== null && namesVersion(run.stdout, target.expectedVersion)) return { kind: 'proven', version: target.expectedVersion, source };
   const firstLine = run.stdout.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 200) ?? '';
   const why = `version command ${shown} printed ${firstLine === '' ? 'nothing' : JSON.stringify(firstLine)}, which does not name ${target.expectedVersion ?? 'a version'}`;
-  return { kind: 'mismatch', why, source: { type: 'command', detail: `${shown} printed ${JSON.stringify(firstLine)}` } };
+  return { kind: 'mismatch', why };
 }
 
 /**

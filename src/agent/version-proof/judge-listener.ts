@@ -17,10 +17,8 @@ import type { ProcessIdentity } from '../process-liveness.js';
 export interface HolderFacts {
   pid: number;
   startTime: number;
-  /** `/proc/<pid>/comm`, e.g. `node`. */
+  /** `/proc/<pid>/comm`, e.g. `node`. Messages name it and the executable, never the arguments, which may hold secrets. */
   command: string;
-  /** `/proc/<pid>/cmdline` joined with spaces (bounded), for messages. */
-  commandLine: string;
   /** Parent first, up to pid 1 or where `/proc` stopped answering. */
   ancestors: ProcessIdentity[];
   /** `/proc/<pid>/cwd`, resolved; null when unreadable. */
@@ -80,7 +78,8 @@ function judgeHolder(holder: HolderFacts, facts: ListenerFacts): ListenerVerdict
   const who = `pid ${holder.pid} (${holder.command})`;
   if (!isOurs(holder, facts.started)) {
     const started = facts.started === null ? 'no process the agent started runs' : `the agent started pid ${facts.started.pid}`;
-    const message = `${who} listens on :${facts.port}, running "${holder.commandLine}"; it is no process of the instance (${started})`;
+    const running = holder.exe !== null ? `, running ${holder.exe}` : '';
+    const message = `${who} listens on :${facts.port}${running}; it is no process of the instance (${started})`;
     return { kind: 'refused', refusal: { code: 'foreign_listener', message } };
   }
   const outside = (what: string): ListenerVerdict => ({ kind: 'refused', refusal: { code: 'outside_release', message: `${who} listens on :${facts.port} but ${what}` } });

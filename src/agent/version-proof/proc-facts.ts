@@ -30,7 +30,9 @@ const FD_MAX_ENTRIES = 65_536;
 const TREE_MAX_PROCESSES = 4096;
 const ANCESTRY_MAX_DEPTH = 128;
 const LISTEN_STATE = '0A';
-const COMMAND_LINE_SHOWN = 120;
+/** Foreign holders remembered by socket inode (oldest forgotten first past this many). */
+const KNOWN_HOLDERS_MAX = 256;
+const knownHolders = new Map<string, number[]>();
 
 /**
  * The facts about the listener on `port`. `started` is the process the agent started for
@@ -43,12 +45,24 @@ export function readListenerFacts(port: number, started: ProcessIdentity | null,
   const wanted = new Set(inodes);
   const tree = started === null ? [] : descendants(started.pid);
   let holders = tree.filter((pid) => holdsSocket(pid, wanted));
-  if (holders.length === 0) {
-    const inTree = new Set(tree);
-    holders = allPids().filter((pid) => !inTree.has(pid) && holdsSocket(pid, wanted));
-  }
+  if (holders.length === 0) holders = outsideHolders(inodes, wanted, new Set(tree));
   facts.holders = holders.flatMap((pid) => holderFacts(pid) ?? []);
   return facts;
+}
+
+/**
+ * Holders of a socket outside the started tree: first the ones found for it last time
+ * (a squatter stays put, and the periodic probe asks every second), else a scan of every
+ * process, which on a big host reads many thousands of fd links.
+ */
+function outsideHolders(inodes: string[], wanted: ReadonlySet<string>, inTree: ReadonlySet<number>): number[] {
+  const remembered = inodes.flatMap((inode) => knownHolders.get(inode) ?? []).filter((pid) => !inTree.has(pid) && holdsSocket(pid, wanted));
+  const holders = remembered.length > 0 ? [...new Set(remembered)] : allPids().filter((pid) => !inTree.has(pid) && holdsSocket(pid, wanted));
+  for (const inode of inodes) {
+    if (knownHolders.size >= KNOWN_HOLDERS_MAX) knownHolders.delete(knownHolders.keys().next().value!);
+    knownHolders.set(inode, holders);
+  }
+  return holders;
 }
 
 /**
@@ -134,7 +148,6 @@ function holderFacts(pid: number): HolderFacts | null {
     pid,
     startTime: stat.startTime,
     command: readCapped(`/proc/${pid}/comm`, SMALL_FILE_MAX_BYTES).trim(),
-    commandLine: oneLine(argv.join(' ')),
     ancestors: ancestorsOf(stat.ppid),
     cwd,
     exe: resolved(link(`/proc/${pid}/exe`)),
@@ -191,12 +204,6 @@ function readCapped(file: string, maxBytes: number): string {
   } finally {
     closeSync(fd);
   }
-}
-
-/** A command line as one short line for a message: whitespace runs collapsed, at most COMMAND_LINE_SHOWN characters. */
-function oneLine(commandLine: string): string {
-  const flat = commandLine.replace(/\s+/g, ' ').trim();
-  return flat.length <= COMMAND_LINE_SHOWN ? flat : `${flat.slice(0, COMMAND_LINE_SHOWN - 1)}…`;
 }
 
 function entries(dir: string, max: number): string[] {

@@ -42,7 +42,7 @@ export type ProofResult =
   | { kind: 'proven'; version: string; source: VersionSource }
   | { kind: 'pending'; why: string }
   | { kind: 'unavailable'; why: string }
-  | { kind: 'mismatch'; why: string; source: VersionSource }
+  | { kind: 'mismatch'; why: string }
   | { kind: 'refused'; refusal: Reason }
   | { kind: 'failed'; code: string; message: string };
 
