@@ -9,7 +9,8 @@ import type { Reason, VerifyCheck } from '../core/types.js';
 import type { VersionCheck, VersionSource } from '../core/version-check.js';
 import type { ExitInfo } from './drivers/process-driver.js';
 import { PROBE_REQUEST_TIMEOUT_MS } from './version-proof/http-proof.js';
-import { proveVersion, type ProofResult, type ProofTarget } from './version-proof/prove-version.js';
+import { proveVersion } from './version-proof/prove-version.js';
+import type { ProofResult, ProofTarget } from './version-proof/proof-result.js';
 import { extendStreak, isPersistent, unavailableMessage, type UnavailableStreak } from './version-proof/version-unavailable.js';
 import { runVerifyChecks } from './verify-checks.js';
 

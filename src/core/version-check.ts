@@ -4,8 +4,6 @@
  * by the operating system's view of the process listening on the instance's port
  * (`process`), or by a command run from the release (`command`).
  */
-import type { Reason } from './types.js';
-
 export type VersionCheck =
   | {
       type: 'http';
@@ -42,7 +40,8 @@ export interface VersionSource {
  */
 export interface VersionProof {
   source: VersionSource | null;
-  refusal: Reason | null;
+  /** A reason (`{code, message}`, as everywhere in Ferry); spelled out here so this module needs nothing from types.ts. */
+  refusal: { code: string; message: string } | null;
 }
 
 export const VERSION_REFUSAL_CODES = ['foreign_listener', 'outside_release'] as const;

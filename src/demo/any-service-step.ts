@@ -10,7 +10,7 @@
 import type { LocalFleet } from '../local-fleet/local-fleet.js';
 import { freePorts } from '../local-fleet/free-port.js';
 import { packageRegistryApp, registryAppGreeting, registryAppMissing, REGISTRY_APP_START, REGISTRY_APP_VERSIONS } from '../local-fleet/registry-app.js';
-import type { Step } from './demo-story.js';
+import type { Step } from './demo-step.js';
 
 /** The demo's second service, which `run-demo.ts` removes with the first. */
 export const ANY_SERVICE = 'web';

@@ -21,6 +21,7 @@ import { instanceIdFor } from '../core/names.js';
 import { haproxyMissing, startHaproxy, type HaproxyProcess } from '../local-fleet/haproxy-process.js';
 import { startLoad } from '../local-fleet/load-generator.js';
 import { anyServiceStep } from './any-service-step.js';
+import type { Step } from './demo-step.js';
 
 export const SERVICE = 'hello';
 export const HOST = 'local';
@@ -32,7 +33,6 @@ const REQUIRED_CHECKS = ['quality', 'security', 'replay'];
 /** Requests per second sent through HAProxy while Ferry restarts and rolls back behind it. */
 const LOAD_RATE = 200;
 
-export type Step = <T>(title: string, run: () => Promise<{ value: T; note: string }>) => Promise<T>;
 
 interface Operation {
   id: string;

@@ -6,7 +6,8 @@
  */
 import { LocalFleet } from '../local-fleet/local-fleet.js';
 import { ANY_SERVICE } from './any-service-step.js';
-import { demoStory, HOST, SERVICE, type Step } from './demo-story.js';
+import { demoStory, HOST, SERVICE } from './demo-story.js';
+import type { Step } from './demo-step.js';
 
 export async function runDemo(): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { COMMAND_CHECK_TIMEOUT_MS, COMMAND_OUTPUT_MAX_BYTES, type VersionCheck } from '../../core/version-check.js';
 import { signalGroup } from '../process-liveness.js';
-import type { ProofResult, ProofTarget } from './prove-version.js';
+import type { ProofResult, ProofTarget } from './proof-result.js';
 
 type CommandCheck = Extract<VersionCheck, { type: 'command' }>;
 

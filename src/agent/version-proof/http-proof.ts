@@ -9,7 +9,7 @@
  */
 import { fieldAt, type VersionCheck } from '../../core/version-check.js';
 import { readBodyUpTo } from '../../transport/read-body-up-to.js';
-import type { ProofResult } from './prove-version.js';
+import type { ProofResult } from './proof-result.js';
 
 /** Each request's own deadline, so one hung instance cannot stall the agent. */
 export const PROBE_REQUEST_TIMEOUT_MS = 2000;

@@ -3,7 +3,7 @@
  * port runs from, provided it is the process the agent started (or its descendant). Read
  * from `/proc` (`proc-facts.ts`), judged by `judgeListener`; the app is asked nothing.
  */
-import type { ProofResult, ProofTarget } from './prove-version.js';
+import type { ProofResult, ProofTarget } from './proof-result.js';
 import { judgeListener } from './judge-listener.js';
 import { readListenerFacts } from './proc-facts.js';
 
