@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_OUTPUT_MAX_BYTES } from '../../core/version-check.js';
+import { pollUntil } from '../../local-fleet/poll-until.js';
 import { namesVersion, proveByCommand } from './command-proof.js';
 
 let release: string;
@@ -58,13 +59,78 @@ describe('proveByCommand', () => {
   });
 });
 
+/**
+ * A process that left the command's group (`setsid`) is out of reach of the group kill and
+ * may hold stdout open forever: the run still settles by its deadline, and that process is
+ * killed too (found by the run's tag in its environment).
+ */
+describe('proveByCommand with processes that left its group', () => {
+  it('settles by its timeout while a setsid child holds stdout, and kills that child', async () => {
+    const result = await settledWithin(2000, prove(['sh', '-c', 'setsid sleep 1000.81 & sleep 0.2; echo 1.4.0'], 500));
+    // The shell's exit and a short grace end the run; on a slow machine the timeout may come first.
+    expect(['proven', 'failed']).toContain(result.kind);
+    if (result.kind === 'failed') expect(result.code).toBe('version_command_timeout');
+    await noneLeft(['sleep', '1000.81']);
+  });
+
+  it('fails a hung command with version_command_timeout and kills its setsid child as well as its group', async () => {
+    const result = await settledWithin(2000, prove(['sh', '-c', 'setsid sleep 1000.82 & sleep 1000.83'], 300));
+    expect(result).toMatchObject({ kind: 'failed', code: 'version_command_timeout' });
+    await noneLeft(['sleep', '1000.82']);
+    await noneLeft(['sleep', '1000.83']);
+  });
+
+  it('proves a command that exits 0 while its setsid child holds stdout, and kills the child', async () => {
+    // The shell waits until the child has left its group (setsid execs sleep once it has), then exits.
+    const script = `setsid sleep 1000.84 & ${UNTIL_LAST_JOB_IS('sleep 1000.84')}; echo 1.4.0`;
+    const result = await settledWithin(2000, prove(['sh', '-c', script], 20_000));
+    expect(result).toMatchObject({ kind: 'proven', version: '1.4.0' });
+    await noneLeft(['sleep', '1000.84']);
+  });
+
+  it('kills a setsid child that let go of stdout once the run is over', async () => {
+    const script = `setsid sleep 1000.85 >/dev/null & ${UNTIL_LAST_JOB_IS('sleep 1000.85')}; echo 1.4.0`;
+    const result = await prove(['sh', '-c', script], 20_000);
+    expect(result).toMatchObject({ kind: 'proven', version: '1.4.0' });
+    await noneLeft(['sleep', '1000.85']);
+  });
+
+  it('stops at the output cap a setsid child floods, and kills it', async () => {
+    const result = await settledWithin(2000, prove(['sh', '-c', 'setsid yes ferry-flood & sleep 1000.86'], 20_000));
+    expect(result).toMatchObject({ kind: 'failed', code: 'version_command_output' });
+    await noneLeft(['yes', 'ferry-flood']);
+    await noneLeft(['sleep', '1000.86']);
+  });
+});
+
+/** Shell code that spins until the last background job's command line reads `command` (it has exec'd). */
+const UNTIL_LAST_JOB_IS = (command: string) => `until tr '\\0' ' ' < /proc/$!/cmdline | grep -qx '${command} '; do :; done`;
+
+/** The proof's result, or a rejection when it has not settled within `ms` (a hung run). */
+function settledWithin<T>(ms: number, proof: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the proof did not settle within ${ms} ms`)), ms)));
+  return Promise.race([proof, hung]).finally(() => clearTimeout(timer));
+}
+
+/** Waits (with a deadline) until no live process runs exactly `argv`. */
+function noneLeft(argv: string[]): Promise<true> {
+  return pollUntil(`no ${argv.join(' ')} left running`, async () => running(argv).length === 0 || undefined, { timeoutMs: 5000 });
+}
+
 /** Pids of live `sleep SECONDS` processes, from /proc. */
 function runningSleeps(seconds: string): number[] {
+  return running(['sleep', seconds]);
+}
+
+/** Pids of live (not zombie) processes whose command line is exactly `argv`, from /proc. */
+function running(argv: string[]): number[] {
+  const cmdline = argv.map((arg) => `${arg}\0`).join('');
   return readdirSync('/proc')
     .filter((name) => /^[0-9]+$/.test(name))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\0${seconds}\0` && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8') === cmdline && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
       } catch {
         return false;
       }

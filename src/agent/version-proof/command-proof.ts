@@ -4,12 +4,24 @@
  * The command runs in its own process group, which is killed at `timeout_ms` (default
  * COMMAND_CHECK_TIMEOUT_MS) or as soon as stdout passes COMMAND_OUTPUT_MAX_BYTES, so a
  * hung or flooding command costs a bounded time and memory and fails the start with that
- * reason (`version_command_timeout`, `version_command_output`).
+ * reason (`version_command_timeout`, `version_command_output`). When the run ends, the
+ * processes it started that left the group are killed too (found by a tag in their
+ * environment, `tagged-processes.ts`), and none of them can keep the proof waiting.
  */
 import { spawn } from 'node:child_process';
 import { COMMAND_CHECK_TIMEOUT_MS, COMMAND_OUTPUT_MAX_BYTES, type VersionCheck } from '../../core/version-check.js';
 import { signalGroup } from '../process-liveness.js';
+import { killTaggedProcesses, newProcessTag, withTag } from '../tagged-processes.js';
 import type { ProofResult, ProofTarget } from './proof-result.js';
+
+/** The environment variable that tags every process a run starts, so those that leave its group are found too. */
+export const RUN_TAG_VARIABLE = 'FERRY_VERSION_CHECK_RUN';
+/**
+ * How long after the command exits its output may still arrive: long enough for the pipe
+ * to drain (the group was killed, so only a process that left it can still hold stdout),
+ * short enough that such a process does not stall the probe.
+ */
+const EXIT_GRACE_MS = 200;
 
 type CommandCheck = Extract<VersionCheck, { type: 'command' }>;
 
@@ -55,38 +67,59 @@ export function namesVersion(output: string, version: string): boolean {
     .some((token) => token === version || token === `v${version}`);
 }
 
+/**
+ * Runs the command and always settles by its deadline, whatever its processes do with
+ * stdout. Waiting for `'close'` alone is not enough: it comes only once every holder of
+ * the pipe closed it, and a descendant that left the group (`setsid`) would hold it, and
+ * the proof, forever. So the run ends (everything it started killed, stdout destroyed,
+ * the output read so far kept) at the timeout, at the output cap, or EXIT_GRACE_MS after
+ * the command exited, whichever comes first; `'close'` before that ends it early.
+ */
 function runBounded(argv: string[], cwd: string, env: Record<string, string>, timeoutMs: number): Promise<CommandRun> {
   return new Promise((resolve) => {
     const [program, ...args] = argv as [string, ...string[]];
-    const child = spawn(program, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const tag = newProcessTag(RUN_TAG_VARIABLE);
+    const child = spawn(program, args, { cwd, env: withTag(env, tag), detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
     const run: CommandRun = { stdout: '', exit: null, cut: null, spawnError: null };
     const chunks: Buffer[] = [];
     let size = 0;
+    let grace: NodeJS.Timeout | null = null;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (grace !== null) clearTimeout(grace);
+      if (child.pid !== undefined) {
+        signalGroup(child.pid, 'SIGKILL');
+        killTaggedProcesses(tag);
+      }
+      child.stdout.destroy();
+      run.stdout = Buffer.concat(chunks).toString('utf8');
+      resolve(run);
+    };
     const stop = (why: 'timeout' | 'output') => {
       run.cut ??= why;
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      finish();
     };
     const timer = setTimeout(() => stop('timeout'), timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
-      if (run.cut !== null) return;
+      if (settled) return;
       size += chunk.length;
       if (size > COMMAND_OUTPUT_MAX_BYTES) return stop('output');
       chunks.push(chunk);
     });
     child.once('error', (err) => {
-      clearTimeout(timer);
       run.spawnError = err.message;
-      resolve(run);
+      finish();
     });
-    // Whatever the command left behind in its group goes with it, and with them their hold on stdout.
-    child.once('exit', () => {
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
+    // Whatever the command left behind in its group goes with it, and with them their hold
+    // on stdout; a process outside the group gets EXIT_GRACE_MS to let go of it.
+    child.once('exit', (code, signal) => {
       run.exit = { code, signal };
-      run.stdout = Buffer.concat(chunks).toString('utf8');
-      resolve(run);
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      grace = setTimeout(finish, EXIT_GRACE_MS);
     });
+    child.once('close', finish);
   });
 }
