@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readlink, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import os from 'node:os';
@@ -17,7 +17,7 @@ import { probeOnce } from './instance-probe.js';
 import { readInstanceState, writeInstanceState } from './instance-state-file.js';
 import { DetachedProcessDriver } from './drivers/detached-process-driver.js';
 import { InstanceSupervisor } from './instance-supervisor.js';
-import { InstanceWorker, type WorkerContext } from './instance-worker.js';
+import { COMMAND_FAILURE_REUSE_MS, InstanceWorker, type WorkerContext } from './instance-worker.js';
 import { readLaunchRecord } from './launch-record.js';
 import { isAlive, signalGroup } from './process-liveness.js';
 import { removeTree } from './read-only-tree.js';
@@ -339,6 +339,51 @@ describe('InstanceWorker with a command version check', () => {
     expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v1', version_source: { type: 'command' } });
     await h.goal(2, 'v3', command(['cat', 'VERSION']));
     expect(h.worker.report().outcome).toMatchObject({ ok: false, code: 'version_mismatch', message: expect.stringContaining('printed "v2", which does not name v3') });
+  });
+
+  it('runs the command again when its check changes for the same process, and a failing one only after a while', async () => {
+    let offset = 0;
+    let changes = 0;
+    const h = await harness(undefined, undefined, { now: () => Date.now() + offset, onChange: () => void changes++ });
+    const runs = path.join(h.root, 'command-runs');
+    const counted = (script: string) => command(['sh', '-c', `echo run >> ${runs}; ${script}`]);
+    const runCount = async () => (await readFile(runs, 'utf8')).split('\n').filter((line) => line !== '').length;
+    const observeTwice = async () => {
+      await h.worker.observe();
+      await h.worker.observe();
+    };
+
+    await h.goal(1, 'v1', counted('cat VERSION'));
+    const pid = h.pid();
+    expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v1', version_source: { type: 'command' } });
+    await h.worker.observe();
+    changes = 0;
+    await observeTwice();
+    // A success stands for that process: the startup probe's run was the only one, and nothing changed to report.
+    expect(await runCount()).toBe(1);
+    expect(changes).toBe(0);
+
+    // The operator changes the argv; the process keeps running, and the new command names another version.
+    h.offer(1, 'v1', counted('echo v9'));
+    await h.worker.settled();
+    await h.worker.observe();
+    expect(h.pid()).toBe(pid);
+    expect(await runCount()).toBe(2);
+    expect(h.worker.report()).toMatchObject({ status: 'ready', version: null, version_source: null });
+
+    // The failure stands for a while instead of a run on every probe, then the command runs again.
+    await observeTwice();
+    expect(await runCount()).toBe(2);
+    offset += COMMAND_FAILURE_REUSE_MS;
+    await h.worker.observe();
+    expect(await runCount()).toBe(3);
+
+    // Fixed argv, same process: proven again at once, by the new command.
+    h.offer(1, 'v1', counted('echo v1'));
+    await h.worker.settled();
+    await observeTwice();
+    expect(await runCount()).toBe(4);
+    expect(h.worker.report()).toMatchObject({ status: 'ready', version: 'v1', pid, version_source: { type: 'command', detail: expect.stringContaining('echo v1 printed v1') } });
   });
 
   it('fails the start of a hung version command with version_command_timeout', async () => {

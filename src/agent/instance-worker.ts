@@ -10,6 +10,7 @@
 import type { Logger } from 'pino';
 import type { InstanceAssignment, InstanceReport } from '../core/agent-protocol.js';
 import type { ObservedStatus, Reason, VersionSource } from '../core/types.js';
+import type { VersionCheck } from '../core/version-check.js';
 import { currentVersion } from './current-link.js';
 import { goalLogFields } from './goal-log-fields.js';
 import { planGoalStep } from './goal-step.js';
@@ -57,7 +58,18 @@ interface Observed {
   version: string | null;
   source: VersionSource | null;
   refusal: Reason | null;
+  /** The check that proved (or failed to prove) the version, as `versionCheckKey` spells it. */
+  check: string;
+  /** When that check ran, on the agent's clock. */
+  checkedAt: number;
 }
+
+/**
+ * How long a failed `command` check's result stands for the same process and check before
+ * the command runs again: a failing command mostly keeps failing, and each run may cost its
+ * whole timeout, so it is not re-run on every periodic probe.
+ */
+export const COMMAND_FAILURE_REUSE_MS = 30_000;
 
 export class InstanceWorker {
   private state: InstanceState = { ...EMPTY_INSTANCE_STATE };
@@ -163,7 +175,7 @@ export class InstanceWorker {
     // The report that carries this outcome must also carry the new process's probed
     // version: the periodic probe last saw the old pid (or none). A successful goal's
     // startup probe has just seen it ready on a.version; otherwise probe once now.
-    if (result.outcome.ok && result.run && a.version !== null) this.noteReady(a.version, result.source ?? null);
+    if (result.outcome.ok && result.run && a.version !== null) this.noteReady(a.version, result.source ?? null, versionCheckOf(a));
     else if (result.run) await this.observe();
     this.state = next;
     const fields = { instance_id: this.instanceId, service: a.service, version: a.version, generation: a.generation, ...goalLogFields(a), outcome: result.outcome };
@@ -251,7 +263,8 @@ export class InstanceWorker {
    * how that was proven. Uses the assignment's paths and check when there is one, else those
    * recorded at launch (an adopted process before the assignments arrive). With a `process`
    * check the port is looked at even when the process the agent started is gone: whatever
-   * listens there now is someone else's, a `foreign_listener` refusal in the report.
+   * listens there now is someone else's, a `foreign_listener` refusal in the report. A
+   * `command` check is not run on every probe: see `reusableCommandResult`.
    */
   async observe(): Promise<void> {
     await this.loaded;
@@ -269,15 +282,35 @@ export class InstanceWorker {
       versionCheck: check,
       proof: this.proofContext(record),
     };
-    // A command proves the release the process runs, which stays what it was for that
-    // process: run it once per process, not on every probe.
-    const proven = this.observed;
-    const reuse = check.type === 'command' && record !== null && proven !== null && proven.pid === record.pid && proven.source?.type === 'command';
-    const probed = reuse ? { ...proven, healthy: await probeHealth(target) } : await probeOnce(target, known.version);
-    const next: Observed = { pid: record?.pid ?? null, status: probed.healthy ? 'ready' : 'unhealthy', version: probed.version, source: probed.source, refusal: probed.refusal };
+    const key = versionCheckKey(check);
+    const now = this.ctx.now();
+    const reused = record !== null ? this.reusableCommandResult(check, key, record.pid, now) : null;
+    const probed = reused !== null ? { ...reused, healthy: await probeHealth(target) } : await probeOnce(target, known.version);
+    const next: Observed = {
+      pid: record?.pid ?? null,
+      status: probed.healthy ? 'ready' : 'unhealthy',
+      version: probed.version,
+      source: probed.source,
+      refusal: probed.refusal,
+      check: key,
+      checkedAt: reused?.checkedAt ?? now,
+    };
     const before = this.observed;
     this.observed = next;
-    if (JSON.stringify(before) !== JSON.stringify(next)) this.ctx.onChange();
+    if (before === null || reported(before) !== reported(next)) this.ctx.onChange();
+  }
+
+  /**
+   * The last `command` result, when it may stand for running the command again: same
+   * process and same check (an operator may change the argv while the process runs). A
+   * success stands while that process runs, since the release it runs from stays what it
+   * was; a failure for COMMAND_FAILURE_REUSE_MS.
+   */
+  private reusableCommandResult(check: VersionCheck, key: string, pid: number, now: number): Observed | null {
+    const last = this.observed;
+    if (check.type !== 'command' || last === null || last.pid !== pid || last.check !== key) return null;
+    if (last.source?.type === 'command') return last;
+    return last.version === null && now - last.checkedAt < COMMAND_FAILURE_REUSE_MS ? last : null;
   }
 
   private proofContext(record: LaunchRecord | null): ProofContext {
@@ -287,9 +320,9 @@ export class InstanceWorker {
   }
 
   /** Records what a passed startup probe saw, for the process running now. */
-  private noteReady(version: string, source: VersionSource | null): void {
+  private noteReady(version: string, source: VersionSource | null, check: VersionCheck): void {
     const pid = this.ctx.supervisor.snapshot(this.instanceId).pid;
-    if (pid !== null) this.observed = { pid, status: 'ready', version, source, refusal: null };
+    if (pid !== null) this.observed = { pid, status: 'ready', version, source, refusal: null, check: versionCheckKey(check), checkedAt: this.ctx.now() };
   }
 
   /** What the heartbeat says about this instance. */
@@ -315,4 +348,18 @@ export class InstanceWorker {
     if (running) return probed ?? 'starting';
     return crashed || this.state.run ? 'crashed' : 'stopped';
   }
+}
+
+/** The part of an observation a report shows: a change in it is worth a heartbeat, a new `checkedAt` is not. */
+function reported(o: Observed): string {
+  return JSON.stringify([o.pid, o.status, o.version, o.source, o.refusal]);
+}
+
+/**
+ * A check as compared for reuse: every field, keys in a fixed order, so another argv
+ * (`["sh","-c","a b"]` and `["sh","-c","a","b"]` read alike in `describeVersionCheck`) or
+ * another timeout counts as another check.
+ */
+function versionCheckKey(check: VersionCheck): string {
+  return JSON.stringify(check, Object.keys(check).sort());
 }
