@@ -81,25 +81,25 @@ export function findTaggedProcesses(tag: ProcessTag): number[] {
 }
 
 /**
- * SIGKILLs every process carrying the tag, rescanning until none is left (or after
- * KILL_MAX_ROUNDS). A killed process becomes a zombie, whose environ reads empty, so it is
- * not found again. Returns the pids it killed.
+ * SIGKILLs every process carrying the tag, rescanning until a scan finds none it has not
+ * killed yet (or after KILL_MAX_ROUNDS). A killed process may still show for a moment
+ * while it exits, then as a zombie, whose environ reads empty. Returns the pids it killed.
  */
 export function killTaggedProcesses(tag: ProcessTag): number[] {
-  const killed: number[] = [];
+  const killed = new Set<number>();
   for (let round = 0; round < KILL_MAX_ROUNDS; round++) {
-    const pids = findTaggedProcesses(tag);
-    if (pids.length === 0) break;
-    for (const pid of pids) {
+    const fresh = findTaggedProcesses(tag).filter((pid) => !killed.has(pid));
+    if (fresh.length === 0) break;
+    for (const pid of fresh) {
       try {
         process.kill(pid, 'SIGKILL');
-        killed.push(pid);
+        killed.add(pid);
       } catch {
         // It ended on its own meanwhile.
       }
     }
   }
-  return killed;
+  return [...killed];
 }
 
 function ownedBy(pid: number, uid: number | null): boolean {

@@ -99,7 +99,8 @@ function runBounded(argv: string[], cwd: string, env: Record<string, string>, ti
       resolve(run);
     };
     const stop = (why: 'timeout' | 'output') => {
-      run.cut ??= why;
+      if (settled) return;
+      run.cut = why;
       finish();
     };
     const timer = setTimeout(() => stop('timeout'), timeoutMs);
@@ -110,12 +111,14 @@ function runBounded(argv: string[], cwd: string, env: Record<string, string>, ti
       chunks.push(chunk);
     });
     child.once('error', (err) => {
+      if (settled) return;
       run.spawnError = err.message;
       finish();
     });
     // Whatever the command left behind in its group goes with it, and with them their hold
     // on stdout; a process outside the group gets EXIT_GRACE_MS to let go of it.
     child.once('exit', (code, signal) => {
+      if (settled) return;
       run.exit = { code, signal };
       if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
       grace = setTimeout(finish, EXIT_GRACE_MS);
