@@ -24,7 +24,7 @@ export { PROBE_REQUEST_TIMEOUT_MS } from './version-proof/http-proof.js';
 export const STARTUP_POLL_MS = 20;
 
 /** What `process` and `command` checks need besides the port (see `ProofTarget`). */
-export type ProofContext = Pick<ProofTarget, 'releasesDir' | 'started' | 'cwd' | 'env'>;
+export type ProofContext = Pick<ProofTarget, 'releasesDir' | 'started' | 'cwd' | 'env' | 'start'>;
 
 export interface ProbeTarget {
   instanceId: string;

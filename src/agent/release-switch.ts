@@ -168,14 +168,14 @@ function probeStartupOf(
   });
 }
 
-/** What `process` and `command` checks need of an instance: its releases, its process, its `current` and its environment. */
+/**
+ * What `process` and `command` checks need of an instance: its releases, its process, its
+ * `current`, its start command and its environment, without FERRY_VERSION: a command that
+ * echoed it would "prove" the expected version whatever the package holds.
+ */
 export function proofContextFor(root: string, a: InstanceAssignment, instanceDir: string, started: ProcessIdentity | null): ProofContext {
-  return {
-    releasesDir: releasesDir(root, a.service),
-    started,
-    cwd: currentLink(instanceDir),
-    env: instanceEnv(launchSpecFor(a, instanceDir), a.version ?? ''),
-  };
+  const { FERRY_VERSION: _told, ...env } = instanceEnv(launchSpecFor(a, instanceDir), a.version ?? '');
+  return { releasesDir: releasesDir(root, a.service), started, cwd: currentLink(instanceDir), env, start: a.start };
 }
 
 /** Stops the failed process and starts the previous release again; true when one runs. */

@@ -9,6 +9,7 @@
  * staging instance, which never outlives its agent; its directory goes too), probe them
  * once so the first heartbeat tells the truth, then heartbeat and long-poll.
  */
+import { boundInstanceReport } from './bound-report.js';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { createJsonLog } from '../config/json-log.js';
@@ -140,7 +141,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 async function sendHeartbeat(client: ServerClient, registry: WorkerRegistry, kept: KeptReleases, staging: StagingRunner, opts: AgentOptions, log: Logger, signal: AbortSignal, now: () => number): Promise<void> {
   const { instances, removed } = registry.reports();
   const kept_releases = await kept.read(now());
-  const result = await client.sendHeartbeat({ address: opts.advertiseAddress, agent_version: agentVersion(), instances, kept_releases, staging: staging.reports() }, signal);
+  const report = { address: opts.advertiseAddress, agent_version: agentVersion(), instances: instances.map(boundInstanceReport), kept_releases, staging: staging.reports() };
+  const result = await client.sendHeartbeat(report, signal);
   if (result.ok) {
     registry.forgetRemoved(removed);
     return;

@@ -90,6 +90,14 @@ export interface StagingReport {
   reason: string | null;
 }
 
+/**
+ * The longest strings a heartbeat's instance report may carry; the server refuses a longer
+ * one (the whole heartbeat), so the agent cuts its own text to these before sending
+ * (`boundInstanceReport`). A version check's path or argv may be longer than a report's
+ * text, and an app's answer is anybody's.
+ */
+export const REPORT_TEXT_LIMITS = { version: 128, code: 64, sourceDetail: 1024, message: 8192 } as const;
+
 /** The most lines and bytes one log answer holds; the server clamps requests to these. */
 export const MAX_LOG_LINES = 1000;
 export const MAX_LOG_BYTES = 256 * 1024;

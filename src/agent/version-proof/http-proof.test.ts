@@ -17,6 +17,8 @@ beforeAll(async () => {
       case '/headers':
         res.setHeader('X-App-Version', ' 1.4.0 ');
         return res.end('ok');
+      case '/sentence':
+        return res.end(JSON.stringify({ version: 'version one point four, built on a tuesday' }));
       case '/html':
         return res.end('<html>hello</html>');
       case '/huge':
@@ -43,6 +45,7 @@ describe('proveByHttp', () => {
     [{ path: '/version', header: 'X-App-Version' }, { kind: 'unavailable', why: 'answered /version without a X-App-Version header' }],
     [{ path: '/nope' }, { kind: 'unavailable', why: 'answered 404 on /nope' }],
     [{ path: '/html' }, { kind: 'unavailable', why: 'answered non-JSON on /html' }],
+    [{ path: '/sentence' }, { kind: 'unavailable', why: 'answered "version one point four, built on a tuesd"… in field version on /sentence, which is no version name' }],
     [{ path: '/huge' }, { kind: 'unavailable', why: `answered more than ${VERSION_BODY_MAX_BYTES} bytes on /huge` }],
     [{ path: '/busy' }, { kind: 'pending', why: 'answered 503 on /busy' }],
   ])('%j → %j', async (check, expected) => {

@@ -7,7 +7,7 @@
  * which a start fails on fast when it persists; no answer at all is `pending`: a service
  * may take a while to listen. A 5xx is `pending` too, a service warming up may answer one.
  */
-import { fieldAt, type VersionCheck } from '../../core/version-check.js';
+import { fieldAt, type VersionCheck, type VersionSource } from '../../core/version-check.js';
 import { readBodyUpTo } from '../../transport/read-body-up-to.js';
 import type { ProofResult } from './proof-result.js';
 
@@ -37,7 +37,8 @@ export async function proveByHttp(check: HttpCheck, port: number): Promise<Proof
   if (check.header !== undefined) {
     await res.body?.cancel().catch(() => undefined);
     const value = res.headers.get(check.header)?.trim() ?? '';
-    return value !== '' ? { kind: 'proven', version: value, source } : { kind: 'unavailable', why: `answered ${path} without a ${check.header} header` };
+    if (value === '') return { kind: 'unavailable', why: `answered ${path} without a ${check.header} header` };
+    return versionAnswer(value, source, `header ${check.header} on ${path}`);
   }
   let body: { text: string; cut: boolean };
   try {
@@ -53,5 +54,14 @@ export async function proveByHttp(check: HttpCheck, port: number): Promise<Proof
     return { kind: 'unavailable', why: `answered non-JSON on ${path}` };
   }
   const version = fieldAt(json, field);
-  return version !== null ? { kind: 'proven', version, source } : { kind: 'unavailable', why: `answered JSON without a string field ${field} on ${path}` };
+  if (version === null) return { kind: 'unavailable', why: `answered JSON without a string field ${field} on ${path}` };
+  return versionAnswer(version, source, `field ${field} on ${path}`);
+}
+
+/** A version name as releases have them (CONTRACT §1 names); anything else is no version answer. */
+const VERSION_SHAPE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+
+function versionAnswer(value: string, source: VersionSource, where: string): ProofResult {
+  if (VERSION_SHAPE.test(value)) return { kind: 'proven', version: value, source };
+  return { kind: 'unavailable', why: `answered ${JSON.stringify(value.slice(0, 40))}${value.length > 40 ? '…' : ''} in ${where}, which is no version name` };
 }

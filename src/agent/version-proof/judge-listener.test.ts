@@ -14,12 +14,13 @@ function holder(over: Partial<HolderFacts> = {}): HolderFacts {
     cwd: `${RELEASES}/1.4.0`,
     exe: '/usr/bin/node',
     script: `${RELEASES}/1.4.0/server.js`,
+    start: null,
     ...over,
   };
 }
 
 function facts(holders: HolderFacts[], over: Partial<ListenerFacts> = {}): ListenerFacts {
-  return { port: 7001, inodes: ['4242'], holders, started: STARTED, releasesDir: RELEASES, ...over };
+  return { port: 7001, inodes: ['4242'], holders, unheld: [], started: STARTED, releasesDir: RELEASES, ...over };
 }
 
 describe('judgeListener', () => {
@@ -41,6 +42,46 @@ describe('judgeListener', () => {
     ['the started pid reused by another program (other start time)', facts([holder({ startTime: 9999 })]), { kind: 'refused', code: 'foreign_listener' }],
     ['nothing the agent started runs', facts([holder()], { started: null }), { kind: 'refused', code: 'foreign_listener', message: /no process the agent started runs/ }],
     ['a socket no visible process holds', facts([]), { kind: 'refused', code: 'foreign_listener', message: /cannot inspect listens on :7001 \(socket inode 4242\)/ }],
+    [
+      'ours on 127.0.0.1:P, and a second socket on [::1]:P that no visible process holds',
+      facts([holder()], { inodes: ['4242', '4343'], unheld: ['4343'] }),
+      { kind: 'refused', code: 'foreign_listener', message: /socket inode 4343\)/ },
+    ],
+    [
+      'a program that rewrote its command line, started from the release (node_modules/.bin/http-server)',
+      facts([holder({ command: 'http-server', script: null, start: { program: `${RELEASES}/1.4.0/node_modules/http-server/bin/http-server`, interpreter: 'node', files: [] } })]),
+      { kind: 'proven', version: '1.4.0', detail: /cwd in releases\/1\.4\.0, started by node_modules\/http-server\/bin\/http-server in it/ },
+    ],
+    [
+      'a program that rewrote its command line, installed on the host (a global http-server run by node)',
+      facts([holder({ command: 'http-server', script: null, start: { program: '/usr/local/lib/node_modules/http-server/bin/http-server', interpreter: 'node', files: [] } })]),
+      { kind: 'refused', code: 'outside_release', message: /its start command runs \/usr\/local\/lib\/node_modules\/http-server\/bin\/http-server, outside releases\/1\.4\.0\// },
+    ],
+    [
+      'a program that rewrote its command line, its script given from another directory',
+      facts([holder({ command: 'titled', script: null, start: { program: '/usr/bin/node', interpreter: null, files: ['/opt/old/server.js'] } })]),
+      { kind: 'refused', code: 'outside_release', message: /runs \/opt\/old\/server\.js, outside/ },
+    ],
+    [
+      'python3 -m http.server started as written: its program is the listener itself',
+      facts([holder({ exe: '/usr/bin/python3.11', script: null, command: 'python3', start: { program: '/usr/bin/python3.11', interpreter: null, files: [] } })]),
+      { kind: 'proven', version: '1.4.0', detail: /cwd in releases\/1\.4\.0 \(its command line names no file\)$/ },
+    ],
+    [
+      'python3 -m through a version manager\'s shim: a launcher says nothing either way',
+      facts([holder({ exe: '/usr/bin/python3.11', script: null, command: 'python3', start: { program: '/root/.pyenv/shims/python3', interpreter: 'bash', files: [] } })]),
+      { kind: 'proven', version: '1.4.0', detail: /cwd in releases\/1\.4\.0 \(its command line names no file\)$/ },
+    ],
+    [
+      'a wrapper script in the release that runs python3 -m',
+      facts([holder({ exe: '/usr/bin/python3.11', script: null, command: 'python3', start: { program: '/usr/bin/dash', interpreter: null, files: [`${RELEASES}/1.4.0/run.sh`] } })]),
+      { kind: 'proven', version: '1.4.0', detail: /started by run\.sh in it/ },
+    ],
+    [
+      'a script run by python3.11 whose #! names python3',
+      facts([holder({ exe: '/usr/bin/python3.11', script: null, command: 'tool', start: { program: '/usr/local/bin/tool', interpreter: 'python3', files: [] } })]),
+      { kind: 'refused', code: 'outside_release', message: /runs \/usr\/local\/bin\/tool/ },
+    ],
     ['ours, running from /tmp', facts([holder({ cwd: '/tmp' })]), { kind: 'refused', code: 'outside_release', message: /runs from \/tmp, outside/ }],
     ['ours, cwd the releases directory itself', facts([holder({ cwd: RELEASES })]), { kind: 'refused', code: 'outside_release' }],
     ['ours, its script outside the release', facts([holder({ script: '/tmp/server.js' })]), { kind: 'refused', code: 'outside_release', message: /its script \/tmp\/server\.js is outside releases\/1\.4\.0\// }],

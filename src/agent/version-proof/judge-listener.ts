@@ -12,6 +12,7 @@
 import path from 'node:path';
 import type { Reason } from '../../core/types.js';
 import type { ProcessIdentity } from '../process-liveness.js';
+import type { StartFiles } from './start-files.js';
 
 /** One process holding the listening socket, as `/proc` describes it. */
 export interface HolderFacts {
@@ -27,6 +28,8 @@ export interface HolderFacts {
   exe: string | null;
   /** The first argument after the program that is an existing file, resolved against cwd with symlinks resolved; null when none is. */
   script: string | null;
+  /** What the service's start command runs, resolved against the holder's cwd; null when the holder is not ours or the agent does not know the command. */
+  start: StartFiles | null;
 }
 
 export interface ListenerFacts {
@@ -35,6 +38,8 @@ export interface ListenerFacts {
   inodes: string[];
   /** The processes found holding one of those sockets; empty when none could be seen. */
   holders: HolderFacts[];
+  /** Those of `inodes` no process the agent can see holds (e.g. another user's, or root's, socket). */
+  unheld: string[];
   /** The process the agent started for the instance; null when none runs. */
   started: ProcessIdentity | null;
   /** `<root>/<service>/releases`, resolved. */
@@ -52,13 +57,20 @@ export type ListenerVerdict =
  *   a socket no visible process holds, or a holder outside the tree → refused foreign_listener
  *   ours, cwd outside releases/, or exe/script in another place    → refused outside_release
  *   ours, cwd in releases/V and exe or script in releases/V        → proven V
- *   ours, cwd in releases/V and the command line names no file     → proven V by the cwd alone
- * Several holders (a socket shared with forked workers) must all be proven, in one release.
+ *   ours, cwd in releases/V, no file on its command line:
+ *     the start command names a file in releases/V               → proven V by cwd and start command
+ *     it names files only elsewhere (a program installed on the   → refused outside_release
+ *       host, a script in another directory)
+ *     it names none (an interpreter given a module: `python3 -m`) → proven V by the cwd alone
+ * Several holders (a socket shared with forked workers) must all be proven, in one release,
+ * and every LISTEN socket on the port must be held by one (a second socket on the port, say
+ * `[::1]:P` beside `127.0.0.1:P`, held by someone else takes some of its clients).
  */
 export function judgeListener(facts: ListenerFacts): ListenerVerdict {
   if (facts.inodes.length === 0) return { kind: 'no_listener' };
-  if (facts.holders.length === 0) {
-    const message = `a process the agent cannot inspect listens on :${facts.port} (socket inode ${facts.inodes.join(', ')}), not the process it started`;
+  if (facts.holders.length === 0 || facts.unheld.length > 0) {
+    const inodes = facts.holders.length === 0 ? facts.inodes : facts.unheld;
+    const message = `a process the agent cannot inspect listens on :${facts.port} (socket inode ${inodes.join(', ')}), not the process it started`;
     return { kind: 'refused', refusal: { code: 'foreign_listener', message } };
   }
   const verdicts = facts.holders.map((holder) => judgeHolder(holder, facts));
@@ -89,9 +101,41 @@ function judgeHolder(holder: HolderFacts, facts: ListenerFacts): ListenerVerdict
   const exeVersion = releaseOf(holder.exe, facts.releasesDir);
   if (exeVersion === version) return proven(version, `${who} listens on :${facts.port}, cwd and executable in ${at}`);
   if (exeVersion !== null) return outside(`its executable ${holder.exe} is in releases/${exeVersion}, its cwd in ${at}`);
-  if (holder.script === null) return proven(version, `${who} listens on :${facts.port}, cwd in ${at} (its command line names no file)`);
+  if (holder.script === null) return judgeByStart(holder, who, facts, version);
   if (releaseOf(holder.script, facts.releasesDir) === version) return proven(version, `${who} listens on :${facts.port}, cwd and script in ${at}`);
   return outside(`its script ${holder.script} is outside ${at}/`);
+}
+
+/**
+ * A holder whose command line names no file: its start command decides (see
+ * `judgeListener`). A file of it in the release proves the release. Else the script the
+ * listener runs is what counts: the start program itself when its `#!` names the
+ * listener's executable (`http-server` found on the host's PATH, run by node), or the first
+ * file argument when the program is the listener's executable (`node /opt/old/server.js`).
+ * Launchers in between (a shell, a version manager's shim) say nothing either way.
+ */
+function judgeByStart(holder: HolderFacts, who: string, facts: ListenerFacts, version: string): ListenerVerdict {
+  const at = `releases/${version}`;
+  const listens = `${who} listens on :${facts.port}`;
+  const start = holder.start;
+  const named = start === null ? [] : [start.program, ...start.files].filter((file): file is string => file !== null);
+  const inRelease = named.find((file) => releaseOf(file, facts.releasesDir) === version);
+  if (inRelease !== undefined) {
+    const shown = path.relative(path.join(facts.releasesDir, version), inRelease);
+    return proven(version, `${listens}, cwd in ${at}, started by ${shown} in it (its command line names no file)`);
+  }
+  const script = start === null || start.program === null ? undefined : start.program === holder.exe ? start.files[0] : runsAs(start.interpreter, holder.exe) ? start.program : undefined;
+  if (script !== undefined) {
+    return { kind: 'refused', refusal: { code: 'outside_release', message: `${listens} from ${at}, but its start command runs ${script}, outside ${at}/` } };
+  }
+  return proven(version, `${listens}, cwd in ${at} (its command line names no file)`);
+}
+
+/** Whether a `#!` interpreter name is the listener's executable: `node` for /usr/bin/node, `python3` for /usr/bin/python3.11. */
+function runsAs(interpreter: string | null, exe: string | null): boolean {
+  if (interpreter === null || exe === null) return false;
+  const name = path.basename(exe);
+  return name === interpreter || (name.startsWith(interpreter) && /^[0-9.]+$/.test(name.slice(interpreter.length)));
 }
 
 function proven(version: string, detail: string): ListenerVerdict {

@@ -14,6 +14,7 @@ import { closeSync, openSync, opendirSync, readlinkSync, readSync, realpathSync,
 import path from 'node:path';
 import { readProcStat, type ProcessIdentity } from '../process-liveness.js';
 import type { HolderFacts, ListenerFacts } from './judge-listener.js';
+import { startFiles } from './start-files.js';
 
 /**
  * The kernel lists a TCP table's LISTEN sockets first (the listening hash, then the
@@ -32,37 +33,80 @@ const ANCESTRY_MAX_DEPTH = 128;
 const LISTEN_STATE = '0A';
 /** Foreign holders remembered by socket inode (oldest forgotten first past this many). */
 const KNOWN_HOLDERS_MAX = 256;
-const knownHolders = new Map<string, number[]>();
+/** How long "no visible process holds this socket" stands before the next scan of every process. */
+const UNSEEN_RESCAN_MS = 30_000;
+const knownHolders = new Map<string, { pids: number[]; at: number }>();
+
+/** What the agent knows of the instance's start command, for a holder whose command line names no file. */
+export interface StartCommand {
+  start: string | null;
+  /** The instance's PATH, which the start command's program was looked up on. */
+  pathEnv: string | undefined;
+}
 
 /**
  * The facts about the listener on `port`. `started` is the process the agent started for
  * the instance (null when none runs: any holder is then someone else's).
  */
-export function readListenerFacts(port: number, started: ProcessIdentity | null, releasesDir: string): ListenerFacts {
+export function readListenerFacts(port: number, started: ProcessIdentity | null, releasesDir: string, start: StartCommand = { start: null, pathEnv: undefined }): ListenerFacts {
   const inodes = [...listeningInodes(readListeners('/proc/net/tcp'), port), ...listeningInodes(readListeners('/proc/net/tcp6'), port)];
-  const facts: ListenerFacts = { port, inodes, holders: [], started, releasesDir: resolved(releasesDir) ?? path.resolve(releasesDir) };
+  const facts: ListenerFacts = { port, inodes, holders: [], unheld: [], started, releasesDir: resolved(releasesDir) ?? path.resolve(releasesDir) };
   if (inodes.length === 0) return facts;
-  const wanted = new Set(inodes);
   const tree = started === null ? [] : descendants(started.pid);
-  let holders = tree.filter((pid) => holdsSocket(pid, wanted));
-  if (holders.length === 0) holders = outsideHolders(inodes, wanted, new Set(tree));
-  facts.holders = holders.flatMap((pid) => holderFacts(pid) ?? []);
+  const held = new Set<string>();
+  const ours = tree.filter((pid) => {
+    const holds = heldSockets(pid, inodes);
+    for (const inode of holds) held.add(inode);
+    return holds.length > 0;
+  });
+  // Every socket on the port must be accounted for: one the tree does not hold is looked for elsewhere.
+  const rest = inodes.filter((inode) => !held.has(inode));
+  const others = rest.length === 0 ? { pids: [], unheld: [] } : outsideHolders(rest, new Set(tree));
+  facts.holders = [...ours.flatMap((pid) => holderFacts(pid, start) ?? []), ...others.pids.flatMap((pid) => holderFacts(pid, null) ?? [])];
+  facts.unheld = others.unheld;
   return facts;
 }
 
 /**
- * Holders of a socket outside the started tree: first the ones found for it last time
+ * Holders of sockets outside the started tree: first the ones found for them last time
  * (a squatter stays put, and the periodic probe asks every second), else a scan of every
- * process, which on a big host reads many thousands of fd links.
+ * process, which on a big host reads many thousands of fd links; a socket no visible
+ * process holds is rescanned at most every UNSEEN_RESCAN_MS.
  */
-function outsideHolders(inodes: string[], wanted: ReadonlySet<string>, inTree: ReadonlySet<number>): number[] {
-  const remembered = inodes.flatMap((inode) => knownHolders.get(inode) ?? []).filter((pid) => !inTree.has(pid) && holdsSocket(pid, wanted));
-  const holders = remembered.length > 0 ? [...new Set(remembered)] : allPids().filter((pid) => !inTree.has(pid) && holdsSocket(pid, wanted));
+function outsideHolders(inodes: string[], inTree: ReadonlySet<number>): { pids: number[]; unheld: string[] } {
+  const now = Date.now();
+  const pids = new Set<number>();
+  const unheld: string[] = [];
+  let scan: Map<string, number[]> | null = null;
   for (const inode of inodes) {
-    if (knownHolders.size >= KNOWN_HOLDERS_MAX) knownHolders.delete(knownHolders.keys().next().value!);
-    knownHolders.set(inode, holders);
+    const known = knownHolders.get(inode);
+    let holders = known?.pids.filter((pid) => !inTree.has(pid) && heldSockets(pid, [inode]).length > 0) ?? [];
+    const stillUnseen = known !== undefined && known.pids.length === 0 && now - known.at < UNSEEN_RESCAN_MS;
+    if (holders.length === 0 && !stillUnseen) {
+      scan ??= scanHolders(inodes, inTree);
+      holders = scan.get(inode) ?? [];
+      remember(inode, holders, now);
+    }
+    if (holders.length === 0) unheld.push(inode);
+    for (const pid of holders) pids.add(pid);
   }
-  return holders;
+  return { pids: [...pids], unheld };
+}
+
+/** Every process outside the tree, by the sockets of `inodes` it holds. */
+function scanHolders(inodes: string[], inTree: ReadonlySet<number>): Map<string, number[]> {
+  const byInode = new Map<string, number[]>();
+  for (const pid of allPids()) {
+    if (inTree.has(pid)) continue;
+    for (const inode of heldSockets(pid, inodes)) byInode.set(inode, [...(byInode.get(inode) ?? []), pid]);
+  }
+  return byInode;
+}
+
+function remember(inode: string, pids: number[], at: number): void {
+  knownHolders.delete(inode);
+  if (knownHolders.size >= KNOWN_HOLDERS_MAX) knownHolders.delete(knownHolders.keys().next().value!);
+  knownHolders.set(inode, { pids, at });
 }
 
 /**
@@ -131,15 +175,21 @@ function allPids(): number[] {
   return entries('/proc', Number.MAX_SAFE_INTEGER).filter((name) => /^[0-9]+$/.test(name)).map(Number);
 }
 
-function holdsSocket(pid: number, inodes: ReadonlySet<string>): boolean {
+/** Which of `inodes` the process holds a descriptor of. */
+function heldSockets(pid: number, inodes: readonly string[]): string[] {
+  const held = new Set<string>();
   for (const fd of entries(`/proc/${pid}/fd`, FD_MAX_ENTRIES)) {
     const target = link(`/proc/${pid}/fd/${fd}`);
-    if (target !== null && target.startsWith('socket:[') && inodes.has(target.slice(8, -1))) return true;
+    if (target === null || !target.startsWith('socket:[')) continue;
+    const inode = target.slice(8, -1);
+    if (inodes.includes(inode)) held.add(inode);
+    if (held.size === inodes.length) break;
   }
-  return false;
+  return [...held];
 }
 
-function holderFacts(pid: number): HolderFacts | null {
+/** A holder as `/proc` shows it; `start` given only for the started tree's own processes. */
+function holderFacts(pid: number, start: StartCommand | null): HolderFacts | null {
   const stat = readProcStat(pid);
   if (stat === null) return null;
   const argv = readCapped(`/proc/${pid}/cmdline`, CMDLINE_MAX_BYTES).split('\0').filter((arg) => arg !== '');
@@ -152,6 +202,7 @@ function holderFacts(pid: number): HolderFacts | null {
     cwd,
     exe: resolved(link(`/proc/${pid}/exe`)),
     script: cwd === null ? null : scriptOf(argv, cwd),
+    start: start === null || cwd === null ? null : startFiles(start.start, cwd, start.pathEnv),
   };
 }
 

@@ -16,6 +16,8 @@ import { listeningInodes, readListenerFacts } from './proc-facts.js';
 import { proveByProcess } from './process-proof.js';
 
 const SERVER_JS = `require('http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');`;
+/** A server that rewrites its own command line, as http-server does with process.title. */
+const TITLED_JS = `process.title = 'titled'; ${SERVER_JS}`;
 const children: ChildProcess[] = [];
 let root: string;
 let releases: string;
@@ -30,6 +32,7 @@ beforeAll(async () => {
   for (const dir of [release, elsewhere]) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'server.js'), SERVER_JS);
+    writeFileSync(path.join(dir, 'titled.js'), TITLED_JS);
   }
 });
 
@@ -48,8 +51,8 @@ async function listen(argv: string[], cwd: string, port?: number): Promise<{ por
   return { port: at, identity, child };
 }
 
-function prove(port: number, started: ProcessIdentity | null) {
-  return proveByProcess({ port, started, releasesDir: releases });
+function prove(port: number, started: ProcessIdentity | null, start: string | null = null) {
+  return proveByProcess({ port, started, releasesDir: releases, start, env: { PATH: process.env.PATH! } });
 }
 
 describe('process proof on real processes', () => {
@@ -93,6 +96,24 @@ describe('process proof on real processes', () => {
     expect(prove(script.port, script.identity)).toMatchObject({ kind: 'refused', refusal: { code: 'outside_release', message: expect.stringContaining(path.join(elsewhere, 'server.js')) } });
     const cwd = await listen([process.execPath, path.join(release, 'server.js')], elsewhere);
     expect(prove(cwd.port, cwd.identity)).toMatchObject({ kind: 'refused', refusal: { code: 'outside_release', message: expect.stringContaining(`runs from ${elsewhere}`) } });
+  });
+
+  it('refuses a second socket on the port held by someone else ([::1]:P beside 127.0.0.1:P)', async () => {
+    const ours = await listen([process.execPath, 'server.js'], release);
+    const v6 = spawn('python3', ['-m', 'http.server', String(ours.port), '--bind', '::1'], { cwd: elsewhere, detached: true, stdio: 'ignore' });
+    children.push(v6);
+    await pollUntil('a squatter on [::1]', async () => (readListenerFacts(ours.port, null, releases).inodes.length > 1 ? true : undefined), { timeoutMs: 10_000 });
+    expect(prove(ours.port, ours.identity)).toMatchObject({ kind: 'refused', refusal: { code: 'foreign_listener', message: expect.stringContaining(`pid ${v6.pid} (python3`) } });
+  });
+
+  it('judges a server that rewrote its command line by the files its start command names', async () => {
+    const inRelease = await listen([process.execPath, 'titled.js'], release);
+    await pollUntil('the title to be set', async () => (readListenerFacts(inRelease.port, inRelease.identity, releases).holders[0]?.script === null ? true : undefined), { timeoutMs: 10_000 });
+    expect(prove(inRelease.port, inRelease.identity, `${process.execPath} titled.js`)).toMatchObject({ kind: 'proven', version: '1.0.0', source: { detail: expect.stringContaining('started by titled.js in it') } });
+    const fromElsewhere = await listen([process.execPath, path.join(elsewhere, 'titled.js')], release);
+    await pollUntil('the title to be set', async () => (readListenerFacts(fromElsewhere.port, fromElsewhere.identity, releases).holders[0]?.script === null ? true : undefined), { timeoutMs: 10_000 });
+    const refused = prove(fromElsewhere.port, fromElsewhere.identity, `${process.execPath} ${path.join(elsewhere, 'titled.js')}`);
+    expect(refused).toMatchObject({ kind: 'refused', refusal: { code: 'outside_release', message: expect.stringContaining(path.join(elsewhere, 'titled.js')) } });
   });
 
   it('is pending while nothing listens, and sees a port free again once its listener died', async () => {

@@ -7,8 +7,9 @@ import type { ProofResult, ProofTarget } from './proof-result.js';
 import { judgeListener } from './judge-listener.js';
 import { readListenerFacts } from './proc-facts.js';
 
-export function proveByProcess(target: Pick<ProofTarget, 'port' | 'started' | 'releasesDir'>): ProofResult {
-  const verdict = judgeListener(readListenerFacts(target.port, target.started, target.releasesDir));
+export function proveByProcess(target: Pick<ProofTarget, 'port' | 'started' | 'releasesDir' | 'start' | 'env'>): ProofResult {
+  const start = { start: target.start ?? null, pathEnv: target.env.PATH };
+  const verdict = judgeListener(readListenerFacts(target.port, target.started, target.releasesDir, start));
   switch (verdict.kind) {
     case 'no_listener':
       return { kind: 'pending', why: `nothing listens on :${target.port} yet` };

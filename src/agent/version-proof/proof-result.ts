@@ -20,6 +20,8 @@ export interface ProofTarget {
   /** A command check's working directory (the instance's `current`) and environment (the instance's). */
   cwd: string;
   env: Record<string, string>;
+  /** The service's start command, for a process proof of a listener whose command line names no file; null when unknown. */
+  start?: string | null;
 }
 
 /**

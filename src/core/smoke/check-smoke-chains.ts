@@ -70,13 +70,20 @@ function stepFailure(step: SmokeStep, captured: ReadonlySet<string>): string | n
   if (badPointer !== undefined) return `checks json "${badPointer}", which is no JSON pointer (e.g. /status)`;
   const method = step.method ?? 'GET';
   if (step.body !== undefined && BODYLESS_METHODS.has(method)) return `sends a body with ${method}; use POST, PUT or PATCH`;
-  if (step.body !== undefined && typeof step.body !== 'string' && JSON.stringify(step.body).length > SMOKE_LIMITS.maxBodyBytes) {
+  if (step.body !== undefined && Buffer.byteLength(typeof step.body === 'string' ? step.body : JSON.stringify(step.body)) > SMOKE_LIMITS.maxBodyBytes) {
     return `has a body over ${SMOKE_LIMITS.maxBodyBytes} bytes`;
   }
   const badHeader = Object.keys(step.headers ?? {}).find((name) => !HEADER_NAME.test(name));
   if (badHeader !== undefined) return `sends header "${badHeader}", which is no header name`;
+  const ownHeader = Object.keys(step.headers ?? {}).find((name) => CONNECTION_HEADERS.has(name.toLowerCase()));
+  if (ownHeader !== undefined) return `sends header "${ownHeader}", which the agent's HTTP client sets itself`;
+  const badValue = Object.entries(step.headers ?? {}).find(([, value]) => /[\r\n\0]/.test(value));
+  if (badValue !== undefined) return `sends header "${badValue[0]}" with a line break or NUL in its value`;
   return null;
 }
+
+/** Headers about the connection itself, which fetch owns and refuses to be given. */
+const CONNECTION_HEADERS = new Set(['connection', 'content-length', 'expect', 'host', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** Whether a JSON value nests arrays and objects deeper than `max`, walked without recursion. */
 function nestedDeeperThan(value: unknown, max: number): boolean {

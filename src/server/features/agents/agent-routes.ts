@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { HeartbeatReport } from '../../../core/agent-protocol.js';
+import { REPORT_TEXT_LIMITS, type HeartbeatReport } from '../../../core/agent-protocol.js';
 import { checkedName } from '../../../core/names.js';
 import type { ServerContext } from '../../server-context.js';
 import { buildAssignments } from './build-assignments.js';
@@ -15,15 +15,15 @@ const AssignmentsQuery = Type.Object({ after: Type.Optional(Type.String({ maxLen
 const GoalOutcomeSchema = Type.Object({
   generation: Type.Integer({ minimum: 0 }),
   ok: Type.Boolean(),
-  code: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
-  message: Type.Union([Type.String({ maxLength: 8192 }), Type.Null()]),
+  code: Type.Union([Type.String({ maxLength: REPORT_TEXT_LIMITS.code }), Type.Null()]),
+  message: Type.Union([Type.String({ maxLength: REPORT_TEXT_LIMITS.message }), Type.Null()]),
   switched: Type.Boolean(),
 });
 const VersionSourceSchema = Type.Object({
   type: Type.Union(['http', 'process', 'command'].map((s) => Type.Literal(s))),
-  detail: Type.String({ maxLength: 1024 }),
+  detail: Type.String({ maxLength: REPORT_TEXT_LIMITS.sourceDetail }),
 });
-const ReasonSchema = Type.Object({ code: Type.String({ maxLength: 64 }), message: Type.String({ maxLength: 8192 }) });
+const ReasonSchema = Type.Object({ code: Type.String({ maxLength: REPORT_TEXT_LIMITS.code }), message: Type.String({ maxLength: REPORT_TEXT_LIMITS.message }) });
 const HeartbeatBody = Type.Object({
   address: Type.String({ minLength: 1, maxLength: 255 }),
   agent_version: Type.String({ maxLength: 128 }),
@@ -32,7 +32,7 @@ const HeartbeatBody = Type.Object({
       instance_id: Type.String({ maxLength: 200 }),
       service: Type.String({ maxLength: 63 }),
       status: Type.Union(['starting', 'ready', 'unhealthy', 'stopped', 'crashed'].map((s) => Type.Literal(s))),
-      version: Type.Union([Type.String({ maxLength: 128 }), Type.Null()]),
+      version: Type.Union([Type.String({ maxLength: REPORT_TEXT_LIMITS.version }), Type.Null()]),
       version_source: Type.Optional(Type.Union([VersionSourceSchema, Type.Null()])),
       version_refusal: Type.Optional(Type.Union([ReasonSchema, Type.Null()])),
       pid: Type.Union([Type.Integer(), Type.Null()]),

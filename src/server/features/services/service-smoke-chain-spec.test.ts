@@ -52,6 +52,10 @@ describe('smoke chains in PUT /api/v1/services/{service}', () => {
     ['21 steps', { name: 'report', steps: Array.from({ length: 21 }, () => ({ path: '/x' })) }, 'invalid_request'],
     ['an unknown step field', { name: 'report', steps: [{ path: '/x', expect: 200 }] }, 'invalid_request'],
     ['a sha256 that is no hex digest', { name: 'report', steps: [{ path: '/x', sha256: 'abc' }] }, 'invalid_request'],
+    ['a method the agent cannot send', { name: 'report', steps: [{ path: '/x', method: 'TRACE' }] }, 'invalid_request'],
+    ['a header the HTTP client owns', { name: 'report', steps: [{ path: '/x', headers: { 'Transfer-Encoding': 'chunked' } }] }, 'bad_smoke_chain'],
+    ['a header value with a line break', { name: 'report', steps: [{ path: '/x', headers: { 'x-a': 'one\r\nx-b: two' } }] }, 'bad_smoke_chain'],
+    ['a string body over 64 KiB', { name: 'report', steps: [{ path: '/x', method: 'POST', body: 'x'.repeat(64 * 1024 + 1) }] }, 'bad_smoke_chain'],
   ])('refuses %s with a 400, writing nothing, dry run too', async (_name, chain, code) => {
     for (const query of ['?dry_run=true', '']) {
       const refused = await call('PUT', `/api/v1/services/web${query}`, spec([chain]));

@@ -7,7 +7,8 @@ import { Type } from '@sinclair/typebox';
 import { SMOKE_LIMITS } from '../../../core/smoke/smoke-chain.js';
 
 const Path = Type.String({ pattern: '^/', maxLength: 2048 });
-const Method = Type.String({ pattern: '^[A-Z]{3,7}$' });
+/** The methods the agent's HTTP client (fetch) sends; it refuses TRACE and CONNECT. */
+const Method = Type.Union(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => Type.Literal(m)));
 const Status = Type.Integer({ minimum: 100, maximum: 599 });
 const BodyContains = Type.String({ maxLength: 4096 });
 const VariableName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' });
