@@ -9,13 +9,14 @@
  */
 import type { Logger } from 'pino';
 import type { InstanceAssignment, InstanceReport } from '../core/agent-protocol.js';
-import type { ObservedStatus, Reason, VersionSource } from '../core/types.js';
+import type { ObservedStatus, VersionSource } from '../core/types.js';
 import type { VersionCheck } from '../core/version-check.js';
 import { currentVersion } from './current-link.js';
 import { goalLogFields } from './goal-log-fields.js';
 import { planGoalStep } from './goal-step.js';
 import { currentLink, releasesDir } from './host-layout.js';
 import { probeHealth, probeOnce, type ProofContext } from './instance-probe.js';
+import { reported, reusableCommandResult, versionCheckKey, type Observed } from './instance-observation.js';
 import type { LaunchRecord } from './launch-record.js';
 import { EMPTY_INSTANCE_STATE, readInstanceState, writeInstanceState, type InstanceState } from './instance-state-file.js';
 import type { InstanceSupervisor } from './instance-supervisor.js';
@@ -50,26 +51,6 @@ export interface WorkerContext {
 }
 
 type Goal = InstanceAssignment & { version: string };
-
-/** What the last probe saw of the instance's process (pid null: none of ours ran, a `process` check looked at the port anyway). */
-interface Observed {
-  pid: number | null;
-  status: ObservedStatus;
-  version: string | null;
-  source: VersionSource | null;
-  refusal: Reason | null;
-  /** The check that proved (or failed to prove) the version, as `versionCheckKey` spells it. */
-  check: string;
-  /** When that check ran, on the agent's clock. */
-  checkedAt: number;
-}
-
-/**
- * How long a failed `command` check's result stands for the same process and check before
- * the command runs again: a failing command mostly keeps failing, and each run may cost its
- * whole timeout, so it is not re-run on every periodic probe.
- */
-export const COMMAND_FAILURE_REUSE_MS = 30_000;
 
 export class InstanceWorker {
   private state: InstanceState = { ...EMPTY_INSTANCE_STATE };
@@ -284,7 +265,7 @@ export class InstanceWorker {
     };
     const key = versionCheckKey(check);
     const now = this.ctx.now();
-    const reused = record !== null ? this.reusableCommandResult(check, key, record.pid, now) : null;
+    const reused = record !== null ? reusableCommandResult(this.observed, check, key, record.pid, now) : null;
     const probed = reused !== null ? { ...reused, healthy: await probeHealth(target) } : await probeOnce(target, known.version);
     const next: Observed = {
       pid: record?.pid ?? null,
@@ -298,19 +279,6 @@ export class InstanceWorker {
     const before = this.observed;
     this.observed = next;
     if (before === null || reported(before) !== reported(next)) this.ctx.onChange();
-  }
-
-  /**
-   * The last `command` result, when it may stand for running the command again: same
-   * process and same check (an operator may change the argv while the process runs). A
-   * success stands while that process runs, since the release it runs from stays what it
-   * was; a failure for COMMAND_FAILURE_REUSE_MS.
-   */
-  private reusableCommandResult(check: VersionCheck, key: string, pid: number, now: number): Observed | null {
-    const last = this.observed;
-    if (check.type !== 'command' || last === null || last.pid !== pid || last.check !== key) return null;
-    if (last.source?.type === 'command') return last;
-    return last.version === null && now - last.checkedAt < COMMAND_FAILURE_REUSE_MS ? last : null;
   }
 
   private proofContext(record: LaunchRecord | null): ProofContext {
@@ -348,18 +316,4 @@ export class InstanceWorker {
     if (running) return probed ?? 'starting';
     return crashed || this.state.run ? 'crashed' : 'stopped';
   }
-}
-
-/** The part of an observation a report shows: a change in it is worth a heartbeat, a new `checkedAt` is not. */
-function reported(o: Observed): string {
-  return JSON.stringify([o.pid, o.status, o.version, o.source, o.refusal]);
-}
-
-/**
- * A check as compared for reuse: every field, keys in a fixed order, so another argv
- * (`["sh","-c","a b"]` and `["sh","-c","a","b"]` read alike in `describeVersionCheck`) or
- * another timeout counts as another check.
- */
-function versionCheckKey(check: VersionCheck): string {
-  return JSON.stringify(check, Object.keys(check).sort());
 }
