@@ -13,7 +13,8 @@
  * in `process-liveness.ts`: a few microseconds of kernel work per process.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, opendirSync, readSync, statSync } from 'node:fs';
+import { opendirSync, statSync } from 'node:fs';
+import { readFileHead } from './file-head.js';
 
 /** The tag a command's processes carry: one `name=value` entry of their environment. */
 export interface ProcessTag {
@@ -25,7 +26,6 @@ const ENVIRON_MAX_BYTES = 256 * 1024;
 const SCAN_MAX_ENTRIES = 65_536;
 /** A tagged process may fork while it is being killed; its child carries the tag too, and a later round finds it. */
 const KILL_MAX_ROUNDS = 5;
-const environBuffer = Buffer.alloc(ENVIRON_MAX_BYTES);
 
 /** A fresh tag: 128 random bits, so no other run's processes carry it. */
 export function newProcessTag(name: string): ProcessTag {
@@ -111,25 +111,7 @@ function ownedBy(pid: number, uid: number | null): boolean {
   }
 }
 
-/** The first ENVIRON_MAX_BYTES of a process's environment (a view of a shared buffer: use it before the next read), or null when unreadable. */
+/** The first ENVIRON_MAX_BYTES of a process's environment, or null when unreadable. */
 function readEnviron(pid: number): Buffer | null {
-  let fd: number;
-  try {
-    fd = openSync(`/proc/${pid}/environ`, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    let size = 0;
-    while (size < ENVIRON_MAX_BYTES) {
-      const n = readSync(fd, environBuffer, size, ENVIRON_MAX_BYTES - size, null);
-      if (n === 0) break;
-      size += n;
-    }
-    return environBuffer.subarray(0, size);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  return readFileHead(`/proc/${pid}/environ`, ENVIRON_MAX_BYTES);
 }

@@ -12,6 +12,7 @@
  */
 import { closeSync, openSync, opendirSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { readFileHead } from '../file-head.js';
 import { readProcStat, type ProcessIdentity } from '../process-liveness.js';
 import type { HolderFacts, ListenerFacts } from './judge-listener.js';
 import { startFiles } from './start-files.js';
@@ -231,30 +232,9 @@ function scriptOf(argv: string[], cwd: string): string | null {
   return null;
 }
 
-/** Up to `maxBytes` of a file; empty when it cannot be read (the process is gone, or not ours to read). */
+/** Up to `maxBytes` of a file as text; empty when it cannot be read (the process is gone, or not ours to read). */
 function readCapped(file: string, maxBytes: number): string {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return '';
-  }
-  try {
-    const buffer = Buffer.alloc(Math.min(maxBytes, 64 * 1024));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    while (size < maxBytes) {
-      const read = readSync(fd, buffer, 0, Math.min(buffer.length, maxBytes - size), null);
-      if (read === 0) break;
-      chunks.push(Buffer.from(buffer.subarray(0, read)));
-      size += read;
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  } catch {
-    return '';
-  } finally {
-    closeSync(fd);
-  }
+  return readFileHead(file, maxBytes)?.toString('utf8') ?? '';
 }
 
 function entries(dir: string, max: number): string[] {

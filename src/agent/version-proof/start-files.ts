@@ -7,8 +7,9 @@
  * working directory alone would then prove a release even when the start command ran a
  * program installed elsewhere on the host (`http-server public` with a global http-server).
  */
-import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { readFileHead } from '../file-head.js';
 
 export interface StartFiles {
   /** The program the start command runs, resolved; null when it cannot be read without a shell or is not found. */
@@ -68,21 +69,7 @@ export function shebangInterpreter(head: string): string | null {
 }
 
 function interpreterOf(file: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const head = Buffer.alloc(256);
-    const read = readSync(fd, head, 0, head.length, 0);
-    return shebangInterpreter(head.toString('latin1', 0, read));
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  return shebangInterpreter(readFileHead(file, 256)?.toString('latin1') ?? '');
 }
 
 /** The first directory of PATH holding `name` as a file (relative directories against `cwd`, as a shell would). */
