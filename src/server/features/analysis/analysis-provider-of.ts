@@ -3,7 +3,7 @@
  * its instances (the haproxy provider reads servers by name).
  */
 import type { Host, Instance, Service } from '../../../core/types.js';
-import { renderTemplate } from '../../../core/traffic/traffic-templates.js';
+import { haproxyServerNames } from '../../../core/traffic/haproxy-server-names.js';
 import type { AnalysisProvider } from '../../analysis/analysis-provider.js';
 import { HaproxyProvider } from '../../analysis/haproxy-provider.js';
 import { PrometheusProvider } from '../../analysis/prometheus-provider.js';
@@ -18,8 +18,5 @@ export function analysisProviderOf(service: Service): AnalysisProvider | undefin
 
 /** Instance id → server name: the haproxy traffic spec's `server_name` template, else the instance id. */
 export function serverNamesOf(service: Service, instances: readonly Instance[], hosts: ReadonlyMap<string, Host>): Map<string, string> {
-  const template = service.traffic?.type === 'haproxy' ? (service.traffic.server_name ?? '{instance}') : '{instance}';
-  return new Map(
-    instances.map((i) => [i.instance_id, renderTemplate(template, { service: service.name, instance: i.instance_id, host: hosts.get(i.host)?.address ?? i.host, port: i.port })]),
-  );
+  return haproxyServerNames(service.traffic, instances, (host) => hosts.get(host)?.address);
 }

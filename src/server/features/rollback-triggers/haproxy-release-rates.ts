@@ -7,7 +7,7 @@
 import type { HaproxyTrafficSpec } from '../../../core/traffic/traffic-spec.js';
 import type { RateReading } from '../../../core/rollback-triggers/decide-rollback-trigger.js';
 import type { WatchedRelease } from '../../../core/rollback-triggers/watched-release.js';
-import { renderTemplate } from '../../../core/traffic/traffic-templates.js';
+import { haproxyServerNames } from '../../../core/traffic/haproxy-server-names.js';
 import type { Host, Instance } from '../../../core/types.js';
 import { readServerStats, type HaproxyServerStat } from '../../traffic/haproxy-runtime-api.js';
 
@@ -20,9 +20,8 @@ export type CounterRead = Map<string, Pick<HaproxyServerStat, 'hrsp_5xx' | 'resp
  */
 export function serverNamesOf(traffic: HaproxyTrafficSpec, instances: readonly Instance[], hosts: readonly Host[], version: string): string[] {
   const addresses = new Map(hosts.map((h) => [h.host, h.address]));
-  return instances
-    .filter((i) => i.removed_at === null && i.observed?.version === version)
-    .map((i) => renderTemplate(traffic.server_name ?? '{instance}', { service: i.service, instance: i.instance_id, host: addresses.get(i.host) ?? i.host, port: i.port }));
+  const running = instances.filter((i) => i.removed_at === null && i.observed?.version === version);
+  return [...haproxyServerNames(traffic, running, (host) => addresses.get(host)).values()];
 }
 
 /**
