@@ -4,6 +4,8 @@
  * by the operating system's view of the process listening on the instance's port
  * (`process`), or by a command run from the release (`command`).
  */
+import { resolvePointer } from './smoke/json-pointer.js';
+
 export type VersionCheck =
   | {
       type: 'http';
@@ -58,14 +60,13 @@ export function effectiveVersionCheck(service: { version_check?: VersionCheck | 
   return service.version_check ?? { type: 'http', path: service.version_path };
 }
 
-/** The value at a dotted path of parsed JSON, when it is a string; else null. */
+/**
+ * The value at a dotted path of parsed JSON, when it is a string; else null. A dotted path
+ * holds no `/` or `~` (DOTTED_FIELD_PATTERN), so it is the JSON pointer of its names.
+ */
 export function fieldAt(json: unknown, field: string): string | null {
-  let at: unknown = json;
-  for (const name of field.split('.')) {
-    if (at === null || typeof at !== 'object' || !Object.prototype.hasOwnProperty.call(at, name)) return null;
-    at = (at as Record<string, unknown>)[name];
-  }
-  return typeof at === 'string' ? at : null;
+  const found = resolvePointer(json, `/${field.split('.').join('/')}`);
+  return found.found && typeof found.value === 'string' ? found.value : null;
 }
 
 /** How a check reads in one line, e.g. `http GET /about field build.version`, for plans and messages. */
