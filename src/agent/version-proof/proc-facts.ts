@@ -189,12 +189,17 @@ function heldSockets(pid: number, inodes: readonly string[]): string[] {
   return [...held];
 }
 
-/** A holder as `/proc` shows it; `start` given only for the started tree's own processes. */
+/**
+ * A holder as `/proc` shows it; `start` given only for the started tree's own processes,
+ * and read only when the judge needs it (a command line that names no file), not on every
+ * periodic probe of a server whose script is in plain sight.
+ */
 function holderFacts(pid: number, start: StartCommand | null): HolderFacts | null {
   const stat = readProcStat(pid);
   if (stat === null) return null;
   const argv = readCapped(`/proc/${pid}/cmdline`, CMDLINE_MAX_BYTES).split('\0').filter((arg) => arg !== '');
   const cwd = link(`/proc/${pid}/cwd`);
+  const script = cwd === null ? null : scriptOf(argv, cwd);
   return {
     pid,
     startTime: stat.startTime,
@@ -202,8 +207,8 @@ function holderFacts(pid: number, start: StartCommand | null): HolderFacts | nul
     ancestors: ancestorsOf(stat.ppid),
     cwd,
     exe: resolved(link(`/proc/${pid}/exe`)),
-    script: cwd === null ? null : scriptOf(argv, cwd),
-    start: start === null || cwd === null ? null : startFiles(start.start, cwd, start.pathEnv),
+    script,
+    start: start === null || cwd === null || script !== null ? null : startFiles(start.start, cwd, start.pathEnv),
   };
 }
 
