@@ -6,7 +6,7 @@
  */
 import { crashTail } from './instance-log.js';
 import type { Reason, VerifyCheck } from '../core/types.js';
-import type { VersionCheck, VersionSource } from '../core/version-check.js';
+import { effectiveVersionCheck, type VersionCheck, type VersionSource } from '../core/version-check.js';
 import type { ExitInfo } from './drivers/process-driver.js';
 import { PROBE_REQUEST_TIMEOUT_MS } from './version-proof/http-proof.js';
 import { proveVersion } from './version-proof/prove-version.js';
@@ -65,9 +65,9 @@ export interface ProbeObservation {
 
 /** One health and version probe: healthy or not, and what the version check proved (or refused). */
 export async function probeOnce(target: ProbeTarget, expectedVersion: string | null = null): Promise<ProbeObservation> {
-  const [health, proof] = await Promise.all([requestStatus(target.port, target.healthPath), proveFor(target, expectedVersion)]);
+  const [healthy, proof] = await Promise.all([probeHealth(target), proveFor(target, expectedVersion)]);
   return {
-    healthy: health !== null && health >= 200 && health < 300,
+    healthy,
     version: proof.kind === 'proven' ? proof.version : null,
     source: proof.kind === 'proven' ? proof.source : null,
     refusal: proof.kind === 'refused' ? proof.refusal : null,
@@ -99,8 +99,7 @@ export async function probeStartup(p: StartupProbe): Promise<StartupProbeResult>
   for (;;) {
     if (seen.exit !== null) return crashedOnStart(p, seen.exit);
     if (p.superseded()) return { ok: false, code: 'superseded', message: `a newer goal for instance ${p.instanceId} arrived while probing` };
-    const status = await requestStatus(p.port, p.healthPath);
-    if (status !== null && status >= 200 && status < 300) {
+    if (await probeHealth(p)) {
       healthy = true;
       const proof = await proveFor(p, p.expectedVersion);
       if (proof.kind === 'proven') return proof.version === p.expectedVersion ? verified(p, proof.source) : mismatched(p, proof.version, proof.source);
@@ -116,7 +115,7 @@ export async function probeStartup(p: StartupProbe): Promise<StartupProbeResult>
 }
 
 function proveFor(target: ProbeTarget, expectedVersion: string | null): Promise<ProofResult> {
-  const check = target.versionCheck ?? { type: 'http', path: target.versionPath };
+  const check = effectiveVersionCheck({ version_check: target.versionCheck, version_path: target.versionPath });
   if (check.type !== 'http' && target.proof === undefined) {
     return Promise.resolve({ kind: 'failed', code: 'agent_error', message: `a ${check.type} version check of instance ${target.instanceId} needs the instance's process and release` });
   }

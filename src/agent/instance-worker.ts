@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { InstanceAssignment, InstanceReport } from '../core/agent-protocol.js';
 import type { ObservedStatus, VersionSource } from '../core/types.js';
-import type { VersionCheck } from '../core/version-check.js';
+import { effectiveVersionCheck, type VersionCheck } from '../core/version-check.js';
 import { currentVersion } from './current-link.js';
 import { goalLogFields } from './goal-log-fields.js';
 import { planGoalStep } from './goal-step.js';
@@ -23,7 +23,7 @@ import type { InstanceSupervisor } from './instance-supervisor.js';
 import { removeTree } from './read-only-tree.js';
 import type { InstallLimits } from './install-limits.js';
 import type { ReleaseClaims } from './release-claims.js';
-import { collectGarbage, launchSpecFor, probeInstance, proofContextFor, switchRelease, versionCheckOf, type GoalResult } from './release-switch.js';
+import { collectGarbage, launchSpecFor, probeInstance, proofContextFor, switchRelease, type GoalResult } from './release-switch.js';
 import { GoalSpans } from './goal-spans.js';
 import type { Tracing } from '../tracing/start-tracing.js';
 
@@ -156,7 +156,7 @@ export class InstanceWorker {
     // The report that carries this outcome must also carry the new process's probed
     // version: the periodic probe last saw the old pid (or none). A successful goal's
     // startup probe has just seen it ready on a.version; otherwise probe once now.
-    if (result.outcome.ok && result.run && a.version !== null) this.noteReady(a.version, result.source ?? null, versionCheckOf(a));
+    if (result.outcome.ok && result.run && a.version !== null) this.noteReady(a.version, result.source ?? null, effectiveVersionCheck(a));
     else if (result.run) await this.observe();
     this.state = next;
     const fields = { instance_id: this.instanceId, service: a.service, version: a.version, generation: a.generation, ...goalLogFields(a), outcome: result.outcome };
@@ -253,7 +253,8 @@ export class InstanceWorker {
     if (record !== null) this.lastRecord = record;
     const known = record ?? this.lastRecord;
     if (this.busy || known === null) return;
-    const check = this.latest !== null ? versionCheckOf(this.latest) : (known.version_check ?? { type: 'http', path: known.version_path });
+    // An older server sends no check, and an older pid.json has none: `http` on the version path.
+    const check = effectiveVersionCheck(this.latest ?? known);
     if (record === null && (check.type !== 'process' || !this.state.run)) return;
     const target = {
       instanceId: this.instanceId,

@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { InstanceAssignment } from '../core/agent-protocol.js';
 import type { GoalOutcome, VersionSource } from '../core/types.js';
-import type { VersionCheck } from '../core/version-check.js';
+import { effectiveVersionCheck } from '../core/version-check.js';
 import { switchCurrentLink } from './current-link.js';
 import { goalLogFields } from './goal-log-fields.js';
 import { currentLink, logFile, releaseDir, releasesDir } from './host-layout.js';
@@ -66,14 +66,9 @@ export function launchSpecFor(a: InstanceAssignment, instanceDir: string): Launc
     env: a.env,
     healthPath: a.health_path,
     versionPath: a.version_path,
-    versionCheck: versionCheckOf(a),
+    versionCheck: effectiveVersionCheck(a),
     ...(a.operation?.traceparent ? { traceparent: a.operation.traceparent } : {}),
   };
-}
-
-/** The assignment's version check: an older server sends none, meaning `http` on `version_path`. */
-export function versionCheckOf(a: InstanceAssignment): VersionCheck {
-  return a.version_check ?? { type: 'http', path: a.version_path };
 }
 
 /**
@@ -156,7 +151,7 @@ function probeStartupOf(
     port: a.port,
     healthPath: a.health_path,
     versionPath: a.version_path,
-    versionCheck: versionCheckOf(a),
+    versionCheck: effectiveVersionCheck(a),
     proof: proofContextFor(ctx.root, a, ctx.instanceDir, started),
     expectedVersion: a.version,
     timeoutS: a.timeout_s,
