@@ -11,6 +11,7 @@
 import type { ServerContext } from '../server-context.js';
 import { DriftReconciler } from './drift-reconciler.js';
 import { reconcileOperation, type OperationSensors } from './reconcile-operation.js';
+import { CoalescingRun } from '../coalescing-run.js';
 import { analysisJudgementFor } from '../features/analysis/analysis-judgement-source.js';
 import type { AlertEvaluator } from '../features/alerts/alert-evaluator.js';
 import { FleetGaugeRefresh } from '../metrics/fleet-gauge-refresh.js';
@@ -21,11 +22,18 @@ const DRAIN_POLL_MS = 50;
 export class OperationReconciler {
   private timer: NodeJS.Timeout | undefined;
   private drainPoll: NodeJS.Timeout | undefined;
-  private trafficRun: Promise<void> | undefined;
-  private trafficAgain = false;
-  private running: Promise<void> | undefined;
-  private again = false;
   private stopped = false;
+  /** Set by a pass that changed an operation's status (or started a rebuild): another pass follows at once. */
+  private again = false;
+  /** Passes until quiet; a kick during them asks for one more round. */
+  private readonly passes = new CoalescingRun(
+    () => this.passesUntilQuiet(),
+    () => !this.stopped && this.ctx.leadership.isLeader(),
+  );
+  private readonly trafficSync = new CoalescingRun(
+    () => this.syncTrafficOnce(),
+    () => !this.stopped,
+  );
   private unsubscribe: Array<() => void> = [];
   private readonly drift: DriftReconciler;
   private readonly gauges: FleetGaugeRefresh;
@@ -55,25 +63,19 @@ export class OperationReconciler {
     clearInterval(this.timer);
     clearTimeout(this.drainPoll);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
-    await this.running;
-    await this.trafficRun;
+    await this.passes.running;
+    await this.trafficSync.running;
   }
 
   /** Resolves when no pass and no traffic sync is running (at once when none was started). Exposed for tests. */
   async idle(): Promise<void> {
-    while (this.running || this.trafficRun) await (this.running ?? this.trafficRun);
+    while (this.passes.running || this.trafficSync.running) await (this.passes.running ?? this.trafficSync.running);
   }
 
   /** Runs a pass now, or right after the one in progress; nothing while this process does not lead. */
   kick(): void {
     if (this.stopped || !this.ctx.leadership.isLeader()) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.passesUntilQuiet().finally(() => {
-      this.running = undefined;
-    });
+    this.passes.request();
   }
 
   private async passesUntilQuiet(): Promise<void> {
@@ -134,24 +136,18 @@ export class OperationReconciler {
    * runs once more after it. A sync that recorded an adapter's result starts a pass.
    */
   private syncTrafficSoon(): void {
-    const traffic = this.ctx.traffic;
-    if (traffic === undefined || this.stopped) return;
-    if (this.trafficRun !== undefined) {
-      this.trafficAgain = true;
-      return;
-    }
-    this.trafficRun = (async () => {
-      do {
-        this.trafficAgain = false;
-        const recorded = await traffic.syncAll().catch((err: unknown) => {
-          this.ctx.log.error({ err }, 'traffic sync failed; retrying on the next pass');
-          return false;
-        });
-        if (recorded) this.kick();
-      } while (this.trafficAgain && !this.stopped);
-      if (traffic.waitingOnDrains()) this.kickSoon();
-    })().finally(() => {
-      this.trafficRun = undefined;
+    if (this.ctx.traffic === undefined || this.stopped) return;
+    this.trafficSync.request();
+  }
+
+  private async syncTrafficOnce(): Promise<void> {
+    const traffic = this.ctx.traffic!;
+    const recorded = await traffic.syncAll().catch((err: unknown) => {
+      this.ctx.log.error({ err }, 'traffic sync failed; retrying on the next pass');
+      return false;
     });
+    if (recorded) this.kick();
+    // A drain whose connections have not ended is looked at again soon (kickSoon sets one timer).
+    if (traffic.waitingOnDrains()) this.kickSoon();
   }
 }
