@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../local-fleet/free-port.js';
 import { HELLO_SERVICE_DIR } from '../local-fleet/hello-packages.js';
+import { startLoad, type LoadReport } from '../local-fleet/load-generator.js';
 import { pollUntil } from '../local-fleet/poll-until.js';
 
 export class HelloProcess {
@@ -50,24 +51,11 @@ export class HelloProcess {
   }
 }
 
-/** Sends GET /api/items to every port, one request at a time per port, until `stop()`. */
-export function driveLoad(ports: readonly number[]): { stop(): Promise<number> } {
-  let stopped = false;
-  let sent = 0;
-  const loops = ports.map(async (port) => {
-    while (!stopped) {
-      await fetch(`http://127.0.0.1:${port}/api/items?q=load`, { signal: AbortSignal.timeout(2000) })
-        .then((res) => res.arrayBuffer())
-        .catch(() => undefined);
-      sent += 1;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  });
-  return {
-    async stop() {
-      stopped = true;
-      await Promise.all(loops);
-      return sent;
-    },
-  };
+/**
+ * Steady GET /api/items to every port, `ratePerPort` requests a second each (the load
+ * generator's schedule), until `stop()`, which reports each port's load in `ports` order.
+ */
+export function driveLoad(ports: readonly number[], ratePerPort = 100): { stop(): Promise<LoadReport[]> } {
+  const loads = ports.map((port) => startLoad({ url: `http://127.0.0.1:${port}/api/items?q=load`, rate: ratePerPort, connections: 4 }));
+  return { stop: () => Promise.all(loads.map((load) => load.stop())) };
 }

@@ -27,7 +27,7 @@ const INSTANCES = { 'web-1': 'v1', 'web-2': 'v1', 'web-3': 'v3', 'web-4': 'v2' }
 
 let prometheus: PrometheusProcess;
 let hellos: Record<string, HelloProcess> = {};
-let load: { stop(): Promise<number> };
+let load: ReturnType<typeof driveLoad>;
 let ctx: ServerContext;
 let runner: AnalysisRunner;
 

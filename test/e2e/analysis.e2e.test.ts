@@ -29,7 +29,7 @@ const CANARY_THEN_ROLL = { type: 'canary', steps: [{ instances: 1 }], min_health
 
 let fleet: LocalFleet;
 let prometheus: PrometheusProcess;
-let load: { stop(): Promise<number> } | undefined;
+let load: ReturnType<typeof driveLoad> | undefined;
 const services: Record<'bad' | 'good' | 'few', HelloService> = {} as never;
 
 /** Re-declares `web` with its instances and `analysis`, once Prometheus's address is known. */
