@@ -23,9 +23,14 @@ export interface StepResponse {
 export type StepOutcome = { ok: true; captures: Record<string, string> } | { ok: false; failure: string };
 
 export function evaluateStep(step: SmokeStep, response: StepResponse): StepOutcome {
-  const failure = checkFailure(step, response);
-  return failure !== null ? { ok: false, failure } : captureValues(step, response);
+  // The body is parsed at most once, for the JSON checks and the captures alike (it may be megabytes).
+  let parsed: ParsedBody | undefined;
+  const document = () => (parsed ??= parsedBody(response));
+  const failure = checkFailure(step, response, document);
+  return failure !== null ? { ok: false, failure } : captureValues(step, response, document);
 }
+
+type ParsedBody = { ok: true; value: unknown } | { ok: false; failure: string };
 
 /** The media type without parameters, lower case: `text/html; charset=utf-8` → `text/html`. */
 export function mediaType(contentType: string): string {
@@ -38,7 +43,7 @@ export function statusFailure(status: number, expected: number | undefined): str
   return ok ? null : `got status ${status}, expected ${expected ?? '2xx'}`;
 }
 
-function checkFailure(step: SmokeStep, response: StepResponse): string | null {
+function checkFailure(step: SmokeStep, response: StepResponse, document: () => ParsedBody): string | null {
   const status = statusFailure(response.status, step.expect_status);
   if (status !== null) return status;
   if (step.content_type !== undefined) {
@@ -56,25 +61,24 @@ function checkFailure(step: SmokeStep, response: StepResponse): string | null {
   if (step.sha256 !== undefined && response.sha256 !== step.sha256.toLowerCase()) {
     return `got a body with sha256 ${response.sha256.slice(0, 12)}…, expected ${step.sha256.toLowerCase().slice(0, 12)}…`;
   }
-  return jsonFailure(step.json, response);
+  return jsonFailure(step.json, document);
 }
 
-function jsonFailure(expected: Record<string, JsonScalar> | undefined, response: StepResponse): string | null {
+function jsonFailure(expected: Record<string, JsonScalar> | undefined, document: () => ParsedBody): string | null {
   const entries = Object.entries(expected ?? {});
   if (entries.length === 0) return null;
-  const document = parsedBody(response);
-  if (!document.ok) return document.failure;
+  const parsed = document();
+  if (!parsed.ok) return parsed.failure;
   for (const [pointer, want] of entries) {
-    const found = resolvePointer(document.value, pointer);
+    const found = resolvePointer(parsed.value, pointer);
     if (!found.found) return `got JSON without ${pointer}, expected ${JSON.stringify(want)}`;
     if (found.value !== want) return `got JSON ${pointer} = ${shortJson(found.value)}, expected ${JSON.stringify(want)}`;
   }
   return null;
 }
 
-function captureValues(step: SmokeStep, response: StepResponse): StepOutcome {
+function captureValues(step: SmokeStep, response: StepResponse, document: () => ParsedBody): StepOutcome {
   const captures: Record<string, string> = {};
-  let document: ReturnType<typeof parsedBody> | undefined;
   for (const [name, text] of Object.entries(step.capture ?? {})) {
     const source = captureSource(text);
     let value: string;
@@ -84,9 +88,9 @@ function captureValues(step: SmokeStep, response: StepResponse): StepOutcome {
       if (header === undefined) return { ok: false, failure: `could not capture ${name}: the answer has no header ${source.name}` };
       value = header;
     } else {
-      document ??= parsedBody(response);
-      if (!document.ok) return { ok: false, failure: `could not capture ${name}: ${document.failure}` };
-      const found = resolvePointer(document.value, source.pointer);
+      const parsed = document();
+      if (!parsed.ok) return { ok: false, failure: `could not capture ${name}: ${parsed.failure}` };
+      const found = resolvePointer(parsed.value, source.pointer);
       if (!found.found) return { ok: false, failure: `could not capture ${name}: the JSON answer has no ${source.pointer}` };
       if (typeof found.value !== 'string' && typeof found.value !== 'number' && typeof found.value !== 'boolean') {
         return { ok: false, failure: `could not capture ${name}: ${source.pointer} is ${shortJson(found.value)}, not a string or number` };
@@ -103,7 +107,7 @@ function bodyText(response: StepResponse): string {
   return new TextDecoder().decode(response.body);
 }
 
-function parsedBody(response: StepResponse): { ok: true; value: unknown } | { ok: false; failure: string } {
+function parsedBody(response: StepResponse): ParsedBody {
   try {
     return { ok: true, value: JSON.parse(bodyText(response)) };
   } catch {
