@@ -386,8 +386,20 @@ class PassPlanner {
     return all.filter((t) => t.changed && ['succeeded', 'failed', 'healthy'].includes(t.status));
   }
 
+  /**
+   * Returns the changed targets. Behind a load balancer a revert is a rollback like any
+   * other: at most rollback_batch_percent of the targets at a time, each drained before its
+   * goal changes, so some instance always serves while the changed ones come back. Without
+   * one, every target's goal changes at once.
+   */
   private startRevert(toRevert: OperationTarget[], reason: Reason): void {
-    if (this.hasTraffic) return this.startRevertBehindBalancer(toRevert, reason);
+    this.setOperation('rolling_back', { pause: null }, reason);
+    this.event('rollback', null, null, {
+      automatic: this.rollout.abort === null,
+      reason,
+      instances: toRevert.map((t) => ({ instance_id: t.instance_id, to_version: t.from_version })),
+    });
+    if (this.hasTraffic) return this.advanceRevertBehindBalancer();
     for (const target of toRevert) {
       const instance = this.snapshot.instances.get(target.instance_id);
       if (instance === undefined) continue;
@@ -395,27 +407,6 @@ class PassPlanner {
       this.setGoal(instance, target.from_version, generation, 'run');
       this.change(target, { status: 'reverting', generation, started_at: this.now });
     }
-    this.setOperation('rolling_back', { pause: null }, reason);
-    this.event('rollback', null, null, {
-      automatic: this.rollout.abort === null,
-      reason,
-      instances: toRevert.map((t) => ({ instance_id: t.instance_id, to_version: t.from_version })),
-    });
-  }
-
-  /**
-   * Behind a load balancer a revert is a rollback like any other: at most
-   * rollback_batch_percent of the targets at a time, each drained before its goal changes,
-   * so some instance always serves while the changed ones come back.
-   */
-  private startRevertBehindBalancer(toRevert: OperationTarget[], reason: Reason): void {
-    this.setOperation('rolling_back', { pause: null }, reason);
-    this.event('rollback', null, null, {
-      automatic: this.rollout.abort === null,
-      reason,
-      instances: toRevert.map((t) => ({ instance_id: t.instance_id, to_version: t.from_version })),
-    });
-    this.advanceRevertBehindBalancer();
   }
 
   /** Reverts the targets whose drain ended, and drains the next ones while the window has room. */
